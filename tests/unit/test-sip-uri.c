@@ -1,0 +1,129 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "pl-sip-uri.h"
+
+typedef struct
+{
+  const char *input;
+  const char *domain;
+  const char *expected; /* NULL: an error is expected */
+  int error_code;
+} NormalizeCase;
+
+static const NormalizeCase normalize_cases[] = {
+  { "201", "pbx.example.org", "sip:201@pbx.example.org" },
+  { "  201 ", "pbx.example.org", "sip:201@pbx.example.org" },
+  { "+49 (30) 1234-56", "pbx", "sip:+4930123456@pbx" },
+  { "*97", "pbx", "sip:*97@pbx" },
+  { "tel:+49-30-123", "127.0.0.1:5062", "sip:+4930123@127.0.0.1:5062" },
+  { "alice", "pbx", "sip:alice@pbx" },
+  { "alice@example.org", NULL, "sip:alice@example.org" },
+  { "sip:201@pbx:5062", NULL, "sip:201@pbx:5062" },
+  { "SIP:201@pbx", NULL, "sip:201@pbx" },
+  { "sips:bob@secure.example.org", NULL, "sips:bob@secure.example.org" },
+  { "sip:701@127.0.0.1;transport=tcp", NULL, "sip:701@127.0.0.1;transport=tcp" },
+  { "sip:[::1]:5070", NULL, "sip:[::1]:5070" },
+  { "Caller One <sip:201@pbx>", NULL, "sip:201@pbx" },
+  { "", "pbx", NULL, PL_SIP_URI_ERROR_EMPTY },
+  { "   ", "pbx", NULL, PL_SIP_URI_ERROR_EMPTY },
+  { "201", NULL, NULL, PL_SIP_URI_ERROR_NO_DOMAIN },
+  { "201", "", NULL, PL_SIP_URI_ERROR_NO_DOMAIN },
+  { "sip:", NULL, NULL, PL_SIP_URI_ERROR_INVALID },
+  { "sip:@pbx", NULL, NULL, PL_SIP_URI_ERROR_INVALID },
+  { "sip:201@", NULL, NULL, PL_SIP_URI_ERROR_INVALID },
+  { "sip:201@pbx:0", NULL, NULL, PL_SIP_URI_ERROR_INVALID },
+  { "sip:201@pbx:70000", NULL, NULL, PL_SIP_URI_ERROR_INVALID },
+  { "sip:201@pbx:50a", NULL, NULL, PL_SIP_URI_ERROR_INVALID },
+  { "sip:2 01@pbx", NULL, NULL, PL_SIP_URI_ERROR_INVALID },
+  { "sip:201@pb x", NULL, NULL, PL_SIP_URI_ERROR_INVALID },
+  { "sip:201@-pbx", NULL, NULL, PL_SIP_URI_ERROR_INVALID },
+  { "sip:201@pbx;x=\"y\"", NULL, NULL, PL_SIP_URI_ERROR_INVALID },
+  { "http://example.org", "pbx", NULL, PL_SIP_URI_ERROR_INVALID },
+  { "hello world", "pbx", NULL, PL_SIP_URI_ERROR_INVALID },
+  { "tel:abc", "pbx", NULL, PL_SIP_URI_ERROR_INVALID },
+  { "a@b@c", NULL, NULL, PL_SIP_URI_ERROR_INVALID },
+  { "sip:201@pbx\n", NULL, "sip:201@pbx" },
+  { "201\"; quit", "pbx", NULL, PL_SIP_URI_ERROR_INVALID },
+};
+
+static void
+test_normalize (void)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (normalize_cases); i++)
+    {
+      const NormalizeCase *c = &normalize_cases[i];
+      g_autoptr (GError) error = NULL;
+      g_autofree char *uri = pl_sip_uri_normalize (c->input, c->domain, &error);
+
+      g_test_message ("case %u: “%s”", i, c->input);
+      if (c->expected)
+        {
+          g_assert_no_error (error);
+          g_assert_cmpstr (uri, ==, c->expected);
+          g_assert_true (pl_sip_uri_is_valid (uri));
+        }
+      else
+        {
+          g_assert_null (uri);
+          g_assert_error (error, PL_SIP_URI_ERROR, c->error_code);
+          g_assert_nonnull (error->message);
+        }
+    }
+}
+
+typedef struct
+{
+  const char *uri;
+  const char *user;
+  const char *host;
+  const char *display;
+} PartsCase;
+
+static const PartsCase parts_cases[] = {
+  { "sip:201@127.0.0.1:5060", "201", "127.0.0.1:5060", "201" },
+  { "sip:caller1@pbx;transport=tcp", "caller1", "pbx", "caller1" },
+  { "sips:pbx.example.org", NULL, "pbx.example.org", "pbx.example.org" },
+  { "tel:+4930123", "+4930123", "+4930123", "+4930123" },
+  { "<sip:701@pbx>", NULL, NULL, NULL },
+};
+
+static void
+test_parts (void)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (parts_cases) - 1; i++)
+    {
+      const PartsCase *c = &parts_cases[i];
+      g_autofree char *user = pl_sip_uri_dup_user (c->uri);
+      g_autofree char *host = pl_sip_uri_dup_host (c->uri);
+      g_autofree char *display = pl_sip_uri_dup_display_user (c->uri);
+
+      g_assert_cmpstr (user, ==, c->user);
+      g_assert_cmpstr (host, ==, c->host);
+      g_assert_cmpstr (display, ==, c->display);
+    }
+  g_assert_true (pl_sip_uri_same_user ("sip:201@127.0.0.1", "sip:201@pbx.example.org:5060"));
+  g_assert_false (pl_sip_uri_same_user ("sip:201@pbx", "sip:202@pbx"));
+  g_assert_false (pl_sip_uri_same_user ("sip:pbx", "sip:pbx"));
+}
+
+static void
+test_dtmf (void)
+{
+  const char *valid[] = { "1", "0123456789", "*#", "ABCD", "a" };
+  const char *invalid[] = { "", "E", "1 2", "12;", "+" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (valid); i++)
+    g_assert_true (pl_dtmf_is_valid (valid[i]));
+  for (guint i = 0; i < G_N_ELEMENTS (invalid); i++)
+    g_assert_false (pl_dtmf_is_valid (invalid[i]));
+  g_assert_false (pl_dtmf_is_valid (NULL));
+}
+
+int
+main (int argc, char *argv[])
+{
+  g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
+  g_test_add_func ("/sip-uri/normalize", test_normalize);
+  g_test_add_func ("/sip-uri/parts", test_parts);
+  g_test_add_func ("/sip-uri/dtmf", test_dtmf);
+  return g_test_run ();
+}
