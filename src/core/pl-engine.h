@@ -36,39 +36,43 @@ typedef enum
   PL_ENGINE_EVENT_CALL_TRANSFER_FAILED, /* our REFER failed; param holds the SIP reason */
   PL_ENGINE_EVENT_CALL_DTMF_START,
   PL_ENGINE_EVENT_CALL_DTMF_END,
-  PL_ENGINE_EVENT_CALL_MEDIA,           /* SDP/RTP/RTCP bookkeeping; no state change */
-  PL_ENGINE_EVENT_CALL_HOLD,            /* the far end put us on hold */
+  PL_ENGINE_EVENT_CALL_MEDIA, /* SDP/RTP/RTCP bookkeeping; no state change */
+  PL_ENGINE_EVENT_CALL_HOLD,  /* the far end put us on hold */
   PL_ENGINE_EVENT_CALL_RESUME,
-  PL_ENGINE_EVENT_AUDIO_ERROR,          /* the audio device could not be opened */
+  PL_ENGINE_EVENT_AUDIO_ERROR, /* the audio device could not be opened */
   PL_ENGINE_EVENT_SHUTDOWN,
   PL_ENGINE_EVENT_EXIT,
 } PlEngineEventType;
 
+/* The param of the CALL_CLOSED event an engine synthesises for calls that
+ * died with its process. */
+#define PL_ENGINE_CLOSE_REASON_STOPPED "engine stopped"
+
 typedef struct
 {
   PlEngineEventType type;
-  char *type_name;   /* the engine's own name, for logs */
-  char *call_id;     /* SIP Call-ID, NULL for non-call events */
+  char *type_name; /* the engine's own name, for logs */
+  char *call_id;   /* SIP Call-ID, NULL for non-call events */
   char *account_aor;
   char *peer_uri;
   char *peer_name;
   gboolean has_direction;
   PlCallDirection direction;
-  char *param;       /* type-specific: reason, DTMF digit, transfer target */
+  char *param; /* type-specific: reason, DTMF digit, transfer target */
 } PlEngineEvent;
 
-#define PL_TYPE_ENGINE_EVENT (pl_engine_event_get_type ())
-GType          pl_engine_event_get_type (void) G_GNUC_CONST;
-PlEngineEvent *pl_engine_event_new      (PlEngineEventType type);
-PlEngineEvent *pl_engine_event_copy     (const PlEngineEvent *event);
-void           pl_engine_event_free     (PlEngineEvent *event);
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (PlEngineEvent, pl_engine_event_free)
+#define PL_TYPE_ENGINE_EVENT (pl_engine_event_get_type())
+GType pl_engine_event_get_type(void) G_GNUC_CONST;
+PlEngineEvent *pl_engine_event_new(PlEngineEventType type);
+PlEngineEvent *pl_engine_event_copy(const PlEngineEvent *event);
+void pl_engine_event_free(PlEngineEvent *event);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(PlEngineEvent, pl_engine_event_free)
 
 typedef enum
 {
-  PL_ENGINE_ACTION_DIAL,     /* arg: SIP URI; call_id unused */
+  PL_ENGINE_ACTION_DIAL, /* arg: SIP URI; call_id unused */
   PL_ENGINE_ACTION_ANSWER,
-  PL_ENGINE_ACTION_HANGUP,   /* arg: optional "486" style status to decline with */
+  PL_ENGINE_ACTION_HANGUP, /* arg: optional "486" style status to decline with */
   PL_ENGINE_ACTION_HOLD,
   PL_ENGINE_ACTION_RESUME,
   PL_ENGINE_ACTION_MUTE,     /* arg: "1" mute, "0" unmute */
@@ -76,44 +80,36 @@ typedef enum
   PL_ENGINE_ACTION_TRANSFER, /* arg: SIP URI; blind transfer (REFER) */
 } PlEngineAction;
 
-#define PL_ENGINE_ERROR (pl_engine_error_quark ())
+#define PL_ENGINE_ERROR (pl_engine_error_quark())
 
 typedef enum
 {
   PL_ENGINE_ERROR_NOT_RUNNING,
   PL_ENGINE_ERROR_NO_SUCH_CALL,
-  PL_ENGINE_ERROR_REJECTED,      /* the engine refused the command */
-  PL_ENGINE_ERROR_SPAWN,         /* the engine binary could not be started */
-  PL_ENGINE_ERROR_PROTOCOL,      /* the control connection broke or spoke nonsense */
-  PL_ENGINE_ERROR_NO_AUDIO,      /* no usable audio device */
+  PL_ENGINE_ERROR_REJECTED, /* the engine refused the command */
+  PL_ENGINE_ERROR_SPAWN,    /* the engine binary could not be started */
+  PL_ENGINE_ERROR_PROTOCOL, /* the control connection broke or spoke nonsense */
+  PL_ENGINE_ERROR_NO_AUDIO, /* no usable audio device */
   PL_ENGINE_ERROR_TIMEOUT,
 } PlEngineError;
 
-GQuark pl_engine_error_quark (void);
+GQuark pl_engine_error_quark(void);
 
-#define PL_TYPE_ENGINE (pl_engine_get_type ())
-G_DECLARE_INTERFACE (PlEngine, pl_engine, PL, ENGINE, GObject)
+#define PL_TYPE_ENGINE (pl_engine_get_type())
+G_DECLARE_INTERFACE(PlEngine, pl_engine, PL, ENGINE, GObject)
 
 struct _PlEngineInterface
 {
   GTypeInterface parent_iface;
 
-  void     (*start)         (PlEngine *self);
-  void     (*stop)          (PlEngine *self);
-  void     (*set_account)   (PlEngine  *self,
-                             PlAccount *account);
-  PlAccount    *(*get_account) (PlEngine *self);
-  PlEngineState (*get_state)   (PlEngine *self);
-  void     (*action_async)  (PlEngine            *self,
-                             PlEngineAction       action,
-                             const char          *call_id,
-                             const char          *arg,
-                             GCancellable        *cancellable,
-                             GAsyncReadyCallback  callback,
-                             gpointer             user_data);
-  gboolean (*action_finish) (PlEngine      *self,
-                             GAsyncResult  *result,
-                             GError       **error);
+  void (*start)(PlEngine *self);
+  void (*stop)(PlEngine *self);
+  void (*set_account)(PlEngine *self, PlAccount *account);
+  PlAccount *(*get_account)(PlEngine *self);
+  PlEngineState (*get_state)(PlEngine *self);
+  void (*action_async)(PlEngine *self, PlEngineAction action, const char *call_id, const char *arg,
+                       GCancellable *cancellable, GAsyncReadyCallback callback, gpointer user_data);
+  gboolean (*action_finish)(PlEngine *self, GAsyncResult *result, GError **error);
 };
 
 /* Signals:
@@ -122,28 +118,18 @@ struct _PlEngineInterface
  *       be told about: a crash, a hijacked control socket, no audio device
  * Properties: "state" (PlEngineState), "account" (PlAccount). */
 
-void          pl_engine_start          (PlEngine *self);
-void          pl_engine_stop           (PlEngine *self);
-void          pl_engine_set_account    (PlEngine  *self,
-                                        PlAccount *account);
-PlAccount    *pl_engine_get_account    (PlEngine *self);
-PlEngineState pl_engine_get_state      (PlEngine *self);
-void          pl_engine_action_async   (PlEngine            *self,
-                                        PlEngineAction       action,
-                                        const char          *call_id,
-                                        const char          *arg,
-                                        GCancellable        *cancellable,
-                                        GAsyncReadyCallback  callback,
-                                        gpointer             user_data);
-gboolean      pl_engine_action_finish  (PlEngine      *self,
-                                        GAsyncResult  *result,
-                                        GError       **error);
+void pl_engine_start(PlEngine *self);
+void pl_engine_stop(PlEngine *self);
+void pl_engine_set_account(PlEngine *self, PlAccount *account);
+PlAccount *pl_engine_get_account(PlEngine *self);
+PlEngineState pl_engine_get_state(PlEngine *self);
+void pl_engine_action_async(PlEngine *self, PlEngineAction action, const char *call_id,
+                            const char *arg, GCancellable *cancellable,
+                            GAsyncReadyCallback callback, gpointer user_data);
+gboolean pl_engine_action_finish(PlEngine *self, GAsyncResult *result, GError **error);
 
 /* For implementations. */
-void          pl_engine_emit_event     (PlEngine            *self,
-                                        const PlEngineEvent *event);
-void          pl_engine_emit_problem   (PlEngine      *self,
-                                        PlEngineError  code,
-                                        const char    *message);
+void pl_engine_emit_event(PlEngine *self, const PlEngineEvent *event);
+void pl_engine_emit_problem(PlEngine *self, PlEngineError code, const char *message);
 
 G_END_DECLS
