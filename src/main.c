@@ -4,8 +4,8 @@
 #include "pl-application.h"
 
 int
-main(int argc, char *argv[])
+main (int argc, char *argv[])
 {
-  g_autoptr(PlApplication) app = pl_application_new();
-  return g_application_run(G_APPLICATION(app), argc, argv);
+  g_autoptr (PlApplication) app = pl_application_new ();
+  return g_application_run (G_APPLICATION (app), argc, argv);
 }

@@ -8,7 +8,7 @@
 
 G_BEGIN_DECLS
 
-#define PL_CALL_MANAGER_ERROR (pl_call_manager_error_quark())
+#define PL_CALL_MANAGER_ERROR (pl_call_manager_error_quark ())
 
 typedef enum
 {
@@ -18,10 +18,10 @@ typedef enum
   PL_CALL_MANAGER_ERROR_INVALID,     /* bad DTMF digits and the like */
 } PlCallManagerError;
 
-GQuark pl_call_manager_error_quark(void);
+GQuark pl_call_manager_error_quark (void);
 
-#define PL_TYPE_CALL_MANAGER (pl_call_manager_get_type())
-G_DECLARE_FINAL_TYPE(PlCallManager, pl_call_manager, PL, CALL_MANAGER, GObject)
+#define PL_TYPE_CALL_MANAGER (pl_call_manager_get_type ())
+G_DECLARE_FINAL_TYPE (PlCallManager, pl_call_manager, PL, CALL_MANAGER, GObject)
 
 /* Owns the calls: turns engine events into PlCall objects and user intents
  * into engine actions. hold/mute produce no engine events, so their state is
@@ -34,25 +34,25 @@ G_DECLARE_FINAL_TYPE(PlCallManager, pl_call_manager, PL, CALL_MANAGER, GObject)
  * its end cause is set; "message" (const char *text) — something to tell the
  * user (a failed transfer, a dropped call, engine trouble). */
 
-PlCallManager *pl_call_manager_new(PlEngine *engine);
-PlEngine *pl_call_manager_get_engine(PlCallManager *self);
-GListModel *pl_call_manager_get_calls(PlCallManager *self);
-PlCall *pl_call_manager_get_active_call(PlCallManager *self);
-PlCall *pl_call_manager_find_call(PlCallManager *self, const char *id);
-PlCall *pl_call_manager_find_by_handle(PlCallManager *self, guint handle);
+PlCallManager *pl_call_manager_new (PlEngine *engine);
+PlEngine *pl_call_manager_get_engine (PlCallManager *self);
+GListModel *pl_call_manager_get_calls (PlCallManager *self);
+PlCall *pl_call_manager_get_active_call (PlCallManager *self);
+PlCall *pl_call_manager_find_call (PlCallManager *self, const char *id);
+PlCall *pl_call_manager_find_by_handle (PlCallManager *self, guint handle);
 /* The most recent live call in that state, e.g. the one ringing here. */
-PlCall *pl_call_manager_find_by_state(PlCallManager *self, PlCallState state);
-PlCall *pl_call_manager_dial(PlCallManager *self, const char *input, GError **error);
-gboolean pl_call_manager_answer(PlCallManager *self, PlCall *call, GError **error);
-gboolean pl_call_manager_decline(PlCallManager *self, PlCall *call, GError **error);
-gboolean pl_call_manager_hangup(PlCallManager *self, PlCall *call, GError **error);
-gboolean pl_call_manager_hold(PlCallManager *self, PlCall *call, GError **error);
-gboolean pl_call_manager_resume(PlCallManager *self, PlCall *call, GError **error);
-gboolean pl_call_manager_set_muted(PlCallManager *self, PlCall *call, gboolean muted,
+PlCall *pl_call_manager_find_by_state (PlCallManager *self, PlCallState state);
+PlCall *pl_call_manager_dial (PlCallManager *self, const char *input, GError **error);
+gboolean pl_call_manager_answer (PlCallManager *self, PlCall *call, GError **error);
+gboolean pl_call_manager_decline (PlCallManager *self, PlCall *call, GError **error);
+gboolean pl_call_manager_hangup (PlCallManager *self, PlCall *call, GError **error);
+gboolean pl_call_manager_hold (PlCallManager *self, PlCall *call, GError **error);
+gboolean pl_call_manager_resume (PlCallManager *self, PlCall *call, GError **error);
+gboolean pl_call_manager_set_muted (PlCallManager *self, PlCall *call, gboolean muted,
+                                    GError **error);
+gboolean pl_call_manager_send_dtmf (PlCallManager *self, PlCall *call, const char *digits,
+                                    GError **error);
+gboolean pl_call_manager_transfer (PlCallManager *self, PlCall *call, const char *target,
                                    GError **error);
-gboolean pl_call_manager_send_dtmf(PlCallManager *self, PlCall *call, const char *digits,
-                                   GError **error);
-gboolean pl_call_manager_transfer(PlCallManager *self, PlCall *call, const char *target,
-                                  GError **error);
 
 G_END_DECLS

@@ -34,37 +34,37 @@ typedef enum
   PL_CALL_END_ENGINE_STOPPED, /* the engine died under it */
 } PlCallEnd;
 
-#define PL_TYPE_CALL (pl_call_get_type())
-G_DECLARE_FINAL_TYPE(PlCall, pl_call, PL, CALL, GObject)
+#define PL_TYPE_CALL (pl_call_get_type ())
+G_DECLARE_FINAL_TYPE (PlCall, pl_call, PL, CALL, GObject)
 
-PlCall *pl_call_new(const char *id, PlCallDirection direction, const char *peer_uri,
-                    const char *peer_name);
+PlCall *pl_call_new (const char *id, PlCallDirection direction, const char *peer_uri,
+                     const char *peer_name);
 /* A small number naming the call in this process (D-Bus, actions); unlike
  * the SIP Call-ID it exists before the engine has placed the call. */
-guint pl_call_get_handle(PlCall *self);
-const char *pl_call_get_id(PlCall *self);
-void pl_call_set_id(PlCall *self, const char *id);
-PlCallDirection pl_call_get_direction(PlCall *self);
-PlCallState pl_call_get_state(PlCall *self);
-void pl_call_set_state(PlCall *self, PlCallState state);
-const char *pl_call_get_peer_uri(PlCall *self);
-void pl_call_set_peer_uri(PlCall *self, const char *peer_uri);
-const char *pl_call_get_peer_name(PlCall *self);
-void pl_call_set_peer_name(PlCall *self, const char *peer_name);
-char *pl_call_dup_title(PlCall *self);
-const char *pl_call_get_account_aor(PlCall *self);
-void pl_call_set_account_aor(PlCall *self, const char *aor);
-gint64 pl_call_get_started(PlCall *self);
-gint64 pl_call_get_answered(PlCall *self);
-gint64 pl_call_get_ended(PlCall *self);
-gint64 pl_call_get_duration(PlCall *self);
-gboolean pl_call_get_muted(PlCall *self);
-void pl_call_set_muted(PlCall *self, gboolean muted);
-PlCallEnd pl_call_get_end(PlCall *self);
-const char *pl_call_get_end_reason(PlCall *self);
-void pl_call_end(PlCall *self, PlCallEnd end, const char *reason);
-gboolean pl_call_is_live(PlCall *self);
-const char *pl_call_state_to_string(PlCallState state);
-const char *pl_call_end_to_string(PlCallEnd end);
+guint pl_call_get_handle (PlCall *self);
+const char *pl_call_get_id (PlCall *self);
+void pl_call_set_id (PlCall *self, const char *id);
+PlCallDirection pl_call_get_direction (PlCall *self);
+PlCallState pl_call_get_state (PlCall *self);
+void pl_call_set_state (PlCall *self, PlCallState state);
+const char *pl_call_get_peer_uri (PlCall *self);
+void pl_call_set_peer_uri (PlCall *self, const char *peer_uri);
+const char *pl_call_get_peer_name (PlCall *self);
+void pl_call_set_peer_name (PlCall *self, const char *peer_name);
+char *pl_call_dup_title (PlCall *self);
+const char *pl_call_get_account_aor (PlCall *self);
+void pl_call_set_account_aor (PlCall *self, const char *aor);
+gint64 pl_call_get_started (PlCall *self);
+gint64 pl_call_get_answered (PlCall *self);
+gint64 pl_call_get_ended (PlCall *self);
+gint64 pl_call_get_duration (PlCall *self);
+gboolean pl_call_get_muted (PlCall *self);
+void pl_call_set_muted (PlCall *self, gboolean muted);
+PlCallEnd pl_call_get_end (PlCall *self);
+const char *pl_call_get_end_reason (PlCall *self);
+void pl_call_end (PlCall *self, PlCallEnd end, const char *reason);
+gboolean pl_call_is_live (PlCall *self);
+const char *pl_call_state_to_string (PlCallState state);
+const char *pl_call_end_to_string (PlCallEnd end);
 
 G_END_DECLS

@@ -16,7 +16,7 @@ struct _PlDBusService
   PlDBusParkline1 *skeleton;
 };
 
-G_DEFINE_FINAL_TYPE(PlDBusService, pl_dbus_service, G_TYPE_OBJECT)
+G_DEFINE_FINAL_TYPE (PlDBusService, pl_dbus_service, G_TYPE_OBJECT)
 
 static const char *const state_names[] = {
   [PL_CALL_STATE_INCOMING] = "incoming", [PL_CALL_STATE_DIALING] = "dialing",
@@ -38,226 +38,229 @@ static const char *const registration_names[] = {
 };
 
 static void
-publish_calls(PlDBusService *self)
+publish_calls (PlDBusService *self)
 {
-  GListModel *calls = pl_call_manager_get_calls(self->manager);
-  guint n = g_list_model_get_n_items(calls);
+  GListModel *calls = pl_call_manager_get_calls (self->manager);
+  guint n = g_list_model_get_n_items (calls);
   GVariantBuilder builder;
 
-  g_variant_builder_init(&builder, G_VARIANT_TYPE("a(ussssst)"));
+  g_variant_builder_init (&builder, G_VARIANT_TYPE ("a(ussssst)"));
   for (guint i = 0; i < n; i++)
     {
-      g_autoptr(PlCall) call = g_list_model_get_item(calls, i);
-      const char *name = pl_call_get_peer_name(call);
+      g_autoptr (PlCall) call = g_list_model_get_item (calls, i);
+      const char *name = pl_call_get_peer_name (call);
 
-      g_variant_builder_add(
-          &builder, "(ussssst)", pl_call_get_handle(call),
-          pl_call_get_id(call) ? pl_call_get_id(call) : "", state_names[pl_call_get_state(call)],
-          pl_call_get_direction(call) == PL_CALL_DIRECTION_INCOMING ? "incoming" : "outgoing",
-          pl_call_get_peer_uri(call) ? pl_call_get_peer_uri(call) : "", name ? name : "",
-          (guint64)pl_call_get_started(call));
+      g_variant_builder_add (
+          &builder, "(ussssst)", pl_call_get_handle (call),
+          pl_call_get_id (call) ? pl_call_get_id (call) : "", state_names[pl_call_get_state (call)],
+          pl_call_get_direction (call) == PL_CALL_DIRECTION_INCOMING ? "incoming" : "outgoing",
+          pl_call_get_peer_uri (call) ? pl_call_get_peer_uri (call) : "", name ? name : "",
+          (guint64)pl_call_get_started (call));
     }
-  pl_dbus_parkline1_set_calls(self->skeleton, g_variant_builder_end(&builder));
+  pl_dbus_parkline1_set_calls (self->skeleton, g_variant_builder_end (&builder));
 }
 
 static void
-publish_engine(PlDBusService *self)
+publish_engine (PlDBusService *self)
 {
-  PlEngine *engine = pl_call_manager_get_engine(self->manager);
-  PlAccount *account = pl_engine_get_account(engine);
+  PlEngine *engine = pl_call_manager_get_engine (self->manager);
+  PlAccount *account = pl_engine_get_account (engine);
 
-  pl_dbus_parkline1_set_engine_state(self->skeleton,
-                                     engine_state_names[pl_engine_get_state(engine)]);
-  pl_dbus_parkline1_set_registration_state(
-      self->skeleton, registration_names[account ? pl_account_get_registration_state(account)
+  pl_dbus_parkline1_set_engine_state (self->skeleton,
+                                      engine_state_names[pl_engine_get_state (engine)]);
+  pl_dbus_parkline1_set_registration_state (
+      self->skeleton, registration_names[account ? pl_account_get_registration_state (account)
                                                  : PL_REGISTRATION_NONE]);
 }
 
 static void
-on_call_changed(PlCall *call, GParamSpec *pspec, PlDBusService *self)
+on_call_changed (PlCall *call, GParamSpec *pspec, PlDBusService *self)
 {
-  publish_calls(self);
+  publish_calls (self);
 }
 
 static void
-on_calls_changed(GListModel *calls, guint position, guint removed, guint added, PlDBusService *self)
+on_calls_changed (GListModel *calls, guint position, guint removed, guint added,
+                  PlDBusService *self)
 {
   for (guint i = position; i < position + added; i++)
     {
-      g_autoptr(PlCall) call = g_list_model_get_item(calls, i);
-      g_signal_connect_object(call, "notify::state", G_CALLBACK(on_call_changed), self, 0);
-      g_signal_connect_object(call, "notify::id", G_CALLBACK(on_call_changed), self, 0);
-      g_signal_connect_object(call, "notify::peer-name", G_CALLBACK(on_call_changed), self, 0);
+      g_autoptr (PlCall) call = g_list_model_get_item (calls, i);
+      g_signal_connect_object (call, "notify::state", G_CALLBACK (on_call_changed), self, 0);
+      g_signal_connect_object (call, "notify::id", G_CALLBACK (on_call_changed), self, 0);
+      g_signal_connect_object (call, "notify::peer-name", G_CALLBACK (on_call_changed), self, 0);
     }
-  publish_calls(self);
+  publish_calls (self);
 }
 
 static void
-on_engine_changed(GObject *object, GParamSpec *pspec, PlDBusService *self)
+on_engine_changed (GObject *object, GParamSpec *pspec, PlDBusService *self)
 {
-  publish_engine(self);
+  publish_engine (self);
 }
 
 static void
-on_account_changed(PlEngine *engine, GParamSpec *pspec, PlDBusService *self)
+on_account_changed (PlEngine *engine, GParamSpec *pspec, PlDBusService *self)
 {
-  PlAccount *account = pl_engine_get_account(engine);
+  PlAccount *account = pl_engine_get_account (engine);
 
   if (account)
-    g_signal_connect_object(account, "notify::registration-state", G_CALLBACK(on_engine_changed),
-                            self, 0);
-  publish_engine(self);
+    g_signal_connect_object (account, "notify::registration-state", G_CALLBACK (on_engine_changed),
+                             self, 0);
+  publish_engine (self);
 }
 
 /* Handle 0 is the active call, so scripts need not track handles. */
 static PlCall *
-resolve_call(PlDBusService *self, GDBusMethodInvocation *invocation, guint handle)
+resolve_call (PlDBusService *self, GDBusMethodInvocation *invocation, guint handle)
 {
-  PlCall *call = handle == 0 ? pl_call_manager_get_active_call(self->manager)
-                             : pl_call_manager_find_by_handle(self->manager, handle);
+  PlCall *call = handle == 0 ? pl_call_manager_get_active_call (self->manager)
+                             : pl_call_manager_find_by_handle (self->manager, handle);
 
   if (call == NULL)
-    g_dbus_method_invocation_return_error(invocation, G_DBUS_ERROR, G_DBUS_ERROR_INVALID_ARGS,
-                                          _("There is no call with handle %u"), handle);
+    g_dbus_method_invocation_return_error (invocation, G_DBUS_ERROR, G_DBUS_ERROR_INVALID_ARGS,
+                                           _ ("There is no call with handle %u"), handle);
   return call;
 }
 
 static gboolean
-finish(GDBusMethodInvocation *invocation, gboolean ok, GError *error)
+finish (GDBusMethodInvocation *invocation, gboolean ok, GError *error)
 {
   if (ok)
-    g_dbus_method_invocation_return_value(invocation, NULL);
+    g_dbus_method_invocation_return_value (invocation, NULL);
   else
-    g_dbus_method_invocation_return_error_literal(invocation, G_DBUS_ERROR, G_DBUS_ERROR_FAILED,
-                                                  error->message);
-  g_clear_error(&error);
+    g_dbus_method_invocation_return_error_literal (invocation, G_DBUS_ERROR, G_DBUS_ERROR_FAILED,
+                                                   error->message);
+  g_clear_error (&error);
   return G_DBUS_METHOD_INVOCATION_HANDLED;
 }
 
 static gboolean
-handle_dial(PlDBusParkline1 *skeleton, GDBusMethodInvocation *invocation, const char *input,
-            PlDBusService *self)
+handle_dial (PlDBusParkline1 *skeleton, GDBusMethodInvocation *invocation, const char *input,
+             PlDBusService *self)
 {
-  g_autoptr(GError) error = NULL;
-  PlCall *call = pl_call_manager_dial(self->manager, input, &error);
+  g_autoptr (GError) error = NULL;
+  PlCall *call = pl_call_manager_dial (self->manager, input, &error);
 
   if (call == NULL)
-    return finish(invocation, FALSE, g_steal_pointer(&error));
-  pl_dbus_parkline1_complete_dial(skeleton, invocation, pl_call_get_handle(call));
+    return finish (invocation, FALSE, g_steal_pointer (&error));
+  pl_dbus_parkline1_complete_dial (skeleton, invocation, pl_call_get_handle (call));
   return G_DBUS_METHOD_INVOCATION_HANDLED;
 }
 
 /* The call-only methods share one shape: resolve the handle, run the verb. */
 #define CALL_METHOD(name, verb)                                                                    \
-  static gboolean handle_##name(PlDBusParkline1 *skeleton, GDBusMethodInvocation *invocation,      \
-                                guint handle, PlDBusService *self)                                 \
+  static gboolean handle_##name (PlDBusParkline1 *skeleton, GDBusMethodInvocation *invocation,     \
+                                 guint handle, PlDBusService *self)                                \
   {                                                                                                \
     GError *error = NULL;                                                                          \
-    PlCall *call = resolve_call(self, invocation, handle);                                         \
+    PlCall *call = resolve_call (self, invocation, handle);                                        \
     if (call == NULL)                                                                              \
       return G_DBUS_METHOD_INVOCATION_HANDLED;                                                     \
-    return finish(invocation, verb(self->manager, call, &error), error);                           \
+    return finish (invocation, verb (self->manager, call, &error), error);                         \
   }
 
-CALL_METHOD(answer, pl_call_manager_answer)
-CALL_METHOD(decline, pl_call_manager_decline)
-CALL_METHOD(hangup, pl_call_manager_hangup)
-CALL_METHOD(hold, pl_call_manager_hold)
-CALL_METHOD(resume, pl_call_manager_resume)
+CALL_METHOD (answer, pl_call_manager_answer)
+CALL_METHOD (decline, pl_call_manager_decline)
+CALL_METHOD (hangup, pl_call_manager_hangup)
+CALL_METHOD (hold, pl_call_manager_hold)
+CALL_METHOD (resume, pl_call_manager_resume)
 
 static gboolean
-handle_transfer(PlDBusParkline1 *skeleton, GDBusMethodInvocation *invocation, guint handle,
-                const char *target, PlDBusService *self)
+handle_transfer (PlDBusParkline1 *skeleton, GDBusMethodInvocation *invocation, guint handle,
+                 const char *target, PlDBusService *self)
 {
   GError *error = NULL;
-  PlCall *call = resolve_call(self, invocation, handle);
+  PlCall *call = resolve_call (self, invocation, handle);
 
   if (call == NULL)
     return G_DBUS_METHOD_INVOCATION_HANDLED;
-  return finish(invocation, pl_call_manager_transfer(self->manager, call, target, &error), error);
+  return finish (invocation, pl_call_manager_transfer (self->manager, call, target, &error), error);
 }
 
 static gboolean
-handle_send_dtmf(PlDBusParkline1 *skeleton, GDBusMethodInvocation *invocation, guint handle,
-                 const char *digits, PlDBusService *self)
+handle_send_dtmf (PlDBusParkline1 *skeleton, GDBusMethodInvocation *invocation, guint handle,
+                  const char *digits, PlDBusService *self)
 {
   GError *error = NULL;
-  PlCall *call = resolve_call(self, invocation, handle);
+  PlCall *call = resolve_call (self, invocation, handle);
 
   if (call == NULL)
     return G_DBUS_METHOD_INVOCATION_HANDLED;
-  return finish(invocation, pl_call_manager_send_dtmf(self->manager, call, digits, &error), error);
+  return finish (invocation, pl_call_manager_send_dtmf (self->manager, call, digits, &error),
+                 error);
 }
 
 static void
-pl_dbus_service_dispose(GObject *object)
+pl_dbus_service_dispose (GObject *object)
 {
-  PlDBusService *self = PL_DBUS_SERVICE(object);
+  PlDBusService *self = PL_DBUS_SERVICE (object);
 
   if (self->skeleton)
-    pl_dbus_service_unexport(self);
-  g_clear_object(&self->skeleton);
-  g_clear_object(&self->manager);
+    pl_dbus_service_unexport (self);
+  g_clear_object (&self->skeleton);
+  g_clear_object (&self->manager);
 
-  G_OBJECT_CLASS(pl_dbus_service_parent_class)->dispose(object);
+  G_OBJECT_CLASS (pl_dbus_service_parent_class)->dispose (object);
 }
 
 static void
-pl_dbus_service_class_init(PlDBusServiceClass *klass)
+pl_dbus_service_class_init (PlDBusServiceClass *klass)
 {
-  G_OBJECT_CLASS(klass)->dispose = pl_dbus_service_dispose;
+  G_OBJECT_CLASS (klass)->dispose = pl_dbus_service_dispose;
 }
 
 static void
-pl_dbus_service_init(PlDBusService *self)
+pl_dbus_service_init (PlDBusService *self)
 {
-  self->skeleton = pl_dbus_parkline1_skeleton_new();
+  self->skeleton = pl_dbus_parkline1_skeleton_new ();
 }
 
 PlDBusService *
-pl_dbus_service_new(PlCallManager *manager)
+pl_dbus_service_new (PlCallManager *manager)
 {
   PlDBusService *self;
   PlEngine *engine;
 
-  g_return_val_if_fail(PL_IS_CALL_MANAGER(manager), NULL);
+  g_return_val_if_fail (PL_IS_CALL_MANAGER (manager), NULL);
 
-  self = g_object_new(PL_TYPE_DBUS_SERVICE, NULL);
-  self->manager = g_object_ref(manager);
-  engine = pl_call_manager_get_engine(manager);
+  self = g_object_new (PL_TYPE_DBUS_SERVICE, NULL);
+  self->manager = g_object_ref (manager);
+  engine = pl_call_manager_get_engine (manager);
 
-  g_signal_connect_object(self->skeleton, "handle-dial", G_CALLBACK(handle_dial), self, 0);
-  g_signal_connect_object(self->skeleton, "handle-answer", G_CALLBACK(handle_answer), self, 0);
-  g_signal_connect_object(self->skeleton, "handle-decline", G_CALLBACK(handle_decline), self, 0);
-  g_signal_connect_object(self->skeleton, "handle-hangup", G_CALLBACK(handle_hangup), self, 0);
-  g_signal_connect_object(self->skeleton, "handle-hold", G_CALLBACK(handle_hold), self, 0);
-  g_signal_connect_object(self->skeleton, "handle-resume", G_CALLBACK(handle_resume), self, 0);
-  g_signal_connect_object(self->skeleton, "handle-transfer", G_CALLBACK(handle_transfer), self, 0);
-  g_signal_connect_object(self->skeleton, "handle-send-dtmf", G_CALLBACK(handle_send_dtmf), self,
-                          0);
+  g_signal_connect_object (self->skeleton, "handle-dial", G_CALLBACK (handle_dial), self, 0);
+  g_signal_connect_object (self->skeleton, "handle-answer", G_CALLBACK (handle_answer), self, 0);
+  g_signal_connect_object (self->skeleton, "handle-decline", G_CALLBACK (handle_decline), self, 0);
+  g_signal_connect_object (self->skeleton, "handle-hangup", G_CALLBACK (handle_hangup), self, 0);
+  g_signal_connect_object (self->skeleton, "handle-hold", G_CALLBACK (handle_hold), self, 0);
+  g_signal_connect_object (self->skeleton, "handle-resume", G_CALLBACK (handle_resume), self, 0);
+  g_signal_connect_object (self->skeleton, "handle-transfer", G_CALLBACK (handle_transfer), self,
+                           0);
+  g_signal_connect_object (self->skeleton, "handle-send-dtmf", G_CALLBACK (handle_send_dtmf), self,
+                           0);
 
-  g_signal_connect_object(pl_call_manager_get_calls(manager), "items-changed",
-                          G_CALLBACK(on_calls_changed), self, 0);
-  g_signal_connect_object(engine, "notify::state", G_CALLBACK(on_engine_changed), self, 0);
-  g_signal_connect_object(engine, "notify::account", G_CALLBACK(on_account_changed), self, 0);
-  on_account_changed(engine, NULL, self);
-  publish_calls(self);
+  g_signal_connect_object (pl_call_manager_get_calls (manager), "items-changed",
+                           G_CALLBACK (on_calls_changed), self, 0);
+  g_signal_connect_object (engine, "notify::state", G_CALLBACK (on_engine_changed), self, 0);
+  g_signal_connect_object (engine, "notify::account", G_CALLBACK (on_account_changed), self, 0);
+  on_account_changed (engine, NULL, self);
+  publish_calls (self);
   return self;
 }
 
 gboolean
-pl_dbus_service_export(PlDBusService *self, GDBusConnection *connection, const char *object_path,
-                       GError **error)
+pl_dbus_service_export (PlDBusService *self, GDBusConnection *connection, const char *object_path,
+                        GError **error)
 {
-  g_return_val_if_fail(PL_IS_DBUS_SERVICE(self), FALSE);
-  return g_dbus_interface_skeleton_export(G_DBUS_INTERFACE_SKELETON(self->skeleton), connection,
-                                          object_path ? object_path : PL_DBUS_OBJECT_PATH, error);
+  g_return_val_if_fail (PL_IS_DBUS_SERVICE (self), FALSE);
+  return g_dbus_interface_skeleton_export (G_DBUS_INTERFACE_SKELETON (self->skeleton), connection,
+                                           object_path ? object_path : PL_DBUS_OBJECT_PATH, error);
 }
 
 void
-pl_dbus_service_unexport(PlDBusService *self)
+pl_dbus_service_unexport (PlDBusService *self)
 {
-  g_return_if_fail(PL_IS_DBUS_SERVICE(self));
-  if (g_dbus_interface_skeleton_get_connection(G_DBUS_INTERFACE_SKELETON(self->skeleton)))
-    g_dbus_interface_skeleton_unexport(G_DBUS_INTERFACE_SKELETON(self->skeleton));
+  g_return_if_fail (PL_IS_DBUS_SERVICE (self));
+  if (g_dbus_interface_skeleton_get_connection (G_DBUS_INTERFACE_SKELETON (self->skeleton)))
+    g_dbus_interface_skeleton_unexport (G_DBUS_INTERFACE_SKELETON (self->skeleton));
 }

@@ -9,14 +9,14 @@ G_BEGIN_DECLS
 
 #define PL_DBUS_OBJECT_PATH "/io/github/parkline/Parkline"
 
-#define PL_TYPE_DBUS_SERVICE (pl_dbus_service_get_type())
-G_DECLARE_FINAL_TYPE(PlDBusService, pl_dbus_service, PL, DBUS_SERVICE, GObject)
+#define PL_TYPE_DBUS_SERVICE (pl_dbus_service_get_type ())
+G_DECLARE_FINAL_TYPE (PlDBusService, pl_dbus_service, PL, DBUS_SERVICE, GObject)
 
 /* io.github.parkline.Parkline1 on the session bus: the same operations the
  * window offers, for scripts and integrations. */
-PlDBusService *pl_dbus_service_new(PlCallManager *manager);
-gboolean pl_dbus_service_export(PlDBusService *self, GDBusConnection *connection,
-                                const char *object_path, GError **error);
-void pl_dbus_service_unexport(PlDBusService *self);
+PlDBusService *pl_dbus_service_new (PlCallManager *manager);
+gboolean pl_dbus_service_export (PlDBusService *self, GDBusConnection *connection,
+                                 const char *object_path, GError **error);
+void pl_dbus_service_unexport (PlDBusService *self);
 
 G_END_DECLS

@@ -61,12 +61,12 @@ typedef struct
   char *param; /* type-specific: reason, DTMF digit, transfer target */
 } PlEngineEvent;
 
-#define PL_TYPE_ENGINE_EVENT (pl_engine_event_get_type())
-GType pl_engine_event_get_type(void) G_GNUC_CONST;
-PlEngineEvent *pl_engine_event_new(PlEngineEventType type);
-PlEngineEvent *pl_engine_event_copy(const PlEngineEvent *event);
-void pl_engine_event_free(PlEngineEvent *event);
-G_DEFINE_AUTOPTR_CLEANUP_FUNC(PlEngineEvent, pl_engine_event_free)
+#define PL_TYPE_ENGINE_EVENT (pl_engine_event_get_type ())
+GType pl_engine_event_get_type (void) G_GNUC_CONST;
+PlEngineEvent *pl_engine_event_new (PlEngineEventType type);
+PlEngineEvent *pl_engine_event_copy (const PlEngineEvent *event);
+void pl_engine_event_free (PlEngineEvent *event);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (PlEngineEvent, pl_engine_event_free)
 
 typedef enum
 {
@@ -80,7 +80,7 @@ typedef enum
   PL_ENGINE_ACTION_TRANSFER, /* arg: SIP URI; blind transfer (REFER) */
 } PlEngineAction;
 
-#define PL_ENGINE_ERROR (pl_engine_error_quark())
+#define PL_ENGINE_ERROR (pl_engine_error_quark ())
 
 typedef enum
 {
@@ -93,23 +93,24 @@ typedef enum
   PL_ENGINE_ERROR_TIMEOUT,
 } PlEngineError;
 
-GQuark pl_engine_error_quark(void);
+GQuark pl_engine_error_quark (void);
 
-#define PL_TYPE_ENGINE (pl_engine_get_type())
-G_DECLARE_INTERFACE(PlEngine, pl_engine, PL, ENGINE, GObject)
+#define PL_TYPE_ENGINE (pl_engine_get_type ())
+G_DECLARE_INTERFACE (PlEngine, pl_engine, PL, ENGINE, GObject)
 
 struct _PlEngineInterface
 {
   GTypeInterface parent_iface;
 
-  void (*start)(PlEngine *self);
-  void (*stop)(PlEngine *self);
-  void (*set_account)(PlEngine *self, PlAccount *account);
-  PlAccount *(*get_account)(PlEngine *self);
-  PlEngineState (*get_state)(PlEngine *self);
-  void (*action_async)(PlEngine *self, PlEngineAction action, const char *call_id, const char *arg,
-                       GCancellable *cancellable, GAsyncReadyCallback callback, gpointer user_data);
-  gboolean (*action_finish)(PlEngine *self, GAsyncResult *result, GError **error);
+  void (*start) (PlEngine *self);
+  void (*stop) (PlEngine *self);
+  void (*set_account) (PlEngine *self, PlAccount *account);
+  PlAccount *(*get_account) (PlEngine *self);
+  PlEngineState (*get_state) (PlEngine *self);
+  void (*action_async) (PlEngine *self, PlEngineAction action, const char *call_id, const char *arg,
+                        GCancellable *cancellable, GAsyncReadyCallback callback,
+                        gpointer user_data);
+  gboolean (*action_finish) (PlEngine *self, GAsyncResult *result, GError **error);
 };
 
 /* Signals:
@@ -118,18 +119,18 @@ struct _PlEngineInterface
  *       be told about: a crash, a hijacked control socket, no audio device
  * Properties: "state" (PlEngineState), "account" (PlAccount). */
 
-void pl_engine_start(PlEngine *self);
-void pl_engine_stop(PlEngine *self);
-void pl_engine_set_account(PlEngine *self, PlAccount *account);
-PlAccount *pl_engine_get_account(PlEngine *self);
-PlEngineState pl_engine_get_state(PlEngine *self);
-void pl_engine_action_async(PlEngine *self, PlEngineAction action, const char *call_id,
-                            const char *arg, GCancellable *cancellable,
-                            GAsyncReadyCallback callback, gpointer user_data);
-gboolean pl_engine_action_finish(PlEngine *self, GAsyncResult *result, GError **error);
+void pl_engine_start (PlEngine *self);
+void pl_engine_stop (PlEngine *self);
+void pl_engine_set_account (PlEngine *self, PlAccount *account);
+PlAccount *pl_engine_get_account (PlEngine *self);
+PlEngineState pl_engine_get_state (PlEngine *self);
+void pl_engine_action_async (PlEngine *self, PlEngineAction action, const char *call_id,
+                             const char *arg, GCancellable *cancellable,
+                             GAsyncReadyCallback callback, gpointer user_data);
+gboolean pl_engine_action_finish (PlEngine *self, GAsyncResult *result, GError **error);
 
 /* For implementations. */
-void pl_engine_emit_event(PlEngine *self, const PlEngineEvent *event);
-void pl_engine_emit_problem(PlEngine *self, PlEngineError code, const char *message);
+void pl_engine_emit_event (PlEngine *self, const PlEngineEvent *event);
+void pl_engine_emit_problem (PlEngine *self, PlEngineError code, const char *message);
 
 G_END_DECLS

@@ -7,14 +7,14 @@ G_BEGIN_DECLS
 
 /* g_set_str() arrived in GLib 2.76; we build against 2.74. */
 static inline gboolean
-pl_set_str(char **str_pointer, const char *new_str)
+pl_set_str (char **str_pointer, const char *new_str)
 {
   char *copy;
 
-  if (*str_pointer == new_str || g_strcmp0(*str_pointer, new_str) == 0)
+  if (*str_pointer == new_str || g_strcmp0 (*str_pointer, new_str) == 0)
     return FALSE;
-  copy = g_strdup(new_str);
-  g_free(*str_pointer);
+  copy = g_strdup (new_str);
+  g_free (*str_pointer);
   *str_pointer = copy;
   return TRUE;
 }

@@ -5,9 +5,9 @@
 
 G_BEGIN_DECLS
 
-#define PL_TYPE_APPLICATION (pl_application_get_type())
-G_DECLARE_FINAL_TYPE(PlApplication, pl_application, PL, APPLICATION, AdwApplication)
+#define PL_TYPE_APPLICATION (pl_application_get_type ())
+G_DECLARE_FINAL_TYPE (PlApplication, pl_application, PL, APPLICATION, AdwApplication)
 
-PlApplication *pl_application_new(void);
+PlApplication *pl_application_new (void);
 
 G_END_DECLS

@@ -10,144 +10,144 @@
 #include "pl-test-util.h"
 
 static gboolean
-timed_out_cb(gpointer data)
+timed_out_cb (gpointer data)
 {
   *(gboolean *)data = TRUE;
   return G_SOURCE_REMOVE;
 }
 
 gboolean
-pl_test_wait_for(gboolean (*cond_func)(gpointer), gpointer data, guint timeout_ms)
+pl_test_wait_for (gboolean (*cond_func) (gpointer), gpointer data, guint timeout_ms)
 {
-  GMainContext *context = g_main_context_get_thread_default();
+  GMainContext *context = g_main_context_get_thread_default ();
   gboolean timed_out = FALSE;
-  GSource *timer = g_timeout_source_new(timeout_ms);
+  GSource *timer = g_timeout_source_new (timeout_ms);
   gboolean result;
 
-  g_source_set_callback(timer, timed_out_cb, &timed_out, NULL);
-  g_source_attach(timer, context);
-  while (!(result = cond_func(data)) && !timed_out)
-    g_main_context_iteration(context, TRUE);
-  g_source_destroy(timer);
-  g_source_unref(timer);
+  g_source_set_callback (timer, timed_out_cb, &timed_out, NULL);
+  g_source_attach (timer, context);
+  while (!(result = cond_func (data)) && !timed_out)
+    g_main_context_iteration (context, TRUE);
+  g_source_destroy (timer);
+  g_source_unref (timer);
   return result;
 }
 
 /* One main-context iteration that blocks no later than the deadline. */
 void
-pl_test_iterate(gint64 deadline_monotonic)
+pl_test_iterate (gint64 deadline_monotonic)
 {
-  GMainContext *context = g_main_context_get_thread_default();
-  gint64 left_ms = (deadline_monotonic - g_get_monotonic_time()) / 1000;
+  GMainContext *context = g_main_context_get_thread_default ();
+  gint64 left_ms = (deadline_monotonic - g_get_monotonic_time ()) / 1000;
   gboolean fired = FALSE;
-  GSource *timer = g_timeout_source_new((guint)CLAMP(left_ms, 1, G_MAXINT));
+  GSource *timer = g_timeout_source_new ((guint)CLAMP (left_ms, 1, G_MAXINT));
 
-  g_source_set_callback(timer, timed_out_cb, &fired, NULL);
-  g_source_attach(timer, context);
-  g_main_context_iteration(context, TRUE);
-  g_source_destroy(timer);
-  g_source_unref(timer);
+  g_source_set_callback (timer, timed_out_cb, &fired, NULL);
+  g_source_attach (timer, context);
+  g_main_context_iteration (context, TRUE);
+  g_source_destroy (timer);
+  g_source_unref (timer);
 }
 
 static gboolean
-never(gpointer data)
+never (gpointer data)
 {
   return FALSE;
 }
 
 void
-pl_test_spin(guint ms)
+pl_test_spin (guint ms)
 {
-  pl_test_wait_for(never, NULL, ms);
+  pl_test_wait_for (never, NULL, ms);
 }
 
 static guint16
-bound_port(int type, guint16 port)
+bound_port (int type, guint16 port)
 {
   struct sockaddr_in addr = { .sin_family = AF_INET,
-                              .sin_addr.s_addr = htonl(INADDR_LOOPBACK),
-                              .sin_port = htons(port) };
+                              .sin_addr.s_addr = htonl (INADDR_LOOPBACK),
+                              .sin_port = htons (port) };
   socklen_t len = sizeof addr;
-  int fd = socket(AF_INET, type, 0);
+  int fd = socket (AF_INET, type, 0);
   guint16 result = 0;
 
   if (fd < 0)
     return 0;
-  if (bind(fd, (struct sockaddr *)&addr, sizeof addr) == 0
-      && getsockname(fd, (struct sockaddr *)&addr, &len) == 0)
-    result = ntohs(addr.sin_port);
-  close(fd);
+  if (bind (fd, (struct sockaddr *)&addr, sizeof addr) == 0
+      && getsockname (fd, (struct sockaddr *)&addr, &len) == 0)
+    result = ntohs (addr.sin_port);
+  close (fd);
   return result;
 }
 
 guint16
-pl_test_free_tcp_port(void)
+pl_test_free_tcp_port (void)
 {
-  return bound_port(SOCK_STREAM, 0);
+  return bound_port (SOCK_STREAM, 0);
 }
 
 guint16
-pl_test_free_sip_port(void)
+pl_test_free_sip_port (void)
 {
   for (guint attempt = 0; attempt < 200; attempt++)
     {
-      guint16 port = bound_port(SOCK_DGRAM, 0);
+      guint16 port = bound_port (SOCK_DGRAM, 0);
       if (port == 0 || port == G_MAXUINT16)
         continue;
-      if (bound_port(SOCK_STREAM, port) == port && bound_port(SOCK_STREAM, port + 1) == port + 1
-          && bound_port(SOCK_DGRAM, port + 1) == port + 1)
+      if (bound_port (SOCK_STREAM, port) == port && bound_port (SOCK_STREAM, port + 1) == port + 1
+          && bound_port (SOCK_DGRAM, port + 1) == port + 1)
         return port;
     }
-  g_error("no free SIP port pair on 127.0.0.1");
+  g_error ("no free SIP port pair on 127.0.0.1");
 }
 
 char *
-pl_test_make_dir(const char *name)
+pl_test_make_dir (const char *name)
 {
-  g_autofree char *tmpl = g_strdup_printf("pl-%s-XXXXXX", name);
-  g_autoptr(GError) error = NULL;
-  char *dir = g_dir_make_tmp(tmpl, &error);
+  g_autofree char *tmpl = g_strdup_printf ("pl-%s-XXXXXX", name);
+  g_autoptr (GError) error = NULL;
+  char *dir = g_dir_make_tmp (tmpl, &error);
 
-  g_assert_no_error(error);
-  g_chmod(dir, 0700);
+  g_assert_no_error (error);
+  g_chmod (dir, 0700);
   return dir;
 }
 
 char *
-pl_test_artifact_dir(const char *name)
+pl_test_artifact_dir (const char *name)
 {
-  const char *build_root = g_getenv("MESON_BUILD_ROOT");
-  const char *build_dir = g_getenv("G_TEST_BUILDDIR");
+  const char *build_root = g_getenv ("MESON_BUILD_ROOT");
+  const char *build_dir = g_getenv ("G_TEST_BUILDDIR");
   g_autofree char *base = NULL;
   char *dir;
 
   if (build_root)
-    base = g_build_filename(build_root, "meson-logs", NULL);
+    base = g_build_filename (build_root, "meson-logs", NULL);
   else if (build_dir)
-    base = g_build_filename(build_dir, "..", "meson-logs", NULL);
+    base = g_build_filename (build_dir, "..", "meson-logs", NULL);
   else
-    base = g_build_filename(g_get_tmp_dir(), "parkline-test-logs", NULL);
-  dir = g_build_filename(base, name, NULL);
-  g_mkdir_with_parents(dir, 0755);
+    base = g_build_filename (g_get_tmp_dir (), "parkline-test-logs", NULL);
+  dir = g_build_filename (base, name, NULL);
+  g_mkdir_with_parents (dir, 0755);
   return dir;
 }
 
 char *
-pl_test_shared_fixture(const char *relative_path)
+pl_test_shared_fixture (const char *relative_path)
 {
-  const char *root = g_getenv("PL_SHARED_FIXTURES");
+  const char *root = g_getenv ("PL_SHARED_FIXTURES");
   char *path;
 
   if (root == NULL)
     {
-      g_test_skip("PL_SHARED_FIXTURES is not set");
+      g_test_skip ("PL_SHARED_FIXTURES is not set");
       return NULL;
     }
-  path = g_build_filename(root, relative_path, NULL);
-  if (!g_file_test(path, G_FILE_TEST_EXISTS))
+  path = g_build_filename (root, relative_path, NULL);
+  if (!g_file_test (path, G_FILE_TEST_EXISTS))
     {
-      g_test_skip_printf("fixture %s is missing", path);
-      g_free(path);
+      g_test_skip_printf ("fixture %s is missing", path);
+      g_free (path);
       return NULL;
     }
   return path;

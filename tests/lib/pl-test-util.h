@@ -8,38 +8,38 @@ G_BEGIN_DECLS
 /* Iterates the thread-default main context until cond_func returns TRUE or
  * timeout_ms passes; returns the last value of cond_func. Tests use this, not
  * sleeps, to wait for something to happen. */
-gboolean pl_test_wait_for(gboolean (*cond_func)(gpointer), gpointer data, guint timeout_ms);
+gboolean pl_test_wait_for (gboolean (*cond_func) (gpointer), gpointer data, guint timeout_ms);
 
 /* Same, for an expression: PL_TEST_WAIT (state == ACTIVE, 5000). The
  * expression is re-evaluated after every main-context iteration. */
 #define PL_TEST_WAIT(expr, timeout_ms)                                                             \
   ({                                                                                               \
-    gint64 pl_deadline_ = g_get_monotonic_time() + (timeout_ms)*1000;                              \
+    gint64 pl_deadline_ = g_get_monotonic_time () + (timeout_ms)*1000;                             \
     gboolean pl_ok_;                                                                               \
-    while (!(pl_ok_ = !!(expr)) && g_get_monotonic_time() < pl_deadline_)                          \
-      pl_test_iterate(pl_deadline_);                                                               \
+    while (!(pl_ok_ = !!(expr)) && g_get_monotonic_time () < pl_deadline_)                         \
+      pl_test_iterate (pl_deadline_);                                                              \
     pl_ok_;                                                                                        \
   })
-void pl_test_iterate(gint64 deadline_monotonic);
+void pl_test_iterate (gint64 deadline_monotonic);
 
 /* Spins the main context for a fixed time; only for "nothing else happens"
  * checks, never as synchronisation. */
-void pl_test_spin(guint ms);
+void pl_test_spin (guint ms);
 
 /* A port the kernel says is free on 127.0.0.1 for both UDP and TCP, with the
  * next port free for TCP too (baresip binds TLS on sip port + 1). */
-guint16 pl_test_free_sip_port(void);
-guint16 pl_test_free_tcp_port(void);
+guint16 pl_test_free_sip_port (void);
+guint16 pl_test_free_tcp_port (void);
 
 /* A fresh 0700 directory under the test's scratch space. */
-char *pl_test_make_dir(const char *name);
+char *pl_test_make_dir (const char *name);
 
 /* The directory to put logs, recordings and screenshots a human may want to
  * look at after the run: $MESON_BUILD_ROOT/meson-logs/<name> or a temp dir. */
-char *pl_test_artifact_dir(const char *name);
+char *pl_test_artifact_dir (const char *name);
 
 /* Path of a fixture file in the shared fixtures tree, or NULL (and the test
  * skipped) when it is not there. */
-char *pl_test_shared_fixture(const char *relative_path);
+char *pl_test_shared_fixture (const char *relative_path);
 
 G_END_DECLS

@@ -46,26 +46,26 @@ static const NormalizeCase normalize_cases[] = {
 };
 
 static void
-test_normalize(void)
+test_normalize (void)
 {
-  for (guint i = 0; i < G_N_ELEMENTS(normalize_cases); i++)
+  for (guint i = 0; i < G_N_ELEMENTS (normalize_cases); i++)
     {
       const NormalizeCase *c = &normalize_cases[i];
-      g_autoptr(GError) error = NULL;
-      g_autofree char *uri = pl_sip_uri_normalize(c->input, c->domain, &error);
+      g_autoptr (GError) error = NULL;
+      g_autofree char *uri = pl_sip_uri_normalize (c->input, c->domain, &error);
 
-      g_test_message("case %u: “%s”", i, c->input);
+      g_test_message ("case %u: “%s”", i, c->input);
       if (c->expected)
         {
-          g_assert_no_error(error);
-          g_assert_cmpstr(uri, ==, c->expected);
-          g_assert_true(pl_sip_uri_is_valid(uri));
+          g_assert_no_error (error);
+          g_assert_cmpstr (uri, ==, c->expected);
+          g_assert_true (pl_sip_uri_is_valid (uri));
         }
       else
         {
-          g_assert_null(uri);
-          g_assert_error(error, PL_SIP_URI_ERROR, c->error_code);
-          g_assert_nonnull(error->message);
+          g_assert_null (uri);
+          g_assert_error (error, PL_SIP_URI_ERROR, c->error_code);
+          g_assert_nonnull (error->message);
         }
     }
 }
@@ -87,43 +87,43 @@ static const PartsCase parts_cases[] = {
 };
 
 static void
-test_parts(void)
+test_parts (void)
 {
-  for (guint i = 0; i < G_N_ELEMENTS(parts_cases) - 1; i++)
+  for (guint i = 0; i < G_N_ELEMENTS (parts_cases) - 1; i++)
     {
       const PartsCase *c = &parts_cases[i];
-      g_autofree char *user = pl_sip_uri_dup_user(c->uri);
-      g_autofree char *host = pl_sip_uri_dup_host(c->uri);
-      g_autofree char *display = pl_sip_uri_dup_display_user(c->uri);
+      g_autofree char *user = pl_sip_uri_dup_user (c->uri);
+      g_autofree char *host = pl_sip_uri_dup_host (c->uri);
+      g_autofree char *display = pl_sip_uri_dup_display_user (c->uri);
 
-      g_assert_cmpstr(user, ==, c->user);
-      g_assert_cmpstr(host, ==, c->host);
-      g_assert_cmpstr(display, ==, c->display);
+      g_assert_cmpstr (user, ==, c->user);
+      g_assert_cmpstr (host, ==, c->host);
+      g_assert_cmpstr (display, ==, c->display);
     }
-  g_assert_true(pl_sip_uri_same_user("sip:201@127.0.0.1", "sip:201@pbx.example.org:5060"));
-  g_assert_false(pl_sip_uri_same_user("sip:201@pbx", "sip:202@pbx"));
-  g_assert_false(pl_sip_uri_same_user("sip:pbx", "sip:pbx"));
+  g_assert_true (pl_sip_uri_same_user ("sip:201@127.0.0.1", "sip:201@pbx.example.org:5060"));
+  g_assert_false (pl_sip_uri_same_user ("sip:201@pbx", "sip:202@pbx"));
+  g_assert_false (pl_sip_uri_same_user ("sip:pbx", "sip:pbx"));
 }
 
 static void
-test_dtmf(void)
+test_dtmf (void)
 {
   const char *valid[] = { "1", "0123456789", "*#", "ABCD", "a" };
   const char *invalid[] = { "", "E", "1 2", "12;", "+" };
 
-  for (guint i = 0; i < G_N_ELEMENTS(valid); i++)
-    g_assert_true(pl_dtmf_is_valid(valid[i]));
-  for (guint i = 0; i < G_N_ELEMENTS(invalid); i++)
-    g_assert_false(pl_dtmf_is_valid(invalid[i]));
-  g_assert_false(pl_dtmf_is_valid(NULL));
+  for (guint i = 0; i < G_N_ELEMENTS (valid); i++)
+    g_assert_true (pl_dtmf_is_valid (valid[i]));
+  for (guint i = 0; i < G_N_ELEMENTS (invalid); i++)
+    g_assert_false (pl_dtmf_is_valid (invalid[i]));
+  g_assert_false (pl_dtmf_is_valid (NULL));
 }
 
 int
-main(int argc, char *argv[])
+main (int argc, char *argv[])
 {
-  g_test_init(&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
-  g_test_add_func("/sip-uri/normalize", test_normalize);
-  g_test_add_func("/sip-uri/parts", test_parts);
-  g_test_add_func("/sip-uri/dtmf", test_dtmf);
-  return g_test_run();
+  g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
+  g_test_add_func ("/sip-uri/normalize", test_normalize);
+  g_test_add_func ("/sip-uri/parts", test_parts);
+  g_test_add_func ("/sip-uri/dtmf", test_dtmf);
+  return g_test_run ();
 }
