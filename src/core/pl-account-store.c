@@ -433,6 +433,8 @@ pl_account_store_remove (PlAccountStore *self, PlAccount *account)
   g_return_if_fail (PL_IS_ACCOUNT_STORE (self));
   g_return_if_fail (PL_IS_ACCOUNT (account));
 
+  /* Callers usually borrow the store's reference, which the removal drops. */
+  g_object_ref (account);
   if (find_account (self, pl_account_get_id (account), &position))
     g_list_store_remove (self->accounts, position);
 
@@ -452,6 +454,7 @@ pl_account_store_remove (PlAccountStore *self, PlAccount *account)
     g_settings_reset (settings, *key);
   secret_password_clear (password_schema (), NULL, NULL, NULL, "account-id",
                          pl_account_get_id (account), NULL);
+  g_object_unref (account);
 }
 
 static char *

@@ -1,0 +1,12 @@
+#!/bin/sh
+# Runs a test inside a private session bus with an unlocked, throw-away
+# GNOME keyring, so Secret Service code runs against the real daemon.
+set -eu
+scratch=$(mktemp -d)
+trap 'rm -rf "$scratch"' EXIT
+export HOME="$scratch" XDG_DATA_HOME="$scratch/data" XDG_RUNTIME_DIR="$scratch/run"
+mkdir -p "$XDG_DATA_HOME" "$XDG_RUNTIME_DIR"
+chmod 700 "$XDG_RUNTIME_DIR"
+exec dbus-run-session -- sh -c '
+  printf test | gnome-keyring-daemon --unlock --components=secrets >/dev/null
+  exec "$@"' with-keyring "$@"
