@@ -1,0 +1,157 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "pl-core"
+
+#include "config.h"
+
+#include "pl-core.h"
+#include "pl-dbus-service.h"
+
+struct _PlCore
+{
+  GObject parent_instance;
+
+  GSettings *settings;
+  PlEngine *engine;
+  PlAccountStore *accounts;
+  PlCallManager *calls;
+  PlDBusService *dbus;
+  GCancellable *cancellable;
+  gboolean ephemeral;
+};
+
+G_DEFINE_FINAL_TYPE (PlCore, pl_core, G_TYPE_OBJECT)
+
+static void
+pl_core_dispose (GObject *object)
+{
+  PlCore *self = PL_CORE (object);
+
+  g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->dbus);
+  g_clear_object (&self->calls);
+  if (self->engine)
+    pl_engine_stop (self->engine);
+  g_clear_object (&self->engine);
+  g_clear_object (&self->accounts);
+  g_clear_object (&self->settings);
+  g_clear_object (&self->cancellable);
+
+  G_OBJECT_CLASS (pl_core_parent_class)->dispose (object);
+}
+
+static void
+pl_core_class_init (PlCoreClass *klass)
+{
+  G_OBJECT_CLASS (klass)->dispose = pl_core_dispose;
+}
+
+static void
+pl_core_init (PlCore *self)
+{
+  self->cancellable = g_cancellable_new ();
+}
+
+PlCore *
+pl_core_new (PlEngine *engine, GSettings *settings)
+{
+  PlCore *self;
+
+  g_return_val_if_fail (PL_IS_ENGINE (engine), NULL);
+  g_return_val_if_fail (G_IS_SETTINGS (settings), NULL);
+
+  self = g_object_new (PL_TYPE_CORE, NULL);
+  self->settings = g_object_ref (settings);
+  self->engine = g_object_ref (engine);
+  self->accounts = pl_account_store_new (settings);
+  self->calls = pl_call_manager_new (engine);
+  self->dbus = pl_dbus_service_new (self->calls);
+  return self;
+}
+
+PlEngine *
+pl_core_get_engine (PlCore *self)
+{
+  g_return_val_if_fail (PL_IS_CORE (self), NULL);
+  return self->engine;
+}
+
+PlAccountStore *
+pl_core_get_account_store (PlCore *self)
+{
+  g_return_val_if_fail (PL_IS_CORE (self), NULL);
+  return self->accounts;
+}
+
+PlCallManager *
+pl_core_get_call_manager (PlCore *self)
+{
+  g_return_val_if_fail (PL_IS_CORE (self), NULL);
+  return self->calls;
+}
+
+void
+pl_core_use_account (PlCore *self, PlAccount *account)
+{
+  g_return_if_fail (PL_IS_CORE (self));
+  g_return_if_fail (PL_IS_ACCOUNT (account));
+
+  self->ephemeral = TRUE;
+  pl_account_store_add_ephemeral (self->accounts, account);
+  pl_engine_set_account (self->engine, account);
+}
+
+/* The engine follows the first account: a new or edited account
+ * re-registers without a restart of the app. */
+static void
+on_accounts_changed (GListModel *accounts, guint position, guint removed, guint added, PlCore *self)
+{
+  pl_engine_set_account (self->engine, pl_account_store_get_default (self->accounts));
+}
+
+static void
+accounts_loaded (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr (PlCore) self = user_data;
+  g_autoptr (GError) error = NULL;
+
+  if (!pl_account_store_load_finish (PL_ACCOUNT_STORE (source), result, &error))
+    {
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        return;
+      /* The account still registers if the server lets it; say why it may not. */
+      g_message ("%s", error->message);
+    }
+  pl_engine_set_account (self->engine, pl_account_store_get_default (self->accounts));
+  pl_engine_start (self->engine);
+}
+
+void
+pl_core_start (PlCore *self)
+{
+  g_return_if_fail (PL_IS_CORE (self));
+
+  g_signal_connect_object (pl_account_store_get_accounts (self->accounts), "items-changed",
+                           G_CALLBACK (on_accounts_changed), self, 0);
+  if (self->ephemeral)
+    {
+      pl_engine_start (self->engine);
+      return;
+    }
+  pl_account_store_load_async (self->accounts, self->cancellable, accounts_loaded,
+                               g_object_ref (self));
+}
+
+void
+pl_core_stop (PlCore *self)
+{
+  g_return_if_fail (PL_IS_CORE (self));
+  g_cancellable_cancel (self->cancellable);
+  pl_engine_stop (self->engine);
+}
+
+gboolean
+pl_core_export_dbus (PlCore *self, GDBusConnection *connection, GError **error)
+{
+  g_return_val_if_fail (PL_IS_CORE (self), FALSE);
+  return pl_dbus_service_export (self->dbus, connection, PL_DBUS_OBJECT_PATH, error);
+}

@@ -1,0 +1,29 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <gio/gio.h>
+
+#include "pl-account-store.h"
+#include "pl-call-manager.h"
+#include "pl-engine.h"
+
+G_BEGIN_DECLS
+
+#define PL_TYPE_CORE (pl_core_get_type ())
+G_DECLARE_FINAL_TYPE (PlCore, pl_core, PL, CORE, GObject)
+
+/* One phone: the engine, the accounts, the calls and the services built on
+ * them, wired together without any display. The application owns one;
+ * end-to-end tests run two side by side to play two desks. */
+PlCore *pl_core_new (PlEngine *engine, GSettings *settings);
+PlEngine *pl_core_get_engine (PlCore *self);
+PlAccountStore *pl_core_get_account_store (PlCore *self);
+PlCallManager *pl_core_get_call_manager (PlCore *self);
+/* Uses this account instead of the stored ones, for this run only. */
+void pl_core_use_account (PlCore *self, PlAccount *account);
+/* Loads stored accounts (unless one was given) and starts the engine. */
+void pl_core_start (PlCore *self);
+void pl_core_stop (PlCore *self);
+gboolean pl_core_export_dbus (PlCore *self, GDBusConnection *connection, GError **error);
+
+G_END_DECLS
