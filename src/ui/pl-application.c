@@ -5,42 +5,568 @@
 
 #include <glib/gi18n.h>
 
+#include "pl-account-dialog.h"
 #include "pl-application.h"
+#include "pl-window.h"
 
 struct _PlApplication
 {
   AdwApplication parent_instance;
+
+  PlCore *core;
+  /* Borrowed from the core, for brevity. */
+  PlEngine *engine;
+  PlCallManager *manager;
+  GPtrArray *pending_dials; /* URIs that arrived before the engine was up */
+  gboolean holding;
 };
 
 G_DEFINE_FINAL_TYPE (PlApplication, pl_application, ADW_TYPE_APPLICATION)
 
+enum
+{
+  PROP_0,
+  PROP_CORE,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+/* Every keyboard shortcut of the application, in one place. Call control
+ * uses Ctrl+Shift+letter so that no text-editing key of the dial entry is
+ * taken; answering also has Ctrl+Return, the "do it" key. The shortcuts
+ * window (ui/gtk/help-overlay.ui) lists the same keys. */
+static const PlAccelEntry accel_table[] = {
+  { "app.quit", { "<Primary>q", NULL } },
+  { "app.preferences", { "<Primary>comma", NULL } },
+  { "win.show-help-overlay", { "<Primary>question", NULL } },
+  { "window.close", { "<Primary>w", NULL } },
+  { "win.focus-dial", { "<Primary>l", NULL } },
+  { "win.answer", { "<Primary>Return", "<Primary><Shift>a", NULL } },
+  { "win.decline", { "<Primary><Shift>d", NULL } },
+  { "win.hangup", { "<Primary><Shift>e", NULL } },
+  { "win.hold", { "<Primary><Shift>h", NULL } },
+  { "win.mute", { "<Primary><Shift>m", NULL } },
+  { "win.show-transfer", { "<Primary><Shift>t", NULL } },
+  { "win.show-dialpad", { "<Primary><Shift>k", NULL } },
+  { "win.next-call", { "<Primary>Page_Down", NULL } },
+  { "win.previous-call", { "<Primary>Page_Up", NULL } },
+};
+
+const PlAccelEntry *
+pl_application_get_accel_table (guint *n_entries)
+{
+  if (n_entries)
+    *n_entries = G_N_ELEMENTS (accel_table);
+  return accel_table;
+}
+
+static PlWindow *
+get_window (PlApplication *self)
+{
+  GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (self));
+
+  if (PL_IS_WINDOW (window))
+    return PL_WINDOW (window);
+  for (GList *l = gtk_application_get_windows (GTK_APPLICATION (self)); l; l = l->next)
+    if (PL_IS_WINDOW (l->data))
+      return l->data;
+  return NULL;
+}
+
+/* Dialling from outside (URI handler, command line) ----------------------- */
+
+static gboolean
+ready_to_dial (PlApplication *self)
+{
+  /* The core loads the accounts before it starts the engine. */
+  return pl_engine_get_state (self->engine) == PL_ENGINE_STATE_RUNNING;
+}
+
+static void
+dial_now (PlApplication *self, const char *input)
+{
+  g_autoptr (GError) error = NULL;
+  PlWindow *window;
+
+  if (pl_call_manager_dial (self->manager, input, &error) != NULL)
+    return;
+
+  /* Leave the number where the user can fix or retry it. */
+  g_message ("Could not dial %s: %s", input, error->message);
+  window = get_window (self);
+  if (window)
+    {
+      pl_window_set_dial_text (window, input);
+      pl_window_show_toast (window, error->message);
+    }
+}
+
+static void
+dial_when_ready (PlApplication *self, const char *input)
+{
+  if (ready_to_dial (self))
+    dial_now (self, input);
+  else
+    g_ptr_array_add (self->pending_dials, g_strdup (input));
+}
+
+static void
+flush_pending_dials (PlApplication *self)
+{
+  g_autoptr (GPtrArray) pending = NULL;
+
+  if (!ready_to_dial (self) || self->pending_dials->len == 0)
+    return;
+  pending = g_steal_pointer (&self->pending_dials);
+  self->pending_dials = g_ptr_array_new_with_free_func (g_free);
+  for (guint i = 0; i < pending->len; i++)
+    dial_now (self, g_ptr_array_index (pending, i));
+}
+
+static void
+engine_state_cb (PlApplication *self)
+{
+  flush_pending_dials (self);
+}
+
+/* Incoming-call notifications --------------------------------------------- */
+
+static void
+withdraw_call_notification (PlApplication *self, PlCall *call)
+{
+  const char *id = g_object_get_data (G_OBJECT (call), "pl-notification-id");
+
+  if (id == NULL)
+    return;
+  g_application_withdraw_notification (G_APPLICATION (self), id);
+  g_object_set_data (G_OBJECT (call), "pl-notification-id", NULL);
+}
+
+static void
+send_call_notification (PlApplication *self, PlCall *call)
+{
+  g_autoptr (GNotification) notification = NULL;
+  g_autofree char *title = pl_call_dup_title (call);
+  g_autofree char *id = g_strdup_printf ("incoming-%s", pl_call_get_id (call));
+  const char *uri = pl_call_get_peer_uri (call);
+  g_autoptr (GIcon) icon = g_themed_icon_new ("call-incoming-symbolic");
+
+  notification = g_notification_new (_ ("Incoming call"));
+  if (uri != NULL && g_strcmp0 (uri, title) != 0)
+    {
+      g_autofree char *body = g_strdup_printf ("%s\n%s", title, uri);
+      g_notification_set_body (notification, body);
+    }
+  else
+    g_notification_set_body (notification, title);
+  g_notification_set_priority (notification, G_NOTIFICATION_PRIORITY_URGENT);
+  g_notification_set_icon (notification, icon);
+  /* Buttons carry the call id: they must work with the window hidden and
+   * with another call in front. */
+  g_notification_add_button_with_target (notification, _ ("Decline"), "app.decline-call", "s",
+                                         pl_call_get_id (call));
+  g_notification_add_button_with_target (notification, _ ("Answer"), "app.answer-call", "s",
+                                         pl_call_get_id (call));
+  g_notification_set_default_action_and_target (notification, "app.show-call", "s",
+                                                pl_call_get_id (call));
+  g_application_send_notification (G_APPLICATION (self), id, notification);
+  g_object_set_data_full (G_OBJECT (call), "pl-notification-id", g_steal_pointer (&id), g_free);
+}
+
+static void
+call_state_cb (PlApplication *self, GParamSpec *pspec, PlCall *call)
+{
+  if (pl_call_get_state (call) != PL_CALL_STATE_INCOMING)
+    withdraw_call_notification (self, call);
+}
+
+static void
+call_added_cb (PlApplication *self, PlCall *call)
+{
+  if (pl_call_get_state (call) != PL_CALL_STATE_INCOMING)
+    return;
+  send_call_notification (self, call);
+  g_signal_connect_object (call, "notify::state", G_CALLBACK (call_state_cb), self,
+                           G_CONNECT_SWAPPED);
+}
+
+static void
+call_ended_cb (PlApplication *self, PlCall *call)
+{
+  withdraw_call_notification (self, call);
+  g_signal_handlers_disconnect_by_func (call, call_state_cb, self);
+}
+
+/* A call outlives its window: closing the window must not hang up. */
+static void
+calls_changed_cb (PlApplication *self)
+{
+  gboolean busy = g_list_model_get_n_items (pl_call_manager_get_calls (self->manager)) > 0;
+
+  if (busy && !self->holding)
+    g_application_hold (G_APPLICATION (self));
+  else if (!busy && self->holding)
+    g_application_release (G_APPLICATION (self));
+  self->holding = busy;
+}
+
+/* Accounts ---------------------------------------------------------------- */
+
+static void
+account_saved_cb (PlApplication *self, PlAccount *account)
+{
+  /* Hand it (again) to the engine so that it re-registers with the edit. */
+  pl_engine_set_account (self->engine, account);
+  if (pl_engine_get_state (self->engine) == PL_ENGINE_STATE_STOPPED)
+    pl_engine_start (self->engine);
+}
+
+/* Application actions ----------------------------------------------------- */
+
+static void
+quit_activated (GSimpleAction *action, GVariant *parameter, gpointer user_data)
+{
+  PlApplication *self = user_data;
+  GList *windows = g_list_copy (gtk_application_get_windows (GTK_APPLICATION (self)));
+
+  for (GList *l = windows; l; l = l->next)
+    gtk_window_destroy (l->data);
+  g_list_free (windows);
+  g_application_quit (G_APPLICATION (self));
+}
+
+static void
+preferences_activated (GSimpleAction *action, GVariant *parameter, gpointer user_data)
+{
+  PlApplication *self = user_data;
+  PlAccountStore *accounts = pl_core_get_account_store (self->core);
+  PlAccount *account = pl_engine_get_account (self->engine);
+  PlAccountDialog *dialog;
+
+  if (account == NULL)
+    account = pl_account_store_get_default (accounts);
+  dialog = pl_account_dialog_new (GTK_WINDOW (get_window (self)), accounts, account);
+  g_signal_connect_object (dialog, "saved", G_CALLBACK (account_saved_cb), self, G_CONNECT_SWAPPED);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
+shortcuts_activated (GSimpleAction *action, GVariant *parameter, gpointer user_data)
+{
+  PlWindow *window = get_window (user_data);
+
+  if (window)
+    gtk_widget_activate_action (GTK_WIDGET (window), "win.show-help-overlay", NULL);
+}
+
+static void
+about_activated (GSimpleAction *action, GVariant *parameter, gpointer user_data)
+{
+  static const char *developers[] = { "The Parkline authors", NULL };
+  GtkWidget *about = adw_about_window_new ();
+
+  gtk_window_set_transient_for (GTK_WINDOW (about), GTK_WINDOW (get_window (user_data)));
+  adw_about_window_set_application_name (ADW_ABOUT_WINDOW (about), _ ("Parkline"));
+  adw_about_window_set_application_icon (ADW_ABOUT_WINDOW (about), APP_ID);
+  adw_about_window_set_version (ADW_ABOUT_WINDOW (about), PACKAGE_VERSION);
+  adw_about_window_set_developer_name (ADW_ABOUT_WINDOW (about), developers[0]);
+  adw_about_window_set_developers (ADW_ABOUT_WINDOW (about), developers);
+  adw_about_window_set_comments (ADW_ABOUT_WINDOW (about),
+                                 _ ("A softphone for teams that park calls"));
+  adw_about_window_set_license_type (ADW_ABOUT_WINDOW (about), GTK_LICENSE_GPL_3_0);
+  adw_about_window_set_website (ADW_ABOUT_WINDOW (about), "https://github.com/parkline/parkline");
+  adw_about_window_set_issue_url (ADW_ABOUT_WINDOW (about),
+                                  "https://github.com/parkline/parkline/issues");
+  gtk_window_present (GTK_WINDOW (about));
+}
+
+static PlCall *
+find_call (PlApplication *self, GVariant *parameter)
+{
+  const char *id = g_variant_get_string (parameter, NULL);
+  PlCall *call = pl_call_manager_find_call (self->manager, id);
+
+  if (call == NULL)
+    g_message ("No call %s (any more)", id);
+  return call;
+}
+
+static void
+answer_call_activated (GSimpleAction *action, GVariant *parameter, gpointer user_data)
+{
+  PlApplication *self = user_data;
+  PlCall *call = find_call (self, parameter);
+  g_autoptr (GError) error = NULL;
+
+  if (call == NULL)
+    return;
+  if (!pl_call_manager_answer (self->manager, call, &error))
+    g_message ("Answer from notification failed: %s", error->message);
+  g_application_activate (G_APPLICATION (self));
+}
+
+static void
+decline_call_activated (GSimpleAction *action, GVariant *parameter, gpointer user_data)
+{
+  PlApplication *self = user_data;
+  PlCall *call = find_call (self, parameter);
+  g_autoptr (GError) error = NULL;
+
+  if (call != NULL && !pl_call_manager_decline (self->manager, call, &error))
+    g_message ("Decline from notification failed: %s", error->message);
+}
+
+static void
+show_call_activated (GSimpleAction *action, GVariant *parameter, gpointer user_data)
+{
+  g_application_activate (G_APPLICATION (user_data));
+}
+
+static const GActionEntry app_entries[] = {
+  { "quit", quit_activated },
+  { "preferences", preferences_activated },
+  { "shortcuts", shortcuts_activated },
+  { "about", about_activated },
+  { "answer-call", answer_call_activated, "s" },
+  { "decline-call", decline_call_activated, "s" },
+  { "show-call", show_call_activated, "s" },
+};
+
+/* GApplication ------------------------------------------------------------ */
+
+static void
+pl_application_startup (GApplication *app)
+{
+  PlApplication *self = PL_APPLICATION (app);
+
+  /* AdwApplication also loads style.css from the resource base path. */
+  G_APPLICATION_CLASS (pl_application_parent_class)->startup (app);
+
+  g_action_map_add_action_entries (G_ACTION_MAP (self), app_entries, G_N_ELEMENTS (app_entries),
+                                   self);
+  for (guint i = 0; i < G_N_ELEMENTS (accel_table); i++)
+    gtk_application_set_accels_for_action (GTK_APPLICATION (self), accel_table[i].action,
+                                           accel_table[i].accels);
+
+  g_signal_connect_object (self->manager, "call-added", G_CALLBACK (call_added_cb), self,
+                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->manager, "call-ended", G_CALLBACK (call_ended_cb), self,
+                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (pl_call_manager_get_calls (self->manager), "items-changed",
+                           G_CALLBACK (calls_changed_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->engine, "notify::state", G_CALLBACK (engine_state_cb), self,
+                           G_CONNECT_SWAPPED);
+
+  pl_core_start (self->core);
+}
+
+static void
+pl_application_shutdown (GApplication *app)
+{
+  PlApplication *self = PL_APPLICATION (app);
+  GListModel *calls = pl_call_manager_get_calls (self->manager);
+
+  for (guint i = 0; i < g_list_model_get_n_items (calls); i++)
+    {
+      g_autoptr (PlCall) call = g_list_model_get_item (calls, i);
+      withdraw_call_notification (self, call);
+    }
+  pl_core_stop (self->core);
+  G_APPLICATION_CLASS (pl_application_parent_class)->shutdown (app);
+}
+
+static gboolean
+pl_application_dbus_register (GApplication *app, GDBusConnection *connection,
+                              const char *object_path, GError **error)
+{
+  PlApplication *self = PL_APPLICATION (app);
+
+  if (!G_APPLICATION_CLASS (pl_application_parent_class)
+           ->dbus_register (app, connection, object_path, error))
+    return FALSE;
+  return pl_core_export_dbus (self->core, connection, error);
+}
+
 static void
 pl_application_activate (GApplication *app)
 {
-  GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (app));
+  PlApplication *self = PL_APPLICATION (app);
+  PlWindow *window = get_window (self);
 
   if (window == NULL)
+    window = pl_window_new (GTK_APPLICATION (self), self->manager);
+  gtk_window_present (GTK_WINDOW (window));
+}
+
+static void
+pl_application_open (GApplication *app, GFile **files, int n_files, const char *hint)
+{
+  PlApplication *self = PL_APPLICATION (app);
+
+  g_application_activate (app);
+  for (int i = 0; i < n_files; i++)
     {
-      window = GTK_WINDOW (adw_application_window_new (GTK_APPLICATION (app)));
-      gtk_window_set_title (window, _ ("Parkline"));
+      /* sip:, sips: and tel: are not GIO schemes: the URI comes back as
+       * given. */
+      g_autofree char *uri = g_file_get_uri (files[i]);
+      dial_when_ready (self, uri);
     }
-  gtk_window_present (window);
+}
+
+static int
+pl_application_command_line (GApplication *app, GApplicationCommandLine *command_line)
+{
+  PlApplication *self = PL_APPLICATION (app);
+  int argc = 0;
+  g_auto (GStrv) argv = g_application_command_line_get_arguments (command_line, &argc);
+
+  g_application_activate (app);
+  /* "parkline sip:201@pbx", "parkline tel:+4930123", "parkline 201" */
+  for (int i = 1; i < argc; i++)
+    if (argv[i][0] != '-' && argv[i][0] != '\0')
+      dial_when_ready (self, argv[i]);
+  return EXIT_SUCCESS;
+}
+
+/* GObject ----------------------------------------------------------------- */
+
+static void
+pl_application_constructed (GObject *object)
+{
+  PlApplication *self = PL_APPLICATION (object);
+
+  G_OBJECT_CLASS (pl_application_parent_class)->constructed (object);
+
+  g_assert (self->core != NULL);
+  self->engine = pl_core_get_engine (self->core);
+  self->manager = pl_core_get_call_manager (self->core);
+}
+
+static void
+pl_application_get_property (GObject *object, guint prop_id, GValue *value, GParamSpec *pspec)
+{
+  PlApplication *self = PL_APPLICATION (object);
+
+  switch (prop_id)
+    {
+      case PROP_CORE:
+        g_value_set_object (value, self->core);
+        break;
+      default:
+        G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+pl_application_set_property (GObject *object, guint prop_id, const GValue *value, GParamSpec *pspec)
+{
+  PlApplication *self = PL_APPLICATION (object);
+
+  switch (prop_id)
+    {
+      case PROP_CORE:
+        self->core = g_value_dup_object (value);
+        break;
+      default:
+        G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+pl_application_dispose (GObject *object)
+{
+  PlApplication *self = PL_APPLICATION (object);
+
+  self->manager = NULL;
+  self->engine = NULL;
+  g_clear_object (&self->core);
+  G_OBJECT_CLASS (pl_application_parent_class)->dispose (object);
+}
+
+static void
+pl_application_finalize (GObject *object)
+{
+  PlApplication *self = PL_APPLICATION (object);
+
+  g_clear_pointer (&self->pending_dials, g_ptr_array_unref);
+  G_OBJECT_CLASS (pl_application_parent_class)->finalize (object);
 }
 
 static void
 pl_application_class_init (PlApplicationClass *klass)
 {
-  G_APPLICATION_CLASS (klass)->activate = pl_application_activate;
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GApplicationClass *app_class = G_APPLICATION_CLASS (klass);
+
+  object_class->constructed = pl_application_constructed;
+  object_class->dispose = pl_application_dispose;
+  object_class->finalize = pl_application_finalize;
+  object_class->get_property = pl_application_get_property;
+  object_class->set_property = pl_application_set_property;
+  app_class->startup = pl_application_startup;
+  app_class->shutdown = pl_application_shutdown;
+  app_class->activate = pl_application_activate;
+  app_class->open = pl_application_open;
+  app_class->command_line = pl_application_command_line;
+  app_class->dbus_register = pl_application_dbus_register;
+
+  properties[PROP_CORE]
+      = g_param_spec_object ("core", NULL, NULL, PL_TYPE_CORE,
+                             G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
 }
 
 static void
 pl_application_init (PlApplication *self)
 {
+  self->pending_dials = g_ptr_array_new_with_free_func (g_free);
+}
+
+PlApplication *
+pl_application_new_with_core (PlCore *core)
+{
+  g_return_val_if_fail (PL_IS_CORE (core), NULL);
+
+  return g_object_new (PL_TYPE_APPLICATION, "application-id", APP_ID, "flags",
+                       G_APPLICATION_HANDLES_OPEN | G_APPLICATION_HANDLES_COMMAND_LINE,
+                       "resource-base-path", "/io/github/parkline/Parkline", "core", core, NULL);
+}
+
+PlApplication *
+pl_application_new_with_engine (PlEngine *engine)
+{
+  g_autoptr (GSettings) settings = NULL;
+  g_autoptr (PlCore) core = NULL;
+
+  g_return_val_if_fail (PL_IS_ENGINE (engine), NULL);
+
+  settings = g_settings_new (APP_ID);
+  core = pl_core_new (engine, settings);
+  return pl_application_new_with_core (core);
 }
 
 PlApplication *
 pl_application_new (void)
 {
-  return g_object_new (PL_TYPE_APPLICATION, "application-id", APP_ID, "flags",
-                       G_APPLICATION_HANDLES_OPEN | G_APPLICATION_HANDLES_COMMAND_LINE, NULL);
+  /* The lead completes this once the baresip engine lands:
+   *   return pl_application_new_with_engine (PL_ENGINE (pl_baresip_engine_new (…))); */
+  g_printerr ("%s\n", _ ("This build of Parkline has no phone engine."));
+  exit (EXIT_FAILURE);
+}
+
+/* Returns: (transfer none) */
+PlCore *
+pl_application_get_core (PlApplication *self)
+{
+  g_return_val_if_fail (PL_IS_APPLICATION (self), NULL);
+  return self->core;
+}
+
+/* Returns: (transfer none) */
+PlCallManager *
+pl_application_get_call_manager (PlApplication *self)
+{
+  g_return_val_if_fail (PL_IS_APPLICATION (self), NULL);
+  return self->manager;
 }

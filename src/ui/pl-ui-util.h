@@ -1,0 +1,32 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <glib.h>
+
+#include "pl-call.h"
+#include "pl-engine.h"
+
+G_BEGIN_DECLS
+
+/* What the user may do with a call, as a pure function of the situation so
+ * that the window's action states are one table lookup (and testable without a
+ * display). */
+typedef enum
+{
+  PL_CALL_ACTION_NONE = 0,
+  PL_CALL_ACTION_ANSWER = 1 << 0,
+  PL_CALL_ACTION_DECLINE = 1 << 1,
+  PL_CALL_ACTION_HANGUP = 1 << 2,
+  PL_CALL_ACTION_HOLD = 1 << 3, /* the hold/resume toggle */
+  PL_CALL_ACTION_MUTE = 1 << 4,
+  PL_CALL_ACTION_TRANSFER = 1 << 5,
+  PL_CALL_ACTION_DTMF = 1 << 6,
+} PlCallActions;
+
+PlCallActions pl_ui_call_actions (gboolean has_call, PlCallState state);
+gboolean pl_ui_can_dial (gboolean has_account, PlEngineState engine_state);
+char *pl_ui_format_duration (gint64 duration_us);
+char *pl_ui_registration_error_text (const char *raw_error);
+gboolean pl_ui_is_dial_key (guint keyval, char *digit_out);
+
+G_END_DECLS

@@ -1,0 +1,1037 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "pl-window"
+
+#include "config.h"
+
+#include <string.h>
+#include <glib/gi18n.h>
+
+#include "pl-call-pane.h"
+#include "pl-call-row.h"
+#include "pl-dialpad.h"
+#include "pl-sip-uri.h"
+#include "pl-ui-util.h"
+#include "pl-window.h"
+
+struct _PlWindow
+{
+  AdwApplicationWindow parent_instance;
+
+  PlCallManager *manager;
+  PlEngine *engine;
+  PlCall *call;       /* the manager's active call, watched */
+  PlAccount *account; /* the engine's account, watched */
+  GSettings *settings;
+  gboolean dial_error_shown;
+  gboolean problem_is_restart;
+
+  /* Template widgets */
+  GtkWidget *setup_button;
+  GtkWidget *account_button;
+  GtkLabel *account_title_label;
+  GtkLabel *account_status_label;
+  GtkImage *account_status_icon;
+  GtkRevealer *problem_revealer;
+  GtkLabel *problem_label;
+  AdwToastOverlay *toast_overlay;
+  GtkEntry *dial_entry;
+  GtkWidget *dial_button;
+  GtkLabel *dial_error_label;
+  PlCallPane *call_pane;
+  GtkRevealer *dialpad_revealer;
+  PlDialpad *dialpad;
+  GtkWidget *calls_box;
+  GtkListView *calls_view;
+  GtkWidget *sidebar_separator;
+  GtkWidget *sidebar_slot;
+};
+
+G_DEFINE_FINAL_TYPE (PlWindow, pl_window, ADW_TYPE_APPLICATION_WINDOW)
+
+enum
+{
+  PROP_0,
+  PROP_CALL_MANAGER,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+static void update_actions (PlWindow *self);
+
+static void
+set_action_enabled (PlWindow *self, const char *name, gboolean enabled)
+{
+  GAction *action = g_action_map_lookup_action (G_ACTION_MAP (self), name);
+
+  g_simple_action_set_enabled (G_SIMPLE_ACTION (action), enabled);
+}
+
+static void
+set_action_bool_state (PlWindow *self, const char *name, gboolean value)
+{
+  GAction *action = g_action_map_lookup_action (G_ACTION_MAP (self), name);
+  g_autoptr (GVariant) state = g_action_get_state (action);
+
+  if (g_variant_get_boolean (state) != value)
+    g_simple_action_set_state (G_SIMPLE_ACTION (action), g_variant_new_boolean (value));
+}
+
+static gboolean
+get_action_bool_state (PlWindow *self, const char *name)
+{
+  g_autoptr (GVariant) state = g_action_group_get_action_state (G_ACTION_GROUP (self), name);
+
+  return state != NULL && g_variant_get_boolean (state);
+}
+
+void
+pl_window_show_toast (PlWindow *self, const char *text)
+{
+  AdwToast *toast;
+
+  g_return_if_fail (PL_IS_WINDOW (self));
+
+  toast = adw_toast_new (text);
+  adw_toast_set_timeout (toast, 5);
+  adw_toast_overlay_add_toast (self->toast_overlay, toast);
+}
+
+static void
+report_error (PlWindow *self, const GError *error)
+{
+  g_message ("Call action failed: %s", error->message);
+  pl_window_show_toast (self, error->message);
+}
+
+/* Dial entry ------------------------------------------------------------- */
+
+static void
+set_dial_error (PlWindow *self, const char *message)
+{
+  self->dial_error_shown = message != NULL;
+  gtk_label_set_label (self->dial_error_label, message ? message : "");
+  gtk_widget_set_visible (GTK_WIDGET (self->dial_error_label), message != NULL);
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->dial_entry), message);
+  if (message)
+    {
+      gtk_widget_add_css_class (GTK_WIDGET (self->dial_entry), "error");
+      gtk_accessible_update_state (GTK_ACCESSIBLE (self->dial_entry), GTK_ACCESSIBLE_STATE_INVALID,
+                                   GTK_ACCESSIBLE_INVALID_TRUE, -1);
+    }
+  else
+    {
+      gtk_widget_remove_css_class (GTK_WIDGET (self->dial_entry), "error");
+      gtk_accessible_reset_state (GTK_ACCESSIBLE (self->dial_entry), GTK_ACCESSIBLE_STATE_INVALID);
+    }
+}
+
+static gboolean
+has_account (PlWindow *self)
+{
+  return self->account != NULL;
+}
+
+static void
+dial_from_entry (PlWindow *self)
+{
+  const char *text = gtk_editable_get_text (GTK_EDITABLE (self->dial_entry));
+  g_autoptr (GError) error = NULL;
+  g_autofree char *domain = NULL;
+  g_autofree char *uri = NULL;
+
+  /* Check the input first: a typo is worth pointing out even offline. */
+  if (self->account)
+    domain = g_strdup (pl_account_get_domain (self->account));
+  uri = pl_sip_uri_normalize (text, domain, &error);
+  if (uri == NULL && !g_error_matches (error, PL_SIP_URI_ERROR, PL_SIP_URI_ERROR_NO_DOMAIN))
+    {
+      set_dial_error (self, error->message);
+      return;
+    }
+  g_clear_error (&error);
+
+  if (!has_account (self))
+    {
+      set_dial_error (self, _ ("Set up an account to make calls"));
+      return;
+    }
+  if (!pl_ui_can_dial (TRUE, pl_engine_get_state (self->engine)))
+    {
+      set_dial_error (self, _ ("The phone engine is not running yet"));
+      return;
+    }
+
+  if (pl_call_manager_dial (self->manager, text, &error) == NULL)
+    {
+      g_message ("Dial failed: %s", error->message);
+      set_dial_error (self, error->message);
+      return;
+    }
+  set_dial_error (self, NULL);
+  gtk_editable_set_text (GTK_EDITABLE (self->dial_entry), "");
+}
+
+static void
+dial_entry_activate_cb (PlWindow *self)
+{
+  const char *text = gtk_editable_get_text (GTK_EDITABLE (self->dial_entry));
+
+  /* Enter on an empty entry while it rings picks up: the entry has the
+   * focus most of the time. */
+  if (*text == '\0' && self->call && pl_call_get_state (self->call) == PL_CALL_STATE_INCOMING)
+    {
+      gtk_widget_activate_action (GTK_WIDGET (self), "win.answer", NULL);
+      return;
+    }
+  dial_from_entry (self);
+}
+
+static void
+dial_entry_changed_cb (PlWindow *self)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *uri = NULL;
+  const char *text;
+
+  /* Errors appear on activation and then follow the typing until fixed. */
+  if (!self->dial_error_shown)
+    return;
+  text = gtk_editable_get_text (GTK_EDITABLE (self->dial_entry));
+  uri = pl_sip_uri_normalize (text, self->account ? pl_account_get_domain (self->account) : NULL,
+                              &error);
+  if (uri == NULL && *text != '\0'
+      && !g_error_matches (error, PL_SIP_URI_ERROR, PL_SIP_URI_ERROR_NO_DOMAIN))
+    set_dial_error (self, error->message);
+  else
+    set_dial_error (self, NULL);
+}
+
+void
+pl_window_set_dial_text (PlWindow *self, const char *text)
+{
+  g_return_if_fail (PL_IS_WINDOW (self));
+
+  gtk_editable_set_text (GTK_EDITABLE (self->dial_entry), text ? text : "");
+  gtk_editable_set_position (GTK_EDITABLE (self->dial_entry), -1);
+}
+
+static void
+append_to_dial_entry (PlWindow *self, const char *key)
+{
+  int position = -1;
+
+  gtk_widget_grab_focus (GTK_WIDGET (self->dial_entry));
+  gtk_editable_set_position (GTK_EDITABLE (self->dial_entry), -1);
+  position = gtk_editable_get_position (GTK_EDITABLE (self->dial_entry));
+  gtk_editable_insert_text (GTK_EDITABLE (self->dial_entry), key, -1, &position);
+  gtk_editable_set_position (GTK_EDITABLE (self->dial_entry), position);
+}
+
+/* One key, from the dial pad or the keyboard: tones in a call, digits for
+ * the dial entry otherwise. */
+static void
+press_key (PlWindow *self, const char *key)
+{
+  PlCallState state = self->call ? pl_call_get_state (self->call) : PL_CALL_STATE_ENDED;
+
+  if (pl_ui_call_actions (self->call != NULL, state) & PL_CALL_ACTION_DTMF)
+    gtk_widget_activate_action (GTK_WIDGET (self), "win.dtmf", "s", key);
+  else if (self->call == NULL)
+    append_to_dial_entry (self, key);
+}
+
+static void
+dialpad_pressed_cb (PlWindow *self, const char *key)
+{
+  press_key (self, key);
+}
+
+static gboolean
+key_pressed_cb (GtkEventControllerKey *controller, guint keyval, guint keycode,
+                GdkModifierType modifiers, PlWindow *self)
+{
+  char digit[2] = { 0 };
+
+  if (modifiers & (GDK_CONTROL_MASK | GDK_ALT_MASK | GDK_SUPER_MASK))
+    return FALSE;
+
+  /* Runs in the bubble phase: a focused entry has already eaten its keys. */
+  if (pl_ui_is_dial_key (keyval, &digit[0]))
+    {
+      press_key (self, digit);
+      return TRUE;
+    }
+  if ((keyval == GDK_KEY_Return || keyval == GDK_KEY_KP_Enter || keyval == GDK_KEY_ISO_Enter)
+      && self->call && pl_call_get_state (self->call) == PL_CALL_STATE_INCOMING)
+    {
+      gtk_widget_activate_action (GTK_WIDGET (self), "win.answer", NULL);
+      return TRUE;
+    }
+  return FALSE;
+}
+
+/* Actions ---------------------------------------------------------------- */
+
+static void
+dial_activated (GSimpleAction *action, GVariant *parameter, gpointer user_data)
+{
+  dial_from_entry (user_data);
+}
+
+static void
+answer_activated (GSimpleAction *action, GVariant *parameter, gpointer user_data)
+{
+  PlWindow *self = user_data;
+  g_autoptr (GError) error = NULL;
+
+  if (!pl_call_manager_answer (self->manager, self->call, &error))
+    report_error (self, error);
+}
+
+static void
+decline_activated (GSimpleAction *action, GVariant *parameter, gpointer user_data)
+{
+  PlWindow *self = user_data;
+  g_autoptr (GError) error = NULL;
+
+  if (!pl_call_manager_decline (self->manager, self->call, &error))
+    report_error (self, error);
+}
+
+static void
+hangup_activated (GSimpleAction *action, GVariant *parameter, gpointer user_data)
+{
+  PlWindow *self = user_data;
+  g_autoptr (GError) error = NULL;
+
+  if (!pl_call_manager_hangup (self->manager, self->call, &error))
+    report_error (self, error);
+}
+
+static void
+toggle_activated (GSimpleAction *action, GVariant *parameter, gpointer user_data)
+{
+  g_autoptr (GVariant) state = g_action_get_state (G_ACTION (action));
+
+  g_action_change_state (G_ACTION (action), g_variant_new_boolean (!g_variant_get_boolean (state)));
+}
+
+static void
+hold_change_state (GSimpleAction *action, GVariant *value, gpointer user_data)
+{
+  PlWindow *self = user_data;
+  g_autoptr (GError) error = NULL;
+  gboolean ok;
+
+  if (g_variant_get_boolean (value))
+    ok = pl_call_manager_hold (self->manager, self->call, &error);
+  else
+    ok = pl_call_manager_resume (self->manager, self->call, &error);
+  if (!ok)
+    report_error (self, error);
+  /* The state follows the call, whether or not the manager agreed. */
+  update_actions (self);
+}
+
+static void
+mute_change_state (GSimpleAction *action, GVariant *value, gpointer user_data)
+{
+  PlWindow *self = user_data;
+  g_autoptr (GError) error = NULL;
+
+  if (!pl_call_manager_set_muted (self->manager, self->call, g_variant_get_boolean (value), &error))
+    report_error (self, error);
+  update_actions (self);
+}
+
+static void
+show_dialpad_change_state (GSimpleAction *action, GVariant *value, gpointer user_data)
+{
+  g_simple_action_set_state (action, value);
+  update_actions (user_data);
+}
+
+static void
+transfer_activated (GSimpleAction *action, GVariant *parameter, gpointer user_data)
+{
+  PlWindow *self = user_data;
+  g_autoptr (GError) error = NULL;
+
+  if (!pl_call_manager_transfer (self->manager, self->call, g_variant_get_string (parameter, NULL),
+                                 &error))
+    report_error (self, error);
+}
+
+static void
+show_transfer_activated (GSimpleAction *action, GVariant *parameter, gpointer user_data)
+{
+  PlWindow *self = user_data;
+
+  pl_call_pane_show_transfer (self->call_pane);
+}
+
+static void
+dtmf_activated (GSimpleAction *action, GVariant *parameter, gpointer user_data)
+{
+  PlWindow *self = user_data;
+  g_autoptr (GError) error = NULL;
+
+  if (!pl_call_manager_send_dtmf (self->manager, self->call, g_variant_get_string (parameter, NULL),
+                                  &error))
+    report_error (self, error);
+}
+
+static void
+focus_dial_activated (GSimpleAction *action, GVariant *parameter, gpointer user_data)
+{
+  PlWindow *self = user_data;
+
+  gtk_widget_grab_focus (GTK_WIDGET (self->dial_entry));
+}
+
+/* Bringing a call to the front: resume it if held, answer it if it rings;
+ * the manager puts the others on hold. */
+static void
+switch_to_call (PlWindow *self, PlCall *call)
+{
+  g_autoptr (GError) error = NULL;
+  gboolean ok = TRUE;
+
+  switch (pl_call_get_state (call))
+    {
+      case PL_CALL_STATE_HELD:
+        ok = pl_call_manager_resume (self->manager, call, &error);
+        break;
+      case PL_CALL_STATE_INCOMING:
+        ok = pl_call_manager_answer (self->manager, call, &error);
+        break;
+      case PL_CALL_STATE_DIALING:
+      case PL_CALL_STATE_RINGING:
+      case PL_CALL_STATE_ACTIVE:
+      case PL_CALL_STATE_ENDED:
+      default:
+        break;
+    }
+  if (!ok)
+    report_error (self, error);
+}
+
+static void
+select_call_activated (GSimpleAction *action, GVariant *parameter, gpointer user_data)
+{
+  PlWindow *self = user_data;
+  PlCall *call = pl_call_manager_find_call (self->manager, g_variant_get_string (parameter, NULL));
+
+  if (call != NULL)
+    switch_to_call (self, call);
+}
+
+static void
+step_call (PlWindow *self, int step)
+{
+  GListModel *calls = pl_call_manager_get_calls (self->manager);
+  guint n = g_list_model_get_n_items (calls);
+  guint current = 0;
+
+  if (n < 2)
+    return;
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr (PlCall) call = g_list_model_get_item (calls, i);
+      if (call == self->call)
+        current = i;
+    }
+  /* Skip calls that cannot come to the front (still dialling out). */
+  for (guint k = 1; k < n; k++)
+    {
+      int index = ((int)current + step * (int)k) % (int)n;
+      g_autoptr (PlCall) call
+          = g_list_model_get_item (calls, (guint)(index < 0 ? index + (int)n : index));
+      PlCallState state = pl_call_get_state (call);
+
+      if (state == PL_CALL_STATE_HELD || state == PL_CALL_STATE_INCOMING)
+        {
+          switch_to_call (self, call);
+          return;
+        }
+    }
+}
+
+static void
+next_call_activated (GSimpleAction *action, GVariant *parameter, gpointer user_data)
+{
+  step_call (user_data, 1);
+}
+
+static void
+previous_call_activated (GSimpleAction *action, GVariant *parameter, gpointer user_data)
+{
+  step_call (user_data, -1);
+}
+
+static void
+dismiss_problem_activated (GSimpleAction *action, GVariant *parameter, gpointer user_data)
+{
+  PlWindow *self = user_data;
+
+  gtk_revealer_set_reveal_child (self->problem_revealer, FALSE);
+  self->problem_is_restart = FALSE;
+}
+
+static const GActionEntry win_entries[] = {
+  { "dial", dial_activated },
+  { "answer", answer_activated },
+  { "decline", decline_activated },
+  { "hangup", hangup_activated },
+  { "hold", toggle_activated, NULL, "false", hold_change_state },
+  { "mute", toggle_activated, NULL, "false", mute_change_state },
+  { "transfer", transfer_activated, "s" },
+  { "show-transfer", show_transfer_activated },
+  { "dtmf", dtmf_activated, "s" },
+  { "show-dialpad", toggle_activated, NULL, "false", show_dialpad_change_state },
+  { "focus-dial", focus_dial_activated },
+  { "select-call", select_call_activated, "s" },
+  { "next-call", next_call_activated },
+  { "previous-call", previous_call_activated },
+  { "dismiss-problem", dismiss_problem_activated },
+};
+
+/* The one place that decides what can be done now. Every notify that can
+ * change the answer ends up here. */
+static void
+update_actions (PlWindow *self)
+{
+  PlCallState state = self->call ? pl_call_get_state (self->call) : PL_CALL_STATE_ENDED;
+  PlCallActions actions = pl_ui_call_actions (self->call != NULL, state);
+  guint n_calls = g_list_model_get_n_items (pl_call_manager_get_calls (self->manager));
+  gboolean keypad;
+
+  set_action_enabled (self, "dial",
+                      pl_ui_can_dial (has_account (self), pl_engine_get_state (self->engine)));
+  set_action_enabled (self, "answer", actions & PL_CALL_ACTION_ANSWER);
+  set_action_enabled (self, "decline", actions & PL_CALL_ACTION_DECLINE);
+  set_action_enabled (self, "hangup", actions & PL_CALL_ACTION_HANGUP);
+  set_action_enabled (self, "hold", actions & PL_CALL_ACTION_HOLD);
+  set_action_enabled (self, "mute", actions & PL_CALL_ACTION_MUTE);
+  set_action_enabled (self, "transfer", actions & PL_CALL_ACTION_TRANSFER);
+  set_action_enabled (self, "show-transfer", actions & PL_CALL_ACTION_TRANSFER);
+  set_action_enabled (self, "dtmf", actions & PL_CALL_ACTION_DTMF);
+  set_action_enabled (self, "show-dialpad", actions & PL_CALL_ACTION_DTMF);
+  set_action_enabled (self, "select-call", n_calls > 1);
+  set_action_enabled (self, "next-call", n_calls > 1);
+  set_action_enabled (self, "previous-call", n_calls > 1);
+
+  set_action_bool_state (self, "hold", state == PL_CALL_STATE_HELD);
+  set_action_bool_state (self, "mute", self->call && pl_call_get_muted (self->call));
+  if (!(actions & PL_CALL_ACTION_DTMF))
+    set_action_bool_state (self, "show-dialpad", FALSE);
+
+  /* What is shown follows the same facts. */
+  keypad = get_action_bool_state (self, "show-dialpad");
+  gtk_widget_set_visible (GTK_WIDGET (self->call_pane), self->call != NULL);
+  gtk_revealer_set_reveal_child (self->dialpad_revealer, self->call == NULL || keypad);
+  gtk_widget_set_visible (self->calls_box, n_calls > 1);
+}
+
+/* Header: account and registration ---------------------------------------- */
+
+static void
+update_account_status (PlWindow *self)
+{
+  PlEngineState engine_state = pl_engine_get_state (self->engine);
+  g_autofree char *status = NULL;
+  g_autofree char *title = NULL;
+  gboolean error = FALSE;
+  gboolean online = FALSE;
+
+  if (self->account == NULL)
+    {
+      title = g_strdup (_ ("Parkline"));
+      status = g_strdup (_ ("No account"));
+    }
+  else
+    {
+      title = pl_account_dup_aor (self->account);
+      if (g_str_has_prefix (title, "sip:"))
+        memmove (title, title + 4, strlen (title + 4) + 1);
+
+      if (engine_state == PL_ENGINE_STATE_FAILED)
+        {
+          status = g_strdup (_ ("Phone engine stopped"));
+          error = TRUE;
+        }
+      else if (engine_state == PL_ENGINE_STATE_RESTARTING)
+        status = g_strdup (_ ("Reconnecting…"));
+      else if (engine_state != PL_ENGINE_STATE_RUNNING)
+        status = g_strdup (_ ("Starting…"));
+      else
+        switch (pl_account_get_registration_state (self->account))
+          {
+            case PL_REGISTRATION_REGISTERED:
+              status = g_strdup (_ ("Online"));
+              online = TRUE;
+              break;
+            case PL_REGISTRATION_REGISTERING:
+              status = g_strdup (_ ("Connecting…"));
+              break;
+            case PL_REGISTRATION_FAILED:
+              status = pl_ui_registration_error_text (
+                  pl_account_get_registration_error (self->account));
+              error = TRUE;
+              break;
+            case PL_REGISTRATION_NONE:
+            default:
+              status = g_strdup (_ ("Offline"));
+              break;
+          }
+    }
+
+  gtk_label_set_label (self->account_title_label, title);
+  gtk_label_set_label (self->account_status_label, status);
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->account_status_label), status);
+  gtk_widget_set_visible (self->setup_button, self->account == NULL);
+
+  if (error)
+    gtk_widget_add_css_class (GTK_WIDGET (self->account_status_label), "error");
+  else
+    gtk_widget_remove_css_class (GTK_WIDGET (self->account_status_label), "error");
+  gtk_widget_remove_css_class (GTK_WIDGET (self->account_status_icon), "error");
+  gtk_widget_remove_css_class (GTK_WIDGET (self->account_status_icon), "success");
+  gtk_widget_add_css_class (GTK_WIDGET (self->account_status_icon), error    ? "error"
+                                                                    : online ? "success"
+                                                                             : "dim-label");
+
+  {
+    g_autofree char *label = g_strdup_printf (_ ("Account %s: %s"), title, status);
+    gtk_accessible_update_property (GTK_ACCESSIBLE (self->account_button),
+                                    GTK_ACCESSIBLE_PROPERTY_LABEL, label, -1);
+  }
+}
+
+static void
+account_notify_cb (PlWindow *self)
+{
+  update_account_status (self);
+}
+
+static void
+set_account (PlWindow *self, PlAccount *account)
+{
+  if (self->account == account)
+    return;
+  if (self->account)
+    g_signal_handlers_disconnect_by_func (self->account, account_notify_cb, self);
+  g_set_object (&self->account, account);
+  if (account)
+    {
+      g_signal_connect_object (account, "notify::registration-state",
+                               G_CALLBACK (account_notify_cb), self, G_CONNECT_SWAPPED);
+      g_signal_connect_object (account, "notify::registration-error",
+                               G_CALLBACK (account_notify_cb), self, G_CONNECT_SWAPPED);
+      g_signal_connect_object (account, "notify::user", G_CALLBACK (account_notify_cb), self,
+                               G_CONNECT_SWAPPED);
+      g_signal_connect_object (account, "notify::domain", G_CALLBACK (account_notify_cb), self,
+                               G_CONNECT_SWAPPED);
+    }
+}
+
+/* Engine ------------------------------------------------------------------ */
+
+static void
+show_problem (PlWindow *self, const char *message, gboolean is_restart)
+{
+  gtk_label_set_label (self->problem_label, message);
+  gtk_revealer_set_reveal_child (self->problem_revealer, TRUE);
+  self->problem_is_restart = is_restart;
+}
+
+static void
+engine_problem_cb (PlWindow *self, guint code, const char *message, PlEngine *engine)
+{
+  show_problem (self, message, FALSE);
+}
+
+static void
+engine_notify_cb (PlWindow *self, GParamSpec *pspec, PlEngine *engine)
+{
+  PlEngineState state = pl_engine_get_state (engine);
+
+  set_account (self, pl_engine_get_account (engine));
+  if (state == PL_ENGINE_STATE_RESTARTING
+      && !gtk_revealer_get_reveal_child (self->problem_revealer))
+    show_problem (self, _ ("The phone engine stopped unexpectedly and is being restarted."), TRUE);
+  else if (state == PL_ENGINE_STATE_RUNNING && self->problem_is_restart)
+    dismiss_problem_activated (NULL, NULL, self);
+  update_account_status (self);
+  update_actions (self);
+}
+
+/* Calls ------------------------------------------------------------------- */
+
+static void
+call_notify_cb (PlWindow *self, GParamSpec *pspec, PlCall *call)
+{
+  GtkWidget *focus = gtk_root_get_focus (GTK_ROOT (self));
+
+  /* Once talking, typed digits should become tones: take the focus off an
+   * empty dial entry (the entry's text child holds the real focus). */
+  if (pl_call_get_state (call) == PL_CALL_STATE_ACTIVE && focus != NULL
+      && gtk_widget_is_ancestor (focus, GTK_WIDGET (self->dial_entry))
+      && *gtk_editable_get_text (GTK_EDITABLE (self->dial_entry)) == '\0')
+    gtk_root_set_focus (GTK_ROOT (self), NULL);
+  update_actions (self);
+}
+
+static void
+active_call_cb (PlWindow *self)
+{
+  PlCall *call = pl_call_manager_get_active_call (self->manager);
+
+  if (self->call != call)
+    {
+      if (self->call)
+        g_signal_handlers_disconnect_by_func (self->call, call_notify_cb, self);
+      g_set_object (&self->call, call);
+      if (call)
+        {
+          g_signal_connect_object (call, "notify::state", G_CALLBACK (call_notify_cb), self,
+                                   G_CONNECT_SWAPPED);
+          g_signal_connect_object (call, "notify::muted", G_CALLBACK (call_notify_cb), self,
+                                   G_CONNECT_SWAPPED);
+        }
+      pl_call_pane_set_call (self->call_pane, call);
+      set_action_bool_state (self, "show-dialpad", FALSE);
+    }
+  update_actions (self);
+}
+
+static void
+calls_changed_cb (PlWindow *self)
+{
+  update_actions (self);
+}
+
+static void
+manager_message_cb (PlWindow *self, const char *text)
+{
+  pl_window_show_toast (self, text);
+}
+
+static void
+row_setup_cb (GtkSignalListItemFactory *factory, GtkListItem *item, gpointer user_data)
+{
+  gtk_list_item_set_child (item, pl_call_row_new ());
+}
+
+static void
+row_bind_cb (GtkSignalListItemFactory *factory, GtkListItem *item, gpointer user_data)
+{
+  pl_call_row_set_call (PL_CALL_ROW (gtk_list_item_get_child (item)),
+                        gtk_list_item_get_item (item));
+}
+
+static void
+row_unbind_cb (GtkSignalListItemFactory *factory, GtkListItem *item, gpointer user_data)
+{
+  pl_call_row_set_call (PL_CALL_ROW (gtk_list_item_get_child (item)), NULL);
+}
+
+static void
+calls_view_activate_cb (PlWindow *self, guint position)
+{
+  GListModel *model = G_LIST_MODEL (gtk_list_view_get_model (self->calls_view));
+  g_autoptr (PlCall) call = g_list_model_get_item (model, position);
+
+  if (call != NULL)
+    gtk_widget_activate_action (GTK_WIDGET (self), "win.select-call", "s", pl_call_get_id (call));
+}
+
+/* Tooltips ---------------------------------------------------------------- */
+
+static void
+refresh_tooltip (GtkApplication *app, GtkWidget *widget)
+{
+  const char *action = g_object_get_data (G_OBJECT (widget), "pl-accel-action");
+  g_autofree char *detailed = NULL;
+  g_auto (GStrv) accels = NULL;
+  const char *base;
+
+  if (action != NULL)
+    detailed = g_strdup (action);
+  else if (GTK_IS_ACTIONABLE (widget) && gtk_actionable_get_action_name (GTK_ACTIONABLE (widget)))
+    detailed = g_action_print_detailed_name (
+        gtk_actionable_get_action_name (GTK_ACTIONABLE (widget)),
+        gtk_actionable_get_action_target_value (GTK_ACTIONABLE (widget)));
+  if (detailed == NULL)
+    return;
+
+  base = g_object_get_data (G_OBJECT (widget), "pl-base-tooltip");
+  if (base == NULL)
+    {
+      if (gtk_widget_get_tooltip_text (widget) == NULL)
+        return;
+      base = gtk_widget_get_tooltip_text (widget);
+      g_object_set_data_full (G_OBJECT (widget), "pl-base-tooltip", g_strdup (base), g_free);
+      base = g_object_get_data (G_OBJECT (widget), "pl-base-tooltip");
+    }
+
+  accels = gtk_application_get_accels_for_action (app, detailed);
+  if (accels != NULL && accels[0] != NULL)
+    {
+      guint key = 0;
+      GdkModifierType mods = 0;
+      g_autofree char *label = NULL;
+      g_autofree char *text = NULL;
+
+      gtk_accelerator_parse (accels[0], &key, &mods);
+      label = gtk_accelerator_get_label (key, mods);
+      text = g_strdup_printf ("%s (%s)", base, label);
+      gtk_widget_set_tooltip_text (widget, text);
+      gtk_accessible_update_property (GTK_ACCESSIBLE (widget),
+                                      GTK_ACCESSIBLE_PROPERTY_KEY_SHORTCUTS, accels[0], -1);
+    }
+  else
+    gtk_widget_set_tooltip_text (widget, base);
+}
+
+static void
+refresh_tooltips_in (GtkApplication *app, GtkWidget *widget)
+{
+  refresh_tooltip (app, widget);
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    refresh_tooltips_in (app, child);
+}
+
+void
+pl_window_refresh_tooltips (PlWindow *self)
+{
+  GtkApplication *app;
+
+  g_return_if_fail (PL_IS_WINDOW (self));
+
+  app = gtk_window_get_application (GTK_WINDOW (self));
+  if (app != NULL)
+    refresh_tooltips_in (app, GTK_WIDGET (self));
+}
+
+/* Sidebar ----------------------------------------------------------------- */
+
+void
+pl_window_set_sidebar (PlWindow *self, GtkWidget *sidebar)
+{
+  GtkWidget *child;
+
+  g_return_if_fail (PL_IS_WINDOW (self));
+  g_return_if_fail (sidebar == NULL || GTK_IS_WIDGET (sidebar));
+
+  while ((child = gtk_widget_get_first_child (self->sidebar_slot)) != NULL)
+    gtk_box_remove (GTK_BOX (self->sidebar_slot), child);
+  if (sidebar)
+    {
+      gtk_widget_set_vexpand (sidebar, TRUE);
+      gtk_box_append (GTK_BOX (self->sidebar_slot), sidebar);
+    }
+  gtk_widget_set_visible (self->sidebar_slot, sidebar != NULL);
+  gtk_widget_set_visible (self->sidebar_separator, sidebar != NULL);
+}
+
+/* Object ------------------------------------------------------------------ */
+
+static gboolean
+pl_window_close_request (GtkWindow *window)
+{
+  PlWindow *self = PL_WINDOW (window);
+  int width, height;
+
+  if (self->settings)
+    {
+      gtk_window_get_default_size (window, &width, &height);
+      g_settings_set_int (self->settings, "window-width", width);
+      g_settings_set_int (self->settings, "window-height", height);
+    }
+  return GTK_WINDOW_CLASS (pl_window_parent_class)->close_request (window);
+}
+
+static void
+pl_window_map (GtkWidget *widget)
+{
+  GTK_WIDGET_CLASS (pl_window_parent_class)->map (widget);
+  pl_window_refresh_tooltips (PL_WINDOW (widget));
+}
+
+static void
+pl_window_constructed (GObject *object)
+{
+  PlWindow *self = PL_WINDOW (object);
+  g_autoptr (GtkNoSelection) selection = NULL;
+
+  G_OBJECT_CLASS (pl_window_parent_class)->constructed (object);
+
+  g_assert (self->manager != NULL);
+  self->engine = g_object_ref (pl_call_manager_get_engine (self->manager));
+
+  selection = gtk_no_selection_new (g_object_ref (pl_call_manager_get_calls (self->manager)));
+  gtk_list_view_set_model (self->calls_view, GTK_SELECTION_MODEL (selection));
+
+  g_signal_connect_object (self->manager, "notify::active-call", G_CALLBACK (active_call_cb), self,
+                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->manager, "message", G_CALLBACK (manager_message_cb), self,
+                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (pl_call_manager_get_calls (self->manager), "items-changed",
+                           G_CALLBACK (calls_changed_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->engine, "notify", G_CALLBACK (engine_notify_cb), self,
+                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->engine, "problem", G_CALLBACK (engine_problem_cb), self,
+                           G_CONNECT_SWAPPED);
+
+  set_account (self, pl_engine_get_account (self->engine));
+  active_call_cb (self);
+  update_account_status (self);
+  update_actions (self);
+}
+
+static void
+pl_window_get_property (GObject *object, guint prop_id, GValue *value, GParamSpec *pspec)
+{
+  PlWindow *self = PL_WINDOW (object);
+
+  switch (prop_id)
+    {
+      case PROP_CALL_MANAGER:
+        g_value_set_object (value, self->manager);
+        break;
+      default:
+        G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+pl_window_set_property (GObject *object, guint prop_id, const GValue *value, GParamSpec *pspec)
+{
+  PlWindow *self = PL_WINDOW (object);
+
+  switch (prop_id)
+    {
+      case PROP_CALL_MANAGER:
+        self->manager = g_value_dup_object (value);
+        break;
+      default:
+        G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+pl_window_dispose (GObject *object)
+{
+  PlWindow *self = PL_WINDOW (object);
+
+  if (self->call)
+    g_signal_handlers_disconnect_by_func (self->call, call_notify_cb, self);
+  g_clear_object (&self->call);
+  set_account (self, NULL);
+  gtk_widget_dispose_template (GTK_WIDGET (self), PL_TYPE_WINDOW);
+  g_clear_object (&self->settings);
+  g_clear_object (&self->engine);
+  g_clear_object (&self->manager);
+  G_OBJECT_CLASS (pl_window_parent_class)->dispose (object);
+}
+
+static void
+pl_window_class_init (PlWindowClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+  GtkWindowClass *window_class = GTK_WINDOW_CLASS (klass);
+
+  object_class->constructed = pl_window_constructed;
+  object_class->dispose = pl_window_dispose;
+  object_class->get_property = pl_window_get_property;
+  object_class->set_property = pl_window_set_property;
+  widget_class->map = pl_window_map;
+  window_class->close_request = pl_window_close_request;
+
+  properties[PROP_CALL_MANAGER]
+      = g_param_spec_object ("call-manager", NULL, NULL, PL_TYPE_CALL_MANAGER,
+                             G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  g_type_ensure (PL_TYPE_CALL_PANE);
+  g_type_ensure (PL_TYPE_DIALPAD);
+
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               "/io/github/parkline/Parkline/pl-window.ui");
+  gtk_widget_class_bind_template_child (widget_class, PlWindow, setup_button);
+  gtk_widget_class_bind_template_child (widget_class, PlWindow, account_button);
+  gtk_widget_class_bind_template_child (widget_class, PlWindow, account_title_label);
+  gtk_widget_class_bind_template_child (widget_class, PlWindow, account_status_label);
+  gtk_widget_class_bind_template_child (widget_class, PlWindow, account_status_icon);
+  gtk_widget_class_bind_template_child (widget_class, PlWindow, problem_revealer);
+  gtk_widget_class_bind_template_child (widget_class, PlWindow, problem_label);
+  gtk_widget_class_bind_template_child (widget_class, PlWindow, toast_overlay);
+  gtk_widget_class_bind_template_child (widget_class, PlWindow, dial_entry);
+  gtk_widget_class_bind_template_child (widget_class, PlWindow, dial_button);
+  gtk_widget_class_bind_template_child (widget_class, PlWindow, dial_error_label);
+  gtk_widget_class_bind_template_child (widget_class, PlWindow, call_pane);
+  gtk_widget_class_bind_template_child (widget_class, PlWindow, dialpad_revealer);
+  gtk_widget_class_bind_template_child (widget_class, PlWindow, dialpad);
+  gtk_widget_class_bind_template_child (widget_class, PlWindow, calls_box);
+  gtk_widget_class_bind_template_child (widget_class, PlWindow, calls_view);
+  gtk_widget_class_bind_template_child (widget_class, PlWindow, sidebar_separator);
+  gtk_widget_class_bind_template_child (widget_class, PlWindow, sidebar_slot);
+  gtk_widget_class_bind_template_callback (widget_class, dial_entry_activate_cb);
+  gtk_widget_class_bind_template_callback (widget_class, dial_entry_changed_cb);
+  gtk_widget_class_bind_template_callback (widget_class, dialpad_pressed_cb);
+  gtk_widget_class_bind_template_callback (widget_class, calls_view_activate_cb);
+}
+
+static void
+pl_window_init (PlWindow *self)
+{
+  g_autoptr (GtkListItemFactory) factory = gtk_signal_list_item_factory_new ();
+  GtkEventController *keys;
+  GSettingsSchemaSource *source = g_settings_schema_source_get_default ();
+  g_autoptr (GSettingsSchema) schema = NULL;
+
+  gtk_widget_init_template (GTK_WIDGET (self));
+  g_action_map_add_action_entries (G_ACTION_MAP (self), win_entries, G_N_ELEMENTS (win_entries),
+                                   self);
+
+  g_signal_connect (factory, "setup", G_CALLBACK (row_setup_cb), NULL);
+  g_signal_connect (factory, "bind", G_CALLBACK (row_bind_cb), NULL);
+  g_signal_connect (factory, "unbind", G_CALLBACK (row_unbind_cb), NULL);
+  gtk_list_view_set_factory (self->calls_view, factory);
+
+  keys = gtk_event_controller_key_new ();
+  g_signal_connect (keys, "key-pressed", G_CALLBACK (key_pressed_cb), self);
+  gtk_widget_add_controller (GTK_WIDGET (self), keys);
+
+  /* The uninstalled binary may run without the schema; size is optional. */
+  if (source != NULL)
+    schema = g_settings_schema_source_lookup (source, APP_ID, TRUE);
+  if (schema != NULL)
+    {
+      self->settings = g_settings_new (APP_ID);
+      gtk_window_set_default_size (GTK_WINDOW (self),
+                                   g_settings_get_int (self->settings, "window-width"),
+                                   g_settings_get_int (self->settings, "window-height"));
+    }
+}
+
+PlWindow *
+pl_window_new (GtkApplication *application, PlCallManager *manager)
+{
+  g_return_val_if_fail (GTK_IS_APPLICATION (application), NULL);
+  g_return_val_if_fail (PL_IS_CALL_MANAGER (manager), NULL);
+
+  return g_object_new (PL_TYPE_WINDOW, "application", application, "call-manager", manager, NULL);
+}
+
+/* Returns: (transfer none) */
+PlCallManager *
+pl_window_get_call_manager (PlWindow *self)
+{
+  g_return_val_if_fail (PL_IS_WINDOW (self), NULL);
+  return self->manager;
+}

@@ -1,0 +1,27 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <adwaita.h>
+
+#include "pl-call-manager.h"
+
+G_BEGIN_DECLS
+
+#define PL_TYPE_WINDOW (pl_window_get_type ())
+G_DECLARE_FINAL_TYPE (PlWindow, pl_window, PL, WINDOW, AdwApplicationWindow)
+
+/* The main window. Everything it does goes through win.* actions on the call
+ * manager it was given ("call-manager", construct-only); the engine and its
+ * account are reached through the manager. */
+PlWindow *pl_window_new (GtkApplication *application, PlCallManager *manager);
+PlCallManager *pl_window_get_call_manager (PlWindow *self);
+/* Puts a widget (the park sidebar) on the right; NULL removes it. */
+void pl_window_set_sidebar (PlWindow *self, GtkWidget *sidebar);
+void pl_window_show_toast (PlWindow *self, const char *text);
+/* Fills the dial entry, e.g. with a number that could not be dialled yet. */
+void pl_window_set_dial_text (PlWindow *self, const char *text);
+/* Walks the widget tree and appends each action's accelerator to the
+ * tooltip ("Answer (Ctrl+Return)"), so tooltips follow the one table. */
+void pl_window_refresh_tooltips (PlWindow *self);
+
+G_END_DECLS
