@@ -23,6 +23,8 @@ struct _PlCallPane
   GtkLabel *state_label;
   GtkLabel *duration_label;
   GtkWidget *incoming_box;
+  GtkWidget *answer_button;
+  GtkWidget *decline_button;
   GtkWidget *controls_box;
   GtkWidget *hangup_button;
   GtkWidget *transfer_button;
@@ -138,7 +140,17 @@ set_transfer_error (PlCallPane *self, const char *message)
     gtk_widget_add_css_class (GTK_WIDGET (self->transfer_entry), "error");
   else
     gtk_widget_remove_css_class (GTK_WIDGET (self->transfer_entry), "error");
-  gtk_widget_set_tooltip_text (GTK_WIDGET (self->transfer_entry), message);
+  /* No tooltip here: GTK 4.8 queries tooltips against the popover's
+   * surface after it is gone. Screen readers get the error as description. */
+  if (message)
+    gtk_accessible_update_property (GTK_ACCESSIBLE (self->transfer_entry),
+                                    GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, message, -1);
+  else
+    gtk_accessible_reset_property (GTK_ACCESSIBLE (self->transfer_entry),
+                                   GTK_ACCESSIBLE_PROPERTY_DESCRIPTION);
+  gtk_accessible_update_state (GTK_ACCESSIBLE (self->transfer_entry), GTK_ACCESSIBLE_STATE_INVALID,
+                               message ? GTK_ACCESSIBLE_INVALID_TRUE : GTK_ACCESSIBLE_INVALID_FALSE,
+                               -1);
 }
 
 /* The same normalisation the call manager will apply, so errors show up
@@ -274,6 +286,8 @@ pl_call_pane_class_init (PlCallPaneClass *klass)
   gtk_widget_class_bind_template_child (widget_class, PlCallPane, state_label);
   gtk_widget_class_bind_template_child (widget_class, PlCallPane, duration_label);
   gtk_widget_class_bind_template_child (widget_class, PlCallPane, incoming_box);
+  gtk_widget_class_bind_template_child (widget_class, PlCallPane, answer_button);
+  gtk_widget_class_bind_template_child (widget_class, PlCallPane, decline_button);
   gtk_widget_class_bind_template_child (widget_class, PlCallPane, controls_box);
   gtk_widget_class_bind_template_child (widget_class, PlCallPane, hangup_button);
   gtk_widget_class_bind_template_child (widget_class, PlCallPane, transfer_button);

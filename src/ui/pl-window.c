@@ -30,7 +30,7 @@ struct _PlWindow
   GtkWidget *account_button;
   GtkLabel *account_title_label;
   GtkLabel *account_status_label;
-  GtkImage *account_status_icon;
+  GtkWidget *account_status_icon; /* a dot drawn by CSS */
   GtkRevealer *problem_revealer;
   GtkLabel *problem_label;
   AdwToastOverlay *toast_overlay;
@@ -58,6 +58,24 @@ enum
 static GParamSpec *properties[N_PROPS];
 
 static void update_actions (PlWindow *self);
+
+/* The call the answer and decline keys act on: the call in front if it
+ * rings, else a call waiting behind it. */
+static PlCall *
+find_ringing_call (PlWindow *self)
+{
+  GListModel *calls = pl_call_manager_get_calls (self->manager);
+
+  if (self->call && pl_call_get_state (self->call) == PL_CALL_STATE_INCOMING)
+    return self->call;
+  for (guint i = 0; i < g_list_model_get_n_items (calls); i++)
+    {
+      g_autoptr (PlCall) call = g_list_model_get_item (calls, i);
+      if (pl_call_get_state (call) == PL_CALL_STATE_INCOMING)
+        return call;
+    }
+  return NULL;
+}
 
 static void
 set_action_enabled (PlWindow *self, const char *name, gboolean enabled)
@@ -285,7 +303,9 @@ answer_activated (GSimpleAction *action, GVariant *parameter, gpointer user_data
   PlWindow *self = user_data;
   g_autoptr (GError) error = NULL;
 
-  if (!pl_call_manager_answer (self->manager, self->call, &error))
+  PlCall *call = find_ringing_call (self);
+
+  if (call != NULL && !pl_call_manager_answer (self->manager, call, &error))
     report_error (self, error);
 }
 
@@ -295,7 +315,9 @@ decline_activated (GSimpleAction *action, GVariant *parameter, gpointer user_dat
   PlWindow *self = user_data;
   g_autoptr (GError) error = NULL;
 
-  if (!pl_call_manager_decline (self->manager, self->call, &error))
+  PlCall *call = find_ringing_call (self);
+
+  if (call != NULL && !pl_call_manager_decline (self->manager, call, &error))
     report_error (self, error);
 }
 
@@ -509,8 +531,11 @@ update_actions (PlWindow *self)
 
   set_action_enabled (self, "dial",
                       pl_ui_can_dial (has_account (self), pl_engine_get_state (self->engine)));
-  set_action_enabled (self, "answer", actions & PL_CALL_ACTION_ANSWER);
-  set_action_enabled (self, "decline", actions & PL_CALL_ACTION_DECLINE);
+  /* A call waiting behind the current one can be answered too. */
+  set_action_enabled (self, "answer",
+                      (actions & PL_CALL_ACTION_ANSWER) || find_ringing_call (self) != NULL);
+  set_action_enabled (self, "decline",
+                      (actions & PL_CALL_ACTION_DECLINE) || find_ringing_call (self) != NULL);
   set_action_enabled (self, "hangup", actions & PL_CALL_ACTION_HANGUP);
   set_action_enabled (self, "hold", actions & PL_CALL_ACTION_HOLD);
   set_action_enabled (self, "mute", actions & PL_CALL_ACTION_MUTE);
@@ -598,6 +623,7 @@ update_account_status (PlWindow *self)
     gtk_widget_remove_css_class (GTK_WIDGET (self->account_status_label), "error");
   gtk_widget_remove_css_class (GTK_WIDGET (self->account_status_icon), "error");
   gtk_widget_remove_css_class (GTK_WIDGET (self->account_status_icon), "success");
+  gtk_widget_remove_css_class (GTK_WIDGET (self->account_status_icon), "dim-label");
   gtk_widget_add_css_class (GTK_WIDGET (self->account_status_icon), error    ? "error"
                                                                     : online ? "success"
                                                                              : "dim-label");
@@ -707,8 +733,21 @@ active_call_cb (PlWindow *self)
 }
 
 static void
-calls_changed_cb (PlWindow *self)
+other_call_state_cb (PlWindow *self)
 {
+  update_actions (self);
+}
+
+static void
+calls_changed_cb (PlWindow *self, guint position, guint removed, guint added, GListModel *calls)
+{
+  /* Calls behind the active one matter too (a waiting call rings). */
+  for (guint i = position; i < position + added; i++)
+    {
+      g_autoptr (PlCall) call = g_list_model_get_item (calls, i);
+      g_signal_connect_object (call, "notify::state", G_CALLBACK (other_call_state_cb), self,
+                               G_CONNECT_SWAPPED);
+    }
   update_actions (self);
 }
 
@@ -881,6 +920,10 @@ pl_window_constructed (GObject *object)
                            G_CONNECT_SWAPPED);
   g_signal_connect_object (pl_call_manager_get_calls (self->manager), "items-changed",
                            G_CALLBACK (calls_changed_cb), self, G_CONNECT_SWAPPED);
+  {
+    GListModel *calls = pl_call_manager_get_calls (self->manager);
+    calls_changed_cb (self, 0, 0, g_list_model_get_n_items (calls), calls);
+  }
   g_signal_connect_object (self->engine, "notify", G_CALLBACK (engine_notify_cb), self,
                            G_CONNECT_SWAPPED);
   g_signal_connect_object (self->engine, "problem", G_CALLBACK (engine_problem_cb), self,
