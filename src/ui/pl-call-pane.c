@@ -361,3 +361,10 @@ pl_call_pane_show_transfer (PlCallPane *self)
   gtk_menu_button_popup (GTK_MENU_BUTTON (self->transfer_button));
   return TRUE;
 }
+
+void
+pl_call_pane_set_compact (PlCallPane *self, gboolean compact)
+{
+  g_return_if_fail (PL_IS_CALL_PANE (self));
+  gtk_widget_set_visible (GTK_WIDGET (self->avatar), !compact);
+}

@@ -15,6 +15,8 @@ G_DECLARE_FINAL_TYPE (PlCallPane, pl_call_pane, PL, CALL_PANE, GtkWidget)
 GtkWidget *pl_call_pane_new (void);
 PlCall *pl_call_pane_get_call (PlCallPane *self);
 void pl_call_pane_set_call (PlCallPane *self, PlCall *call);
+/* Compact: no avatar, for when the keypad needs the room. */
+void pl_call_pane_set_compact (PlCallPane *self, gboolean compact);
 /* Opens the transfer popover (win.show-transfer); FALSE when the call
  * cannot be transferred now. */
 gboolean pl_call_pane_show_transfer (PlCallPane *self);

@@ -556,6 +556,7 @@ update_actions (PlWindow *self)
   keypad = get_action_bool_state (self, "show-dialpad");
   gtk_widget_set_visible (GTK_WIDGET (self->call_pane), self->call != NULL);
   gtk_revealer_set_reveal_child (self->dialpad_revealer, self->call == NULL || keypad);
+  pl_call_pane_set_compact (self->call_pane, keypad);
   gtk_widget_set_visible (self->calls_box, n_calls > 1);
 }
 
