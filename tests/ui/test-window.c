@@ -68,6 +68,7 @@ typedef struct
   PlApplication *app;
   PlWindow *window;
   void (*body) (gpointer fx, gconstpointer data);
+  const char *const *argv; /* the command line, NULL for none */
 } Fixture;
 
 /* Owned before the first notification: GIO picks its backend then, and
@@ -196,7 +197,10 @@ run_test (Fixture *fx, gconstpointer data)
 {
   fx->body = (void (*) (gpointer, gconstpointer))data;
   g_idle_add (body_idle, fx);
-  g_assert_cmpint (g_application_run (G_APPLICATION (fx->app), 0, NULL), ==, 0);
+  g_assert_cmpint (g_application_run (G_APPLICATION (fx->app),
+                                      fx->argv ? (int)g_strv_length ((char **)fx->argv) : 0,
+                                      (char **)fx->argv),
+                   ==, 0);
   g_assert_null (fx->window);
 }
 
@@ -819,6 +823,27 @@ test_open_uri (Fixture *fx, gconstpointer data)
   g_assert_true (PL_TEST_WAIT (log_has (fx, "dial - sip:+49301234@pbx.test"), 2000));
 }
 
+static const char *const command_line[]
+    = { "parkline", "sip:201@pbx.test", "tel:+1-555-0100", NULL };
+
+static void
+fixture_setup_command_line (Fixture *fx, gconstpointer data)
+{
+  fixture_setup (fx, data);
+  fx->argv = command_line;
+}
+
+/* "parkline sip:201@pbx.test tel:…" dials both, in order. */
+static void
+test_command_line (Fixture *fx, gconstpointer data)
+{
+  GPtrArray *log = pl_script_engine_get_log (fx->engine);
+
+  g_assert_true (PL_TEST_WAIT (log->len >= 2, 2000));
+  g_assert_cmpstr (g_ptr_array_index (log, 0), ==, "dial - sip:201@pbx.test");
+  g_assert_cmpstr (g_ptr_array_index (log, 1), ==, "dial - sip:+15550100@pbx.test");
+}
+
 /* URIs that arrive while the engine is still starting wait for it. */
 static void
 test_open_before_running (Fixture *fx, gconstpointer data)
@@ -1000,6 +1025,8 @@ main (int argc, char *argv[])
   ADD ("/ui/window/problem-banner", test_problem_banner);
   ADD ("/ui/app/open-uri", test_open_uri);
   ADD ("/ui/app/open-before-running", test_open_before_running);
+  g_test_add ("/ui/app/command-line", Fixture, (gconstpointer)(TestBody)test_command_line,
+              fixture_setup_command_line, run_test, fixture_teardown);
   ADD ("/ui/app/hold-while-calling", test_hold_while_calling);
   ADD ("/ui/app/notification", test_notification);
   ADD ("/ui/app/account-dialog", test_account_dialog);
