@@ -77,4 +77,17 @@ history_test_raw_exec(sqlite3 *db, const char *sql)
     g_error("SQL failed: %s: %s", message, sql);
 }
 
+/* Drops the last reference the test holds and waits for the object to go:
+ * replies of jobs still in flight on the store's worker hold references
+ * until they are delivered on this main context. */
+static inline void
+history_test_await_finalize(gpointer object)
+{
+  gpointer weak = object;
+
+  g_object_add_weak_pointer(G_OBJECT(object), &weak);
+  g_object_unref(object);
+  g_assert_true(PL_TEST_WAIT(weak == NULL, 5000));
+}
+
 G_END_DECLS
