@@ -726,9 +726,6 @@ assert_disabled_but_usable(PlHistory *history)
   g_assert_error(error, PL_HISTORY_ERROR, PL_HISTORY_ERROR_DISABLED);
   g_clear_error(&error);
   g_assert_false(g_file_test(csv, G_FILE_TEST_EXISTS));
-  g_assert_cmpint(pl_history_clear_sync(history, &error), ==, -1);
-  g_assert_error(error, PL_HISTORY_ERROR, PL_HISTORY_ERROR_DISABLED);
-  g_clear_error(&error);
 
   /* Calls go on: recording is a silent no-op. */
   record = pl_history_call_started(history, call);
@@ -759,11 +756,36 @@ test_corrupt(void)
   g_assert_nonnull(strstr(error->message, path));
   g_assert_nonnull(strstr(pl_history_get_problem(history), "damaged"));
   assert_disabled_but_usable(history);
-  g_assert_finalize_object(g_steal_pointer(&history));
-
-  /* The damaged file is left as it was, for a human to look at. */
+  /* Nothing touched the damaged file. */
   g_assert_true(g_file_get_contents(path, &after, &after_len, NULL));
   g_assert_cmpmem(after, after_len, garbage->str, garbage->len);
+  g_clear_pointer(&after, g_free);
+
+  /* Clearing the history is the way out: the damaged file is kept aside,
+   * renamed, and a new one is started. */
+  g_clear_error(&error);
+  g_assert_cmpint(pl_history_clear_sync(history, &error), ==, 0);
+  g_assert_no_error(error);
+  g_assert_true(PL_TEST_WAIT(!pl_history_get_disabled(history), 5000));
+  g_assert_null(pl_history_get_problem(history));
+  insert(history, "Fresh Start", "sip:1@pbx", g_get_real_time(), PL_CALL_END_HANGUP);
+  g_assert_cmpint(count(history, PL_HISTORY_FILTER_ALL, NULL), ==, 1);
+  g_assert_finalize_object(g_steal_pointer(&history));
+  {
+    g_autoptr(GDir) d = g_dir_open(dir, 0, NULL);
+    const char *name;
+    gboolean kept = FALSE;
+
+    while ((name = g_dir_read_name(d)))
+      if (g_str_has_prefix(name, "history.db.damaged-"))
+        {
+          g_autofree char *kept_path = g_build_filename(dir, name, NULL);
+          g_assert_true(g_file_get_contents(kept_path, &after, &after_len, NULL));
+          g_assert_cmpmem(after, after_len, garbage->str, garbage->len);
+          kept = TRUE;
+        }
+    g_assert_true(kept);
+  }
   history_test_rm_rf(dir);
 }
 
@@ -844,6 +866,10 @@ test_locked(void)
   g_assert_nonnull(strstr(pl_history_get_problem(history), "locked"));
   assert_disabled_but_usable(history);
   g_clear_error(&error);
+  /* Clearing does not throw away a database that is merely busy. */
+  g_assert_cmpint(pl_history_clear_sync(history, &error), ==, -1);
+  g_assert_error(error, PL_HISTORY_ERROR, PL_HISTORY_ERROR_DISABLED);
+  g_clear_error(&error);
 
   /* Once the other program lets go, opening again works and keeps the data. */
   history_test_raw_exec(other, "ROLLBACK");
@@ -893,6 +919,9 @@ run_read_only_case(const char *path)
   g_assert_error(error, PL_HISTORY_ERROR, PL_HISTORY_ERROR_READ_ONLY);
   g_assert_nonnull(strstr(error->message, "cannot"));
   assert_disabled_but_usable(history);
+  g_clear_error(&error);
+  g_assert_cmpint(pl_history_clear_sync(history, &error), ==, -1);
+  g_assert_error(error, PL_HISTORY_ERROR, PL_HISTORY_ERROR_DISABLED);
   g_assert_finalize_object(g_steal_pointer(&history));
 }
 

@@ -38,7 +38,11 @@ static GParamSpec *properties[N_PROPS];
 
 /* The record also rides on the call itself, so a park event reported after
  * the call ended (parking ends the call) still finds its row. */
-G_DEFINE_QUARK(pl - history - recorder - record, record)
+static GQuark
+record_quark(void)
+{
+  return g_quark_from_static_string("pl-history-recorder-record");
+}
 
 static void
 tracked_free(Tracked *t)

@@ -266,9 +266,11 @@ struct _Worker
   int changed_pending;
 
   /* Worker thread only. */
+  GCancellable *running; /* of the job being run, for the progress handler */
   sqlite3 *db;
   GHashTable *stmts;
   char *problem;
+  gboolean damaged; /* disabled because the file is not a sound database */
 };
 
 struct _PlHistory
@@ -284,7 +286,11 @@ struct _PlHistory
 
 G_DEFINE_FINAL_TYPE(PlHistory, pl_history, G_TYPE_OBJECT)
 
-G_DEFINE_QUARK(pl - history - error - quark, pl_history_error)
+GQuark
+pl_history_error_quark(void)
+{
+  return g_quark_from_static_string("pl-history-error-quark");
+}
 
 enum
 {
@@ -382,6 +388,9 @@ set_sqlite_error(Worker *w, int rc, GError **error)
                     _("The call history file “%s” cannot be written (%s). Check the permissions "
                       "of the file and of its folder."),
                     w->path, detail);
+        break;
+      case SQLITE_INTERRUPT:
+        g_set_error_literal(error, G_IO_ERROR, G_IO_ERROR_CANCELLED, _("Operation was cancelled"));
         break;
       case SQLITE_FULL:
         g_set_error(error, PL_HISTORY_ERROR, PL_HISTORY_ERROR_DISK_FULL,
@@ -491,6 +500,15 @@ sql_uri_user(sqlite3_context *ctx, int argc, sqlite3_value **argv)
     sqlite3_result_null(ctx);
 }
 
+/* Search-as-you-type cancels the count for the previous text; a COUNT with a
+ * LIKE over a million rows takes a while, so stop it mid-statement. */
+static int
+progress_cb(gpointer data)
+{
+  Worker *w = data;
+  return w->running && g_cancellable_is_cancelled(w->running);
+}
+
 static gint64
 query_int(Worker *w, const char *sql, GError **error)
 {
@@ -564,6 +582,7 @@ worker_open(Worker *w, GError **error)
   w->stmts = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, stmt_finalize);
   sqlite3_extended_result_codes(w->db, 1);
   sqlite3_busy_timeout(w->db, g_atomic_int_get(&w->busy_timeout_ms));
+  sqlite3_progress_handler(w->db, 10000, progress_cb, w);
   if (sqlite3_db_readonly(w->db, "main") == 1)
     return set_sqlite_error(w, SQLITE_READONLY, error);
   sqlite3_create_function(w->db, "pl_uri_user", 1, SQLITE_UTF8 | SQLITE_DETERMINISTIC, NULL,
@@ -649,6 +668,7 @@ worker_disable(Worker *w, const GError *reason)
   g_message("History disabled: %s", reason->message);
   worker_close(w);
   pl_set_str(&w->problem, reason->message);
+  w->damaged = g_error_matches(reason, PL_HISTORY_ERROR, PL_HISTORY_ERROR_CORRUPT);
   worker_post_state(w, TRUE, reason->message);
 }
 
@@ -719,7 +739,9 @@ worker_run(Worker *w, Job *job)
     }
   else
     {
+      w->running = job->task && !job->runs_disabled ? g_task_get_cancellable(job->task) : NULL;
       ok = job->func(w, job, &error);
+      w->running = NULL;
       if (!ok && w->db && error_disables(error))
         worker_disable(w, error);
       if (ok && job->writes)
@@ -853,6 +875,7 @@ job_open(Worker *w, Job *job, GError **error)
       return FALSE;
     }
   g_clear_pointer(&w->problem, g_free);
+  w->damaged = FALSE;
   if (was_disabled)
     worker_post_state(w, FALSE, NULL);
   return TRUE;
@@ -1307,9 +1330,45 @@ job_list_park_events(Worker *w, Job *job, GError **error)
   return TRUE;
 }
 
+/* Clearing a damaged history starts a new file. The old one is kept next to
+ * it, renamed, in case someone wants to rescue it. */
+static gboolean
+worker_replace_damaged(Worker *w, GError **error)
+{
+  g_autoptr(GDateTime) now = g_date_time_new_now_local();
+  g_autofree char *stamp = g_date_time_format(now, "%Y%m%d-%H%M%S");
+  g_autofree char *kept = g_strdup_printf("%s.damaged-%s", w->path, stamp);
+  static const char *const suffixes[] = { "-wal", "-shm" };
+
+  if (g_rename(w->path, kept) != 0)
+    {
+      int saved_errno = errno;
+      g_set_error(error, PL_HISTORY_ERROR, PL_HISTORY_ERROR_READ_ONLY,
+                  _("The damaged call history “%s” cannot be moved away: %s"), w->path,
+                  g_strerror(saved_errno));
+      return FALSE;
+    }
+  for (guint i = 0; i < G_N_ELEMENTS(suffixes); i++)
+    {
+      g_autofree char *from = g_strconcat(w->path, suffixes[i], NULL);
+      g_autofree char *to = g_strconcat(kept, suffixes[i], NULL);
+      g_rename(from, to);
+    }
+  g_message("Damaged history moved to %s; starting a new one", kept);
+  return job_open(w, NULL, error);
+}
+
 static gboolean
 job_clear(Worker *w, Job *job, GError **error)
 {
+  if (w->db == NULL)
+    {
+      if (w->damaged)
+        return worker_replace_damaged(w, error);
+      g_set_error(error, PL_HISTORY_ERROR, PL_HISTORY_ERROR_DISABLED, _("Call history is off: %s"),
+                  w->problem ? w->problem : _("not open"));
+      return FALSE;
+    }
   if (!worker_exec(w, "BEGIN IMMEDIATE; DELETE FROM park_events", error))
     goto fail;
   if (!worker_exec(w, "DELETE FROM calls", error))
@@ -1848,13 +1907,20 @@ pl_history_list_park_events_sync(PlHistory *self, gint64 call_row, GError **erro
       self, job_new(job_list_park_events, query, (GDestroyNotify)query_free, FALSE), error);
 }
 
+static Job *
+clear_job(void)
+{
+  Job *job = job_new(job_clear, NULL, NULL, TRUE);
+  job->runs_disabled = TRUE; /* a damaged file is replaced by a new one */
+  return job;
+}
+
 void
 pl_history_clear_async(PlHistory *self, GCancellable *cancellable, GAsyncReadyCallback callback,
                        gpointer user_data)
 {
   g_return_if_fail(PL_IS_HISTORY(self));
-  submit_async(self, job_new(job_clear, NULL, NULL, TRUE), cancellable, callback, user_data,
-               pl_history_clear_async);
+  submit_async(self, clear_job(), cancellable, callback, user_data, pl_history_clear_async);
 }
 
 gint64
@@ -1867,7 +1933,7 @@ gint64
 pl_history_clear_sync(PlHistory *self, GError **error)
 {
   g_return_val_if_fail(PL_IS_HISTORY(self), -1);
-  return run_sync_number(self, job_new(job_clear, NULL, NULL, TRUE), error);
+  return run_sync_number(self, clear_job(), error);
 }
 
 static Job *

@@ -172,7 +172,9 @@ gint64 pl_history_count_sync(PlHistory *self, PlHistoryFilter filter, const char
  * (call_row == 0), oldest first. Returns PlHistoryParkEvent. */
 GPtrArray *pl_history_list_park_events_sync(PlHistory *self, gint64 call_row, GError **error);
 
-/* Deletes every call and park event; returns the number of calls deleted. */
+/* Deletes every call and park event; returns the number of calls deleted.
+ * When history is off because its file is damaged, the file is moved aside
+ * (renamed "<path>.damaged-<date>") and a new, empty history started. */
 void pl_history_clear_async(PlHistory *self, GCancellable *cancellable,
                             GAsyncReadyCallback callback, gpointer user_data);
 gint64 pl_history_clear_finish(PlHistory *self, GAsyncResult *result, GError **error);
