@@ -15,12 +15,13 @@ typedef struct
   guint changes;
   guint last_removed;
   guint last_added;
+  GString *log;
 } Fixture;
 
 static void
 on_items_changed(GListModel *model, guint position, guint removed, guint added, Fixture *f)
 {
-  g_assert_cmpuint(position, ==, 0);
+  g_string_append_printf(f->log, "%u-%u+%u ", position, removed, added);
   f->changes++;
   f->last_removed = removed;
   f->last_added = added;
@@ -40,6 +41,7 @@ fixture_setup(Fixture *f, gconstpointer data)
   guint n_parks = 0;
 
   f->dir = pl_test_make_dir("history-model");
+  f->log = g_string_new(NULL);
   path = g_build_filename(f->dir, "history.db", NULL);
   f->history = pl_history_new(path);
   g_assert_true(pl_history_open_sync(f->history, &error));
@@ -73,6 +75,7 @@ static void
 fixture_teardown(Fixture *f, gconstpointer data)
 {
   history_test_await_finalize(f->history);
+  g_string_free(f->log, TRUE);
   history_test_rm_rf(f->dir);
   g_free(f->dir);
 }
@@ -202,25 +205,51 @@ test_follows_store(Fixture *f, gconstpointer data)
 {
   PlHistoryModel *model = new_model(f);
   g_autoptr(GError) error = NULL;
+  g_autoptr(PlHistoryEntry) top = NULL;
   g_autoptr(PlHistoryEntry) e = NULL;
   g_autoptr(PlHistoryEntry) blank = NULL;
-  PlHistoryCallInfo info
-      = { .peer_name = "Brand New", .peer_uri = "sip:9@pbx", .end = PL_CALL_END_MISSED };
+  g_autoptr(PlCall) call = pl_call_new("n1", PL_CALL_DIRECTION_INCOMING, "sip:9@pbx", "Brand New");
+  g_autoptr(PlHistoryRecord) record = NULL;
 
   g_assert_true(PL_TEST_WAIT(!pl_history_model_get_loading(model), 5000));
-  g_assert_cmpint(pl_history_insert_call_sync(f->history, &info, &error), >, 0);
+  /* The list shows its top rows. */
+  top = g_list_model_get_item(G_LIST_MODEL(model), 0);
+  g_string_truncate(f->log, 0);
+
+  /* A new call: inserted at the top, the rest of the list untouched (it
+   * keeps its scroll position), the first page refreshed. */
+  record = pl_history_call_started(f->history, call);
   g_assert_true(PL_TEST_WAIT(g_list_model_get_n_items(G_LIST_MODEL(model)) == N_ROWS + 1, 5000));
+  g_assert_true(PL_TEST_WAIT(!pl_history_model_get_loading(model), 5000));
+  g_assert_cmpstr(f->log->str, ==, "0-0+1 1-99+99 ");
   e = g_list_model_get_item(G_LIST_MODEL(model), 0);
   g_assert_cmpstr(pl_history_entry_get_peer_name(e), ==, "Brand New");
+  g_assert_true(pl_history_entry_get_in_progress(e));
+  g_clear_object(&e);
+  e = g_list_model_get_item(G_LIST_MODEL(model), 1);
+  g_assert_cmpint(pl_history_entry_get_id(e), ==, pl_history_entry_get_id(top));
+  g_clear_object(&e);
+
+  /* It ends: same count, the first page is refreshed in place. */
+  g_string_truncate(f->log, 0);
+  pl_call_end(call, PL_CALL_END_MISSED, NULL);
+  pl_history_call_updated(f->history, record, call);
+  g_assert_true(PL_TEST_WAIT(f->log->len > 0, 5000));
+  g_assert_true(PL_TEST_WAIT(!pl_history_model_get_loading(model), 5000));
+  g_assert_cmpstr(f->log->str, ==, "0-100+100 ");
+  e = g_list_model_get_item(G_LIST_MODEL(model), 0);
+  g_assert_cmpint(pl_history_entry_get_end(e), ==, PL_CALL_END_MISSED);
+  g_clear_object(&e);
 
   /* Rows disappear before the model hears of it: blank items, no crash,
-   * then the model catches up. */
+   * then the model catches up with a full replacement. */
   g_assert_cmpint(pl_history_clear_sync(f->history, &error), ==, N_ROWS + 1);
   blank = g_list_model_get_item(G_LIST_MODEL(model), 500);
   g_assert_nonnull(blank);
   g_assert_cmpint(pl_history_entry_get_id(blank), ==, 0);
   g_assert_true(PL_TEST_WAIT(g_list_model_get_n_items(G_LIST_MODEL(model)) == 0, 5000));
   g_assert_true(PL_TEST_WAIT(!pl_history_model_get_loading(model), 5000));
+  g_assert_nonnull(strstr(f->log->str, "0-1051+0 "));
   history_test_await_finalize(model);
 }
 

@@ -28,6 +28,7 @@ struct _PlHistoryModel
   GCancellable *counting;
   gboolean loading;
   gboolean recount;
+  gboolean replace_all; /* the query changed: nothing of the old list stays */
 };
 
 static void pl_history_model_list_model_init(GListModelInterface *iface);
@@ -49,7 +50,8 @@ enum
 
 static GParamSpec *properties[N_PROPS];
 
-static void start_count(PlHistoryModel *self);
+static void start_count(PlHistoryModel *self, gboolean replace_all);
+static GPtrArray *fetch_page(PlHistoryModel *self, guint page);
 
 static void
 drop_pages(PlHistoryModel *self)
@@ -65,6 +67,38 @@ set_loading(PlHistoryModel *self, gboolean loading)
     return;
   self->loading = loading;
   g_object_notify_by_pspec(G_OBJECT(self), properties[PROP_LOADING]);
+}
+
+/* Calls arrive at the top of the list. When the old first row is now at
+ * position k and exactly k rows were added, only say that, so the list keeps
+ * its scroll position and selection; then refresh the rest of the first page,
+ * where calls still in progress (the ones that get updated) live. */
+static gboolean
+apply_top_insert(PlHistoryModel *self, guint old, guint n)
+{
+  GPtrArray *page0 = g_hash_table_lookup(self->pages, GUINT_TO_POINTER(0));
+  GPtrArray *fresh;
+  gint64 top_id;
+  guint k, refresh;
+
+  if (page0 == NULL || page0->len == 0 || n < old)
+    return FALSE;
+  top_id = pl_history_entry_get_id(page0->pdata[0]);
+  drop_pages(self);
+  fresh = fetch_page(self, 0);
+  for (k = 0; k < fresh->len; k++)
+    if (pl_history_entry_get_id(fresh->pdata[k]) == top_id)
+      break;
+  if (k == fresh->len || n != old + k)
+    return FALSE;
+
+  self->n_items = n;
+  if (k > 0)
+    g_list_model_items_changed(G_LIST_MODEL(self), 0, 0, k);
+  refresh = MIN(fresh->len - k, old);
+  if (refresh > 0)
+    g_list_model_items_changed(G_LIST_MODEL(self), k, refresh, refresh);
+  return TRUE;
 }
 
 static void
@@ -86,21 +120,26 @@ count_done(GObject *source, GAsyncResult *result, gpointer data)
     }
 
   old = self->n_items;
-  self->n_items = (guint)CLAMP(n, 0, G_MAXUINT);
-  drop_pages(self);
   set_loading(self, FALSE);
-  if (old != 0 || self->n_items != 0)
-    g_list_model_items_changed(G_LIST_MODEL(self), 0, old, self->n_items);
+  if (self->replace_all || error || !apply_top_insert(self, old, (guint)CLAMP(n, 0, G_MAXUINT)))
+    {
+      self->n_items = (guint)CLAMP(n, 0, G_MAXUINT);
+      drop_pages(self);
+      if (old != 0 || self->n_items != 0)
+        g_list_model_items_changed(G_LIST_MODEL(self), 0, old, self->n_items);
+    }
+  self->replace_all = FALSE;
   if (old != self->n_items)
     g_object_notify_by_pspec(G_OBJECT(self), properties[PROP_N_ITEMS]);
 
   if (self->recount)
-    start_count(self);
+    start_count(self, FALSE);
 }
 
 static void
-start_count(PlHistoryModel *self)
+start_count(PlHistoryModel *self, gboolean replace_all)
 {
+  self->replace_all |= replace_all;
   if (self->counting)
     g_cancellable_cancel(self->counting);
   g_clear_object(&self->counting);
@@ -119,7 +158,7 @@ on_history_changed(PlHistory *history, PlHistoryModel *self)
   if (self->counting)
     self->recount = TRUE;
   else
-    start_count(self);
+    start_count(self, FALSE);
 }
 
 static GType
@@ -226,7 +265,7 @@ pl_history_model_constructed(GObject *object)
   g_return_if_fail(PL_IS_HISTORY(self->history));
   self->changed_id
       = g_signal_connect(self->history, "changed", G_CALLBACK(on_history_changed), self);
-  start_count(self);
+  start_count(self, TRUE);
 }
 
 static void
@@ -341,7 +380,7 @@ pl_history_model_set_filter(PlHistoryModel *self, PlHistoryFilter filter)
   self->filter = filter;
   g_object_notify_by_pspec(G_OBJECT(self), properties[PROP_FILTER]);
   if (self->history)
-    start_count(self);
+    start_count(self, TRUE);
 }
 
 const char *
@@ -363,7 +402,7 @@ pl_history_model_set_search(PlHistoryModel *self, const char *search)
   g_object_notify_by_pspec(G_OBJECT(self), properties[PROP_SEARCH]);
   /* Typing cancels the count for the previous text. */
   if (self->history)
-    start_count(self);
+    start_count(self, TRUE);
 }
 
 gboolean
@@ -377,7 +416,7 @@ void
 pl_history_model_reload(PlHistoryModel *self)
 {
   g_return_if_fail(PL_IS_HISTORY_MODEL(self));
-  start_count(self);
+  start_count(self, TRUE);
 }
 
 gboolean

@@ -14,7 +14,8 @@ G_DECLARE_FINAL_TYPE(PlHistoryModel, pl_history_model, PL, HISTORY_MODEL, GObjec
  * from an asynchronous COUNT (the model is empty and "loading" until it
  * arrives), and get_item() fetches the page of rows around the position the
  * first time it is asked for (a few pages are cached). Changing "filter" or
- * "search", or new rows in the store, re-counts and replaces the items.
+ * "search" re-counts and replaces the items; new calls in the store are
+ * announced as insertions at the top (the list keeps its scroll position).
  *
  * GTK 4.8 has no list sections: each entry's "day" property is the section
  * key, and pl_history_model_starts_day() says where a header row goes.
