@@ -866,12 +866,14 @@ static gboolean
 job_open(Worker *w, Job *job, GError **error)
 {
   gboolean was_disabled = w->problem != NULL;
+  GError *local_error = NULL;
 
   if (w->db)
     return TRUE;
-  if (!worker_open(w, error))
+  if (!worker_open(w, &local_error))
     {
-      worker_disable(w, *error);
+      worker_disable(w, local_error);
+      g_propagate_error(error, local_error);
       return FALSE;
     }
   g_clear_pointer(&w->problem, g_free);
