@@ -664,7 +664,9 @@ test_migration_v1(void)
   integrity = history_test_raw_text(db, "PRAGMA integrity_check");
   g_assert_cmpstr(integrity, ==, "ok");
   g_assert_cmpint(history_test_raw_int(db, "SELECT count(*) FROM calls"), ==, 5);
-  g_assert_cmpstr(history_test_raw_text(db, "PRAGMA journal_mode"), ==, "wal");
+  g_clear_pointer(&integrity, g_free);
+  integrity = history_test_raw_text(db, "PRAGMA journal_mode");
+  g_assert_cmpstr(integrity, ==, "wal");
   sqlite3_close(db);
   history_test_rm_rf(dir);
 }
