@@ -28,6 +28,16 @@ fixture_setup(Fixture *f, gconstpointer data)
   g_assert_true(pl_history_open_sync(f->history, &error));
   g_assert_no_error(error);
   g_assert_false(pl_history_get_disabled(f->history));
+  /* Private from the start: folder and file. */
+  {
+    g_autofree char *parent = g_path_get_dirname(f->path);
+    GStatBuf st;
+
+    g_assert_cmpint(g_stat(f->path, &st), ==, 0);
+    g_assert_cmpint(st.st_mode & 0077, ==, 0);
+    g_assert_cmpint(g_stat(parent, &st), ==, 0);
+    g_assert_cmpint(st.st_mode & 0077, ==, 0);
+  }
 }
 
 static void

@@ -4,7 +4,9 @@
 #include "config.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <sqlite3.h>
+#include <unistd.h>
 #include <glib/gi18n-lib.h>
 #include <glib/gstdio.h>
 
@@ -561,6 +563,7 @@ worker_migrate(Worker *w, GError **error)
 static gboolean
 worker_open(Worker *w, GError **error)
 {
+  int fd;
   g_autofree char *dir = g_path_get_dirname(w->path);
   g_autofree char *journal = NULL;
   sqlite3_stmt *stmt;
@@ -574,6 +577,13 @@ worker_open(Worker *w, GError **error)
                   g_strerror(saved_errno));
       return FALSE;
     }
+
+  /* Who called whom is personal: create the file 0600 ourselves (SQLite
+   * would follow the umask), and its -wal/-shm files copy that mode. An
+   * empty file is a valid new database. */
+  fd = g_open(w->path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+  if (fd >= 0)
+    close(fd);
 
   rc = sqlite3_open_v2(w->path, &w->db,
                        SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL);
