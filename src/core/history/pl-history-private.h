@@ -19,7 +19,7 @@ G_BEGIN_DECLS
 
 #define PL_HISTORY_OUTCOME_IN_PROGRESS "in-progress"
 
-PlHistoryEntry *pl_history_entry_new_from_stmt(sqlite3_stmt *stmt);
-PlCallEnd pl_history_end_from_string(const char *outcome);
+PlHistoryEntry *pl_history_entry_new_from_stmt (sqlite3_stmt *stmt);
+PlCallEnd pl_history_end_from_string (const char *outcome);
 
 G_END_DECLS

@@ -7,7 +7,7 @@
 
 G_BEGIN_DECLS
 
-#define PL_HISTORY_ERROR (pl_history_error_quark())
+#define PL_HISTORY_ERROR (pl_history_error_quark ())
 
 typedef enum
 {
@@ -92,24 +92,24 @@ typedef struct
   gint64 at;
 } PlHistoryParkEvent;
 
-#define PL_TYPE_HISTORY_PARK_EVENT (pl_history_park_event_get_type())
-GType pl_history_park_event_get_type(void) G_GNUC_CONST;
-void pl_history_park_event_free(PlHistoryParkEvent *event);
-G_DEFINE_AUTOPTR_CLEANUP_FUNC(PlHistoryParkEvent, pl_history_park_event_free)
+#define PL_TYPE_HISTORY_PARK_EVENT (pl_history_park_event_get_type ())
+GType pl_history_park_event_get_type (void) G_GNUC_CONST;
+void pl_history_park_event_free (PlHistoryParkEvent *event);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (PlHistoryParkEvent, pl_history_park_event_free)
 
 /* The row of a call being recorded. Its id is 0 until the worker has inserted
  * it; later updates through the same record are applied in order. */
 typedef struct _PlHistoryRecord PlHistoryRecord;
 
-#define PL_TYPE_HISTORY_RECORD (pl_history_record_get_type())
-GType pl_history_record_get_type(void) G_GNUC_CONST;
-PlHistoryRecord *pl_history_record_ref(PlHistoryRecord *record);
-void pl_history_record_unref(PlHistoryRecord *record);
-gint64 pl_history_record_get_id(PlHistoryRecord *record);
-G_DEFINE_AUTOPTR_CLEANUP_FUNC(PlHistoryRecord, pl_history_record_unref)
+#define PL_TYPE_HISTORY_RECORD (pl_history_record_get_type ())
+GType pl_history_record_get_type (void) G_GNUC_CONST;
+PlHistoryRecord *pl_history_record_ref (PlHistoryRecord *record);
+void pl_history_record_unref (PlHistoryRecord *record);
+gint64 pl_history_record_get_id (PlHistoryRecord *record);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (PlHistoryRecord, pl_history_record_unref)
 
-#define PL_TYPE_HISTORY (pl_history_get_type())
-G_DECLARE_FINAL_TYPE(PlHistory, pl_history, PL, HISTORY, GObject)
+#define PL_TYPE_HISTORY (pl_history_get_type ())
+G_DECLARE_FINAL_TYPE (PlHistory, pl_history, PL, HISTORY, GObject)
 
 /* Properties: "path" (construct-only), "disabled" (TRUE when the database
  * could not be opened or broke; calls go on without history), "problem"
@@ -117,83 +117,83 @@ G_DECLARE_FINAL_TYPE(PlHistory, pl_history, PL, HISTORY, GObject)
  * Signals: "changed" — rows were written (coalesced; emitted on the main
  * context the store was created in). */
 
-GQuark pl_history_error_quark(void);
-char *pl_history_default_path(void);
-const char *pl_history_park_action_to_string(PlHistoryParkAction action);
-PlHistoryParkAction pl_history_park_action_from_string(const char *text);
+GQuark pl_history_error_quark (void);
+char *pl_history_default_path (void);
+const char *pl_history_park_action_to_string (PlHistoryParkAction action);
+PlHistoryParkAction pl_history_park_action_from_string (const char *text);
 
-PlHistory *pl_history_new(const char *path);
-const char *pl_history_get_path(PlHistory *self);
-gboolean pl_history_get_disabled(PlHistory *self);
-const char *pl_history_get_problem(PlHistory *self);
-void pl_history_set_busy_timeout(PlHistory *self, guint timeout_ms);
+PlHistory *pl_history_new (const char *path);
+const char *pl_history_get_path (PlHistory *self);
+gboolean pl_history_get_disabled (PlHistory *self);
+const char *pl_history_get_problem (PlHistory *self);
+void pl_history_set_busy_timeout (PlHistory *self, guint timeout_ms);
 
-void pl_history_open_async(PlHistory *self, GCancellable *cancellable, GAsyncReadyCallback callback,
-                           gpointer user_data);
-gboolean pl_history_open_finish(PlHistory *self, GAsyncResult *result, GError **error);
-gboolean pl_history_open_sync(PlHistory *self, GError **error);
+void pl_history_open_async (PlHistory *self, GCancellable *cancellable,
+                            GAsyncReadyCallback callback, gpointer user_data);
+gboolean pl_history_open_finish (PlHistory *self, GAsyncResult *result, GError **error);
+gboolean pl_history_open_sync (PlHistory *self, GError **error);
 
 /* Fire-and-forget recording from a live PlCall; failures are logged and
  * turn the store to disabled when the database is unusable. */
-PlHistoryRecord *pl_history_call_started(PlHistory *self, PlCall *call);
-void pl_history_call_updated(PlHistory *self, PlHistoryRecord *record, PlCall *call);
-void pl_history_add_park_event(PlHistory *self, PlHistoryRecord *call_record,
-                               const PlHistoryParkInfo *info);
+PlHistoryRecord *pl_history_call_started (PlHistory *self, PlCall *call);
+void pl_history_call_updated (PlHistory *self, PlHistoryRecord *record, PlCall *call);
+void pl_history_add_park_event (PlHistory *self, PlHistoryRecord *call_record,
+                                const PlHistoryParkInfo *info);
 
 /* Barrier: returns once every job queued before it has run. */
-void pl_history_flush_async(PlHistory *self, GCancellable *cancellable,
-                            GAsyncReadyCallback callback, gpointer user_data);
-gboolean pl_history_flush_finish(PlHistory *self, GAsyncResult *result, GError **error);
-gboolean pl_history_flush_sync(PlHistory *self, GError **error);
+void pl_history_flush_async (PlHistory *self, GCancellable *cancellable,
+                             GAsyncReadyCallback callback, gpointer user_data);
+gboolean pl_history_flush_finish (PlHistory *self, GAsyncResult *result, GError **error);
+gboolean pl_history_flush_sync (PlHistory *self, GError **error);
 
-gint64 pl_history_insert_call_sync(PlHistory *self, const PlHistoryCallInfo *info, GError **error);
-gint64 pl_history_insert_park_event_sync(PlHistory *self, const PlHistoryParkInfo *info,
-                                         GError **error);
-gboolean pl_history_insert_batch_sync(PlHistory *self, const PlHistoryCallInfo *calls,
-                                      guint n_calls, const PlHistoryParkInfo *parks, guint n_parks,
-                                      GError **error);
+gint64 pl_history_insert_call_sync (PlHistory *self, const PlHistoryCallInfo *info, GError **error);
+gint64 pl_history_insert_park_event_sync (PlHistory *self, const PlHistoryParkInfo *info,
+                                          GError **error);
+gboolean pl_history_insert_batch_sync (PlHistory *self, const PlHistoryCallInfo *calls,
+                                       guint n_calls, const PlHistoryParkInfo *parks, guint n_parks,
+                                       GError **error);
 
 /* Newest first. Returns PlHistoryEntry objects. */
-void pl_history_query_async(PlHistory *self, PlHistoryFilter filter, const char *search,
-                            guint offset, guint limit, GCancellable *cancellable,
-                            GAsyncReadyCallback callback, gpointer user_data);
-GPtrArray *pl_history_query_finish(PlHistory *self, GAsyncResult *result, GError **error);
-GPtrArray *pl_history_query_sync(PlHistory *self, PlHistoryFilter filter, const char *search,
-                                 guint offset, guint limit, GError **error);
+void pl_history_query_async (PlHistory *self, PlHistoryFilter filter, const char *search,
+                             guint offset, guint limit, GCancellable *cancellable,
+                             GAsyncReadyCallback callback, gpointer user_data);
+GPtrArray *pl_history_query_finish (PlHistory *self, GAsyncResult *result, GError **error);
+GPtrArray *pl_history_query_sync (PlHistory *self, PlHistoryFilter filter, const char *search,
+                                  guint offset, guint limit, GError **error);
 
-void pl_history_count_async(PlHistory *self, PlHistoryFilter filter, const char *search,
-                            GCancellable *cancellable, GAsyncReadyCallback callback,
-                            gpointer user_data);
-gint64 pl_history_count_finish(PlHistory *self, GAsyncResult *result, GError **error);
-gint64 pl_history_count_sync(PlHistory *self, PlHistoryFilter filter, const char *search,
-                             GError **error);
+void pl_history_count_async (PlHistory *self, PlHistoryFilter filter, const char *search,
+                             GCancellable *cancellable, GAsyncReadyCallback callback,
+                             gpointer user_data);
+gint64 pl_history_count_finish (PlHistory *self, GAsyncResult *result, GError **error);
+gint64 pl_history_count_sync (PlHistory *self, PlHistoryFilter filter, const char *search,
+                              GError **error);
 
 /* Park events of one call (call_row > 0), or the ones linked to no call
  * (call_row == 0), oldest first. Returns PlHistoryParkEvent. */
-GPtrArray *pl_history_list_park_events_sync(PlHistory *self, gint64 call_row, GError **error);
+GPtrArray *pl_history_list_park_events_sync (PlHistory *self, gint64 call_row, GError **error);
 
 /* Deletes every call and park event; returns the number of calls deleted.
  * When history is off because its file is damaged, the file is moved aside
  * (renamed "<path>.damaged-<date>") and a new, empty history started. */
-void pl_history_clear_async(PlHistory *self, GCancellable *cancellable,
-                            GAsyncReadyCallback callback, gpointer user_data);
-gint64 pl_history_clear_finish(PlHistory *self, GAsyncResult *result, GError **error);
-gint64 pl_history_clear_sync(PlHistory *self, GError **error);
+void pl_history_clear_async (PlHistory *self, GCancellable *cancellable,
+                             GAsyncReadyCallback callback, gpointer user_data);
+gint64 pl_history_clear_finish (PlHistory *self, GAsyncResult *result, GError **error);
+gint64 pl_history_clear_sync (PlHistory *self, GError **error);
 
 /* Retention: deletes calls that started, and park events that happened, more
  * than days days ago. Returns the number of calls deleted. */
-void pl_history_delete_older_than_async(PlHistory *self, guint days, GCancellable *cancellable,
-                                        GAsyncReadyCallback callback, gpointer user_data);
-gint64 pl_history_delete_older_than_finish(PlHistory *self, GAsyncResult *result, GError **error);
-gint64 pl_history_delete_older_than_sync(PlHistory *self, guint days, GError **error);
+void pl_history_delete_older_than_async (PlHistory *self, guint days, GCancellable *cancellable,
+                                         GAsyncReadyCallback callback, gpointer user_data);
+gint64 pl_history_delete_older_than_finish (PlHistory *self, GAsyncResult *result, GError **error);
+gint64 pl_history_delete_older_than_sync (PlHistory *self, guint days, GError **error);
 
 /* RFC 4180 CSV of the calls matching filter and search, newest first.
  * Returns the number of rows written. */
-void pl_history_export_csv_async(PlHistory *self, GFile *file, PlHistoryFilter filter,
-                                 const char *search, GCancellable *cancellable,
-                                 GAsyncReadyCallback callback, gpointer user_data);
-gint64 pl_history_export_csv_finish(PlHistory *self, GAsyncResult *result, GError **error);
-gint64 pl_history_export_csv_sync(PlHistory *self, GFile *file, PlHistoryFilter filter,
-                                  const char *search, GError **error);
+void pl_history_export_csv_async (PlHistory *self, GFile *file, PlHistoryFilter filter,
+                                  const char *search, GCancellable *cancellable,
+                                  GAsyncReadyCallback callback, gpointer user_data);
+gint64 pl_history_export_csv_finish (PlHistory *self, GAsyncResult *result, GError **error);
+gint64 pl_history_export_csv_sync (PlHistory *self, GFile *file, PlHistoryFilter filter,
+                                   const char *search, GError **error);
 
 G_END_DECLS
