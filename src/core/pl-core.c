@@ -3,6 +3,8 @@
 
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
+
 #include "pl-core.h"
 #include "pl-dbus-service.h"
 
@@ -15,11 +17,28 @@ struct _PlCore
   PlAccountStore *accounts;
   PlCallManager *calls;
   PlDBusService *dbus;
+  PlHistory *history;
+  PlHistoryRecorder *recorder;
   GCancellable *cancellable;
   gboolean ephemeral;
 };
 
 G_DEFINE_FINAL_TYPE (PlCore, pl_core, G_TYPE_OBJECT)
+
+enum
+{
+  SIGNAL_PROBLEM,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
+static void
+report_problem (PlCore *self, const char *message)
+{
+  g_message ("%s", message);
+  g_signal_emit (self, signals[SIGNAL_PROBLEM], 0, message);
+}
 
 static void
 pl_core_dispose (GObject *object)
@@ -28,7 +47,9 @@ pl_core_dispose (GObject *object)
 
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->dbus);
+  g_clear_object (&self->recorder);
   g_clear_object (&self->calls);
+  g_clear_object (&self->history);
   if (self->engine)
     pl_engine_stop (self->engine);
   g_clear_object (&self->engine);
@@ -43,6 +64,9 @@ static void
 pl_core_class_init (PlCoreClass *klass)
 {
   G_OBJECT_CLASS (klass)->dispose = pl_core_dispose;
+
+  signals[SIGNAL_PROBLEM] = g_signal_new ("problem", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                                          0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
 }
 
 static void
@@ -52,7 +76,7 @@ pl_core_init (PlCore *self)
 }
 
 PlCore *
-pl_core_new (PlEngine *engine, GSettings *settings)
+pl_core_new (PlEngine *engine, GSettings *settings, const char *history_path)
 {
   PlCore *self;
 
@@ -65,6 +89,9 @@ pl_core_new (PlEngine *engine, GSettings *settings)
   self->accounts = pl_account_store_new (settings);
   self->calls = pl_call_manager_new (engine);
   self->dbus = pl_dbus_service_new (self->calls);
+  self->history = pl_history_new (history_path);
+  /* Rows are written by the core as calls happen, whatever the UI shows. */
+  self->recorder = pl_history_recorder_new (self->history, pl_call_manager_get_calls (self->calls));
   return self;
 }
 
@@ -87,6 +114,20 @@ pl_core_get_call_manager (PlCore *self)
 {
   g_return_val_if_fail (PL_IS_CORE (self), NULL);
   return self->calls;
+}
+
+PlHistory *
+pl_core_get_history (PlCore *self)
+{
+  g_return_val_if_fail (PL_IS_CORE (self), NULL);
+  return self->history;
+}
+
+PlHistoryRecorder *
+pl_core_get_history_recorder (PlCore *self)
+{
+  g_return_val_if_fail (PL_IS_CORE (self), NULL);
+  return self->recorder;
 }
 
 void
@@ -119,10 +160,25 @@ accounts_loaded (GObject *source, GAsyncResult *result, gpointer user_data)
       if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         return;
       /* The account still registers if the server lets it; say why it may not. */
-      g_message ("%s", error->message);
+      report_problem (self, error->message);
     }
   pl_engine_set_account (self->engine, pl_account_store_get_default (self->accounts));
   pl_engine_start (self->engine);
+}
+
+static void
+history_opened (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr (PlCore) self = user_data;
+  g_autoptr (GError) error = NULL;
+
+  if (!pl_history_open_finish (PL_HISTORY (source), result, &error)
+      && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    {
+      g_autofree char *message
+          = g_strdup_printf (_ ("Call history is off: %s Calls still work."), error->message);
+      report_problem (self, message);
+    }
 }
 
 void
@@ -130,6 +186,7 @@ pl_core_start (PlCore *self)
 {
   g_return_if_fail (PL_IS_CORE (self));
 
+  pl_history_open_async (self->history, self->cancellable, history_opened, g_object_ref (self));
   g_signal_connect_object (pl_account_store_get_accounts (self->accounts), "items-changed",
                            G_CALLBACK (on_accounts_changed), self, 0);
   if (self->ephemeral)

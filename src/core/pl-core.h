@@ -6,6 +6,8 @@
 #include "pl-account-store.h"
 #include "pl-call-manager.h"
 #include "pl-engine.h"
+#include "pl-history.h"
+#include "pl-history-recorder.h"
 
 G_BEGIN_DECLS
 
@@ -14,11 +16,17 @@ G_DECLARE_FINAL_TYPE (PlCore, pl_core, PL, CORE, GObject)
 
 /* One phone: the engine, the accounts, the calls and the services built on
  * them, wired together without any display. The application owns one;
- * end-to-end tests run two side by side to play two desks. */
-PlCore *pl_core_new (PlEngine *engine, GSettings *settings);
+ * end-to-end tests run two side by side to play two desks.
+ *
+ * Signal "problem" (const char *message): a subsystem failed in a way the
+ * user must hear about (history off, keyring unavailable); calls go on. */
+/* history_path NULL: the user's default history database. */
+PlCore *pl_core_new (PlEngine *engine, GSettings *settings, const char *history_path);
 PlEngine *pl_core_get_engine (PlCore *self);
 PlAccountStore *pl_core_get_account_store (PlCore *self);
 PlCallManager *pl_core_get_call_manager (PlCore *self);
+PlHistory *pl_core_get_history (PlCore *self);
+PlHistoryRecorder *pl_core_get_history_recorder (PlCore *self);
 /* Uses this account instead of the stored ones, for this run only. */
 void pl_core_use_account (PlCore *self, PlAccount *account);
 /* Loads stored accounts (unless one was given) and starts the engine. */

@@ -124,6 +124,17 @@ flush_pending_dials (PlApplication *self)
     dial_now (self, g_ptr_array_index (pending, i));
 }
 
+/* Core trouble (history off, keyring missing): calls go on, but say so. */
+static void
+core_problem_cb (PlApplication *self, const char *message)
+{
+  PlWindow *window = get_window (self);
+
+  g_message ("%s", message);
+  if (window)
+    pl_window_show_problem (window, message);
+}
+
 static void
 engine_state_cb (PlApplication *self)
 {
@@ -357,6 +368,8 @@ pl_application_startup (GApplication *app)
                            G_CALLBACK (calls_changed_cb), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->engine, "notify::state", G_CALLBACK (engine_state_cb), self,
                            G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->core, "problem", G_CALLBACK (core_problem_cb), self,
+                           G_CONNECT_SWAPPED);
 
   pl_core_start (self->core);
 }
@@ -542,7 +555,7 @@ pl_application_new_with_engine (PlEngine *engine)
   g_return_val_if_fail (PL_IS_ENGINE (engine), NULL);
 
   settings = g_settings_new (APP_ID);
-  core = pl_core_new (engine, settings);
+  core = pl_core_new (engine, settings, NULL);
   return pl_application_new_with_core (core);
 }
 

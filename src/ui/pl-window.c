@@ -673,6 +673,15 @@ show_problem (PlWindow *self, const char *message, gboolean is_restart)
   self->problem_is_restart = is_restart;
 }
 
+void
+pl_window_show_problem (PlWindow *self, const char *message)
+{
+  g_return_if_fail (PL_IS_WINDOW (self));
+  g_return_if_fail (message != NULL);
+
+  show_problem (self, message, FALSE);
+}
+
 static void
 engine_problem_cb (PlWindow *self, guint code, const char *message, PlEngine *engine)
 {

@@ -18,6 +18,8 @@ PlCallManager *pl_window_get_call_manager (PlWindow *self);
 /* Puts a widget (the park sidebar) on the right; NULL removes it. */
 void pl_window_set_sidebar (PlWindow *self, GtkWidget *sidebar);
 void pl_window_show_toast (PlWindow *self, const char *text);
+/* Shows message in the problem banner until dismissed. */
+void pl_window_show_problem (PlWindow *self, const char *message);
 /* Fills the dial entry, e.g. with a number that could not be dialled yet. */
 void pl_window_set_dial_text (PlWindow *self, const char *text);
 /* Walks the widget tree and appends each action's accelerator to the

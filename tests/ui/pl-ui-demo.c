@@ -61,7 +61,7 @@ main (int argc, char *argv[])
   pl_account_set_display_name (account, "Front desk");
   pl_account_set_user (account, "201");
   pl_account_set_domain (account, "pbx.example.com");
-  core = pl_core_new (PL_ENGINE (engine), settings);
+  core = pl_core_new (PL_ENGINE (engine), settings, NULL);
   pl_core_use_account (core, account);
   app = pl_application_new_with_core (core);
   g_timeout_add (300, play_scene, app);

@@ -134,7 +134,7 @@ fixture_setup (Fixture *fx, gconstpointer data)
   pl_account_set_user (fx->account, "100");
   pl_account_set_domain (fx->account, "pbx.test");
   fx->engine = pl_script_engine_new (NULL);
-  fx->core = pl_core_new (PL_ENGINE (fx->engine), settings);
+  fx->core = pl_core_new (PL_ENGINE (fx->engine), settings, NULL);
   /* An account for this run only: no keyring involved. */
   pl_core_use_account (fx->core, fx->account);
   fx->app = pl_application_new_with_core (fx->core);
@@ -809,6 +809,12 @@ test_problem_banner (Fixture *fx, gconstpointer data)
                    "No microphone or speaker was found");
   activate (fx, "dismiss-problem", NULL);
   g_assert_false (gtk_revealer_get_reveal_child (revealer));
+
+  /* Core trouble reaches the same banner through the application. */
+  g_signal_emit_by_name (fx->core, "problem", "Call history is off: the disk is full");
+  g_assert_true (gtk_revealer_get_reveal_child (revealer));
+  g_assert_cmpstr (gtk_label_get_label (GTK_LABEL (label)), ==,
+                   "Call history is off: the disk is full");
 }
 
 static void
