@@ -234,6 +234,11 @@ pl_account_dialog_constructed (GObject *object)
     }
   else
     gtk_window_set_title (GTK_WINDOW (self), _ ("Set Up Account"));
+
+  /* Start typing where the first required field is; Enter saves. */
+  gtk_window_set_default_widget (GTK_WINDOW (self), self->save_button);
+  gtk_widget_grab_focus (self->account ? GTK_WIDGET (self->password_row)
+                                       : GTK_WIDGET (self->display_name_row));
 }
 
 static void

@@ -3,6 +3,8 @@
 
 #include "config.h"
 
+#include <signal.h>
+#include <glib-unix.h>
 #include <glib/gi18n.h>
 
 #include "pl-account-dialog.h"
@@ -26,6 +28,8 @@ struct _PlApplication
   PlCallManager *manager;
   GPtrArray *pending_dials; /* URIs that arrived before the engine was up */
   gboolean holding;
+  guint sigint_id;
+  guint sigterm_id;
 };
 
 G_DEFINE_FINAL_TYPE (PlApplication, pl_application, ADW_TYPE_APPLICATION)
@@ -353,6 +357,16 @@ static const GActionEntry app_entries[] = {
 
 /* GApplication ------------------------------------------------------------ */
 
+/* A desktop session ending or Ctrl+C in a terminal: shut down properly so
+ * calls are hung up, baresip is stopped and history is written. */
+static gboolean
+quit_on_signal (gpointer user_data)
+{
+  g_message ("Quitting on signal");
+  g_action_group_activate_action (G_ACTION_GROUP (user_data), "quit", NULL);
+  return G_SOURCE_CONTINUE;
+}
+
 static void
 pl_application_startup (GApplication *app)
 {
@@ -378,6 +392,8 @@ pl_application_startup (GApplication *app)
   g_signal_connect_object (self->core, "problem", G_CALLBACK (core_problem_cb), self,
                            G_CONNECT_SWAPPED);
 
+  self->sigint_id = g_unix_signal_add (SIGINT, quit_on_signal, self);
+  self->sigterm_id = g_unix_signal_add (SIGTERM, quit_on_signal, self);
   pl_core_start (self->core);
 }
 
@@ -392,6 +408,8 @@ pl_application_shutdown (GApplication *app)
       g_autoptr (PlCall) call = g_list_model_get_item (calls, i);
       withdraw_call_notification (self, call);
     }
+  g_clear_handle_id (&self->sigint_id, g_source_remove);
+  g_clear_handle_id (&self->sigterm_id, g_source_remove);
   pl_core_stop (self->core);
   G_APPLICATION_CLASS (pl_application_parent_class)->shutdown (app);
 }
