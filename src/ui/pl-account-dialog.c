@@ -328,8 +328,6 @@ pl_account_dialog_class_init (PlAccountDialogClass *klass)
 
   gtk_widget_class_install_action (widget_class, "account.save", NULL, save_action);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "window.close", NULL);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_s, GDK_CONTROL_MASK, "account.save",
-                                       NULL);
 }
 
 static void

@@ -38,6 +38,8 @@ struct _PlWindow
   GtkWidget *dial_button;
   GtkLabel *dial_error_label;
   PlCallPane *call_pane;
+  GtkRevealer *waiting_revealer;
+  GtkLabel *waiting_label;
   GtkRevealer *dialpad_revealer;
   PlDialpad *dialpad;
   GtkWidget *calls_box;
@@ -553,6 +555,18 @@ update_actions (PlWindow *self)
     set_action_bool_state (self, "show-dialpad", FALSE);
 
   /* What is shown follows the same facts. */
+  {
+    PlCall *ringing = find_ringing_call (self);
+    gboolean waiting = ringing != NULL && ringing != self->call;
+
+    if (waiting)
+      {
+        g_autofree char *title = pl_call_dup_title (ringing);
+        g_autofree char *text = g_strdup_printf (_ ("%s is calling"), title);
+        gtk_label_set_label (self->waiting_label, text);
+      }
+    gtk_revealer_set_reveal_child (self->waiting_revealer, waiting);
+  }
   keypad = get_action_bool_state (self, "show-dialpad");
   gtk_widget_set_visible (GTK_WIDGET (self->call_pane), self->call != NULL);
   gtk_revealer_set_reveal_child (self->dialpad_revealer, self->call == NULL || keypad);
@@ -1027,6 +1041,8 @@ pl_window_class_init (PlWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, PlWindow, dial_button);
   gtk_widget_class_bind_template_child (widget_class, PlWindow, dial_error_label);
   gtk_widget_class_bind_template_child (widget_class, PlWindow, call_pane);
+  gtk_widget_class_bind_template_child (widget_class, PlWindow, waiting_revealer);
+  gtk_widget_class_bind_template_child (widget_class, PlWindow, waiting_label);
   gtk_widget_class_bind_template_child (widget_class, PlWindow, dialpad_revealer);
   gtk_widget_class_bind_template_child (widget_class, PlWindow, dialpad);
   gtk_widget_class_bind_template_child (widget_class, PlWindow, calls_box);

@@ -116,17 +116,11 @@ park_pointer (void)
   XSync (xdisplay, False);
 }
 
-static char *system_data_dirs;
-
 static void
 fixture_setup (Fixture *fx, gconstpointer data)
 {
   g_autoptr (GSettings) settings = NULL;
 
-  /* Isolation keeps HOME and the user dirs private, but also hides the
-   * read-only system data (MIME database, icons) that GTK needs to draw: give
-   * those back before anything caches them. */
-  g_setenv ("XDG_DATA_DIRS", system_data_dirs, TRUE);
   settings = g_settings_new (APP_ID);
 
   fx->account = pl_account_new ("test");
@@ -769,14 +763,22 @@ test_call_list (Fixture *fx, gconstpointer data)
    * first on hold (the manager's rule). */
   g_assert_true (enabled (fx, "answer"));
   g_assert_true (enabled (fx, "hold"));
+  g_assert_true (gtk_revealer_get_reveal_child (
+      GTK_REVEALER (child (fx, PL_TYPE_WINDOW, "waiting_revealer"))));
+  g_assert_cmpstr (gtk_label_get_label (GTK_LABEL (child (fx, PL_TYPE_WINDOW, "waiting_label"))),
+                   ==, "bob is calling");
+  save_screenshot (fx, "call-waiting");
   activate (fx, "answer", NULL);
   g_assert_true (PL_TEST_WAIT (log_has (fx, "answer c2 "), 2000));
   g_assert_true (PL_TEST_WAIT (pl_call_get_state (first) == PL_CALL_STATE_HELD, 2000));
   establish (fx, second);
   save_screenshot (fx, "two-calls");
 
-  /* Picking the held call from the list brings it back. */
-  activate (fx, "select-call", g_variant_new_string ("c1"));
+  g_assert_false (gtk_revealer_get_reveal_child (
+      GTK_REVEALER (child (fx, PL_TYPE_WINDOW, "waiting_revealer"))));
+
+  /* Clicking the held call in the list brings it back. */
+  g_signal_emit_by_name (child (fx, PL_TYPE_WINDOW, "calls_view"), "activate", 0);
   g_assert_true (PL_TEST_WAIT (pl_call_get_state (first) == PL_CALL_STATE_ACTIVE, 2000));
   g_assert_true (PL_TEST_WAIT (pl_call_get_state (second) == PL_CALL_STATE_HELD, 2000));
   g_assert_true (log_has (fx, "resume c1 "));
@@ -1046,16 +1048,72 @@ test_account_dialog (Fixture *fx, gconstpointer data)
   g_clear_object (&saved);
 }
 
+static void
+remove_tree (const char *path)
+{
+  GDir *dir = g_dir_open (path, 0, NULL);
+  const char *name;
+
+  if (dir != NULL)
+    {
+      while ((name = g_dir_read_name (dir)) != NULL)
+        {
+          g_autofree char *child_path = g_build_filename (path, name, NULL);
+          if (g_file_test (child_path, G_FILE_TEST_IS_DIR)
+              && !g_file_test (child_path, G_FILE_TEST_IS_SYMLINK))
+            remove_tree (child_path);
+          else
+            g_remove (child_path);
+        }
+      g_dir_close (dir);
+    }
+  g_rmdir (path);
+}
+
+/* HOME and the XDG user dirs (where the history database, settings and
+ * runtime files go) point into a fresh scratch directory. */
+static char *
+isolate_user_dirs (void)
+{
+  static const struct
+  {
+    const char *variable;
+    const char *subdir;
+  } dirs[] = {
+    { "HOME", "home" },
+    { "XDG_CONFIG_HOME", "config" },
+    { "XDG_DATA_HOME", "data" },
+    { "XDG_CACHE_HOME", "cache" },
+    { "XDG_STATE_HOME", "state" },
+    { "XDG_RUNTIME_DIR", "runtime" },
+  };
+  char *scratch = g_dir_make_tmp ("pl-ui-test-XXXXXX", NULL);
+
+  g_assert_nonnull (scratch);
+  for (gsize i = 0; i < G_N_ELEMENTS (dirs); i++)
+    {
+      g_autofree char *path = g_build_filename (scratch, dirs[i].subdir, NULL);
+      g_assert_cmpint (g_mkdir_with_parents (path, 0700), ==, 0);
+      g_setenv (dirs[i].variable, path, TRUE);
+    }
+  return scratch;
+}
+
 int
 main (int argc, char *argv[])
 {
+  g_autofree char *scratch = NULL;
+  int status;
+
   /* The key tests drive X11 through XTEST. */
   g_setenv ("GDK_BACKEND", "x11", TRUE);
   /* The test AT context records accessible properties for the checks. */
   g_setenv ("GTK_A11Y", "test", TRUE);
-  system_data_dirs = g_strdup (g_getenv ("XDG_DATA_DIRS") ? g_getenv ("XDG_DATA_DIRS")
-                                                          : "/usr/local/share:/usr/share");
-  g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
+  /* One case per process, so the process is the isolation unit. Not
+   * G_TEST_OPTION_ISOLATE_DIRS: it also hides the read-only system data
+   * (icon theme, MIME database) that GTK needs to draw. */
+  scratch = isolate_user_dirs ();
+  g_test_init (&argc, &argv, NULL);
   gtk_init ();
   park_pointer ();
 
@@ -1083,5 +1141,7 @@ main (int argc, char *argv[])
   ADD ("/ui/app/notification", test_notification);
   ADD ("/ui/app/account-dialog", test_account_dialog);
 #undef ADD
-  return g_test_run ();
+  status = g_test_run ();
+  remove_tree (scratch);
+  return status;
 }
