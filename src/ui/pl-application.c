@@ -238,10 +238,12 @@ calls_changed_cb (PlApplication *self)
 static void
 account_saved_cb (PlApplication *self, PlAccount *account)
 {
-  /* Hand it (again) to the engine so that it re-registers with the edit. */
-  pl_engine_set_account (self->engine, account);
-  if (pl_engine_get_state (self->engine) == PL_ENGINE_STATE_STOPPED)
-    pl_engine_start (self->engine);
+  PlAccountStore *accounts = pl_core_get_account_store (self->core);
+
+  /* The engine follows the store's first account (the core's rule); hand it
+   * over again so that an edit in place re-registers at once. */
+  if (pl_account_store_get_default (accounts) == account)
+    pl_engine_set_account (self->engine, account);
 }
 
 /* Application actions ----------------------------------------------------- */

@@ -206,6 +206,8 @@ child (Fixture *fx, GType type, const char *name)
   return GTK_WIDGET (object);
 }
 
+static GtkWidget *dialog_child (PlAccountDialog *dialog, const char *name);
+
 static GtkWidget *
 pane_child (Fixture *fx, const char *name)
 {
@@ -875,6 +877,58 @@ test_accessible_names (Fixture *fx, gconstpointer data)
   close_call (fx, call);
 }
 
+static void
+fixture_setup_no_account (Fixture *fx, gconstpointer data)
+{
+  g_autoptr (GSettings) settings = g_settings_new (APP_ID);
+
+  fx->account = pl_account_new ("unused");
+  fx->engine = pl_script_engine_new (NULL);
+  fx->core = pl_core_new (PL_ENGINE (fx->engine), settings, NULL);
+  fx->app = pl_application_new_with_core (fx->core);
+  g_signal_connect_swapped (fx->app, "startup", G_CALLBACK (start_notification_server), fx);
+}
+
+static PlAccountDialog *
+find_account_dialog (void)
+{
+  GList *toplevels = gtk_window_list_toplevels ();
+  PlAccountDialog *found = NULL;
+
+  for (GList *l = toplevels; l; l = l->next)
+    if (PL_IS_ACCOUNT_DIALOG (l->data) && gtk_widget_get_mapped (l->data))
+      found = l->data;
+  g_list_free (toplevels);
+  return found;
+}
+
+/* First run: "Set Up Account…" → dialog → Save → the engine has the account
+ * and dialling works. */
+static void
+test_first_run (Fixture *fx, gconstpointer data)
+{
+  GtkWidget *setup = child (fx, PL_TYPE_WINDOW, "setup_button");
+  GtkWidget *title = child (fx, PL_TYPE_WINDOW, "account_title_label");
+  PlAccountDialog *dialog;
+
+  g_assert_true (PL_TEST_WAIT (gtk_widget_get_visible (setup), 5000));
+  g_assert_null (pl_engine_get_account (PL_ENGINE (fx->engine)));
+  g_assert_false (enabled (fx, "dial"));
+
+  g_signal_emit_by_name (setup, "clicked");
+  g_assert_true (PL_TEST_WAIT ((dialog = find_account_dialog ()) != NULL, 5000));
+  gtk_editable_set_text (GTK_EDITABLE (dialog_child (dialog, "user_row")), " 201 ");
+  gtk_editable_set_text (GTK_EDITABLE (dialog_child (dialog, "domain_row")), "pbx.example.com");
+  g_signal_emit_by_name (dialog_child (dialog, "save_button"), "clicked");
+
+  g_assert_true (PL_TEST_WAIT (pl_engine_get_account (PL_ENGINE (fx->engine)) != NULL, 5000));
+  g_assert_cmpstr (pl_account_get_user (pl_engine_get_account (PL_ENGINE (fx->engine))), ==, "201");
+  g_assert_true (PL_TEST_WAIT (find_account_dialog () == NULL, 5000));
+  g_assert_false (gtk_widget_get_visible (setup));
+  g_assert_cmpstr (gtk_label_get_label (GTK_LABEL (title)), ==, "201@pbx.example.com");
+  g_assert_true (enabled (fx, "dial"));
+}
+
 static const char *const command_line[]
     = { "parkline", "sip:201@pbx.test", "tel:+1-555-0100", NULL };
 
@@ -1135,6 +1189,8 @@ main (int argc, char *argv[])
   ADD ("/ui/window/accessible-names", test_accessible_names);
   ADD ("/ui/app/open-uri", test_open_uri);
   ADD ("/ui/app/open-before-running", test_open_before_running);
+  g_test_add ("/ui/app/first-run", Fixture, (gconstpointer)(TestBody)test_first_run,
+              fixture_setup_no_account, run_test, fixture_teardown);
   g_test_add ("/ui/app/command-line", Fixture, (gconstpointer)(TestBody)test_command_line,
               fixture_setup_command_line, run_test, fixture_teardown);
   ADD ("/ui/app/hold-while-calling", test_hold_while_calling);
