@@ -793,6 +793,18 @@ test_call_list (Fixture *fx, gconstpointer data)
   g_assert_false (gtk_widget_get_visible (calls_box));
 }
 
+static gboolean
+has_label (GtkWidget *widget, const char *text)
+{
+  if (GTK_IS_LABEL (widget) && g_strcmp0 (gtk_label_get_label (GTK_LABEL (widget)), text) == 0
+      && gtk_widget_is_visible (widget))
+    return TRUE;
+  for (GtkWidget *c = gtk_widget_get_first_child (widget); c; c = gtk_widget_get_next_sibling (c))
+    if (has_label (c, text))
+      return TRUE;
+  return FALSE;
+}
+
 static void
 test_problem_banner (Fixture *fx, gconstpointer data)
 {
@@ -813,6 +825,12 @@ test_problem_banner (Fixture *fx, gconstpointer data)
                    "No microphone or speaker was found");
   activate (fx, "dismiss-problem", NULL);
   g_assert_false (gtk_revealer_get_reveal_child (revealer));
+
+  /* Messages from the call manager become toasts. */
+  g_signal_emit_by_name (manager (fx), "message", "Could not transfer the call: 403 Forbidden");
+  g_assert_true (PL_TEST_WAIT (has_label (child (fx, PL_TYPE_WINDOW, "toast_overlay"),
+                                          "Could not transfer the call: 403 Forbidden"),
+                               5000));
 
   /* Core trouble reaches the same banner through the application. */
   g_signal_emit_by_name (fx->core, "problem", "Call history is off: the disk is full");
