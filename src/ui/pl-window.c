@@ -62,7 +62,8 @@ static GParamSpec *properties[N_PROPS];
 static void update_actions (PlWindow *self);
 
 /* The call the answer and decline keys act on: the call in front if it
- * rings, else a call waiting behind it. */
+ * rings, else a call waiting behind it. (transfer none): the calls model
+ * keeps it alive. */
 static PlCall *
 find_ringing_call (PlWindow *self)
 {
