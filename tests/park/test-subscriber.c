@@ -214,6 +214,135 @@ test_subscribe_auth_notify_resubscribe(void)
 }
 
 static void
+on_list_notification(PlSubscriber *sub, const char *uri, const char *content_type, GBytes *body,
+                     Fixture *f)
+{
+  gsize len;
+  const char *data = g_bytes_get_data(body, &len);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PlRlmiList) list = pl_rlmi_parse_multipart(content_type, data, len, &error);
+
+  g_assert_no_error(error);
+  g_ptr_array_add(f->bodies, g_bytes_ref(body));
+  g_assert_true(pl_park_lot_apply_rlmi(f->lot, list, g_get_real_time()));
+}
+
+/* RFC 4662: one subscription for the whole lot, multipart/related bodies. */
+static void
+test_list_subscription(void)
+{
+  Fixture f = { 0 };
+  guint16 port = pl_test_free_sip_port();
+  g_autoptr(GSubprocess) sipp = NULL;
+  g_autoptr(PlSubscriber) sub = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PlParkLotConfig) config = pl_park_lot_config_new("Main", PL_PARK_PROFILE_ASTERISK);
+  g_autofree char *domain = g_strdup_printf("127.0.0.1:%u", port);
+  g_autofree char *uri = NULL;
+  guint parked = 0, retrieved = 0;
+
+  fixture_init(&f);
+  config->subscribe = PL_PARK_SUBSCRIBE_LIST;
+  config->list_uri = g_strdup("sip:parkslots@{domain}");
+  uri = pl_park_lot_config_subscribe_uri(config, PL_PARK_ANY_SLOT, domain, &error);
+  g_assert_no_error(error);
+  f.lot = pl_park_lot_new(config);
+  g_signal_connect(f.lot, "parked", G_CALLBACK(count_parked), &parked);
+  g_signal_connect(f.lot, "retrieved", G_CALLBACK(count_parked), &retrieved);
+  sipp = start_sipp("sipp-park-list-notifier.xml", port, 1, &f);
+  if (sipp == NULL)
+    {
+      g_test_skip("sipp (Debian package sip-tester) is not installed");
+      fixture_clear(&f);
+      return;
+    }
+  sub = pl_subscriber_new("bob", NULL, "secret", domain, PL_SIP_TRANSPORT_UDP, "127.0.0.1", &error);
+  g_assert_no_error(error);
+  g_signal_connect(sub, "state", G_CALLBACK(on_state), &f);
+  g_signal_connect(sub, "notification", G_CALLBACK(on_list_notification), &f);
+  pl_subscriber_set_retry_interval(sub, 100, 1000);
+  pl_subscriber_subscribe(sub, uri, PL_SUBSCRIPTION_DIALOG_LIST);
+
+  g_assert_true(PL_TEST_WAIT(f.sipp_done, 30000));
+  g_assert_cmpstr(f.sipp_error, ==, NULL);
+  g_assert_true(PL_TEST_WAIT(f.n_terminated >= 1, 5000));
+  g_assert_cmpuint(f.bodies->len, ==, 3);
+  /* full state made every slot free; 701 was parked and retrieved */
+  g_assert_cmpuint(parked, ==, 1);
+  g_assert_cmpuint(retrieved, ==, 1);
+  for (int slot = 702; slot <= 710; slot++)
+    g_assert_cmpint(pl_park_slot_get_state(pl_park_lot_get_slot(f.lot, slot)), ==,
+                    PL_PARK_SLOT_FREE);
+  g_clear_object(&sub);
+  fixture_clear(&f);
+}
+
+static void
+on_presence_notification(PlSubscriber *sub, const char *uri, const char *content_type, GBytes *body,
+                         Fixture *f)
+{
+  gsize len;
+  const char *data = g_bytes_get_data(body, &len);
+  g_autoptr(PlPresence) p = pl_presence_parse(data, len, NULL);
+
+  g_assert_cmpstr(content_type, ==, "application/pidf+xml");
+  g_assert_nonnull(p);
+  g_ptr_array_add(f->bodies, g_bytes_ref(body));
+  pl_park_lot_apply_presence(f->lot, 6001, p, g_get_real_time());
+}
+
+/* FreeSWITCH presence on park+6001, and its Event-less final NOTIFY. */
+static void
+test_freeswitch_presence(void)
+{
+  Fixture f = { 0 };
+  guint16 port = pl_test_free_sip_port();
+  g_autoptr(GSubprocess) sipp = NULL;
+  g_autoptr(PlSubscriber) sub = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PlParkLotConfig) config = pl_park_lot_config_new("Valet", PL_PARK_PROFILE_FREESWITCH);
+  g_autofree char *domain = g_strdup_printf("127.0.0.1:%u", port);
+  g_autofree char *uri = NULL;
+  guint parked = 0, retrieved = 0;
+
+  fixture_init(&f);
+  config->subscribe = PL_PARK_SUBSCRIBE_PRESENCE;
+  uri = pl_park_lot_config_subscribe_uri(config, 6001, domain, &error);
+  g_assert_no_error(error);
+  g_assert_true(g_str_has_prefix(uri, "sip:park+6001@"));
+  f.lot = pl_park_lot_new(config);
+  g_signal_connect(f.lot, "parked", G_CALLBACK(count_parked), &parked);
+  g_signal_connect(f.lot, "retrieved", G_CALLBACK(count_parked), &retrieved);
+  sipp = start_sipp("sipp-park-fs-presence-notifier.xml", port, 2, &f);
+  if (sipp == NULL)
+    {
+      g_test_skip("sipp (Debian package sip-tester) is not installed");
+      fixture_clear(&f);
+      return;
+    }
+  sub = pl_subscriber_new("1001", NULL, "pw1001", domain, PL_SIP_TRANSPORT_UDP, "127.0.0.1",
+                          &error);
+  g_assert_no_error(error);
+  g_signal_connect(sub, "state", G_CALLBACK(on_state), &f);
+  g_signal_connect(sub, "notification", G_CALLBACK(on_presence_notification), &f);
+  pl_subscriber_set_retry_interval(sub, 100, 1000);
+  pl_subscriber_subscribe(sub, uri, PL_SUBSCRIPTION_PRESENCE);
+
+  /* sipp checked the 200 to the Event-less NOTIFY, the unsubscribe of the
+   * dead dialog and the second subscription */
+  g_assert_true(PL_TEST_WAIT(f.sipp_done, 30000));
+  g_assert_cmpstr(f.sipp_error, ==, NULL);
+  g_assert_true(PL_TEST_WAIT(f.n_terminated >= 2, 5000));
+  g_assert_cmpuint(f.bodies->len, ==, 4);
+  g_assert_cmpuint(f.n_active, >=, 2);
+  /* Empty, Holding, then after resubscribing Empty (retrieved), Holding */
+  g_assert_cmpuint(parked, ==, 2);
+  g_assert_cmpuint(retrieved, ==, 1);
+  g_clear_object(&sub);
+  fixture_clear(&f);
+}
+
+static void
 test_wrong_password(void)
 {
   Fixture f = { 0 };
@@ -304,5 +433,7 @@ main(int argc, char *argv[])
   g_test_add_func("/subscriber/auth-notify-refresh-resubscribe",
                   test_subscribe_auth_notify_resubscribe);
   g_test_add_func("/subscriber/wrong-password", test_wrong_password);
+  g_test_add_func("/subscriber/rfc4662-list", test_list_subscription);
+  g_test_add_func("/subscriber/freeswitch-presence", test_freeswitch_presence);
   return g_test_run();
 }
