@@ -173,10 +173,10 @@ post_event(Worker *w, Event *ev)
 static void
 post_state(Sub *s, PlSubscriptionState state, const char *reason)
 {
+  static const char *const names[] = { "pending", "active", "terminated", "failed" };
   Event *ev = g_new0(Event, 1);
 
-  g_debug("%s: %s (%s)", s->uri, g_enum_to_string(PL_TYPE_SUBSCRIPTION_STATE, state),
-          reason ? reason : "");
+  g_debug("%s: %s (%s)", s->uri, names[state], reason ? reason : "");
   ev->is_state = TRUE;
   ev->uri = g_strdup(s->uri);
   ev->state = state;
