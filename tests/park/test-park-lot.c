@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "pl-park-lot.h"
+#include "pl-subscriber.h"
 
 #include <string.h>
 
@@ -199,11 +200,13 @@ static const Step stale[] = {
   { OP_STALE, 2, 701, .state = PL_PARK_SLOT_STALE, .name = "Caller One",
     .source = PL_PARK_IDENTITY_OWN_CALL, .flags = BY_ME | PROBABLE, .parked = 1 },
   { OP_CHECK, 2, 705, .state = PL_PARK_SLOT_STALE, .parked = 1 },
-  /* resubscribed: versions start over; still busy → the same parked call */
-  { OP_DIALOG, 5, 701, "ast-701-v0-free.xml", .state = PL_PARK_SLOT_FREE, .parked = 1 },
-  { OP_STALE, 6, 701, .state = PL_PARK_SLOT_STALE, .parked = 1 },
+  /* resubscribed: versions start over; the call left during the outage */
+  { OP_DIALOG, 5, 701, "ast-701-v0-free.xml", .state = PL_PARK_SLOT_FREE, .parked = 1,
+    .retrieved = 1 },
+  { OP_STALE, 6, 701, .state = PL_PARK_SLOT_STALE, .parked = 1, .retrieved = 1 },
+  /* busy again after an outage from a free slot: somebody else's call */
   { OP_DIALOG, 7, 701, "ast-701-v1-busy.xml", .state = PL_PARK_SLOT_OCCUPIED, .name = "Parked call",
-    .parked = 2 },
+    .parked = 2, .retrieved = 1 },
 };
 
 static const Step stale_keeps_call[] = {
@@ -501,12 +504,116 @@ test_model(void)
   g_assert_false(pl_park_lot_apply_dialog_info(lot, 799, info, S(2)));
 }
 
+typedef struct
+{
+  PlParkProfile profile;
+  const char *uri;
+  const char *content_type;
+  const char *fixture; /* first line of .mp files is skipped: content_type given here */
+  int error_code;      /* -1: applied */
+  int slot;
+  PlParkSlotState state;
+} NotifyCase;
+
+static const NotifyCase notify_cases[] = {
+  { PL_PARK_PROFILE_ASTERISK, "sip:701@127.0.0.1:5070", "application/dialog-info+xml",
+    "ast-701-v1-busy.xml", -1, 701, PL_PARK_SLOT_OCCUPIED },
+  { PL_PARK_PROFILE_ASTERISK, "sip:701@127.0.0.1:5070", "Application/Dialog-Info+XML; charset=x",
+    "ast-701-v1-busy.xml", -1, 701, PL_PARK_SLOT_OCCUPIED },
+  { PL_PARK_PROFILE_ASTERISK, "sip:701@127.0.0.1:5070", "application/pidf+xml",
+    "ast-701-pidf-onthephone.xml", -1, 701, PL_PARK_SLOT_OCCUPIED },
+  { PL_PARK_PROFILE_ASTERISK, "sip:701@127.0.0.1:5070", "application/xpidf+xml",
+    "ast-701-xpidf-open.xml", -1, 701, PL_PARK_SLOT_FREE },
+  { PL_PARK_PROFILE_FREESWITCH, "sip:park+6001@127.0.0.1:5080", "application/dialog-info+xml",
+    "fs-6001-v1-busy.xml", -1, 6001, PL_PARK_SLOT_OCCUPIED },
+  { PL_PARK_PROFILE_FREESWITCH, "sip:park+6001@127.0.0.1:5080", "application/pidf+xml",
+    "fs-6001-pidf-holding.xml", -1, 6001, PL_PARK_SLOT_OCCUPIED },
+  { PL_PARK_PROFILE_ASTERISK, "sip:parkslots@127.0.0.1:5070",
+    "multipart/related;type=\"application/rlmi+xml\";boundary=deawf", "ast-rls-2-park.mp", -1, 701,
+    PL_PARK_SLOT_OCCUPIED },
+  /* the list URI names no slot, so a plain dialog-info is placed by its entity */
+  { PL_PARK_PROFILE_ASTERISK, "sip:parkslots@127.0.0.1:5070", "application/dialog-info+xml",
+    "ast-701-v1-busy.xml", -1, 701, PL_PARK_SLOT_OCCUPIED },
+  { PL_PARK_PROFILE_ASTERISK, "sip:100@127.0.0.1:5070", "application/dialog-info+xml",
+    "ast-100-v1-early.xml", PL_EVENT_BODY_ERROR_WRONG_DOCUMENT, 701, PL_PARK_SLOT_STALE },
+  { PL_PARK_PROFILE_ASTERISK, "sip:701@127.0.0.1:5070", "text/plain", "ast-701-v1-busy.xml",
+    PL_EVENT_BODY_ERROR_UNSUPPORTED, 701, PL_PARK_SLOT_STALE },
+  { PL_PARK_PROFILE_ASTERISK, "sip:701@127.0.0.1:5070", "application/pidf+xml",
+    "ast-701-v1-busy.xml", PL_EVENT_BODY_ERROR_WRONG_DOCUMENT, 701, PL_PARK_SLOT_STALE },
+};
+
+static void
+test_apply_notify(void)
+{
+  for (guint i = 0; i < G_N_ELEMENTS(notify_cases); i++)
+    {
+      const NotifyCase *c = &notify_cases[i];
+      g_autoptr(PlParkLotConfig) config = pl_park_lot_config_new("Main", c->profile);
+      g_autoptr(PlParkLot) lot = pl_park_lot_new(config);
+      g_autoptr(GError) error = NULL;
+      gsize len;
+      g_autofree char *contents = load(c->fixture, &len);
+      const char *body = contents;
+      gboolean ok;
+
+      g_test_message("case %u", i);
+      if (g_str_has_suffix(c->fixture, ".mp"))
+        {
+          body = strchr(contents, '\n') + 1;
+          len -= body - contents;
+        }
+      ok = pl_park_lot_apply_notify(lot, c->uri, c->content_type, body, len, S(1), &error);
+      if (c->error_code < 0)
+        {
+          g_assert_no_error(error);
+          g_assert_true(ok);
+        }
+      else
+        {
+          g_assert_false(ok);
+          g_assert_error(error, PL_EVENT_BODY_ERROR, c->error_code);
+        }
+      g_assert_cmpint(pl_park_slot_get_state(pl_park_lot_get_slot(lot, c->slot)), ==, c->state);
+    }
+}
+
+static void
+test_apply_subscription_state(void)
+{
+  g_autoptr(PlParkLotConfig) config = pl_park_lot_config_new("Main", PL_PARK_PROFILE_ASTERISK);
+  g_autoptr(PlParkLot) lot = pl_park_lot_new(config);
+  gsize len;
+  g_autofree char *busy = load("ast-701-v1-busy.xml", &len);
+  g_autofree char *free_body = load("ast-701-v0-free.xml", NULL);
+
+  g_assert_true(pl_park_lot_apply_notify(lot, "sip:701@pbx", "application/dialog-info+xml", busy,
+                                         len, S(0), NULL));
+  g_assert_true(pl_park_lot_apply_notify(lot, "sip:702@pbx", "application/dialog-info+xml",
+                                         free_body, strlen(free_body), S(0), NULL));
+  /* a failed per-slot subscription makes only that slot stale */
+  pl_park_lot_apply_subscription_state(lot, "sip:701@pbx", PL_SUBSCRIPTION_STATE_FAILED);
+  g_assert_cmpint(pl_park_slot_get_state(pl_park_lot_get_slot(lot, 701)), ==, PL_PARK_SLOT_STALE);
+  g_assert_cmpint(pl_park_slot_get_state(pl_park_lot_get_slot(lot, 702)), ==, PL_PARK_SLOT_FREE);
+  /* a new dialog restarts versions: version 1 again is accepted */
+  pl_park_lot_apply_subscription_state(lot, "sip:701@pbx", PL_SUBSCRIPTION_STATE_PENDING);
+  g_assert_true(pl_park_lot_apply_notify(lot, "sip:701@pbx", "application/dialog-info+xml", busy,
+                                         len, S(1), NULL));
+  g_assert_cmpint(pl_park_slot_get_state(pl_park_lot_get_slot(lot, 701)), ==,
+                  PL_PARK_SLOT_OCCUPIED);
+  /* the end of a list subscription makes the whole lot stale */
+  pl_park_lot_apply_subscription_state(lot, "sip:parkslots@pbx", PL_SUBSCRIPTION_STATE_TERMINATED);
+  g_assert_true(pl_park_lot_get_stale(lot));
+  g_assert_cmpint(pl_park_slot_get_state(pl_park_lot_get_slot(lot, 702)), ==, PL_PARK_SLOT_STALE);
+}
+
 int
 main(int argc, char *argv[])
 {
   g_test_init(&argc, &argv, NULL);
   g_test_add_func("/park-lot/version-check", test_version_check);
   g_test_add_func("/park-lot/model", test_model);
+  g_test_add_func("/park-lot/apply-notify", test_apply_notify);
+  g_test_add_func("/park-lot/apply-subscription-state", test_apply_subscription_state);
   for (guint i = 0; i < G_N_ELEMENTS(scenarios); i++)
     {
       g_autofree char *path = g_strdup_printf("/park-lot/scenario/%s", scenarios[i].name);

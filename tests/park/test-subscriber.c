@@ -42,24 +42,21 @@ on_state(PlSubscriber *sub, const char *uri, PlSubscriptionState state, const ch
     {
       case PL_SUBSCRIPTION_STATE_PENDING:
         f->n_pending++;
-        if (f->lot)
-          pl_park_lot_reset_subscription(f->lot, 701);
         break;
       case PL_SUBSCRIPTION_STATE_ACTIVE:
         f->n_active++;
         break;
       case PL_SUBSCRIPTION_STATE_TERMINATED:
         f->n_terminated++;
-        if (f->lot)
-          pl_park_lot_set_slot_stale(f->lot, 701);
         break;
       case PL_SUBSCRIPTION_STATE_FAILED:
       default:
         f->n_failed++;
-        if (f->lot)
-          pl_park_lot_set_slot_stale(f->lot, 701);
         break;
     }
+  /* as the park service does it */
+  if (f->lot != NULL)
+    pl_park_lot_apply_subscription_state(f->lot, uri, state);
 }
 
 static void
@@ -68,14 +65,14 @@ on_notification(PlSubscriber *sub, const char *uri, const char *content_type, GB
 {
   g_ptr_array_add(f->bodies, g_bytes_ref(body));
   g_ptr_array_add(f->ctypes, g_strdup(content_type));
-  if (f->lot != NULL && g_strcmp0(content_type, "application/dialog-info+xml") == 0)
+  if (f->lot != NULL)
     {
       gsize len;
       const char *data = g_bytes_get_data(body, &len);
-      g_autoptr(PlDialogInfo) info = pl_dialog_info_parse(data, len, NULL);
+      g_autoptr(GError) error = NULL;
 
-      if (info != NULL)
-        pl_park_lot_apply_dialog_info(f->lot, 701, info, g_get_real_time());
+      pl_park_lot_apply_notify(f->lot, uri, content_type, data, len, g_get_real_time(), &error);
+      g_assert_no_error(error);
     }
 }
 
@@ -213,20 +210,6 @@ test_subscribe_auth_notify_resubscribe(void)
   fixture_clear(&f);
 }
 
-static void
-on_list_notification(PlSubscriber *sub, const char *uri, const char *content_type, GBytes *body,
-                     Fixture *f)
-{
-  gsize len;
-  const char *data = g_bytes_get_data(body, &len);
-  g_autoptr(GError) error = NULL;
-  g_autoptr(PlRlmiList) list = pl_rlmi_parse_multipart(content_type, data, len, &error);
-
-  g_assert_no_error(error);
-  g_ptr_array_add(f->bodies, g_bytes_ref(body));
-  g_assert_true(pl_park_lot_apply_rlmi(f->lot, list, g_get_real_time()));
-}
-
 /* RFC 4662: one subscription for the whole lot, multipart/related bodies. */
 static void
 test_list_subscription(void)
@@ -259,7 +242,7 @@ test_list_subscription(void)
   sub = pl_subscriber_new("bob", NULL, "secret", domain, PL_SIP_TRANSPORT_UDP, "127.0.0.1", &error);
   g_assert_no_error(error);
   g_signal_connect(sub, "state", G_CALLBACK(on_state), &f);
-  g_signal_connect(sub, "notification", G_CALLBACK(on_list_notification), &f);
+  g_signal_connect(sub, "notification", G_CALLBACK(on_notification), &f);
   pl_subscriber_set_retry_interval(sub, 100, 1000);
   pl_subscriber_subscribe(sub, uri, PL_SUBSCRIPTION_DIALOG_LIST);
 
@@ -270,25 +253,13 @@ test_list_subscription(void)
   /* full state made every slot free; 701 was parked and retrieved */
   g_assert_cmpuint(parked, ==, 1);
   g_assert_cmpuint(retrieved, ==, 1);
-  for (int slot = 702; slot <= 710; slot++)
+  /* then the list subscription ended: every slot is unknown, not free */
+  g_assert_true(pl_park_lot_get_stale(f.lot));
+  for (int slot = 701; slot <= 710; slot++)
     g_assert_cmpint(pl_park_slot_get_state(pl_park_lot_get_slot(f.lot, slot)), ==,
-                    PL_PARK_SLOT_FREE);
+                    PL_PARK_SLOT_STALE);
   g_clear_object(&sub);
   fixture_clear(&f);
-}
-
-static void
-on_presence_notification(PlSubscriber *sub, const char *uri, const char *content_type, GBytes *body,
-                         Fixture *f)
-{
-  gsize len;
-  const char *data = g_bytes_get_data(body, &len);
-  g_autoptr(PlPresence) p = pl_presence_parse(data, len, NULL);
-
-  g_assert_cmpstr(content_type, ==, "application/pidf+xml");
-  g_assert_nonnull(p);
-  g_ptr_array_add(f->bodies, g_bytes_ref(body));
-  pl_park_lot_apply_presence(f->lot, 6001, p, g_get_real_time());
 }
 
 /* FreeSWITCH presence on park+6001, and its Event-less final NOTIFY. */
@@ -324,7 +295,7 @@ test_freeswitch_presence(void)
                           &error);
   g_assert_no_error(error);
   g_signal_connect(sub, "state", G_CALLBACK(on_state), &f);
-  g_signal_connect(sub, "notification", G_CALLBACK(on_presence_notification), &f);
+  g_signal_connect(sub, "notification", G_CALLBACK(on_notification), &f);
   pl_subscriber_set_retry_interval(sub, 100, 1000);
   pl_subscriber_subscribe(sub, uri, PL_SUBSCRIPTION_PRESENCE);
 

@@ -6,6 +6,7 @@
 #include "pl-park-lot.h"
 
 #include "pl-sip-uri.h"
+#include "pl-subscriber.h"
 
 #include <string.h>
 
@@ -374,6 +375,10 @@ set_busy(PlParkLot *self, Track *t, gboolean busy, const char *server_name, cons
       return;
     }
 
+  /* A call parked before the outage and gone after it has left the slot:
+   * report it like any other departure. */
+  if (state == PL_PARK_SLOT_STALE && t->before_stale == PL_PARK_SLOT_OCCUPIED)
+    state = PL_PARK_SLOT_OCCUPIED;
   switch (state)
     {
       case PL_PARK_SLOT_OCCUPIED:
@@ -713,4 +718,98 @@ pl_park_lot_ringback_done(PlParkLot *self, int slot)
   t = track_for(self, slot);
   if (t != NULL && pl_park_slot_get_state(t->slot) == PL_PARK_SLOT_RETURNING)
     clear_slot(t, PL_PARK_SLOT_FREE);
+}
+
+/* The slot a subscription URI (or a document entity) stands for; -1 for the
+ * list URI of a list subscription or anything outside the lot. */
+static int
+slot_for(PlParkLot *self, const char *uri, const char *entity)
+{
+  int slot = pl_park_lot_config_slot_from_uri(self->config, uri);
+
+  if (slot < 0 && entity != NULL)
+    slot = pl_park_lot_config_slot_from_uri(self->config, entity);
+  return slot;
+}
+
+gboolean
+pl_park_lot_apply_notify(PlParkLot *self, const char *uri, const char *content_type,
+                         const char *body, gsize length, gint64 now, GError **error)
+{
+  g_autofree char *media = pl_content_type_dup_media_type(content_type);
+
+  g_return_val_if_fail(PL_IS_PARK_LOT(self), FALSE);
+  g_return_val_if_fail(uri != NULL, FALSE);
+
+  if (g_strcmp0(media, "application/dialog-info+xml") == 0)
+    {
+      g_autoptr(PlDialogInfo) info = pl_dialog_info_parse(body, length, error);
+      int slot;
+
+      if (info == NULL)
+        return FALSE;
+      slot = slot_for(self, uri, info->entity);
+      if (slot < 0)
+        {
+          g_set_error(error, PL_EVENT_BODY_ERROR, PL_EVENT_BODY_ERROR_WRONG_DOCUMENT,
+                      "dialog-info for %s names no slot of lot %s", uri, self->config->name);
+          return FALSE;
+        }
+      return pl_park_lot_apply_dialog_info(self, slot, info, now);
+    }
+  if (g_strcmp0(media, "application/pidf+xml") == 0
+      || g_strcmp0(media, "application/xpidf+xml") == 0)
+    {
+      g_autoptr(PlPresence) presence = pl_presence_parse(body, length, error);
+      int slot;
+
+      if (presence == NULL)
+        return FALSE;
+      slot = slot_for(self, uri, presence->entity);
+      if (slot < 0)
+        {
+          g_set_error(error, PL_EVENT_BODY_ERROR, PL_EVENT_BODY_ERROR_WRONG_DOCUMENT,
+                      "presence for %s names no slot of lot %s", uri, self->config->name);
+          return FALSE;
+        }
+      return pl_park_lot_apply_presence(self, slot, presence, now);
+    }
+  if (g_strcmp0(media, "multipart/related") == 0)
+    {
+      g_autoptr(PlRlmiList) list = pl_rlmi_parse_multipart(content_type, body, length, error);
+
+      if (list == NULL)
+        return FALSE;
+      return pl_park_lot_apply_rlmi(self, list, now);
+    }
+  g_set_error(error, PL_EVENT_BODY_ERROR, PL_EVENT_BODY_ERROR_UNSUPPORTED,
+              "NOTIFY body of type %s is not supported", media ? media : "(none)");
+  return FALSE;
+}
+
+void
+pl_park_lot_apply_subscription_state(PlParkLot *self, const char *uri, int state)
+{
+  int slot;
+
+  g_return_if_fail(PL_IS_PARK_LOT(self));
+  g_return_if_fail(uri != NULL);
+
+  slot = slot_for(self, uri, NULL);
+  switch (state)
+    {
+      case PL_SUBSCRIPTION_STATE_PENDING:
+        pl_park_lot_reset_subscription(self, slot);
+        break;
+      case PL_SUBSCRIPTION_STATE_TERMINATED:
+      case PL_SUBSCRIPTION_STATE_FAILED:
+        if (slot < 0)
+          pl_park_lot_set_stale(self, TRUE);
+        else
+          pl_park_lot_set_slot_stale(self, slot);
+        break;
+      case PL_SUBSCRIPTION_STATE_ACTIVE:
+      default:
+        break;
+    }
 }

@@ -85,4 +85,15 @@ void pl_park_lot_tick(PlParkLot *self, gint64 now);
 int pl_park_lot_match_ringback(PlParkLot *self, const char *caller_uri, gint64 now);
 void pl_park_lot_ringback_done(PlParkLot *self, int slot);
 
+/* Glue for PlSubscriber's signals: route one NOTIFY body for the
+ * subscription to uri into the lot (the parser is chosen by content type:
+ * dialog-info, PIDF/XPIDF or RFC 4662 multipart/related; the slot from the
+ * URI or the document's entity). A bad body is logged and ignored: returns
+ * FALSE, sets error. */
+gboolean pl_park_lot_apply_notify(PlParkLot *self, const char *uri, const char *content_type,
+                                  const char *body, gsize length, gint64 now, GError **error);
+/* A subscription state change (PlSubscriptionState): PENDING starts a new
+ * dialog (versions restart), TERMINATED and FAILED make the slot(s) stale. */
+void pl_park_lot_apply_subscription_state(PlParkLot *self, const char *uri, int state);
+
 G_END_DECLS
