@@ -95,7 +95,7 @@ sipp_exited(GObject *source, GAsyncResult *result, gpointer user_data)
 }
 
 static GSubprocess *
-start_sipp(const char *scenario, guint16 port, guint calls, Fixture *f)
+start_sipp(const char *scenario, guint16 port, guint calls, const char *transport, Fixture *f)
 {
   g_autofree char *path = g_test_build_filename(G_TEST_DIST, "park", scenario, NULL);
   g_autofree char *port_s = g_strdup_printf("%u", port);
@@ -112,9 +112,9 @@ start_sipp(const char *scenario, guint16 port, guint calls, Fixture *f)
                                        | G_SUBPROCESS_FLAGS_STDERR_SILENCE);
   /* sipp writes its error trace into the working directory */
   g_subprocess_launcher_set_cwd(launcher, logdir);
-  proc = g_subprocess_launcher_spawn(launcher, &error, sipp, "-sf", path, "-i", "127.0.0.1", "-p",
-                                     port_s, "-m", calls_s, "-timeout", "25s", "-timeout_error",
-                                     "-nostdin", "-trace_err", "-trace_msg", NULL);
+  proc = g_subprocess_launcher_spawn(
+      launcher, &error, sipp, "-sf", path, "-i", "127.0.0.1", "-p", port_s, "-t", transport, "-m",
+      calls_s, "-timeout", "25s", "-timeout_error", "-nostdin", "-trace_err", "-trace_msg", NULL);
   g_assert_no_error(error);
   g_subprocess_wait_check_async(proc, NULL, sipp_exited, f);
   return proc;
@@ -129,7 +129,7 @@ fixture_init(Fixture *f)
 }
 
 static void
-test_subscribe_auth_notify_resubscribe(void)
+run_dialog_notifier(PlSipTransport transport)
 {
   Fixture f = { 0 };
   guint16 port = pl_test_free_sip_port();
@@ -145,7 +145,8 @@ test_subscribe_auth_notify_resubscribe(void)
   fixture_init(&f);
   f.lot = pl_park_lot_new(config);
   g_signal_connect(f.lot, "parked", G_CALLBACK(count_parked), &lot_parked);
-  sipp = start_sipp("sipp-park-notifier.xml", port, 2, &f);
+  sipp = start_sipp("sipp-park-notifier.xml", port, 2,
+                    transport == PL_SIP_TRANSPORT_TCP ? "t1" : "u1", &f);
   if (sipp == NULL)
     {
       g_test_skip("sipp (Debian package sip-tester) is not installed");
@@ -153,8 +154,7 @@ test_subscribe_auth_notify_resubscribe(void)
       return;
     }
 
-  sub = pl_subscriber_new("alice", NULL, "secret", domain, PL_SIP_TRANSPORT_UDP, "127.0.0.1",
-                          &error);
+  sub = pl_subscriber_new("alice", NULL, "secret", domain, transport, "127.0.0.1", &error);
   g_assert_no_error(error);
   g_object_add_weak_pointer(G_OBJECT(sub), (gpointer *)&sub);
   g_signal_connect(sub, "state", G_CALLBACK(on_state), &f);
@@ -210,6 +210,18 @@ test_subscribe_auth_notify_resubscribe(void)
   fixture_clear(&f);
 }
 
+static void
+test_subscribe_auth_notify_resubscribe(void)
+{
+  run_dialog_notifier(PL_SIP_TRANSPORT_UDP);
+}
+
+static void
+test_subscribe_tcp(void)
+{
+  run_dialog_notifier(PL_SIP_TRANSPORT_TCP);
+}
+
 /* RFC 4662: one subscription for the whole lot, multipart/related bodies. */
 static void
 test_list_subscription(void)
@@ -232,7 +244,7 @@ test_list_subscription(void)
   f.lot = pl_park_lot_new(config);
   g_signal_connect(f.lot, "parked", G_CALLBACK(count_parked), &parked);
   g_signal_connect(f.lot, "retrieved", G_CALLBACK(count_parked), &retrieved);
-  sipp = start_sipp("sipp-park-list-notifier.xml", port, 1, &f);
+  sipp = start_sipp("sipp-park-list-notifier.xml", port, 1, "u1", &f);
   if (sipp == NULL)
     {
       g_test_skip("sipp (Debian package sip-tester) is not installed");
@@ -284,7 +296,7 @@ test_freeswitch_presence(void)
   f.lot = pl_park_lot_new(config);
   g_signal_connect(f.lot, "parked", G_CALLBACK(count_parked), &parked);
   g_signal_connect(f.lot, "retrieved", G_CALLBACK(count_parked), &retrieved);
-  sipp = start_sipp("sipp-park-fs-presence-notifier.xml", port, 2, &f);
+  sipp = start_sipp("sipp-park-fs-presence-notifier.xml", port, 2, "u1", &f);
   if (sipp == NULL)
     {
       g_test_skip("sipp (Debian package sip-tester) is not installed");
@@ -326,7 +338,7 @@ test_wrong_password(void)
   gboolean seen_401 = FALSE;
 
   fixture_init(&f);
-  sipp = start_sipp("sipp-park-wrong-password.xml", port, 1, &f);
+  sipp = start_sipp("sipp-park-wrong-password.xml", port, 1, "u1", &f);
   if (sipp == NULL)
     {
       g_test_skip("sipp (Debian package sip-tester) is not installed");
@@ -403,6 +415,7 @@ main(int argc, char *argv[])
   g_test_add_func("/subscriber/start-stop", test_start_stop);
   g_test_add_func("/subscriber/auth-notify-refresh-resubscribe",
                   test_subscribe_auth_notify_resubscribe);
+  g_test_add_func("/subscriber/tcp", test_subscribe_tcp);
   g_test_add_func("/subscriber/wrong-password", test_wrong_password);
   g_test_add_func("/subscriber/rfc4662-list", test_list_subscription);
   g_test_add_func("/subscriber/freeswitch-presence", test_freeswitch_presence);
