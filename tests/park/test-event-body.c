@@ -324,6 +324,8 @@ test_rls_variants(void)
         "</resource>"
         "<resource uri=\"sip:6005@x\"><instance id=\"i5\" state=\"active\" cid=\"missing@x\"/>"
         "</resource>"
+        "<resource uri=\"sip:6006@x\"><instance id=\"i6\" state=\"active\" cid=\"p1@x\"/>"
+        "</resource>"
         "</list>\r\n"
         "--b:1 2\r\n"
         "Content-Type: application/dialog-info+xml\r\n"
@@ -338,7 +340,7 @@ test_rls_variants(void)
   g_assert_no_error(error);
   g_assert_cmpuint(list->version, ==, 7);
   g_assert_false(list->full_state);
-  g_assert_cmpuint(list->resources->len, ==, 5);
+  g_assert_cmpuint(list->resources->len, ==, 6);
   r = g_ptr_array_index(list->resources, 0);
   g_assert_cmpstr(r->cid, ==, "p1@x");
   g_assert_nonnull(r->presence);
@@ -354,6 +356,9 @@ test_rls_variants(void)
   g_assert_null(r->dialog_info);
   r = g_ptr_array_index(list->resources, 4);
   g_assert_null(r->content_type);
+  /* a part belongs to one resource only */
+  r = g_ptr_array_index(list->resources, 5);
+  g_assert_null(r->presence);
 }
 
 typedef struct
@@ -450,6 +455,12 @@ static const HostileCase hostile_cases[] = {
     "<dialog-info xmlns=\"urn:ietf:params:xml:ns:dialog-info\" version=\"1\" state=\"most\"/>",
     PL_EVENT_BODY_ERROR_WRONG_DOCUMENT },
   { "utf-16", "<\0d\0", PL_EVENT_BODY_ERROR_FORBIDDEN },
+  { "ebcdic declared", "<?xml version=\"1.0\" encoding=\"IBM037\"?>LZ\xc4\xd6\xc3\xe3\xe8\xd7\xc5",
+    PL_EVENT_BODY_ERROR_FORBIDDEN },
+  { "utf-16 declared", "<?xml version='1.0' encoding='UTF-16'?><dialog-info/>",
+    PL_EVENT_BODY_ERROR_FORBIDDEN },
+  { "unquoted encoding", "<?xml version='1.0' encoding=UTF-8?><dialog-info/>",
+    PL_EVENT_BODY_ERROR_FORBIDDEN },
   { "empty", "", PL_EVENT_BODY_ERROR_MALFORMED },
   { "not xml", "Content-Type: x", PL_EVENT_BODY_ERROR_MALFORMED },
 };

@@ -135,14 +135,15 @@ pl_park_lot_config_free(PlParkLotConfig *config)
 }
 
 /* Characters allowed in the user part we put into a URI: RFC 3261
- * unreserved plus the user-unreserved marks PBXs use in feature codes. */
+ * unreserved plus the user-unreserved marks PBXs use in feature codes; no
+ * ';', '?' or '#', which would smuggle parameters or headers into a REFER. */
 static gboolean
 user_part_is_valid(const char *user)
 {
   if (user == NULL || *user == '\0')
     return FALSE;
   for (const char *p = user; *p != '\0'; p++)
-    if (!g_ascii_isalnum(*p) && strchr("-_.!~*'()&=+$,;?/#", *p) == NULL)
+    if (!g_ascii_isalnum(*p) && strchr("-_.!~*'()&=+$,", *p) == NULL)
       return FALSE;
   return TRUE;
 }

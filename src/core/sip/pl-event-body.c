@@ -13,6 +13,9 @@
 #define NS_RPID        "urn:ietf:params:xml:ns:pidf:rpid"
 #define NS_RLMI        "urn:ietf:params:xml:ns:rlmi"
 
+/* Park lots have tens of slots; a list of thousands is an attack. */
+#define PL_RLMI_MAX_RESOURCES 1024
+
 G_DEFINE_QUARK(pl - event - body - error - quark, pl_event_body_error)
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(xmlDoc, xmlFreeDoc)
@@ -28,6 +31,47 @@ bytes_contain(const char *body, gsize length, const char *needle)
     return FALSE;
   for (gsize i = 0; i + n <= length; i++)
     if (body[i] == needle[0] && memcmp(body + i, needle, n) == 0)
+      return TRUE;
+  return FALSE;
+}
+
+/* The XML declaration may switch libxml2 to another encoding after our
+ * byte scan; in EBCDIC, "LZ" reads as "<!". Only encodings in which ASCII
+ * bytes mean ASCII characters are accepted. */
+static gboolean
+declared_encoding_is_safe(const char *body, gsize length)
+{
+  static const char *const allowed[] = { "UTF-8",      "UTF8",       "US-ASCII", "ASCII",
+                                         "ISO-8859-1", "ISO_8859-1", "LATIN1",   "ISO-8859-15" };
+  gsize start = 0, end;
+  g_autofree char *decl = NULL;
+  const char *enc;
+  char quote;
+  const char *close;
+
+  if (length >= 3 && memcmp(body, "\xEF\xBB\xBF", 3) == 0)
+    start = 3;
+  if (length - start < 5 || memcmp(body + start, "<?xml", 5) != 0)
+    return TRUE;
+  for (end = start; end + 1 < length && end - start < 256; end++)
+    if (body[end] == '?' && body[end + 1] == '>')
+      break;
+  decl = g_strndup(body + start, end - start);
+  enc = strstr(decl, "encoding");
+  if (enc == NULL)
+    return TRUE;
+  enc += strlen("encoding");
+  while (*enc == ' ' || *enc == '\t' || *enc == '\r' || *enc == '\n' || *enc == '=')
+    enc++;
+  quote = *enc;
+  if (quote != '"' && quote != '\'')
+    return FALSE;
+  close = strchr(enc + 1, quote);
+  if (close == NULL)
+    return FALSE;
+  for (guint i = 0; i < G_N_ELEMENTS(allowed); i++)
+    if (strlen(allowed[i]) == (gsize)(close - enc - 1)
+        && g_ascii_strncasecmp(enc + 1, allowed[i], close - enc - 1) == 0)
       return TRUE;
   return FALSE;
 }
@@ -59,6 +103,12 @@ read_xml(const char *body, gsize length, GError **error)
     {
       g_set_error_literal(error, PL_EVENT_BODY_ERROR, PL_EVENT_BODY_ERROR_FORBIDDEN,
                           "XML body contains NUL bytes (UTF-16/32 is not accepted)");
+      return NULL;
+    }
+  if (!declared_encoding_is_safe(body, length))
+    {
+      g_set_error_literal(error, PL_EVENT_BODY_ERROR, PL_EVENT_BODY_ERROR_FORBIDDEN,
+                          "XML body declares an encoding that is not ASCII-compatible");
       return NULL;
     }
   if (bytes_contain(body, length, "<!DOCTYPE") || bytes_contain(body, length, "<!ENTITY")
@@ -530,6 +580,7 @@ typedef struct
   char *content_id; /* without angle brackets */
   const char *body;
   gsize length;
+  gboolean used; /* each part belongs to one resource (RFC 4662 §5.2) */
 } MimePart;
 
 static void
@@ -701,12 +752,12 @@ pl_rlmi_list_free(PlRlmiList *list)
   g_free(list);
 }
 
-static const MimePart *
+static MimePart *
 find_part_by_cid(GPtrArray *parts, const char *cid)
 {
   for (guint i = 0; cid != NULL && i < parts->len; i++)
     {
-      const MimePart *part = g_ptr_array_index(parts, i);
+      MimePart *part = g_ptr_array_index(parts, i);
 
       if (part->content_id != NULL && g_strcmp0(part->content_id, cid) == 0)
         return part;
@@ -758,15 +809,21 @@ parse_resource(const xmlNode *node, GPtrArray *parts)
   if (chosen != NULL)
     {
       g_autofree char *cid = dup_attr(chosen, "cid");
-      const MimePart *part;
+      MimePart *part;
 
       res->instance_id = dup_attr(chosen, "id");
       res->instance_state = dup_attr(chosen, "state");
       res->reason = dup_attr(chosen, "reason");
       res->cid = cid ? strip_angles(cid) : NULL;
       part = find_part_by_cid(parts, res->cid);
-      if (part != NULL)
-        attach_part(res, part);
+      if (part != NULL && part->used)
+        g_debug("RLMI resource %s: part <%s> already used", res->uri, res->cid);
+      else if (part != NULL)
+        {
+          /* parsing a part once bounds the work for hostile lists */
+          part->used = TRUE;
+          attach_part(res, part);
+        }
       else if (res->cid != NULL)
         g_debug("RLMI resource %s: no part with Content-ID <%s>", res->uri, res->cid);
     }
@@ -785,7 +842,7 @@ pl_rlmi_parse_multipart(const char *content_type, const char *body, gsize length
   g_autoptr(PlRlmiList) list = NULL;
   g_autofree char *version = NULL;
   g_autofree char *full_state = NULL;
-  const MimePart *root_part = NULL;
+  MimePart *root_part = NULL;
   xmlNode *root;
 
   if (g_strcmp0(media, "multipart/related") != 0
@@ -860,8 +917,18 @@ pl_rlmi_parse_multipart(const char *content_type, const char *body, gsize length
       return NULL;
     }
   list->full_state = g_strcmp0(full_state, "true") == 0 || g_strcmp0(full_state, "1") == 0;
+  root_part->used = TRUE;
   for (xmlNode *c = root->children; c != NULL; c = c->next)
-    if (node_is(c, NS_RLMI, "resource"))
+    {
+      if (!node_is(c, NS_RLMI, "resource"))
+        continue;
+      if (list->resources->len >= PL_RLMI_MAX_RESOURCES)
+        {
+          g_debug("RLMI list %s: more than %d resources, ignoring the rest", list->uri,
+                  PL_RLMI_MAX_RESOURCES);
+          break;
+        }
       g_ptr_array_add(list->resources, parse_resource(c, parts));
+    }
   return g_steal_pointer(&list);
 }
