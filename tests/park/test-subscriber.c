@@ -4,6 +4,8 @@
 #include "pl-subscriber.h"
 #include "pl-test-util.h"
 
+#include <string.h>
+
 /* PlSubscriber against a real SIP peer on loopback: sipp in UAS mode playing
  * a park-slot notifier (tests/park/sipp-*.xml). */
 
@@ -325,6 +327,55 @@ test_freeswitch_presence(void)
   fixture_clear(&f);
 }
 
+/* A PBX that stops answering: the subscription must be reported lost. */
+static void
+test_silent_notifier(void)
+{
+  Fixture f = { 0 };
+  guint16 port = pl_test_free_sip_port();
+  g_autoptr(GSubprocess) sipp = NULL;
+  g_autoptr(PlSubscriber) sub = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(PlParkLotConfig) config = pl_park_lot_config_new("Main", PL_PARK_PROFILE_ASTERISK);
+  g_autofree char *domain = g_strdup_printf("127.0.0.1:%u", port);
+  g_autofree char *uri = g_strdup_printf("sip:701@127.0.0.1:%u", port);
+  gboolean seen_silence = FALSE;
+
+  fixture_init(&f);
+  f.lot = pl_park_lot_new(config);
+  sipp = start_sipp("sipp-park-silent-notifier.xml", port, 1, "u1", &f);
+  if (sipp == NULL)
+    {
+      g_test_skip("sipp (Debian package sip-tester) is not installed");
+      fixture_clear(&f);
+      return;
+    }
+  sub = pl_subscriber_new("alice", NULL, "secret", domain, PL_SIP_TRANSPORT_UDP, "127.0.0.1",
+                          &error);
+  g_assert_no_error(error);
+  g_signal_connect(sub, "state", G_CALLBACK(on_state), &f);
+  g_signal_connect(sub, "notification", G_CALLBACK(on_notification), &f);
+  /* the retry after the silence must not come before the assertions */
+  pl_subscriber_set_retry_interval(sub, 60000, 60000);
+  pl_subscriber_subscribe(sub, uri, PL_SUBSCRIPTION_DIALOG);
+
+  g_assert_true(PL_TEST_WAIT(f.n_active >= 1 && f.bodies->len >= 1, 10000));
+  g_assert_cmpint(pl_park_slot_get_state(pl_park_lot_get_slot(f.lot, 701)), ==,
+                  PL_PARK_SLOT_OCCUPIED);
+  /* sipp saw the refresh before the expiry, then left */
+  g_assert_true(PL_TEST_WAIT(f.sipp_done, 10000));
+  g_assert_cmpstr(f.sipp_error, ==, NULL);
+  g_assert_true(PL_TEST_WAIT(f.n_failed >= 1, 10000));
+  for (guint i = 0; i < f.states->len; i++)
+    if (strstr(g_ptr_array_index(f.states, i), "no NOTIFY") != NULL)
+      seen_silence = TRUE;
+  g_assert_true(seen_silence);
+  /* not free: unknown */
+  g_assert_cmpint(pl_park_slot_get_state(pl_park_lot_get_slot(f.lot, 701)), ==, PL_PARK_SLOT_STALE);
+  g_clear_object(&sub);
+  fixture_clear(&f);
+}
+
 static void
 test_wrong_password(void)
 {
@@ -416,6 +467,7 @@ main(int argc, char *argv[])
   g_test_add_func("/subscriber/auth-notify-refresh-resubscribe",
                   test_subscribe_auth_notify_resubscribe);
   g_test_add_func("/subscriber/tcp", test_subscribe_tcp);
+  g_test_add_func("/subscriber/silent-notifier", test_silent_notifier);
   g_test_add_func("/subscriber/wrong-password", test_wrong_password);
   g_test_add_func("/subscriber/rfc4662-list", test_list_subscription);
   g_test_add_func("/subscriber/freeswitch-presence", test_freeswitch_presence);

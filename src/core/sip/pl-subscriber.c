@@ -88,6 +88,7 @@ typedef struct
   struct sipsub *sipsub;
   struct sipsub *dead; /* closed by libre, dropped on the next tick */
   struct tmr retry;
+  struct tmr watchdog; /* no NOTIFY by the end of the expiry: the refresh failed */
   guint failures;
   gboolean reported_active;
 } Sub;
@@ -233,6 +234,7 @@ schedule_retry(Sub *s, PlSubscriptionState state, const char *reason, guint retr
 {
   guint delay;
 
+  tmr_cancel(&s->watchdog);
   s->reported_active = FALSE;
   s->failures++;
   delay = MAX(backoff_ms(s->worker, s->failures), retry_after_ms);
@@ -267,6 +269,27 @@ close_handler(int err, const struct sip_msg *msg, const struct sipevent_substate
   schedule_retry(s, PL_SUBSCRIPTION_STATE_FAILED, reason, 0);
 }
 
+/* libre retries a failed refresh on its own for minutes without telling
+ * anyone, and a lost TCP connection is only noticed at the next request. A
+ * notifier must answer every refresh with a NOTIFY (RFC 6665 4.2.2), so a
+ * subscription that stays silent past its expiry is treated as lost: the
+ * slots go stale and a fresh SUBSCRIBE is tried. */
+static void
+watchdog_handler(void *arg)
+{
+  Sub *s = arg;
+
+  schedule_retry(s, PL_SUBSCRIPTION_STATE_FAILED, "no NOTIFY since the subscription expired", 0);
+}
+
+static void
+arm_watchdog(Sub *s, guint expires)
+{
+  guint64 ms = (guint64)expires * 1000;
+
+  tmr_start(&s->watchdog, ms + MAX(2000, ms / 10), watchdog_handler, s);
+}
+
 static void
 notify_handler(struct sip *sip, const struct sip_msg *msg, void *arg)
 {
@@ -278,6 +301,13 @@ notify_handler(struct sip *sip, const struct sip_msg *msg, void *arg)
   (void)sip_treply(NULL, sip, msg, 200, "OK");
 
   hdr = sip_msg_hdr(msg, SIP_HDR_SUBSCRIPTION_STATE);
+  if (hdr != NULL && sipevent_substate_decode(&substate, &hdr->val) == 0
+      && substate.state != SIPEVENT_TERMINATED)
+    {
+      guint expires = pl_isset(&substate.expires) ? pl_u32(&substate.expires) : 0;
+
+      arm_watchdog(s, expires ? expires : s->worker->expires);
+    }
   /* the state first, so a consumer knows the subscription before its body */
   if (hdr != NULL && sipevent_substate_decode(&substate, &hdr->val) == 0
       && substate.state == SIPEVENT_ACTIVE && !s->reported_active)
@@ -351,6 +381,7 @@ static void
 sub_free(Sub *s)
 {
   tmr_cancel(&s->retry);
+  tmr_cancel(&s->watchdog);
   /* dropping an active sipsub makes libre send SUBSCRIBE Expires: 0 */
   mem_deref(s->sipsub);
   mem_deref(s->dead);
@@ -429,6 +460,7 @@ mqueue_handler(int id, void *data, void *arg)
         s->uri = g_strdup(cmd->uri);
         s->kind = cmd->kind;
         tmr_init(&s->retry);
+        tmr_init(&s->watchdog);
         g_hash_table_insert(w->subs, s->uri, s);
         start_sub(s);
         break;
