@@ -12,7 +12,7 @@ int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
   const char *text = (const char *)data;
-  const char *nl = memchr(text, '\n', size);
+  const char *nl = size > 0 ? memchr(text, '\n', size) : NULL;
   g_autofree char *content_type = NULL;
   g_autoptr(PlRlmiList) list = NULL;
   gsize offset;
