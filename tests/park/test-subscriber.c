@@ -376,6 +376,52 @@ test_silent_notifier(void)
   fixture_clear(&f);
 }
 
+/* unsubscribe: SUBSCRIBE Expires: 0 in the dialog, then silence. */
+static void
+test_unsubscribe(void)
+{
+  Fixture f = { 0 };
+  guint16 port = pl_test_free_sip_port();
+  g_autoptr(GSubprocess) sipp = NULL;
+  g_autoptr(PlSubscriber) sub = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *domain = g_strdup_printf("127.0.0.1:%u", port);
+  g_autofree char *uri = g_strdup_printf("sip:701@127.0.0.1:%u", port);
+  guint n_states;
+
+  fixture_init(&f);
+  sipp = start_sipp("sipp-park-unsubscribe.xml", port, 1, "u1", &f);
+  if (sipp == NULL)
+    {
+      g_test_skip("sipp (Debian package sip-tester) is not installed");
+      fixture_clear(&f);
+      return;
+    }
+  sub = pl_subscriber_new("alice", NULL, "secret", domain, PL_SIP_TRANSPORT_UDP, "127.0.0.1",
+                          &error);
+  g_assert_no_error(error);
+  g_signal_connect(sub, "state", G_CALLBACK(on_state), &f);
+  g_signal_connect(sub, "notification", G_CALLBACK(on_notification), &f);
+  pl_subscriber_set_retry_interval(sub, 100, 1000);
+  pl_subscriber_subscribe(sub, uri, PL_SUBSCRIPTION_DIALOG);
+  /* subscribing again to the same URI and kind changes nothing */
+  pl_subscriber_subscribe(sub, uri, PL_SUBSCRIPTION_DIALOG);
+
+  g_assert_true(PL_TEST_WAIT(f.n_active >= 1 && f.bodies->len >= 1, 10000));
+  n_states = f.states->len;
+  pl_subscriber_unsubscribe(sub, uri);
+  /* sipp saw Expires: 0 and got its final NOTIFY answered */
+  g_assert_true(PL_TEST_WAIT(f.sipp_done, 10000));
+  g_assert_cmpstr(f.sipp_error, ==, NULL);
+  /* and nothing was reported for the URI after the unsubscribe */
+  pl_test_spin(300);
+  g_assert_cmpuint(f.states->len, ==, n_states);
+  g_assert_cmpuint(f.bodies->len, ==, 1);
+  g_assert_cmpuint(f.n_pending, ==, 1);
+  g_clear_object(&sub);
+  fixture_clear(&f);
+}
+
 static void
 test_wrong_password(void)
 {
@@ -468,6 +514,7 @@ main(int argc, char *argv[])
                   test_subscribe_auth_notify_resubscribe);
   g_test_add_func("/subscriber/tcp", test_subscribe_tcp);
   g_test_add_func("/subscriber/silent-notifier", test_silent_notifier);
+  g_test_add_func("/subscriber/unsubscribe", test_unsubscribe);
   g_test_add_func("/subscriber/wrong-password", test_wrong_password);
   g_test_add_func("/subscriber/rfc4662-list", test_list_subscription);
   g_test_add_func("/subscriber/freeswitch-presence", test_freeswitch_presence);

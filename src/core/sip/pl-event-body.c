@@ -20,6 +20,8 @@ G_DEFINE_QUARK(pl - event - body - error - quark, pl_event_body_error)
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(xmlDoc, xmlFreeDoc)
 
+static gsize xml_initialized;
+
 /* Looks for a byte sequence; memmem() would do, but it is a GNU extension and
  * the bodies are small. */
 static gboolean
@@ -120,6 +122,12 @@ read_xml(const char *body, gsize length, GError **error)
       return NULL;
     }
 
+  /* libxml2 wants its globals set up once before any thread parses */
+  if (g_once_init_enter(&xml_initialized))
+    {
+      xmlInitParser();
+      g_once_init_leave(&xml_initialized, 1);
+    }
   doc = xmlReadMemory(body, (int)length, "notify.xml", NULL, options);
   if (doc == NULL)
     {
