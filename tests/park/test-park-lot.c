@@ -606,12 +606,52 @@ test_apply_subscription_state(void)
   g_assert_cmpint(pl_park_slot_get_state(pl_park_lot_get_slot(lot, 702)), ==, PL_PARK_SLOT_STALE);
 }
 
+typedef struct
+{
+  PlParkSlotState state;
+  gint64 since; /* seconds after T0, < 0: unknown */
+  gboolean probable, race;
+  double now;
+  const char *expected;
+} StatusCase;
+
+static const StatusCase status_cases[] = {
+  { PL_PARK_SLOT_FREE, -1, FALSE, FALSE, 0, "Free" },
+  { PL_PARK_SLOT_PARKING, -1, FALSE, FALSE, 0, "Parking…" },
+  { PL_PARK_SLOT_OCCUPIED, 0, FALSE, FALSE, 10, "Parked, 0:35 left" },
+  { PL_PARK_SLOT_OCCUPIED, 0, FALSE, FALSE, 44.5, "Parked, 0:01 left" },
+  { PL_PARK_SLOT_OCCUPIED, 0, FALSE, FALSE, 100, "Parked, 0:00 left" },
+  { PL_PARK_SLOT_OCCUPIED, -1, FALSE, FALSE, 10, "Parked" },
+  { PL_PARK_SLOT_OCCUPIED, 0, TRUE, FALSE, 10, "Probably parked here" },
+  { PL_PARK_SLOT_OCCUPIED, 0, TRUE, TRUE, 10, "Parked — two parks at once, caller uncertain" },
+  { PL_PARK_SLOT_RETURNING, 0, FALSE, FALSE, 50, "Timed out, ringing back" },
+  { PL_PARK_SLOT_STALE, 0, FALSE, FALSE, 50, "State unknown" },
+};
+
+static void
+test_slot_status(void)
+{
+  for (guint i = 0; i < G_N_ELEMENTS(status_cases); i++)
+    {
+      const StatusCase *c = &status_cases[i];
+      g_autoptr(PlParkSlot) slot = pl_park_slot_new(701, 45);
+      g_autofree char *status = NULL;
+
+      g_test_message("case %u", i);
+      pl_park_slot_update(slot, c->state, NULL, NULL, PL_PARK_IDENTITY_UNKNOWN,
+                          c->since < 0 ? 0 : S(c->since), FALSE, c->probable, c->race);
+      status = pl_park_slot_dup_status(slot, S(c->now));
+      g_assert_cmpstr(status, ==, c->expected);
+    }
+}
+
 int
 main(int argc, char *argv[])
 {
   g_test_init(&argc, &argv, NULL);
   g_test_add_func("/park-lot/version-check", test_version_check);
   g_test_add_func("/park-lot/model", test_model);
+  g_test_add_func("/park-lot/slot-status", test_slot_status);
   g_test_add_func("/park-lot/apply-notify", test_apply_notify);
   g_test_add_func("/park-lot/apply-subscription-state", test_apply_subscription_state);
   for (guint i = 0; i < G_N_ELEMENTS(scenarios); i++)

@@ -242,6 +242,38 @@ pl_park_slot_get_remaining(PlParkSlot *self, gint64 now)
   return (due - now + G_USEC_PER_SEC - 1) / G_USEC_PER_SEC;
 }
 
+char *
+pl_park_slot_dup_status(PlParkSlot *self, gint64 now)
+{
+  gint64 remaining;
+
+  g_return_val_if_fail(PL_IS_PARK_SLOT(self), NULL);
+
+  switch (self->state)
+    {
+      case PL_PARK_SLOT_FREE:
+        return g_strdup(_("Free"));
+      case PL_PARK_SLOT_PARKING:
+        return g_strdup(_("Parking…"));
+      case PL_PARK_SLOT_RETURNING:
+        return g_strdup(_("Timed out, ringing back"));
+      case PL_PARK_SLOT_OCCUPIED:
+        /* uncertainty first: the user must not pick up the wrong caller */
+        if (self->race)
+          return g_strdup(_("Parked — two parks at once, caller uncertain"));
+        if (self->probable)
+          return g_strdup(_("Probably parked here"));
+        remaining = pl_park_slot_get_remaining(self, now);
+        if (remaining >= 0)
+          return g_strdup_printf(_("Parked, %d:%02d left"), (int)(remaining / 60),
+                                 (int)(remaining % 60));
+        return g_strdup(_("Parked"));
+      case PL_PARK_SLOT_STALE:
+      default:
+        return g_strdup(_("State unknown"));
+    }
+}
+
 gboolean
 pl_park_slot_get_parked_by_me(PlParkSlot *self)
 {

@@ -46,6 +46,10 @@ gboolean pl_park_slot_get_probable(PlParkSlot *self);
 /* Two parks landed inside the learning window: the assignment may be wrong. */
 gboolean pl_park_slot_get_race(PlParkSlot *self);
 
+/* One line for a slot row: "Free", "Parking…", "Parked, 0:35 left",
+ * "Probably parked here", "Timed out, ringing back", "State unknown"… */
+char *pl_park_slot_dup_status(PlParkSlot *self, gint64 now);
+
 /* For PlParkLot: sets everything at once, notifying only what changed. */
 void pl_park_slot_update(PlParkSlot *self, PlParkSlotState state, const char *caller_name,
                          const char *caller_uri, PlParkIdentitySource source, gint64 parked_since,
