@@ -226,11 +226,13 @@ backoff_ms(Worker *w, guint failures)
   return (guint)MIN(ms, (guint64)w->retry_max_ms);
 }
 
-/* libre has closed the subscription: report it and try again later. The
- * sipsub cannot be freed from inside its own callback, so the retry timer
- * drops it. */
+/* The subscription is over: report it and try again later. Inside one of
+ * its own callbacks a sipsub cannot be freed, so the retry timer drops it;
+ * otherwise it goes at once (libre then sends an unsubscribe if it still
+ * thinks the dialog alive) and no late NOTIFY of it can reach us. */
 static void
-schedule_retry(Sub *s, PlSubscriptionState state, const char *reason, guint retry_after_ms)
+schedule_retry(Sub *s, PlSubscriptionState state, const char *reason, guint retry_after_ms,
+               gboolean in_callback)
 {
   guint delay;
 
@@ -239,7 +241,11 @@ schedule_retry(Sub *s, PlSubscriptionState state, const char *reason, guint retr
   s->failures++;
   delay = MAX(backoff_ms(s->worker, s->failures), retry_after_ms);
   mem_deref(s->dead);
-  s->dead = s->sipsub;
+  s->dead = NULL;
+  if (in_callback)
+    s->dead = s->sipsub;
+  else
+    mem_deref(s->sipsub);
   s->sipsub = NULL;
   post_state(s, state, reason);
   tmr_start(&s->retry, delay, retry_handler, s);
@@ -257,7 +263,7 @@ close_handler(int err, const struct sip_msg *msg, const struct sipevent_substate
       guint retry_after = pl_isset(&substate->retry_after) ? pl_u32(&substate->retry_after) : 0;
 
       reason = g_strdup(sipevent_reason_name(substate->reason));
-      schedule_retry(s, PL_SUBSCRIPTION_STATE_TERMINATED, reason, retry_after * 1000);
+      schedule_retry(s, PL_SUBSCRIPTION_STATE_TERMINATED, reason, retry_after * 1000, TRUE);
       return;
     }
   if (msg != NULL && msg->scode >= 300)
@@ -266,7 +272,7 @@ close_handler(int err, const struct sip_msg *msg, const struct sipevent_substate
     reason = g_strdup(g_strerror(err));
   else
     reason = g_strdup("closed");
-  schedule_retry(s, PL_SUBSCRIPTION_STATE_FAILED, reason, 0);
+  schedule_retry(s, PL_SUBSCRIPTION_STATE_FAILED, reason, 0, TRUE);
 }
 
 /* libre retries a failed refresh on its own for minutes without telling
@@ -279,7 +285,8 @@ watchdog_handler(void *arg)
 {
   Sub *s = arg;
 
-  schedule_retry(s, PL_SUBSCRIPTION_STATE_FAILED, "no NOTIFY since the subscription expired", 0);
+  schedule_retry(s, PL_SUBSCRIPTION_STATE_FAILED, "no NOTIFY since the subscription expired", 0,
+                 FALSE);
 }
 
 static void
@@ -371,7 +378,7 @@ start_sub(Sub *s)
   if (err != 0)
     {
       s->sipsub = NULL;
-      schedule_retry(s, PL_SUBSCRIPTION_STATE_FAILED, g_strerror(err), 0);
+      schedule_retry(s, PL_SUBSCRIPTION_STATE_FAILED, g_strerror(err), 0, FALSE);
       return;
     }
   post_state(s, PL_SUBSCRIPTION_STATE_PENDING, "subscribing");
@@ -431,7 +438,8 @@ stray_notify_handler(const struct sip_msg *msg, void *arg)
   if (s == NULL || s->sipsub == NULL)
     return false;
   (void)sip_treply(NULL, w->sip, msg, 200, "OK");
-  schedule_retry(s, PL_SUBSCRIPTION_STATE_TERMINATED, sipevent_reason_name(substate.reason), 0);
+  schedule_retry(s, PL_SUBSCRIPTION_STATE_TERMINATED, sipevent_reason_name(substate.reason), 0,
+                 FALSE);
   return true;
 }
 
@@ -554,10 +562,9 @@ static gpointer
 worker_main(gpointer data)
 {
   Worker *w = data;
-  int err;
-
   Startup *startup = w->startup;
   gboolean thread_ready;
+  int err;
 
   libre_acquire();
   tmr_init(&w->quit_tmr);
