@@ -8,7 +8,7 @@
  * traces (tests/park/fixtures) plus a few hand-written ones, at given times. */
 
 #define S(sec) ((gint64)((sec)*G_USEC_PER_SEC) + T0)
-static const gint64 T0 = G_GINT64_CONSTANT(1700000000) * G_USEC_PER_SEC;
+static const gint64 T0 = G_GINT64_CONSTANT (1700000000) * G_USEC_PER_SEC;
 
 typedef enum
 {
@@ -278,159 +278,159 @@ static const Step own_park_fails[] = {
   }
 
 static const Scenario scenarios[] = {
-  SCENARIO(asterisk_park_retrieve, PL_PARK_PROFILE_ASTERISK),
-  SCENARIO(asterisk_timeout, PL_PARK_PROFILE_ASTERISK),
-  SCENARIO(freeswitch_slot_refer, PL_PARK_PROFILE_FREESWITCH),
-  SCENARIO(server_identity, PL_PARK_PROFILE_FREESWITCH),
-  SCENARIO(partial_state, PL_PARK_PROFILE_ASTERISK),
-  SCENARIO(race, PL_PARK_PROFILE_ASTERISK),
-  SCENARIO(two_parks_race, PL_PARK_PROFILE_ASTERISK),
-  SCENARIO(stale, PL_PARK_PROFILE_ASTERISK),
-  SCENARIO(stale_keeps_call, PL_PARK_PROFILE_ASTERISK),
-  SCENARIO(presence, PL_PARK_PROFILE_ASTERISK),
-  SCENARIO(fs_presence, PL_PARK_PROFILE_FREESWITCH),
-  SCENARIO(rlmi, PL_PARK_PROFILE_ASTERISK),
-  SCENARIO(own_park_fails, PL_PARK_PROFILE_FREESWITCH),
+  SCENARIO (asterisk_park_retrieve, PL_PARK_PROFILE_ASTERISK),
+  SCENARIO (asterisk_timeout, PL_PARK_PROFILE_ASTERISK),
+  SCENARIO (freeswitch_slot_refer, PL_PARK_PROFILE_FREESWITCH),
+  SCENARIO (server_identity, PL_PARK_PROFILE_FREESWITCH),
+  SCENARIO (partial_state, PL_PARK_PROFILE_ASTERISK),
+  SCENARIO (race, PL_PARK_PROFILE_ASTERISK),
+  SCENARIO (two_parks_race, PL_PARK_PROFILE_ASTERISK),
+  SCENARIO (stale, PL_PARK_PROFILE_ASTERISK),
+  SCENARIO (stale_keeps_call, PL_PARK_PROFILE_ASTERISK),
+  SCENARIO (presence, PL_PARK_PROFILE_ASTERISK),
+  SCENARIO (fs_presence, PL_PARK_PROFILE_FREESWITCH),
+  SCENARIO (rlmi, PL_PARK_PROFILE_ASTERISK),
+  SCENARIO (own_park_fails, PL_PARK_PROFILE_FREESWITCH),
 };
 
 static char *
-load(const char *name, gsize *length)
+load (const char *name, gsize *length)
 {
   g_autofree char *path = NULL;
-  g_autoptr(GError) error = NULL;
+  g_autoptr (GError) error = NULL;
   char *contents = NULL;
 
   if (name[0] == '<')
     {
-      *length = strlen(name);
-      return g_strdup(name);
+      *length = strlen (name);
+      return g_strdup (name);
     }
-  path = g_test_build_filename(G_TEST_DIST, "park", "fixtures", name, NULL);
-  g_file_get_contents(path, &contents, length, &error);
-  g_assert_no_error(error);
+  path = g_test_build_filename (G_TEST_DIST, "park", "fixtures", name, NULL);
+  g_file_get_contents (path, &contents, length, &error);
+  g_assert_no_error (error);
   return contents;
 }
 
 static void
-count_signal(PlParkLot *lot, PlParkSlot *slot, guint *counter)
+count_signal (PlParkLot *lot, PlParkSlot *slot, guint *counter)
 {
   (*counter)++;
 }
 
 static void
-run_scenario(gconstpointer data)
+run_scenario (gconstpointer data)
 {
   const Scenario *sc = data;
-  g_autoptr(PlParkLotConfig) config = pl_park_lot_config_new("Test", sc->profile);
-  g_autoptr(PlParkLot) lot = NULL;
+  g_autoptr (PlParkLotConfig) config = pl_park_lot_config_new ("Test", sc->profile);
+  g_autoptr (PlParkLot) lot = NULL;
   guint parked = 0, retrieved = 0, timed_out = 0;
   guint last_park_id = 0;
 
-  lot = pl_park_lot_new(config);
-  g_signal_connect(lot, "parked", G_CALLBACK(count_signal), &parked);
-  g_signal_connect(lot, "retrieved", G_CALLBACK(count_signal), &retrieved);
-  g_signal_connect(lot, "timed-out", G_CALLBACK(count_signal), &timed_out);
+  lot = pl_park_lot_new (config);
+  g_signal_connect (lot, "parked", G_CALLBACK (count_signal), &parked);
+  g_signal_connect (lot, "retrieved", G_CALLBACK (count_signal), &retrieved);
+  g_signal_connect (lot, "timed-out", G_CALLBACK (count_signal), &timed_out);
 
   for (guint i = 0; i < sc->n_steps; i++)
     {
       const Step *st = &sc->steps[i];
-      gint64 now = S(st->t);
+      gint64 now = S (st->t);
       gboolean applied = TRUE;
       int check_slot = st->slot;
       PlParkSlot *slot;
 
-      g_test_message("%s step %u", sc->name, i);
+      g_test_message ("%s step %u", sc->name, i);
       switch (st->op)
         {
           case OP_DIALOG:
             {
               gsize len;
-              g_autofree char *body = load(st->arg, &len);
-              g_autoptr(GError) error = NULL;
-              g_autoptr(PlDialogInfo) info = pl_dialog_info_parse(body, len, &error);
+              g_autofree char *body = load (st->arg, &len);
+              g_autoptr (GError) error = NULL;
+              g_autoptr (PlDialogInfo) info = pl_dialog_info_parse (body, len, &error);
 
-              g_assert_no_error(error);
-              applied = pl_park_lot_apply_dialog_info(lot, st->slot, info, now);
+              g_assert_no_error (error);
+              applied = pl_park_lot_apply_dialog_info (lot, st->slot, info, now);
             }
             break;
           case OP_PRESENCE:
             {
               gsize len;
-              g_autofree char *body = load(st->arg, &len);
-              g_autoptr(GError) error = NULL;
-              g_autoptr(PlPresence) p = pl_presence_parse(body, len, &error);
+              g_autofree char *body = load (st->arg, &len);
+              g_autoptr (GError) error = NULL;
+              g_autoptr (PlPresence) p = pl_presence_parse (body, len, &error);
 
-              g_assert_no_error(error);
-              applied = pl_park_lot_apply_presence(lot, st->slot, p, now);
+              g_assert_no_error (error);
+              applied = pl_park_lot_apply_presence (lot, st->slot, p, now);
             }
             break;
           case OP_RLMI:
             {
               gsize len;
-              g_autofree char *body = load(st->arg, &len);
-              char *nl = strchr(body, '\n');
-              g_autofree char *ct = g_strndup(body, nl - body);
-              g_autoptr(GError) error = NULL;
-              g_autoptr(PlRlmiList) list
-                  = pl_rlmi_parse_multipart(ct, nl + 1, len - (nl + 1 - body), &error);
+              g_autofree char *body = load (st->arg, &len);
+              char *nl = strchr (body, '\n');
+              g_autofree char *ct = g_strndup (body, nl - body);
+              g_autoptr (GError) error = NULL;
+              g_autoptr (PlRlmiList) list
+                  = pl_rlmi_parse_multipart (ct, nl + 1, len - (nl + 1 - body), &error);
 
-              g_assert_no_error(error);
-              applied = pl_park_lot_apply_rlmi(lot, list, now);
+              g_assert_no_error (error);
+              applied = pl_park_lot_apply_rlmi (lot, list, now);
             }
             break;
           case OP_OWN_PARK:
-            last_park_id = pl_park_lot_note_own_park(lot, st->arg, st->arg2, st->slot, now);
-            g_assert_cmpuint(last_park_id, >, 0);
+            last_park_id = pl_park_lot_note_own_park (lot, st->arg, st->arg2, st->slot, now);
+            g_assert_cmpuint (last_park_id, >, 0);
             if (st->slot < 0)
               check_slot = 0;
             break;
           case OP_OWN_FAIL:
-            pl_park_lot_own_park_failed(lot, last_park_id);
+            pl_park_lot_own_park_failed (lot, last_park_id);
             break;
           case OP_STALE:
-            pl_park_lot_set_stale(lot, TRUE);
-            g_assert_true(pl_park_lot_get_stale(lot));
+            pl_park_lot_set_stale (lot, TRUE);
+            g_assert_true (pl_park_lot_get_stale (lot));
             break;
           case OP_RESET:
-            pl_park_lot_reset_subscription(lot, st->slot);
+            pl_park_lot_reset_subscription (lot, st->slot);
             break;
           case OP_TICK:
-            pl_park_lot_tick(lot, now);
+            pl_park_lot_tick (lot, now);
             break;
           case OP_RINGBACK:
-            g_assert_cmpint(pl_park_lot_match_ringback(lot, st->arg, now), ==, st->expect);
+            g_assert_cmpint (pl_park_lot_match_ringback (lot, st->arg, now), ==, st->expect);
             break;
           case OP_CONFIRM:
-            pl_park_lot_confirm_slot(lot, st->slot);
+            pl_park_lot_confirm_slot (lot, st->slot);
             break;
           case OP_CHECK:
           default:
             break;
         }
-      g_assert_cmpint(applied, ==, !st->ignored);
-      g_assert_cmpuint(parked, ==, st->parked);
-      g_assert_cmpuint(retrieved, ==, st->retrieved);
-      g_assert_cmpuint(timed_out, ==, st->timed_out);
+      g_assert_cmpint (applied, ==, !st->ignored);
+      g_assert_cmpuint (parked, ==, st->parked);
+      g_assert_cmpuint (retrieved, ==, st->retrieved);
+      g_assert_cmpuint (timed_out, ==, st->timed_out);
       if (check_slot <= 0)
         continue;
-      slot = pl_park_lot_get_slot(lot, check_slot);
+      slot = pl_park_lot_get_slot (lot, check_slot);
       if (st->ignored && slot == NULL)
         continue;
-      g_assert_nonnull(slot);
-      g_assert_cmpint(pl_park_slot_get_state(slot), ==, st->state);
+      g_assert_nonnull (slot);
+      g_assert_cmpint (pl_park_slot_get_state (slot), ==, st->state);
       if (st->name != NULL)
         {
-          g_autofree char *name = pl_park_slot_dup_display_name(slot);
+          g_autofree char *name = pl_park_slot_dup_display_name (slot);
 
-          g_assert_cmpstr(name, ==, st->name);
+          g_assert_cmpstr (name, ==, st->name);
         }
-      g_assert_cmpint(pl_park_slot_get_identity_source(slot), ==, st->source);
-      g_assert_cmpint(pl_park_slot_get_parked_by_me(slot), ==, !!(st->flags & BY_ME));
-      g_assert_cmpint(pl_park_slot_get_probable(slot), ==, !!(st->flags & PROBABLE));
-      g_assert_cmpint(pl_park_slot_get_race(slot), ==, !!(st->flags & RACE));
+      g_assert_cmpint (pl_park_slot_get_identity_source (slot), ==, st->source);
+      g_assert_cmpint (pl_park_slot_get_parked_by_me (slot), ==, !!(st->flags & BY_ME));
+      g_assert_cmpint (pl_park_slot_get_probable (slot), ==, !!(st->flags & PROBABLE));
+      g_assert_cmpint (pl_park_slot_get_race (slot), ==, !!(st->flags & RACE));
       if (st->state != PL_PARK_SLOT_STALE && st->state != PL_PARK_SLOT_OCCUPIED
           && st->op != OP_CHECK)
-        g_assert_false(pl_park_lot_get_stale(lot));
+        g_assert_false (pl_park_lot_get_stale (lot));
     }
 }
 
@@ -455,53 +455,53 @@ static const VersionCase version_cases[] = {
 };
 
 static void
-test_version_check(void)
+test_version_check (void)
 {
-  for (guint i = 0; i < G_N_ELEMENTS(version_cases); i++)
+  for (guint i = 0; i < G_N_ELEMENTS (version_cases); i++)
     {
       const VersionCase *c = &version_cases[i];
 
-      g_test_message("case %u", i);
-      g_assert_cmpint(pl_dialog_version_check(c->last, c->version, c->full), ==, c->expected);
+      g_test_message ("case %u", i);
+      g_assert_cmpint (pl_dialog_version_check (c->last, c->version, c->full), ==, c->expected);
     }
 }
 
 static void
-test_model(void)
+test_model (void)
 {
-  g_autoptr(PlParkLotConfig) config = pl_park_lot_config_new("Main", PL_PARK_PROFILE_ASTERISK);
-  g_autoptr(PlParkLot) lot = pl_park_lot_new(config);
-  g_autoptr(PlParkSlot) first = NULL;
-  g_autoptr(PlParkSlot) last = NULL;
+  g_autoptr (PlParkLotConfig) config = pl_park_lot_config_new ("Main", PL_PARK_PROFILE_ASTERISK);
+  g_autoptr (PlParkLot) lot = pl_park_lot_new (config);
+  g_autoptr (PlParkSlot) first = NULL;
+  g_autoptr (PlParkSlot) last = NULL;
   gsize len;
-  g_autofree char *body = load("ast-701-v1-busy.xml", &len);
-  g_autoptr(PlDialogInfo) info = pl_dialog_info_parse(body, len, NULL);
-  g_autofree char *free_body = load("ast-701-v0-free.xml", &len);
-  g_autoptr(PlDialogInfo) free_info = pl_dialog_info_parse(free_body, len, NULL);
+  g_autofree char *body = load ("ast-701-v1-busy.xml", &len);
+  g_autoptr (PlDialogInfo) info = pl_dialog_info_parse (body, len, NULL);
+  g_autofree char *free_body = load ("ast-701-v0-free.xml", &len);
+  g_autoptr (PlDialogInfo) free_info = pl_dialog_info_parse (free_body, len, NULL);
   PlParkSlot *s701;
 
-  g_assert_true(g_type_is_a(g_list_model_get_item_type(G_LIST_MODEL(lot)), PL_TYPE_PARK_SLOT));
-  g_assert_cmpuint(g_list_model_get_n_items(G_LIST_MODEL(lot)), ==, 10);
-  first = g_list_model_get_item(G_LIST_MODEL(lot), 0);
-  last = g_list_model_get_item(G_LIST_MODEL(lot), 9);
-  g_assert_null(g_list_model_get_item(G_LIST_MODEL(lot), 10));
-  g_assert_cmpint(pl_park_slot_get_number(first), ==, 701);
-  g_assert_cmpint(pl_park_slot_get_number(last), ==, 710);
-  g_assert_null(pl_park_lot_get_slot(lot, 700));
-  g_assert_cmpstr(pl_park_lot_get_name(lot), ==, "Main");
+  g_assert_true (g_type_is_a (g_list_model_get_item_type (G_LIST_MODEL (lot)), PL_TYPE_PARK_SLOT));
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (lot)), ==, 10);
+  first = g_list_model_get_item (G_LIST_MODEL (lot), 0);
+  last = g_list_model_get_item (G_LIST_MODEL (lot), 9);
+  g_assert_null (g_list_model_get_item (G_LIST_MODEL (lot), 10));
+  g_assert_cmpint (pl_park_slot_get_number (first), ==, 701);
+  g_assert_cmpint (pl_park_slot_get_number (last), ==, 710);
+  g_assert_null (pl_park_lot_get_slot (lot, 700));
+  g_assert_cmpstr (pl_park_lot_get_name (lot), ==, "Main");
 
   /* remaining time counts down from the moment the slot turned busy */
-  s701 = pl_park_lot_get_slot(lot, 701);
-  g_assert_cmpint(pl_park_slot_get_remaining(s701, S(0)), ==, -1);
-  g_assert_true(pl_park_lot_apply_dialog_info(lot, 701, free_info, S(0)));
-  g_assert_true(pl_park_lot_apply_dialog_info(lot, 701, info, S(1)));
-  g_assert_cmpint(pl_park_slot_get_parked_since(s701), ==, S(1));
-  g_assert_cmpint(pl_park_slot_get_remaining(s701, S(1)), ==, 45);
-  g_assert_cmpint(pl_park_slot_get_remaining(s701, S(11.5)), ==, 35);
-  g_assert_cmpint(pl_park_slot_get_remaining(s701, S(46)), ==, 0);
-  g_assert_cmpint(pl_park_slot_get_remaining(s701, S(100)), ==, 0);
+  s701 = pl_park_lot_get_slot (lot, 701);
+  g_assert_cmpint (pl_park_slot_get_remaining (s701, S (0)), ==, -1);
+  g_assert_true (pl_park_lot_apply_dialog_info (lot, 701, free_info, S (0)));
+  g_assert_true (pl_park_lot_apply_dialog_info (lot, 701, info, S (1)));
+  g_assert_cmpint (pl_park_slot_get_parked_since (s701), ==, S (1));
+  g_assert_cmpint (pl_park_slot_get_remaining (s701, S (1)), ==, 45);
+  g_assert_cmpint (pl_park_slot_get_remaining (s701, S (11.5)), ==, 35);
+  g_assert_cmpint (pl_park_slot_get_remaining (s701, S (46)), ==, 0);
+  g_assert_cmpint (pl_park_slot_get_remaining (s701, S (100)), ==, 0);
   /* slots outside the lot are refused */
-  g_assert_false(pl_park_lot_apply_dialog_info(lot, 799, info, S(2)));
+  g_assert_false (pl_park_lot_apply_dialog_info (lot, 799, info, S (2)));
 }
 
 typedef struct
@@ -543,67 +543,69 @@ static const NotifyCase notify_cases[] = {
 };
 
 static void
-test_apply_notify(void)
+test_apply_notify (void)
 {
-  for (guint i = 0; i < G_N_ELEMENTS(notify_cases); i++)
+  for (guint i = 0; i < G_N_ELEMENTS (notify_cases); i++)
     {
       const NotifyCase *c = &notify_cases[i];
-      g_autoptr(PlParkLotConfig) config = pl_park_lot_config_new("Main", c->profile);
-      g_autoptr(PlParkLot) lot = pl_park_lot_new(config);
-      g_autoptr(GError) error = NULL;
+      g_autoptr (PlParkLotConfig) config = pl_park_lot_config_new ("Main", c->profile);
+      g_autoptr (PlParkLot) lot = pl_park_lot_new (config);
+      g_autoptr (GError) error = NULL;
       gsize len;
-      g_autofree char *contents = load(c->fixture, &len);
+      g_autofree char *contents = load (c->fixture, &len);
       const char *body = contents;
       gboolean ok;
 
-      g_test_message("case %u", i);
-      if (g_str_has_suffix(c->fixture, ".mp"))
+      g_test_message ("case %u", i);
+      if (g_str_has_suffix (c->fixture, ".mp"))
         {
-          body = strchr(contents, '\n') + 1;
+          body = strchr (contents, '\n') + 1;
           len -= body - contents;
         }
-      ok = pl_park_lot_apply_notify(lot, c->uri, c->content_type, body, len, S(1), &error);
+      ok = pl_park_lot_apply_notify (lot, c->uri, c->content_type, body, len, S (1), &error);
       if (c->error_code < 0)
         {
-          g_assert_no_error(error);
-          g_assert_true(ok);
+          g_assert_no_error (error);
+          g_assert_true (ok);
         }
       else
         {
-          g_assert_false(ok);
-          g_assert_error(error, PL_EVENT_BODY_ERROR, c->error_code);
+          g_assert_false (ok);
+          g_assert_error (error, PL_EVENT_BODY_ERROR, c->error_code);
         }
-      g_assert_cmpint(pl_park_slot_get_state(pl_park_lot_get_slot(lot, c->slot)), ==, c->state);
+      g_assert_cmpint (pl_park_slot_get_state (pl_park_lot_get_slot (lot, c->slot)), ==, c->state);
     }
 }
 
 static void
-test_apply_subscription_state(void)
+test_apply_subscription_state (void)
 {
-  g_autoptr(PlParkLotConfig) config = pl_park_lot_config_new("Main", PL_PARK_PROFILE_ASTERISK);
-  g_autoptr(PlParkLot) lot = pl_park_lot_new(config);
+  g_autoptr (PlParkLotConfig) config = pl_park_lot_config_new ("Main", PL_PARK_PROFILE_ASTERISK);
+  g_autoptr (PlParkLot) lot = pl_park_lot_new (config);
   gsize len;
-  g_autofree char *busy = load("ast-701-v1-busy.xml", &len);
-  g_autofree char *free_body = load("ast-701-v0-free.xml", NULL);
+  g_autofree char *busy = load ("ast-701-v1-busy.xml", &len);
+  g_autofree char *free_body = load ("ast-701-v0-free.xml", NULL);
 
-  g_assert_true(pl_park_lot_apply_notify(lot, "sip:701@pbx", "application/dialog-info+xml", busy,
-                                         len, S(0), NULL));
-  g_assert_true(pl_park_lot_apply_notify(lot, "sip:702@pbx", "application/dialog-info+xml",
-                                         free_body, strlen(free_body), S(0), NULL));
+  g_assert_true (pl_park_lot_apply_notify (lot, "sip:701@pbx", "application/dialog-info+xml", busy,
+                                           len, S (0), NULL));
+  g_assert_true (pl_park_lot_apply_notify (lot, "sip:702@pbx", "application/dialog-info+xml",
+                                           free_body, strlen (free_body), S (0), NULL));
   /* a failed per-slot subscription makes only that slot stale */
-  pl_park_lot_apply_subscription_state(lot, "sip:701@pbx", PL_SUBSCRIPTION_STATE_FAILED);
-  g_assert_cmpint(pl_park_slot_get_state(pl_park_lot_get_slot(lot, 701)), ==, PL_PARK_SLOT_STALE);
-  g_assert_cmpint(pl_park_slot_get_state(pl_park_lot_get_slot(lot, 702)), ==, PL_PARK_SLOT_FREE);
+  pl_park_lot_apply_subscription_state (lot, "sip:701@pbx", PL_SUBSCRIPTION_STATE_FAILED);
+  g_assert_cmpint (pl_park_slot_get_state (pl_park_lot_get_slot (lot, 701)), ==,
+                   PL_PARK_SLOT_STALE);
+  g_assert_cmpint (pl_park_slot_get_state (pl_park_lot_get_slot (lot, 702)), ==, PL_PARK_SLOT_FREE);
   /* a new dialog restarts versions: version 1 again is accepted */
-  pl_park_lot_apply_subscription_state(lot, "sip:701@pbx", PL_SUBSCRIPTION_STATE_PENDING);
-  g_assert_true(pl_park_lot_apply_notify(lot, "sip:701@pbx", "application/dialog-info+xml", busy,
-                                         len, S(1), NULL));
-  g_assert_cmpint(pl_park_slot_get_state(pl_park_lot_get_slot(lot, 701)), ==,
-                  PL_PARK_SLOT_OCCUPIED);
+  pl_park_lot_apply_subscription_state (lot, "sip:701@pbx", PL_SUBSCRIPTION_STATE_PENDING);
+  g_assert_true (pl_park_lot_apply_notify (lot, "sip:701@pbx", "application/dialog-info+xml", busy,
+                                           len, S (1), NULL));
+  g_assert_cmpint (pl_park_slot_get_state (pl_park_lot_get_slot (lot, 701)), ==,
+                   PL_PARK_SLOT_OCCUPIED);
   /* the end of a list subscription makes the whole lot stale */
-  pl_park_lot_apply_subscription_state(lot, "sip:parkslots@pbx", PL_SUBSCRIPTION_STATE_TERMINATED);
-  g_assert_true(pl_park_lot_get_stale(lot));
-  g_assert_cmpint(pl_park_slot_get_state(pl_park_lot_get_slot(lot, 702)), ==, PL_PARK_SLOT_STALE);
+  pl_park_lot_apply_subscription_state (lot, "sip:parkslots@pbx", PL_SUBSCRIPTION_STATE_TERMINATED);
+  g_assert_true (pl_park_lot_get_stale (lot));
+  g_assert_cmpint (pl_park_slot_get_state (pl_park_lot_get_slot (lot, 702)), ==,
+                   PL_PARK_SLOT_STALE);
 }
 
 typedef struct
@@ -629,36 +631,36 @@ static const StatusCase status_cases[] = {
 };
 
 static void
-test_slot_status(void)
+test_slot_status (void)
 {
-  for (guint i = 0; i < G_N_ELEMENTS(status_cases); i++)
+  for (guint i = 0; i < G_N_ELEMENTS (status_cases); i++)
     {
       const StatusCase *c = &status_cases[i];
-      g_autoptr(PlParkSlot) slot = pl_park_slot_new(701, 45);
+      g_autoptr (PlParkSlot) slot = pl_park_slot_new (701, 45);
       g_autofree char *status = NULL;
 
-      g_test_message("case %u", i);
-      pl_park_slot_update(slot, c->state, NULL, NULL, PL_PARK_IDENTITY_UNKNOWN,
-                          c->since < 0 ? 0 : S(c->since), FALSE, c->probable, c->race);
-      status = pl_park_slot_dup_status(slot, S(c->now));
-      g_assert_cmpstr(status, ==, c->expected);
+      g_test_message ("case %u", i);
+      pl_park_slot_update (slot, c->state, NULL, NULL, PL_PARK_IDENTITY_UNKNOWN,
+                           c->since < 0 ? 0 : S (c->since), FALSE, c->probable, c->race);
+      status = pl_park_slot_dup_status (slot, S (c->now));
+      g_assert_cmpstr (status, ==, c->expected);
     }
 }
 
 int
-main(int argc, char *argv[])
+main (int argc, char *argv[])
 {
-  g_test_init(&argc, &argv, NULL);
-  g_test_add_func("/park-lot/version-check", test_version_check);
-  g_test_add_func("/park-lot/model", test_model);
-  g_test_add_func("/park-lot/slot-status", test_slot_status);
-  g_test_add_func("/park-lot/apply-notify", test_apply_notify);
-  g_test_add_func("/park-lot/apply-subscription-state", test_apply_subscription_state);
-  for (guint i = 0; i < G_N_ELEMENTS(scenarios); i++)
+  g_test_init (&argc, &argv, NULL);
+  g_test_add_func ("/park-lot/version-check", test_version_check);
+  g_test_add_func ("/park-lot/model", test_model);
+  g_test_add_func ("/park-lot/slot-status", test_slot_status);
+  g_test_add_func ("/park-lot/apply-notify", test_apply_notify);
+  g_test_add_func ("/park-lot/apply-subscription-state", test_apply_subscription_state);
+  for (guint i = 0; i < G_N_ELEMENTS (scenarios); i++)
     {
-      g_autofree char *path = g_strdup_printf("/park-lot/scenario/%s", scenarios[i].name);
+      g_autofree char *path = g_strdup_printf ("/park-lot/scenario/%s", scenarios[i].name);
 
-      g_test_add_data_func(path, &scenarios[i], run_scenario);
+      g_test_add_data_func (path, &scenarios[i], run_scenario);
     }
-  return g_test_run();
+  return g_test_run ();
 }

@@ -57,51 +57,51 @@ static const UriCase uri_cases[] = {
 };
 
 static void
-test_uris(void)
+test_uris (void)
 {
-  for (guint i = 0; i < G_N_ELEMENTS(uri_cases); i++)
+  for (guint i = 0; i < G_N_ELEMENTS (uri_cases); i++)
     {
       const UriCase *c = &uri_cases[i];
-      g_autoptr(PlParkLotConfig) lot = pl_park_lot_config_new("Main", c->profile);
-      g_autoptr(GError) error = NULL;
+      g_autoptr (PlParkLotConfig) lot = pl_park_lot_config_new ("Main", c->profile);
+      g_autoptr (GError) error = NULL;
       g_autofree char *uri = NULL;
 
-      g_test_message("case %u", i);
+      g_test_message ("case %u", i);
       lot->subscribe = c->method;
       if (c->method == PL_PARK_SUBSCRIBE_LIST)
-        lot->list_uri = g_strdup("sip:parkslots@{domain}");
+        lot->list_uri = g_strdup ("sip:parkslots@{domain}");
       if (c->profile == PL_PARK_PROFILE_CUSTOM)
         {
-          g_free(lot->park_template);
-          g_free(lot->retrieve_template);
-          g_free(lot->subscribe_template);
-          lot->park_template = g_strdup("sip:*59{slot}@{domain}");
-          lot->retrieve_template = g_strdup("sips:{slot}@{domain};x=y");
-          lot->subscribe_template = g_strdup("sip:park+{slot}@{domain}");
+          g_free (lot->park_template);
+          g_free (lot->retrieve_template);
+          g_free (lot->subscribe_template);
+          lot->park_template = g_strdup ("sip:*59{slot}@{domain}");
+          lot->retrieve_template = g_strdup ("sips:{slot}@{domain};x=y");
+          lot->subscribe_template = g_strdup ("sip:park+{slot}@{domain}");
         }
-      g_assert_true(pl_park_lot_config_validate(lot, NULL));
+      g_assert_true (pl_park_lot_config_validate (lot, NULL));
       switch (c->kind)
         {
           case PARK:
-            uri = pl_park_lot_config_park_uri(lot, c->slot, D, &error);
+            uri = pl_park_lot_config_park_uri (lot, c->slot, D, &error);
             break;
           case RETRIEVE:
-            uri = pl_park_lot_config_retrieve_uri(lot, c->slot, D, &error);
+            uri = pl_park_lot_config_retrieve_uri (lot, c->slot, D, &error);
             break;
           case SUBSCRIBE:
           default:
-            uri = pl_park_lot_config_subscribe_uri(lot, c->slot, D, &error);
+            uri = pl_park_lot_config_subscribe_uri (lot, c->slot, D, &error);
             break;
         }
       if (c->expected != NULL)
         {
-          g_assert_no_error(error);
-          g_assert_cmpstr(uri, ==, c->expected);
+          g_assert_no_error (error);
+          g_assert_cmpstr (uri, ==, c->expected);
         }
       else
         {
-          g_assert_null(uri);
-          g_assert_error(error, PL_PARK_PROFILE_ERROR, c->error_code);
+          g_assert_null (uri);
+          g_assert_error (error, PL_PARK_PROFILE_ERROR, c->error_code);
         }
     }
 }
@@ -130,25 +130,25 @@ static const TemplateCase template_cases[] = {
 };
 
 static void
-test_templates(void)
+test_templates (void)
 {
-  for (guint i = 0; i < G_N_ELEMENTS(template_cases); i++)
+  for (guint i = 0; i < G_N_ELEMENTS (template_cases); i++)
     {
       const TemplateCase *c = &template_cases[i];
-      g_autoptr(GError) error = NULL;
-      gboolean ok = pl_park_template_validate(c->templ, c->need_slot, &error);
+      g_autoptr (GError) error = NULL;
+      gboolean ok = pl_park_template_validate (c->templ, c->need_slot, &error);
 
-      g_test_message("case %u: %s", i, c->templ ? c->templ : "(null)");
-      g_assert_cmpint(ok, ==, c->valid);
+      g_test_message ("case %u: %s", i, c->templ ? c->templ : "(null)");
+      g_assert_cmpint (ok, ==, c->valid);
       if (!ok)
-        g_assert_error(error, PL_PARK_PROFILE_ERROR, PL_PARK_PROFILE_ERROR_INVALID_TEMPLATE);
+        g_assert_error (error, PL_PARK_PROFILE_ERROR, PL_PARK_PROFILE_ERROR_INVALID_TEMPLATE);
     }
   {
-    g_autoptr(GError) error = NULL;
-    g_autofree char *bad = pl_park_expand_template("sip:{slot}@{domain}", 1, "pbx>evil", &error);
+    g_autoptr (GError) error = NULL;
+    g_autofree char *bad = pl_park_expand_template ("sip:{slot}@{domain}", 1, "pbx>evil", &error);
 
-    g_assert_null(bad);
-    g_assert_error(error, PL_PARK_PROFILE_ERROR, PL_PARK_PROFILE_ERROR_INVALID_VALUE);
+    g_assert_null (bad);
+    g_assert_error (error, PL_PARK_PROFILE_ERROR, PL_PARK_PROFILE_ERROR_INVALID_VALUE);
   }
 }
 
@@ -179,55 +179,55 @@ static const ValidateCase validate_cases[] = {
 };
 
 static void
-test_validate(void)
+test_validate (void)
 {
-  for (guint i = 0; i < G_N_ELEMENTS(validate_cases); i++)
+  for (guint i = 0; i < G_N_ELEMENTS (validate_cases); i++)
     {
       const ValidateCase *c = &validate_cases[i];
-      g_autoptr(PlParkLotConfig) lot = pl_park_lot_config_new(c->name, PL_PARK_PROFILE_ASTERISK);
-      g_autoptr(GError) error = NULL;
+      g_autoptr (PlParkLotConfig) lot = pl_park_lot_config_new (c->name, PL_PARK_PROFILE_ASTERISK);
+      g_autoptr (GError) error = NULL;
 
-      g_test_message("case %u", i);
+      g_test_message ("case %u", i);
       lot->first_slot = c->first;
       lot->last_slot = c->last;
-      g_free(lot->park_extension);
-      lot->park_extension = g_strdup(c->park_ext);
+      g_free (lot->park_extension);
+      lot->park_extension = g_strdup (c->park_ext);
       lot->timeout = c->timeout;
       if (c->error_code < 0)
-        g_assert_true(pl_park_lot_config_validate(lot, &error));
+        g_assert_true (pl_park_lot_config_validate (lot, &error));
       else
         {
-          g_assert_false(pl_park_lot_config_validate(lot, &error));
-          g_assert_error(error, PL_PARK_PROFILE_ERROR, c->error_code);
+          g_assert_false (pl_park_lot_config_validate (lot, &error));
+          g_assert_error (error, PL_PARK_PROFILE_ERROR, c->error_code);
         }
     }
 }
 
 static void
-test_overlap(void)
+test_overlap (void)
 {
-  g_autoptr(GPtrArray) lots
-      = g_ptr_array_new_with_free_func((GDestroyNotify)pl_park_lot_config_free);
-  g_autoptr(GError) error = NULL;
+  g_autoptr (GPtrArray) lots
+      = g_ptr_array_new_with_free_func ((GDestroyNotify)pl_park_lot_config_free);
+  g_autoptr (GError) error = NULL;
   PlParkLotConfig *second;
 
-  g_ptr_array_add(lots, pl_park_lot_config_new("A", PL_PARK_PROFILE_ASTERISK));
-  second = pl_park_lot_config_new("B", PL_PARK_PROFILE_ASTERISK);
+  g_ptr_array_add (lots, pl_park_lot_config_new ("A", PL_PARK_PROFILE_ASTERISK));
+  second = pl_park_lot_config_new ("B", PL_PARK_PROFILE_ASTERISK);
   second->first_slot = 711;
   second->last_slot = 720;
-  g_ptr_array_add(lots, second);
-  g_assert_true(pl_park_lot_configs_validate(lots, NULL));
+  g_ptr_array_add (lots, second);
+  g_assert_true (pl_park_lot_configs_validate (lots, NULL));
 
   second->first_slot = 710;
-  g_assert_false(pl_park_lot_configs_validate(lots, &error));
-  g_assert_error(error, PL_PARK_PROFILE_ERROR, PL_PARK_PROFILE_ERROR_OVERLAP);
-  g_clear_error(&error);
+  g_assert_false (pl_park_lot_configs_validate (lots, &error));
+  g_assert_error (error, PL_PARK_PROFILE_ERROR, PL_PARK_PROFILE_ERROR_OVERLAP);
+  g_clear_error (&error);
 
   second->first_slot = 711;
-  g_free(second->name);
-  second->name = g_strdup("A");
-  g_assert_false(pl_park_lot_configs_validate(lots, &error));
-  g_assert_error(error, PL_PARK_PROFILE_ERROR, PL_PARK_PROFILE_ERROR_INVALID_NAME);
+  g_free (second->name);
+  second->name = g_strdup ("A");
+  g_assert_false (pl_park_lot_configs_validate (lots, &error));
+  g_assert_error (error, PL_PARK_PROFILE_ERROR, PL_PARK_PROFILE_ERROR_INVALID_NAME);
 }
 
 typedef struct
@@ -251,20 +251,20 @@ static const SlotUriCase slot_uri_cases[] = {
 };
 
 static void
-test_slot_from_uri(void)
+test_slot_from_uri (void)
 {
-  for (guint i = 0; i < G_N_ELEMENTS(slot_uri_cases); i++)
+  for (guint i = 0; i < G_N_ELEMENTS (slot_uri_cases); i++)
     {
-      g_autoptr(PlParkLotConfig) lot = pl_park_lot_config_new("x", slot_uri_cases[i].profile);
+      g_autoptr (PlParkLotConfig) lot = pl_park_lot_config_new ("x", slot_uri_cases[i].profile);
 
-      g_test_message("case %u: %s", i, slot_uri_cases[i].uri);
-      g_assert_cmpint(pl_park_lot_config_slot_from_uri(lot, slot_uri_cases[i].uri), ==,
-                      slot_uri_cases[i].slot);
+      g_test_message ("case %u: %s", i, slot_uri_cases[i].uri);
+      g_assert_cmpint (pl_park_lot_config_slot_from_uri (lot, slot_uri_cases[i].uri), ==,
+                       slot_uri_cases[i].slot);
     }
 }
 
 static void
-test_keyfile_roundtrip(void)
+test_keyfile_roundtrip (void)
 {
   static const char text[] = "[general]\n"
                              "other=1\n"
@@ -285,56 +285,56 @@ test_keyfile_roundtrip(void)
                              "park-uri=sip:5900@{domain}\n"
                              "retrieve-uri=sip:*{slot}@{domain}\n"
                              "subscribe-uri=sip:park+{slot}@{domain}\n";
-  g_autoptr(GKeyFile) kf = g_key_file_new();
-  g_autoptr(GKeyFile) kf2 = g_key_file_new();
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GPtrArray) lots = NULL;
-  g_autoptr(GPtrArray) again = NULL;
+  g_autoptr (GKeyFile) kf = g_key_file_new ();
+  g_autoptr (GKeyFile) kf2 = g_key_file_new ();
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GPtrArray) lots = NULL;
+  g_autoptr (GPtrArray) again = NULL;
   g_autofree char *saved = NULL;
   PlParkLotConfig *c;
 
-  g_assert_true(g_key_file_load_from_data(kf, text, -1, G_KEY_FILE_NONE, NULL));
-  lots = pl_park_lot_configs_load(kf, &error);
-  g_assert_no_error(error);
-  g_assert_cmpuint(lots->len, ==, 3);
-  c = g_ptr_array_index(lots, 0);
-  g_assert_cmpstr(c->name, ==, "Front desk");
-  g_assert_cmpint(c->profile, ==, PL_PARK_PROFILE_ASTERISK);
-  g_assert_cmpstr(c->park_extension, ==, "700");
-  g_assert_cmpint(c->last_slot, ==, 705);
-  g_assert_cmpuint(c->timeout, ==, 30);
-  g_assert_cmpint(c->subscribe, ==, PL_PARK_SUBSCRIBE_LIST);
-  c = g_ptr_array_index(lots, 1);
-  g_assert_cmpint(c->profile, ==, PL_PARK_PROFILE_FREESWITCH);
-  g_assert_cmpint(c->first_slot, ==, 6001);
-  g_assert_cmpint(c->subscribe, ==, PL_PARK_SUBSCRIBE_PRESENCE);
-  c = g_ptr_array_index(lots, 2);
-  g_assert_cmpstr(c->retrieve_template, ==, "sip:*{slot}@{domain}");
+  g_assert_true (g_key_file_load_from_data (kf, text, -1, G_KEY_FILE_NONE, NULL));
+  lots = pl_park_lot_configs_load (kf, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (lots->len, ==, 3);
+  c = g_ptr_array_index (lots, 0);
+  g_assert_cmpstr (c->name, ==, "Front desk");
+  g_assert_cmpint (c->profile, ==, PL_PARK_PROFILE_ASTERISK);
+  g_assert_cmpstr (c->park_extension, ==, "700");
+  g_assert_cmpint (c->last_slot, ==, 705);
+  g_assert_cmpuint (c->timeout, ==, 30);
+  g_assert_cmpint (c->subscribe, ==, PL_PARK_SUBSCRIBE_LIST);
+  c = g_ptr_array_index (lots, 1);
+  g_assert_cmpint (c->profile, ==, PL_PARK_PROFILE_FREESWITCH);
+  g_assert_cmpint (c->first_slot, ==, 6001);
+  g_assert_cmpint (c->subscribe, ==, PL_PARK_SUBSCRIBE_PRESENCE);
+  c = g_ptr_array_index (lots, 2);
+  g_assert_cmpstr (c->retrieve_template, ==, "sip:*{slot}@{domain}");
 
-  pl_park_lot_configs_save(lots, kf2);
-  saved = g_key_file_to_data(kf2, NULL, NULL);
-  g_key_file_free(g_steal_pointer(&kf2));
-  kf2 = g_key_file_new();
-  g_assert_true(g_key_file_load_from_data(kf2, saved, -1, G_KEY_FILE_NONE, NULL));
-  again = pl_park_lot_configs_load(kf2, &error);
-  g_assert_no_error(error);
-  g_assert_cmpuint(again->len, ==, 3);
+  pl_park_lot_configs_save (lots, kf2);
+  saved = g_key_file_to_data (kf2, NULL, NULL);
+  g_key_file_free (g_steal_pointer (&kf2));
+  kf2 = g_key_file_new ();
+  g_assert_true (g_key_file_load_from_data (kf2, saved, -1, G_KEY_FILE_NONE, NULL));
+  again = pl_park_lot_configs_load (kf2, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (again->len, ==, 3);
   for (guint i = 0; i < 3; i++)
     {
-      PlParkLotConfig *a = g_ptr_array_index(lots, i);
-      PlParkLotConfig *b = g_ptr_array_index(again, i);
+      PlParkLotConfig *a = g_ptr_array_index (lots, i);
+      PlParkLotConfig *b = g_ptr_array_index (again, i);
 
-      g_assert_cmpstr(a->name, ==, b->name);
-      g_assert_cmpint(a->profile, ==, b->profile);
-      g_assert_cmpstr(a->park_extension, ==, b->park_extension);
-      g_assert_cmpint(a->first_slot, ==, b->first_slot);
-      g_assert_cmpint(a->last_slot, ==, b->last_slot);
-      g_assert_cmpuint(a->timeout, ==, b->timeout);
-      g_assert_cmpint(a->subscribe, ==, b->subscribe);
-      g_assert_cmpstr(a->list_uri, ==, b->list_uri);
-      g_assert_cmpstr(a->park_template, ==, b->park_template);
-      g_assert_cmpstr(a->retrieve_template, ==, b->retrieve_template);
-      g_assert_cmpstr(a->subscribe_template, ==, b->subscribe_template);
+      g_assert_cmpstr (a->name, ==, b->name);
+      g_assert_cmpint (a->profile, ==, b->profile);
+      g_assert_cmpstr (a->park_extension, ==, b->park_extension);
+      g_assert_cmpint (a->first_slot, ==, b->first_slot);
+      g_assert_cmpint (a->last_slot, ==, b->last_slot);
+      g_assert_cmpuint (a->timeout, ==, b->timeout);
+      g_assert_cmpint (a->subscribe, ==, b->subscribe);
+      g_assert_cmpstr (a->list_uri, ==, b->list_uri);
+      g_assert_cmpstr (a->park_template, ==, b->park_template);
+      g_assert_cmpstr (a->retrieve_template, ==, b->retrieve_template);
+      g_assert_cmpstr (a->subscribe_template, ==, b->subscribe_template);
     }
 }
 
@@ -358,33 +358,33 @@ static const BadKeyfileCase bad_keyfile_cases[] = {
 };
 
 static void
-test_keyfile_errors(void)
+test_keyfile_errors (void)
 {
-  for (guint i = 0; i < G_N_ELEMENTS(bad_keyfile_cases); i++)
+  for (guint i = 0; i < G_N_ELEMENTS (bad_keyfile_cases); i++)
     {
-      g_autoptr(GKeyFile) kf = g_key_file_new();
-      g_autoptr(GError) error = NULL;
-      g_autoptr(GPtrArray) lots = NULL;
+      g_autoptr (GKeyFile) kf = g_key_file_new ();
+      g_autoptr (GError) error = NULL;
+      g_autoptr (GPtrArray) lots = NULL;
 
-      g_test_message("case %u", i);
-      g_assert_true(
-          g_key_file_load_from_data(kf, bad_keyfile_cases[i].text, -1, G_KEY_FILE_NONE, NULL));
-      lots = pl_park_lot_configs_load(kf, &error);
-      g_assert_null(lots);
-      g_assert_error(error, PL_PARK_PROFILE_ERROR, bad_keyfile_cases[i].error_code);
+      g_test_message ("case %u", i);
+      g_assert_true (
+          g_key_file_load_from_data (kf, bad_keyfile_cases[i].text, -1, G_KEY_FILE_NONE, NULL));
+      lots = pl_park_lot_configs_load (kf, &error);
+      g_assert_null (lots);
+      g_assert_error (error, PL_PARK_PROFILE_ERROR, bad_keyfile_cases[i].error_code);
     }
 }
 
 int
-main(int argc, char *argv[])
+main (int argc, char *argv[])
 {
-  g_test_init(&argc, &argv, NULL);
-  g_test_add_func("/park-profile/uris", test_uris);
-  g_test_add_func("/park-profile/templates", test_templates);
-  g_test_add_func("/park-profile/validate", test_validate);
-  g_test_add_func("/park-profile/overlap", test_overlap);
-  g_test_add_func("/park-profile/slot-from-uri", test_slot_from_uri);
-  g_test_add_func("/park-profile/keyfile/roundtrip", test_keyfile_roundtrip);
-  g_test_add_func("/park-profile/keyfile/errors", test_keyfile_errors);
-  return g_test_run();
+  g_test_init (&argc, &argv, NULL);
+  g_test_add_func ("/park-profile/uris", test_uris);
+  g_test_add_func ("/park-profile/templates", test_templates);
+  g_test_add_func ("/park-profile/validate", test_validate);
+  g_test_add_func ("/park-profile/overlap", test_overlap);
+  g_test_add_func ("/park-profile/slot-from-uri", test_slot_from_uri);
+  g_test_add_func ("/park-profile/keyfile/roundtrip", test_keyfile_roundtrip);
+  g_test_add_func ("/park-profile/keyfile/errors", test_keyfile_errors);
+  return g_test_run ();
 }

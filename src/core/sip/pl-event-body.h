@@ -17,7 +17,7 @@ G_BEGIN_DECLS
 
 #define PL_EVENT_BODY_MAX_SIZE (256 * 1024)
 
-#define PL_EVENT_BODY_ERROR (pl_event_body_error_quark())
+#define PL_EVENT_BODY_ERROR (pl_event_body_error_quark ())
 
 typedef enum
 {
@@ -111,27 +111,27 @@ typedef struct
   GPtrArray *resources; /* of PlRlmiResource */
 } PlRlmiList;
 
-GQuark pl_event_body_error_quark(void);
+GQuark pl_event_body_error_quark (void);
 
-PlDialogInfo *pl_dialog_info_parse(const char *body, gsize length, GError **error);
-void pl_dialog_info_free(PlDialogInfo *info);
-gboolean pl_dialog_info_is_busy(const PlDialogInfo *info);
-const char *pl_dialog_state_to_string(PlDialogState state);
+PlDialogInfo *pl_dialog_info_parse (const char *body, gsize length, GError **error);
+void pl_dialog_info_free (PlDialogInfo *info);
+gboolean pl_dialog_info_is_busy (const PlDialogInfo *info);
+const char *pl_dialog_state_to_string (PlDialogState state);
 
-PlPresence *pl_presence_parse(const char *body, gsize length, GError **error);
-void pl_presence_free(PlPresence *presence);
+PlPresence *pl_presence_parse (const char *body, gsize length, GError **error);
+void pl_presence_free (PlPresence *presence);
 
-PlRlmiList *pl_rlmi_parse_multipart(const char *content_type, const char *body, gsize length,
-                                    GError **error);
-void pl_rlmi_list_free(PlRlmiList *list);
+PlRlmiList *pl_rlmi_parse_multipart (const char *content_type, const char *body, gsize length,
+                                     GError **error);
+void pl_rlmi_list_free (PlRlmiList *list);
 
 /* Content-Type helpers: the bare media type in lower case, and one parameter
  * (quoted or not, name case-insensitive). */
-char *pl_content_type_dup_media_type(const char *content_type);
-char *pl_content_type_dup_param(const char *content_type, const char *name);
+char *pl_content_type_dup_media_type (const char *content_type);
+char *pl_content_type_dup_param (const char *content_type, const char *name);
 
-G_DEFINE_AUTOPTR_CLEANUP_FUNC(PlDialogInfo, pl_dialog_info_free)
-G_DEFINE_AUTOPTR_CLEANUP_FUNC(PlPresence, pl_presence_free)
-G_DEFINE_AUTOPTR_CLEANUP_FUNC(PlRlmiList, pl_rlmi_list_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (PlDialogInfo, pl_dialog_info_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (PlPresence, pl_presence_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (PlRlmiList, pl_rlmi_list_free)
 
 G_END_DECLS

@@ -49,7 +49,7 @@ typedef enum
   PL_SIP_TRANSPORT_TCP,
 } PlSipTransport;
 
-#define PL_SUBSCRIBER_ERROR (pl_subscriber_error_quark())
+#define PL_SUBSCRIBER_ERROR (pl_subscriber_error_quark ())
 
 typedef enum
 {
@@ -57,32 +57,32 @@ typedef enum
   PL_SUBSCRIBER_ERROR_START_FAILED, /* libre could not start (socket, DNS, thread) */
 } PlSubscriberError;
 
-#define PL_TYPE_SUBSCRIBER (pl_subscriber_get_type())
-G_DECLARE_FINAL_TYPE(PlSubscriber, pl_subscriber, PL, SUBSCRIBER, GObject)
+#define PL_TYPE_SUBSCRIBER (pl_subscriber_get_type ())
+G_DECLARE_FINAL_TYPE (PlSubscriber, pl_subscriber, PL, SUBSCRIBER, GObject)
 
-GQuark pl_subscriber_error_quark(void);
+GQuark pl_subscriber_error_quark (void);
 
 /* user: the AOR user part (From: sip:user@domain); auth_user: digest user
  * (NULL: user); domain: host[:port] of the registrar/PBX; local_address: the
  * IP to bind (port chosen by the kernel), NULL for 0.0.0.0. Starts the libre
  * thread and returns once it is listening. */
-PlSubscriber *pl_subscriber_new(const char *user, const char *auth_user, const char *password,
-                                const char *domain, PlSipTransport transport,
-                                const char *local_address, GError **error);
+PlSubscriber *pl_subscriber_new (const char *user, const char *auth_user, const char *password,
+                                 const char *domain, PlSipTransport transport,
+                                 const char *local_address, GError **error);
 
 /* Starts (or restarts with a new kind) a subscription to uri. */
-void pl_subscriber_subscribe(PlSubscriber *self, const char *uri, PlSubscriptionKind kind);
+void pl_subscriber_subscribe (PlSubscriber *self, const char *uri, PlSubscriptionKind kind);
 /* Ends the subscription (SUBSCRIBE Expires: 0 if active); no more signals for uri. */
-void pl_subscriber_unsubscribe(PlSubscriber *self, const char *uri);
+void pl_subscriber_unsubscribe (PlSubscriber *self, const char *uri);
 
 /* Expires asked for in SUBSCRIBE (default 600 s); applies to new subscriptions. */
-void pl_subscriber_set_expires(PlSubscriber *self, guint seconds);
+void pl_subscriber_set_expires (PlSubscriber *self, guint seconds);
 /* Resubscription backoff: first retry after min_ms, doubling up to max_ms
  * (defaults 1 s and 5 min). */
-void pl_subscriber_set_retry_interval(PlSubscriber *self, guint min_ms, guint max_ms);
+void pl_subscriber_set_retry_interval (PlSubscriber *self, guint min_ms, guint max_ms);
 
 /* Unsubscribes everything, stops re_main and joins the thread; idempotent,
  * also done on dispose. Returns once the thread is gone. */
-void pl_subscriber_shutdown(PlSubscriber *self);
+void pl_subscriber_shutdown (PlSubscriber *self);
 
 G_END_DECLS
