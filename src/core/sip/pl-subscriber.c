@@ -1,0 +1,863 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "pl-subscriber"
+
+#include "config.h"
+
+#include "pl-subscriber.h"
+
+#include "pl-enums.h"
+
+#include <glib/gi18n-lib.h>
+#include <re.h>
+#include <string.h>
+
+/* ---- shared between the two threads --------------------------------------
+ *
+ * Shared is the only structure both threads touch: the weak reference to the
+ * GObject and the context to deliver to. Everything else is owned by exactly
+ * one side: PlSubscriber by GLib, Worker and Sub by the libre thread. */
+
+typedef struct
+{
+  gatomicrefcount ref_count;
+  GWeakRef self;
+  GMainContext *context;
+} Shared;
+
+static Shared *
+shared_ref (Shared *shared)
+{
+  g_atomic_ref_count_inc (&shared->ref_count);
+  return shared;
+}
+
+static void
+shared_unref (Shared *shared)
+{
+  if (g_atomic_ref_count_dec (&shared->ref_count))
+    {
+      g_weak_ref_clear (&shared->self);
+      g_main_context_unref (shared->context);
+      g_free (shared);
+    }
+}
+
+enum
+{
+  OP_SUBSCRIBE = 1,
+  OP_UNSUBSCRIBE,
+  OP_CONFIG,
+  OP_QUIT,
+};
+
+typedef struct
+{
+  char *uri;
+  PlSubscriptionKind kind;
+  guint expires;
+  guint retry_min_ms;
+  guint retry_max_ms;
+} Command;
+
+static void
+command_free (Command *cmd)
+{
+  g_free (cmd->uri);
+  g_free (cmd);
+}
+
+/* ---- libre thread --------------------------------------------------------- */
+
+typedef struct _Worker Worker;
+
+/* Lives on the creating thread's stack while it waits for the libre thread. */
+typedef struct
+{
+  GMutex lock;
+  GCond cond;
+  gboolean done;
+  int error;
+  struct mqueue *mq;
+} Startup;
+
+typedef struct
+{
+  Worker *worker;
+  char *uri;
+  PlSubscriptionKind kind;
+  struct sipsub *sipsub;
+  struct sipsub *dead; /* closed by libre, dropped on the next tick */
+  struct tmr retry;
+  struct tmr watchdog; /* no NOTIFY by the end of the expiry: the refresh failed */
+  guint failures;
+  gboolean reported_active;
+} Sub;
+
+struct _Worker
+{
+  Shared *shared;
+  char *user;
+  char *auth_user;
+  char *password;
+  char *domain;
+  PlSipTransport transport;
+  char *local_address;
+  guint expires;
+  guint retry_min_ms;
+  guint retry_max_ms;
+
+  struct mqueue *mq;
+  struct dnsc *dnsc;
+  struct sip *sip;
+  struct sipevent_sock *sock;
+  struct sip_lsnr *stray_lsnr;
+  struct tmr quit_tmr;
+  GHashTable *subs; /* uri → Sub */
+
+  Startup *startup; /* the creator's, valid until startup->done is set */
+};
+
+/* libre serialises its own init; several subscribers may coexist. */
+G_LOCK_DEFINE_STATIC (libre_users);
+static guint libre_users;
+
+static void
+libre_acquire (void)
+{
+  G_LOCK (libre_users);
+  if (libre_users++ == 0)
+    libre_init ();
+  G_UNLOCK (libre_users);
+}
+
+static void
+libre_release (void)
+{
+  G_LOCK (libre_users);
+  if (--libre_users == 0)
+    libre_close ();
+  G_UNLOCK (libre_users);
+}
+
+typedef struct
+{
+  Shared *shared;
+  gboolean is_state;
+  char *uri;
+  char *content_type;
+  GBytes *body;
+  PlSubscriptionState state;
+  char *reason;
+} Event;
+
+static void
+event_free (Event *ev)
+{
+  shared_unref (ev->shared);
+  g_free (ev->uri);
+  g_free (ev->content_type);
+  g_clear_pointer (&ev->body, g_bytes_unref);
+  g_free (ev->reason);
+  g_free (ev);
+}
+
+static gboolean dispatch_event (gpointer data);
+
+static void
+post_event (Worker *w, Event *ev)
+{
+  ev->shared = shared_ref (w->shared);
+  g_main_context_invoke_full (w->shared->context, G_PRIORITY_DEFAULT, dispatch_event, ev,
+                              (GDestroyNotify)event_free);
+}
+
+static void
+post_state (Sub *s, PlSubscriptionState state, const char *reason)
+{
+  static const char *const names[] = { "pending", "active", "terminated", "failed" };
+  Event *ev = g_new0 (Event, 1);
+
+  g_debug ("%s: %s (%s)", s->uri, names[state], reason ? reason : "");
+  ev->is_state = TRUE;
+  ev->uri = g_strdup (s->uri);
+  ev->state = state;
+  ev->reason = g_strdup (reason);
+  post_event (s->worker, ev);
+}
+
+static char *
+plstr_dup (const struct pl *pl)
+{
+  if (pl == NULL || pl->p == NULL)
+    return NULL;
+  return g_strndup (pl->p, pl->l);
+}
+
+static int
+auth_handler (char **username, char **password, const char *realm, void *arg)
+{
+  Worker *w = arg;
+  int err;
+
+  err = str_dup (username, w->auth_user ? w->auth_user : w->user);
+  if (err == 0)
+    err = str_dup (password, w->password ? w->password : "");
+  return err;
+}
+
+static void start_sub (Sub *s);
+
+static void
+retry_handler (void *arg)
+{
+  Sub *s = arg;
+
+  s->dead = mem_deref (s->dead);
+  start_sub (s);
+}
+
+static guint
+backoff_ms (Worker *w, guint failures)
+{
+  guint64 ms = w->retry_min_ms;
+
+  for (guint i = 1; i < failures && ms < w->retry_max_ms; i++)
+    ms *= 2;
+  return (guint)MIN (ms, (guint64)w->retry_max_ms);
+}
+
+/* The subscription is over: report it and try again later. Inside one of
+ * its own callbacks a sipsub cannot be freed, so the retry timer drops it;
+ * otherwise it goes at once (libre then sends an unsubscribe if it still
+ * thinks the dialog alive) and no late NOTIFY of it can reach us. */
+static void
+schedule_retry (Sub *s, PlSubscriptionState state, const char *reason, guint retry_after_ms,
+                gboolean in_callback)
+{
+  guint delay;
+
+  tmr_cancel (&s->watchdog);
+  s->reported_active = FALSE;
+  s->failures++;
+  delay = MAX (backoff_ms (s->worker, s->failures), retry_after_ms);
+  mem_deref (s->dead);
+  s->dead = NULL;
+  if (in_callback)
+    s->dead = s->sipsub;
+  else
+    mem_deref (s->sipsub);
+  s->sipsub = NULL;
+  post_state (s, state, reason);
+  tmr_start (&s->retry, delay, retry_handler, s);
+}
+
+static void
+close_handler (int err, const struct sip_msg *msg, const struct sipevent_substate *substate,
+               void *arg)
+{
+  Sub *s = arg;
+  g_autofree char *reason = NULL;
+
+  if (substate != NULL)
+    {
+      guint retry_after = pl_isset (&substate->retry_after) ? pl_u32 (&substate->retry_after) : 0;
+
+      reason = g_strdup (sipevent_reason_name (substate->reason));
+      schedule_retry (s, PL_SUBSCRIPTION_STATE_TERMINATED, reason, retry_after * 1000, TRUE);
+      return;
+    }
+  if (msg != NULL && msg->scode >= 300)
+    reason = g_strdup_printf ("%u %.*s", msg->scode, (int)msg->reason.l, msg->reason.p);
+  else if (err != 0)
+    reason = g_strdup (g_strerror (err));
+  else
+    reason = g_strdup ("closed");
+  schedule_retry (s, PL_SUBSCRIPTION_STATE_FAILED, reason, 0, TRUE);
+}
+
+/* libre retries a failed refresh on its own for minutes without telling
+ * anyone, and a lost TCP connection is only noticed at the next request. A
+ * notifier must answer every refresh with a NOTIFY (RFC 6665 4.2.2), so a
+ * subscription that stays silent past its expiry is treated as lost: the
+ * slots go stale and a fresh SUBSCRIBE is tried. */
+static void
+watchdog_handler (void *arg)
+{
+  Sub *s = arg;
+
+  schedule_retry (s, PL_SUBSCRIPTION_STATE_FAILED, "no NOTIFY since the subscription expired", 0,
+                  FALSE);
+}
+
+static void
+arm_watchdog (Sub *s, guint expires)
+{
+  guint64 ms = (guint64)expires * 1000;
+
+  tmr_start (&s->watchdog, ms + MAX (2000, ms / 10), watchdog_handler, s);
+}
+
+static void
+notify_handler (struct sip *sip, const struct sip_msg *msg, void *arg)
+{
+  Sub *s = arg;
+  const struct sip_hdr *hdr;
+  struct sipevent_substate substate;
+  size_t len;
+
+  (void)sip_treply (NULL, sip, msg, 200, "OK");
+
+  hdr = sip_msg_hdr (msg, SIP_HDR_SUBSCRIPTION_STATE);
+  if (hdr != NULL && sipevent_substate_decode (&substate, &hdr->val) == 0
+      && substate.state != SIPEVENT_TERMINATED)
+    {
+      guint expires = pl_isset (&substate.expires) ? pl_u32 (&substate.expires) : 0;
+
+      arm_watchdog (s, expires ? expires : s->worker->expires);
+    }
+  /* the state first, so a consumer knows the subscription before its body */
+  if (hdr != NULL && sipevent_substate_decode (&substate, &hdr->val) == 0
+      && substate.state == SIPEVENT_ACTIVE && !s->reported_active)
+    {
+      s->reported_active = TRUE;
+      s->failures = 0;
+      post_state (s, PL_SUBSCRIPTION_STATE_ACTIVE, "active");
+    }
+
+  len = mbuf_get_left (msg->mb);
+  if (len > 0)
+    {
+      Event *ev = g_new0 (Event, 1);
+
+      hdr = sip_msg_hdr (msg, SIP_HDR_CONTENT_TYPE);
+      ev->uri = g_strdup (s->uri);
+      ev->content_type = hdr ? plstr_dup (&hdr->val) : NULL;
+      ev->body = g_bytes_new (mbuf_buf (msg->mb), len);
+      post_event (s->worker, ev);
+    }
+  /* a terminated state continues in close_handler() */
+}
+
+static char *
+request_uri (Worker *w, const char *uri)
+{
+  if (w->transport == PL_SIP_TRANSPORT_TCP && strstr (uri, ";transport=") == NULL)
+    return g_strconcat (uri, ";transport=tcp", NULL);
+  return g_strdup (uri);
+}
+
+static void
+start_sub (Sub *s)
+{
+  Worker *w = s->worker;
+  g_autofree char *from = g_strdup_printf ("sip:%s@%s", w->user, w->domain);
+  g_autofree char *ruri = request_uri (w, s->uri);
+  const char *event = s->kind == PL_SUBSCRIPTION_PRESENCE ? "presence" : "dialog";
+  const char *headers;
+  int err;
+
+  switch (s->kind)
+    {
+      case PL_SUBSCRIPTION_PRESENCE:
+        headers = "Accept: application/pidf+xml\r\n";
+        break;
+      case PL_SUBSCRIPTION_DIALOG_LIST:
+        headers = "Accept: multipart/related, application/rlmi+xml, "
+                  "application/dialog-info+xml\r\n"
+                  "Supported: eventlist\r\n";
+        break;
+      case PL_SUBSCRIPTION_DIALOG:
+      default:
+        headers = "Accept: application/dialog-info+xml\r\n";
+        break;
+    }
+  s->reported_active = FALSE;
+  err = sipevent_subscribe (&s->sipsub, w->sock, ruri, NULL, from, event, NULL, w->expires, w->user,
+                            NULL, 0, auth_handler, w, false, NULL, notify_handler, close_handler, s,
+                            "%s", headers);
+  if (err != 0)
+    {
+      s->sipsub = NULL;
+      schedule_retry (s, PL_SUBSCRIPTION_STATE_FAILED, g_strerror (err), 0, FALSE);
+      return;
+    }
+  post_state (s, PL_SUBSCRIPTION_STATE_PENDING, "subscribing");
+}
+
+static void
+sub_free (Sub *s)
+{
+  tmr_cancel (&s->retry);
+  tmr_cancel (&s->watchdog);
+  /* dropping an active sipsub makes libre send SUBSCRIBE Expires: 0 */
+  mem_deref (s->sipsub);
+  mem_deref (s->dead);
+  g_free (s->uri);
+  g_free (s);
+}
+
+static Sub *
+find_sub_by_user (Worker *w, const struct pl *user)
+{
+  GHashTableIter iter;
+  Sub *s;
+
+  g_hash_table_iter_init (&iter, w->subs);
+  while (g_hash_table_iter_next (&iter, NULL, (gpointer *)&s))
+    {
+      const char *u = s->uri;
+      const char *at;
+
+      if (g_ascii_strncasecmp (u, "sip:", 4) == 0)
+        u += 4;
+      at = strchr (u, '@');
+      if (at != NULL && (gsize)(at - u) == user->l && memcmp (u, user->p, user->l) == 0)
+        return s;
+    }
+  return NULL;
+}
+
+/* FreeSWITCH ends a subscription with a NOTIFY that has no Event header and
+ * no body; libre's sipevent answers such a NOTIFY 489 and never learns the
+ * subscription is gone. Catch it first and resubscribe. */
+static bool
+stray_notify_handler (const struct sip_msg *msg, void *arg)
+{
+  Worker *w = arg;
+  const struct sip_hdr *hdr;
+  struct sipevent_substate substate;
+  Sub *s;
+
+  if (pl_strcmp (&msg->met, "NOTIFY") != 0 || sip_msg_hdr (msg, SIP_HDR_EVENT) != NULL)
+    return false;
+  hdr = sip_msg_hdr (msg, SIP_HDR_SUBSCRIPTION_STATE);
+  if (hdr == NULL || sipevent_substate_decode (&substate, &hdr->val) != 0
+      || substate.state != SIPEVENT_TERMINATED)
+    return false;
+  s = find_sub_by_user (w, &msg->from.uri.user);
+  if (s == NULL || s->sipsub == NULL)
+    return false;
+  (void)sip_treply (NULL, w->sip, msg, 200, "OK");
+  schedule_retry (s, PL_SUBSCRIPTION_STATE_TERMINATED, sipevent_reason_name (substate.reason), 0,
+                  FALSE);
+  return true;
+}
+
+static void
+quit_timeout (void *arg)
+{
+  re_cancel ();
+}
+
+static void
+mqueue_handler (int id, void *data, void *arg)
+{
+  Worker *w = arg;
+  Command *cmd = data;
+  Sub *s;
+
+  switch (id)
+    {
+      case OP_SUBSCRIBE:
+        s = g_hash_table_lookup (w->subs, cmd->uri);
+        if (s != NULL && s->kind == cmd->kind)
+          break;
+        g_hash_table_remove (w->subs, cmd->uri);
+        s = g_new0 (Sub, 1);
+        s->worker = w;
+        s->uri = g_strdup (cmd->uri);
+        s->kind = cmd->kind;
+        tmr_init (&s->retry);
+        tmr_init (&s->watchdog);
+        g_hash_table_insert (w->subs, s->uri, s);
+        start_sub (s);
+        break;
+      case OP_UNSUBSCRIBE:
+        g_hash_table_remove (w->subs, cmd->uri);
+        break;
+      case OP_CONFIG:
+        w->expires = cmd->expires;
+        w->retry_min_ms = MAX (cmd->retry_min_ms, 10);
+        w->retry_max_ms = MAX (cmd->retry_max_ms, w->retry_min_ms);
+        break;
+      case OP_QUIT:
+        {
+          /* Unsubscribes go out now; give them a moment on the wire. */
+          guint grace = g_hash_table_size (w->subs) > 0 ? 200 : 0;
+
+          g_hash_table_remove_all (w->subs);
+          tmr_start (&w->quit_tmr, grace, quit_timeout, w);
+        }
+        break;
+      default:
+        break;
+    }
+  if (cmd != NULL)
+    command_free (cmd);
+}
+
+static void
+sip_trace (bool tx, enum sip_transp tp, const struct sa *src, const struct sa *dst,
+           const uint8_t *pkt, size_t len, void *arg)
+{
+  char from[64], to[64];
+
+  (void)re_snprintf (from, sizeof from, "%J", src);
+  (void)re_snprintf (to, sizeof to, "%J", dst);
+  g_debug ("%s %s %s → %s\n%.*s", tx ? "sent" : "received", sip_transp_name (tp), from, to,
+           (int)MIN (len, 2048), (const char *)pkt);
+}
+
+static int
+worker_setup (Worker *w)
+{
+  struct sa laddr;
+  struct sa nsv[8];
+  uint32_t nsn = G_N_ELEMENTS (nsv);
+  char dns_domain[256] = "";
+  int err;
+
+  err = mqueue_alloc (&w->mq, mqueue_handler, w);
+  if (err)
+    return err;
+  /* DNS is only needed for names; a host without resolv.conf still works
+   * with IP literals. */
+  if (dns_srv_get (dns_domain, sizeof dns_domain, nsv, &nsn) == 0 && nsn > 0)
+    (void)dnsc_alloc (&w->dnsc, NULL, nsv, nsn);
+  err = sip_alloc (&w->sip, w->dnsc, 32, 32, 32, "Parkline " PACKAGE_VERSION, NULL, NULL);
+  if (err)
+    return err;
+  if (g_getenv ("PL_SIP_TRACE") != NULL)
+    sip_set_trace_handler (w->sip, sip_trace);
+  err = sa_set_str (&laddr, w->local_address ? w->local_address : "0.0.0.0", 0);
+  if (err)
+    return err;
+  err = sip_transp_add (
+      w->sip, w->transport == PL_SIP_TRANSPORT_TCP ? SIP_TRANSP_TCP : SIP_TRANSP_UDP, &laddr);
+  if (err)
+    return err;
+  /* registered before sipevent so it sees Event-less NOTIFYs first */
+  err = sip_listen (&w->stray_lsnr, w->sip, true, stray_notify_handler, w);
+  if (err)
+    return err;
+  return sipevent_listen (&w->sock, w->sip, 32, 32, NULL, NULL);
+}
+
+static void
+worker_free (Worker *w)
+{
+  g_clear_pointer (&w->subs, g_hash_table_unref);
+  shared_unref (w->shared);
+  g_free (w->user);
+  g_free (w->auth_user);
+  if (w->password != NULL)
+    memset (w->password, 0, strlen (w->password));
+  g_free (w->password);
+  g_free (w->domain);
+  g_free (w->local_address);
+  g_free (w);
+}
+
+static gpointer
+worker_main (gpointer data)
+{
+  Worker *w = data;
+  Startup *startup = w->startup;
+  gboolean thread_ready;
+  int err;
+
+  libre_acquire ();
+  tmr_init (&w->quit_tmr);
+  err = re_thread_init ();
+  thread_ready = err == 0;
+  if (err == 0)
+    err = worker_setup (w);
+
+  g_mutex_lock (&startup->lock);
+  startup->done = TRUE;
+  startup->error = err;
+  startup->mq = w->mq;
+  w->startup = NULL;
+  g_cond_signal (&startup->cond);
+  g_mutex_unlock (&startup->lock);
+
+  if (err == 0)
+    (void)re_main (NULL);
+
+  g_clear_pointer (&w->subs, g_hash_table_unref);
+  tmr_cancel (&w->quit_tmr);
+  w->sock = mem_deref (w->sock);
+  w->stray_lsnr = mem_deref (w->stray_lsnr);
+  if (w->sip != NULL)
+    sip_close (w->sip, true);
+  w->sip = mem_deref (w->sip);
+  w->dnsc = mem_deref (w->dnsc);
+  w->mq = mem_deref (w->mq);
+  if (thread_ready)
+    re_thread_close ();
+  libre_release ();
+  worker_free (w);
+  return NULL;
+}
+
+/* ---- GLib side ------------------------------------------------------------ */
+
+struct _PlSubscriber
+{
+  GObject parent_instance;
+
+  Shared *shared;
+  GThread *thread;
+  struct mqueue *mq; /* owned by the libre thread; valid until OP_QUIT */
+  guint expires;
+  guint retry_min_ms;
+  guint retry_max_ms;
+};
+
+G_DEFINE_FINAL_TYPE (PlSubscriber, pl_subscriber, G_TYPE_OBJECT)
+G_DEFINE_QUARK (pl - subscriber - error - quark, pl_subscriber_error)
+
+enum
+{
+  SIGNAL_NOTIFICATION,
+  SIGNAL_STATE,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
+static gboolean
+dispatch_event (gpointer data)
+{
+  Event *ev = data;
+  g_autoptr (PlSubscriber) self = g_weak_ref_get (&ev->shared->self);
+
+  if (self == NULL || self->thread == NULL)
+    return G_SOURCE_REMOVE;
+  if (ev->is_state)
+    g_signal_emit (self, signals[SIGNAL_STATE], 0, ev->uri, ev->state, ev->reason);
+  else
+    g_signal_emit (self, signals[SIGNAL_NOTIFICATION], 0, ev->uri, ev->content_type, ev->body);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+send_command (PlSubscriber *self, int op, Command *cmd)
+{
+  int err;
+
+  if (self->thread == NULL)
+    {
+      g_debug ("subscriber already shut down; command %d dropped", op);
+      if (cmd != NULL)
+        command_free (cmd);
+      return;
+    }
+  err = mqueue_push (self->mq, op, cmd);
+  if (err != 0)
+    {
+      g_message ("cannot reach the SIP thread: %s", g_strerror (err));
+      if (cmd != NULL)
+        command_free (cmd);
+    }
+}
+
+void
+pl_subscriber_shutdown (PlSubscriber *self)
+{
+  g_return_if_fail (PL_IS_SUBSCRIBER (self));
+
+  if (self->thread == NULL)
+    return;
+  send_command (self, OP_QUIT, NULL);
+  g_thread_join (g_steal_pointer (&self->thread));
+  self->mq = NULL;
+}
+
+static void
+pl_subscriber_dispose (GObject *object)
+{
+  PlSubscriber *self = PL_SUBSCRIBER (object);
+
+  pl_subscriber_shutdown (self);
+  G_OBJECT_CLASS (pl_subscriber_parent_class)->dispose (object);
+}
+
+static void
+pl_subscriber_finalize (GObject *object)
+{
+  PlSubscriber *self = PL_SUBSCRIBER (object);
+
+  g_clear_pointer (&self->shared, shared_unref);
+  G_OBJECT_CLASS (pl_subscriber_parent_class)->finalize (object);
+}
+
+static void
+pl_subscriber_class_init (PlSubscriberClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->dispose = pl_subscriber_dispose;
+  object_class->finalize = pl_subscriber_finalize;
+
+  signals[SIGNAL_NOTIFICATION]
+      = g_signal_new ("notification", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL,
+                      NULL, G_TYPE_NONE, 3, G_TYPE_STRING, G_TYPE_STRING, G_TYPE_BYTES);
+  signals[SIGNAL_STATE]
+      = g_signal_new ("state", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                      G_TYPE_NONE, 3, G_TYPE_STRING, PL_TYPE_SUBSCRIPTION_STATE, G_TYPE_STRING);
+}
+
+static void
+pl_subscriber_init (PlSubscriber *self)
+{
+  self->expires = 600;
+  self->retry_min_ms = 1000;
+  self->retry_max_ms = 5 * 60 * 1000;
+}
+
+static gboolean
+field_is_safe (const char *value, gboolean allow_empty)
+{
+  if (value == NULL)
+    return allow_empty;
+  if (*value == '\0')
+    return allow_empty;
+  /* these end up inside SIP headers */
+  for (const char *p = value; *p != '\0'; p++)
+    if ((guchar)*p < 0x20 || *p == '"' || *p == '<' || *p == '>')
+      return FALSE;
+  return TRUE;
+}
+
+PlSubscriber *
+pl_subscriber_new (const char *user, const char *auth_user, const char *password,
+                   const char *domain, PlSipTransport transport, const char *local_address,
+                   GError **error)
+{
+  g_autoptr (PlSubscriber) self = NULL;
+  g_autoptr (GError) thread_error = NULL;
+  Startup startup = { 0 };
+  Worker *w;
+  int start_error;
+
+  if (!field_is_safe (user, FALSE) || !field_is_safe (domain, FALSE)
+      || !field_is_safe (auth_user, TRUE) || (password != NULL && strchr (password, '\n')))
+    {
+      g_set_error_literal (error, PL_SUBSCRIBER_ERROR, PL_SUBSCRIBER_ERROR_INVALID_ARGUMENT,
+                           _ ("The account's user, domain or password is not valid for SIP"));
+      return NULL;
+    }
+
+  self = g_object_new (PL_TYPE_SUBSCRIBER, NULL);
+  self->shared = g_new0 (Shared, 1);
+  g_atomic_ref_count_init (&self->shared->ref_count);
+  g_weak_ref_init (&self->shared->self, self);
+  self->shared->context = g_main_context_ref_thread_default ();
+
+  w = g_new0 (Worker, 1);
+  w->shared = shared_ref (self->shared);
+  w->user = g_strdup (user);
+  w->auth_user = g_strdup (auth_user && *auth_user ? auth_user : NULL);
+  w->password = g_strdup (password);
+  w->domain = g_strdup (domain);
+  w->transport = transport;
+  w->local_address = g_strdup (local_address);
+  w->expires = self->expires;
+  w->retry_min_ms = self->retry_min_ms;
+  w->retry_max_ms = self->retry_max_ms;
+  w->subs = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, (GDestroyNotify)sub_free);
+  g_mutex_init (&startup.lock);
+  g_cond_init (&startup.cond);
+  w->startup = &startup;
+
+  self->thread = g_thread_try_new ("pl-libre", worker_main, w, &thread_error);
+  if (self->thread == NULL)
+    {
+      worker_free (w);
+      g_mutex_clear (&startup.lock);
+      g_cond_clear (&startup.cond);
+      g_set_error (error, PL_SUBSCRIBER_ERROR, PL_SUBSCRIBER_ERROR_START_FAILED,
+                   _ ("Cannot start the SIP subscription thread: %s"), thread_error->message);
+      return NULL;
+    }
+
+  g_mutex_lock (&startup.lock);
+  while (!startup.done)
+    g_cond_wait (&startup.cond, &startup.lock);
+  start_error = startup.error;
+  self->mq = startup.mq;
+  g_mutex_unlock (&startup.lock);
+  g_mutex_clear (&startup.lock);
+  g_cond_clear (&startup.cond);
+
+  if (start_error != 0)
+    {
+      /* the thread tears itself down and frees w */
+      g_thread_join (g_steal_pointer (&self->thread));
+      g_set_error (error, PL_SUBSCRIBER_ERROR, PL_SUBSCRIBER_ERROR_START_FAILED,
+                   _ ("Cannot start SIP subscriptions on %s: %s"),
+                   local_address ? local_address : "0.0.0.0", g_strerror (start_error));
+      return NULL;
+    }
+  return g_steal_pointer (&self);
+}
+
+void
+pl_subscriber_subscribe (PlSubscriber *self, const char *uri, PlSubscriptionKind kind)
+{
+  Command *cmd;
+
+  g_return_if_fail (PL_IS_SUBSCRIBER (self));
+  g_return_if_fail (uri != NULL);
+
+  cmd = g_new0 (Command, 1);
+  cmd->uri = g_strdup (uri);
+  cmd->kind = kind;
+  send_command (self, OP_SUBSCRIBE, cmd);
+}
+
+void
+pl_subscriber_unsubscribe (PlSubscriber *self, const char *uri)
+{
+  Command *cmd;
+
+  g_return_if_fail (PL_IS_SUBSCRIBER (self));
+  g_return_if_fail (uri != NULL);
+
+  cmd = g_new0 (Command, 1);
+  cmd->uri = g_strdup (uri);
+  send_command (self, OP_UNSUBSCRIBE, cmd);
+}
+
+static void
+send_config (PlSubscriber *self)
+{
+  Command *cmd = g_new0 (Command, 1);
+
+  cmd->expires = self->expires;
+  cmd->retry_min_ms = self->retry_min_ms;
+  cmd->retry_max_ms = self->retry_max_ms;
+  send_command (self, OP_CONFIG, cmd);
+}
+
+void
+pl_subscriber_set_expires (PlSubscriber *self, guint seconds)
+{
+  g_return_if_fail (PL_IS_SUBSCRIBER (self));
+  g_return_if_fail (seconds > 0);
+
+  self->expires = seconds;
+  send_config (self);
+}
+
+void
+pl_subscriber_set_retry_interval (PlSubscriber *self, guint min_ms, guint max_ms)
+{
+  g_return_if_fail (PL_IS_SUBSCRIBER (self));
+  g_return_if_fail (min_ms > 0 && max_ms >= min_ms);
+
+  self->retry_min_ms = min_ms;
+  self->retry_max_ms = max_ms;
+  send_config (self);
+}

@@ -1,0 +1,88 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <gio/gio.h>
+
+G_BEGIN_DECLS
+
+/* SUBSCRIBE/NOTIFY client on libre's sipevent, for watching park slots.
+ *
+ * libre runs in one dedicated thread with its own re_main loop. The GLib side
+ * talks to it only through a libre mqueue; everything that happens there comes
+ * back as signals emitted on the main context that was thread-default when
+ * the subscriber was created. No libre call happens on the GLib side, no
+ * GLib model is touched in the libre thread.
+ *
+ * Signals:
+ *   "notification" (const char *uri, const char *content_type, GBytes *body)
+ *       a NOTIFY with a body arrived for the subscription to uri (already
+ *       answered 200 OK). Named "notification" because GObject::notify is
+ *       taken.
+ *   "state" (const char *uri, PlSubscriptionState state, const char *reason)
+ *       PENDING  a new SUBSCRIBE dialog starts: dialog-info versions restart
+ *                (call pl_park_lot_reset_subscription());
+ *       ACTIVE   the server accepted it (first NOTIFY "active");
+ *       TERMINATED the server ended it (Subscription-State: terminated);
+ *       FAILED   an error response, auth failure or transport error.
+ *       After TERMINATED and FAILED the subscriber resubscribes by itself with
+ *       an exponential backoff; the slots are stale until the next ACTIVE.
+ *   Refreshes before expiry happen inside libre and are not reported. */
+
+typedef enum
+{
+  PL_SUBSCRIPTION_DIALOG,      /* Event: dialog, Accept: application/dialog-info+xml */
+  PL_SUBSCRIPTION_PRESENCE,    /* Event: presence, Accept: application/pidf+xml */
+  PL_SUBSCRIPTION_DIALOG_LIST, /* RFC 4662 list: Supported: eventlist, multipart/related */
+} PlSubscriptionKind;
+
+typedef enum
+{
+  PL_SUBSCRIPTION_STATE_PENDING,
+  PL_SUBSCRIPTION_STATE_ACTIVE,
+  PL_SUBSCRIPTION_STATE_TERMINATED,
+  PL_SUBSCRIPTION_STATE_FAILED,
+} PlSubscriptionState;
+
+typedef enum
+{
+  PL_SIP_TRANSPORT_UDP,
+  PL_SIP_TRANSPORT_TCP,
+} PlSipTransport;
+
+#define PL_SUBSCRIBER_ERROR (pl_subscriber_error_quark ())
+
+typedef enum
+{
+  PL_SUBSCRIBER_ERROR_INVALID_ARGUMENT,
+  PL_SUBSCRIBER_ERROR_START_FAILED, /* libre could not start (socket, DNS, thread) */
+} PlSubscriberError;
+
+#define PL_TYPE_SUBSCRIBER (pl_subscriber_get_type ())
+G_DECLARE_FINAL_TYPE (PlSubscriber, pl_subscriber, PL, SUBSCRIBER, GObject)
+
+GQuark pl_subscriber_error_quark (void);
+
+/* user: the AOR user part (From: sip:user@domain); auth_user: digest user
+ * (NULL: user); domain: host[:port] of the registrar/PBX; local_address: the
+ * IP to bind (port chosen by the kernel), NULL for 0.0.0.0. Starts the libre
+ * thread and returns once it is listening. */
+PlSubscriber *pl_subscriber_new (const char *user, const char *auth_user, const char *password,
+                                 const char *domain, PlSipTransport transport,
+                                 const char *local_address, GError **error);
+
+/* Starts (or restarts with a new kind) a subscription to uri. */
+void pl_subscriber_subscribe (PlSubscriber *self, const char *uri, PlSubscriptionKind kind);
+/* Ends the subscription (SUBSCRIBE Expires: 0 if active); no more signals for uri. */
+void pl_subscriber_unsubscribe (PlSubscriber *self, const char *uri);
+
+/* Expires asked for in SUBSCRIBE (default 600 s); applies to new subscriptions. */
+void pl_subscriber_set_expires (PlSubscriber *self, guint seconds);
+/* Resubscription backoff: first retry after min_ms, doubling up to max_ms
+ * (defaults 1 s and 5 min). */
+void pl_subscriber_set_retry_interval (PlSubscriber *self, guint min_ms, guint max_ms);
+
+/* Unsubscribes everything, stops re_main and joins the thread; idempotent,
+ * also done on dispose. Returns once the thread is gone. */
+void pl_subscriber_shutdown (PlSubscriber *self);
+
+G_END_DECLS
