@@ -34,6 +34,7 @@ enum
 {
   SIGNAL_CALL_ADDED,
   SIGNAL_CALL_ENDED,
+  SIGNAL_TRANSFER_FAILED,
   SIGNAL_MESSAGE,
   N_SIGNALS
 };
@@ -49,6 +50,7 @@ typedef enum
   INTENT_HANGUP = 1 << 0,
   INTENT_DECLINE = 1 << 1,
   INTENT_TRANSFER = 1 << 2,
+  INTENT_PARK = 1 << 3,
 } CallIntent;
 
 #define INTENT_KEY "pl-call-manager-intent"
@@ -296,6 +298,8 @@ classify_end (PlCall *call, const char *reason)
 
   if (g_strcmp0 (reason, PL_ENGINE_CLOSE_REASON_STOPPED) == 0)
     return PL_CALL_END_ENGINE_STOPPED;
+  if (intent & INTENT_PARK)
+    return PL_CALL_END_PARKED;
   if ((intent & INTENT_TRANSFER) || (reason && g_str_has_prefix (reason, "Call transfered")))
     return PL_CALL_END_TRANSFERRED;
   if (answered)
@@ -476,6 +480,9 @@ pl_call_manager_class_init (PlCallManagerClass *klass)
   signals[SIGNAL_CALL_ENDED]
       = g_signal_new ("call-ended", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL,
                       NULL, G_TYPE_NONE, 1, PL_TYPE_CALL);
+  signals[SIGNAL_TRANSFER_FAILED]
+      = g_signal_new ("transfer-failed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL,
+                      NULL, NULL, G_TYPE_NONE, 2, PL_TYPE_CALL, G_TYPE_STRING);
   signals[SIGNAL_MESSAGE] = g_signal_new ("message", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                                           0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
 }
@@ -573,7 +580,11 @@ action_done (GObject *source, GAsyncResult *result, gpointer user_data)
       if (data->call && data->action == PL_ENGINE_ACTION_DIAL)
         finish_call (data->self, data->call, PL_CALL_END_FAILED, error->message);
       else if (data->call && data->action == PL_ENGINE_ACTION_TRANSFER)
-        clear_intent (data->call, INTENT_TRANSFER);
+        {
+          clear_intent (data->call, INTENT_TRANSFER | INTENT_PARK);
+          g_signal_emit (data->self, signals[SIGNAL_TRANSFER_FAILED], 0, data->call,
+                         error->message);
+        }
       else if (data->call && data->action == PL_ENGINE_ACTION_MUTE)
         pl_call_set_muted (data->call, !pl_call_get_muted (data->call));
     }
@@ -807,6 +818,22 @@ pl_call_manager_transfer (PlCallManager *self, PlCall *call, const char *target,
   if (!check_call (self, call, allowed, G_N_ELEMENTS (allowed), _ ("transfer"), error))
     return FALSE;
   add_intent (call, INTENT_TRANSFER);
+  run_action (self, call, PL_ENGINE_ACTION_TRANSFER, uri, -1);
+  return TRUE;
+}
+
+gboolean
+pl_call_manager_park (PlCallManager *self, PlCall *call, const char *uri, GError **error)
+{
+  static const PlCallState allowed[] = { PL_CALL_STATE_ACTIVE, PL_CALL_STATE_HELD };
+
+  g_return_val_if_fail (PL_IS_CALL_MANAGER (self), FALSE);
+  g_return_val_if_fail (PL_IS_CALL (call), FALSE);
+  g_return_val_if_fail (pl_sip_uri_is_valid (uri), FALSE);
+
+  if (!check_call (self, call, allowed, G_N_ELEMENTS (allowed), _ ("park"), error))
+    return FALSE;
+  add_intent (call, INTENT_PARK);
   run_action (self, call, PL_ENGINE_ACTION_TRANSFER, uri, -1);
   return TRUE;
 }

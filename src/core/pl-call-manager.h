@@ -55,4 +55,8 @@ gboolean pl_call_manager_send_dtmf (PlCallManager *self, PlCall *call, const cha
 gboolean pl_call_manager_transfer (PlCallManager *self, PlCall *call, const char *target,
                                    GError **error);
 
+/* A blind transfer to a park URI: like transfer, but the call ends as
+ * PARKED and failures speak of parking. The caller has validated uri. */
+gboolean pl_call_manager_park (PlCallManager *self, PlCall *call, const char *uri, GError **error);
+
 G_END_DECLS

@@ -25,6 +25,7 @@ struct _PlCall
   gint64 answered;
   gint64 ended;
   gboolean muted;
+  char *note;
   PlCallEnd end;
   char *end_reason;
 };
@@ -45,6 +46,7 @@ enum
   PROP_ANSWERED,
   PROP_ENDED,
   PROP_MUTED,
+  PROP_NOTE,
   PROP_END,
   PROP_END_REASON,
   N_PROPS
@@ -62,6 +64,7 @@ pl_call_finalize (GObject *object)
   g_free (self->peer_name);
   g_free (self->account_aor);
   g_free (self->end_reason);
+  g_free (self->note);
 
   G_OBJECT_CLASS (pl_call_parent_class)->finalize (object);
 }
@@ -139,6 +142,7 @@ pl_call_class_init (PlCallClass *klass)
   properties[PROP_ANSWERED] = g_param_spec_int64 ("answered", NULL, NULL, 0, G_MAXINT64, 0, ro);
   properties[PROP_ENDED] = g_param_spec_int64 ("ended", NULL, NULL, 0, G_MAXINT64, 0, ro);
   properties[PROP_MUTED] = g_param_spec_boolean ("muted", NULL, NULL, FALSE, ro);
+  properties[PROP_NOTE] = g_param_spec_string ("note", NULL, NULL, NULL, ro);
   properties[PROP_END]
       = g_param_spec_enum ("end", NULL, NULL, PL_TYPE_CALL_END, PL_CALL_END_NONE, ro);
   properties[PROP_END_REASON] = g_param_spec_string ("end-reason", NULL, NULL, NULL, ro);
@@ -344,6 +348,21 @@ pl_call_set_muted (PlCall *self, gboolean muted)
     return;
   self->muted = muted;
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_MUTED]);
+}
+
+const char *
+pl_call_get_note (PlCall *self)
+{
+  g_return_val_if_fail (PL_IS_CALL (self), NULL);
+  return self->note;
+}
+
+void
+pl_call_set_note (PlCall *self, const char *note)
+{
+  g_return_if_fail (PL_IS_CALL (self));
+  if (pl_set_str (&self->note, note))
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_NOTE]);
 }
 
 PlCallEnd

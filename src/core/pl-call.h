@@ -58,6 +58,10 @@ gint64 pl_call_get_started (PlCall *self);
 gint64 pl_call_get_answered (PlCall *self);
 gint64 pl_call_get_ended (PlCall *self);
 gint64 pl_call_get_duration (PlCall *self);
+/* A line for the user about what happens to the call beyond its state:
+ * "Parking…", "Returned from 701 after 0:45". NULL when there is none. */
+const char *pl_call_get_note (PlCall *self);
+void pl_call_set_note (PlCall *self, const char *note);
 gboolean pl_call_get_muted (PlCall *self);
 void pl_call_set_muted (PlCall *self, gboolean muted);
 PlCallEnd pl_call_get_end (PlCall *self);

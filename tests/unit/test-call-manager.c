@@ -207,6 +207,7 @@ static const EndCase end_cases[] = {
     PL_CALL_END_HANGUP },
   { "transferred", PL_CALL_DIRECTION_OUTGOING, TRUE, TRANSFER, "Call transfered",
     PL_CALL_END_TRANSFERRED },
+  { "parked", PL_CALL_DIRECTION_INCOMING, TRUE, PARK, "Call transfered", PL_CALL_END_PARKED },
   { "transferee", PL_CALL_DIRECTION_INCOMING, TRUE, NOTHING, "Call transfered",
     PL_CALL_END_TRANSFERRED },
   { "engine", PL_CALL_DIRECTION_INCOMING, TRUE, NOTHING, PL_ENGINE_CLOSE_REASON_STOPPED,
@@ -243,6 +244,8 @@ test_end_classification (Fixture *fx, gconstpointer data)
         g_assert_true (pl_call_manager_decline (fx->manager, call, NULL));
       if (c->user == TRANSFER)
         g_assert_true (pl_call_manager_transfer (fx->manager, call, "203", NULL));
+      if (c->user == PARK)
+        g_assert_true (pl_call_manager_park (fx->manager, call, "sip:700@pbx", NULL));
       flush ();
       pl_script_engine_emit (fx->engine, PL_ENGINE_EVENT_CALL_CLOSED, id, c->direction,
                              "sip:201@pbx", c->close_param);
