@@ -188,7 +188,8 @@ typedef struct
   {
     NOTHING,
     DECLINE,
-    TRANSFER
+    TRANSFER,
+    PARK
   } user;
   const char *close_param;
   PlCallEnd expected;
