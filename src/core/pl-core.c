@@ -3,6 +3,7 @@
 
 #include "config.h"
 
+#include <string.h>
 #include <glib/gi18n-lib.h>
 
 #include "pl-core.h"
@@ -19,6 +20,8 @@ struct _PlCore
   PlDBusService *dbus;
   PlHistory *history;
   PlHistoryRecorder *recorder;
+  PlParkService *park;
+  GPtrArray *lot_configs; /* NULL: the stored ones */
   GCancellable *cancellable;
   gboolean ephemeral;
 };
@@ -28,6 +31,7 @@ G_DEFINE_FINAL_TYPE (PlCore, pl_core, G_TYPE_OBJECT)
 enum
 {
   SIGNAL_PROBLEM,
+  SIGNAL_MESSAGE,
   N_SIGNALS
 };
 
@@ -47,6 +51,10 @@ pl_core_dispose (GObject *object)
 
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->dbus);
+  if (self->park)
+    pl_park_service_shutdown (self->park);
+  g_clear_object (&self->park);
+  g_clear_pointer (&self->lot_configs, g_ptr_array_unref);
   g_clear_object (&self->recorder);
   g_clear_object (&self->calls);
   g_clear_object (&self->history);
@@ -65,6 +73,8 @@ pl_core_class_init (PlCoreClass *klass)
 {
   G_OBJECT_CLASS (klass)->dispose = pl_core_dispose;
 
+  signals[SIGNAL_MESSAGE] = g_signal_new ("message", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                                          0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
   signals[SIGNAL_PROBLEM] = g_signal_new ("problem", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                                           0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
 }
@@ -73,6 +83,12 @@ static void
 pl_core_init (PlCore *self)
 {
   self->cancellable = g_cancellable_new ();
+}
+
+static void
+forward_message (PlCore *self, const char *text)
+{
+  g_signal_emit (self, signals[SIGNAL_MESSAGE], 0, text);
 }
 
 PlCore *
@@ -92,6 +108,9 @@ pl_core_new (PlEngine *engine, GSettings *settings, const char *history_path)
   self->history = pl_history_new (history_path);
   /* Rows are written by the core as calls happen, whatever the UI shows. */
   self->recorder = pl_history_recorder_new (self->history, pl_call_manager_get_calls (self->calls));
+  self->park = pl_park_service_new (self->calls, self->recorder);
+  g_signal_connect_object (self->park, "message", G_CALLBACK (forward_message), self,
+                           G_CONNECT_SWAPPED);
   return self;
 }
 
@@ -121,6 +140,90 @@ pl_core_get_history (PlCore *self)
 {
   g_return_val_if_fail (PL_IS_CORE (self), NULL);
   return self->history;
+}
+
+PlParkService *
+pl_core_get_park_service (PlCore *self)
+{
+  g_return_val_if_fail (PL_IS_CORE (self), NULL);
+  return self->park;
+}
+
+/* Loopback PBXs (the demo, tests) must be watched from loopback: the system's
+ * default address would put a LAN address in our Contact. */
+static const char *
+local_address_for (PlAccount *account)
+{
+  g_autofree char *host = g_strdup (pl_account_get_domain (account));
+  char *colon;
+
+  if (host[0] == '[')
+    return g_str_has_prefix (host, "[::1]") ? "::1" : NULL;
+  if ((colon = strchr (host, ':')) != NULL)
+    *colon = '\0';
+  if (g_str_has_prefix (host, "127.") || g_strcmp0 (host, "localhost") == 0)
+    return "127.0.0.1";
+  return NULL;
+}
+
+static GPtrArray *
+stored_lot_configs (PlCore *self)
+{
+  g_autofree char *text = g_settings_get_string (self->settings, "park-lots");
+  g_autoptr (GKeyFile) keyfile = g_key_file_new ();
+  g_autoptr (GError) error = NULL;
+  GPtrArray *configs;
+
+  if (*text == '\0')
+    return g_ptr_array_new ();
+  if (!g_key_file_load_from_data (keyfile, text, -1, G_KEY_FILE_NONE, &error)
+      || !(configs = pl_park_lot_configs_load (keyfile, &error)))
+    {
+      g_autofree char *message
+          = g_strdup_printf (_ ("The park lot settings are broken: %s"), error->message);
+      report_problem (self, message);
+      return g_ptr_array_new ();
+    }
+  return configs;
+}
+
+static void
+configure_park (PlCore *self)
+{
+  PlAccount *account = pl_engine_get_account (self->engine);
+  g_autoptr (GPtrArray) stored = NULL;
+  GPtrArray *configs = self->lot_configs;
+
+  if (configs == NULL)
+    configs = stored = stored_lot_configs (self);
+  pl_park_service_configure (self->park, account, configs,
+                             account ? local_address_for (account) : NULL);
+}
+
+void
+pl_core_use_lots (PlCore *self, GPtrArray *lot_configs)
+{
+  g_return_if_fail (PL_IS_CORE (self));
+  g_clear_pointer (&self->lot_configs, g_ptr_array_unref);
+  self->lot_configs = g_ptr_array_ref (lot_configs);
+}
+
+gboolean
+pl_core_use_keyfile (PlCore *self, const char *path, GError **error)
+{
+  g_autoptr (GKeyFile) keyfile = g_key_file_new ();
+  g_autoptr (PlAccount) account = NULL;
+  g_autoptr (GPtrArray) lots = NULL;
+
+  g_return_val_if_fail (PL_IS_CORE (self), FALSE);
+
+  if (!g_key_file_load_from_file (keyfile, path, G_KEY_FILE_NONE, error)
+      || !(account = pl_account_from_keyfile (keyfile, error))
+      || !(lots = pl_park_lot_configs_load (keyfile, error)))
+    return FALSE;
+  pl_core_use_lots (self, lots);
+  pl_core_use_account (self, account);
+  return TRUE;
 }
 
 PlHistoryRecorder *
@@ -181,10 +284,29 @@ history_opened (GObject *source, GAsyncResult *result, gpointer user_data)
     }
 }
 
+static void
+on_engine_account (PlEngine *engine, GParamSpec *pspec, PlCore *self)
+{
+  configure_park (self);
+}
+
+static void
+on_park_lots_changed (GSettings *settings, const char *key, PlCore *self)
+{
+  if (self->lot_configs == NULL)
+    configure_park (self);
+}
+
 void
 pl_core_start (PlCore *self)
 {
   g_return_if_fail (PL_IS_CORE (self));
+
+  g_signal_connect_object (self->engine, "notify::account", G_CALLBACK (on_engine_account), self,
+                           0);
+  g_signal_connect_object (self->settings, "changed::park-lots", G_CALLBACK (on_park_lots_changed),
+                           self, 0);
+  configure_park (self);
 
   pl_history_open_async (self->history, self->cancellable, history_opened, g_object_ref (self));
   g_signal_connect_object (pl_account_store_get_accounts (self->accounts), "items-changed",
@@ -203,6 +325,7 @@ pl_core_stop (PlCore *self)
 {
   g_return_if_fail (PL_IS_CORE (self));
   g_cancellable_cancel (self->cancellable);
+  pl_park_service_shutdown (self->park);
   pl_engine_stop (self->engine);
 }
 

@@ -8,6 +8,7 @@
 #include "pl-engine.h"
 #include "pl-history.h"
 #include "pl-history-recorder.h"
+#include "pl-park-service.h"
 
 G_BEGIN_DECLS
 
@@ -18,6 +19,8 @@ G_DECLARE_FINAL_TYPE (PlCore, pl_core, PL, CORE, GObject)
  * them, wired together without any display. The application owns one;
  * end-to-end tests run two side by side to play two desks.
  *
+ * Signal "message" (const char *text): news for the user from the park
+ * service ("Parked Caller One on 701").
  * Signal "problem" (const char *message): a subsystem failed in a way the
  * user must hear about (history off, keyring unavailable); calls go on. */
 /* history_path NULL: the user's default history database. */
@@ -27,6 +30,12 @@ PlAccountStore *pl_core_get_account_store (PlCore *self);
 PlCallManager *pl_core_get_call_manager (PlCore *self);
 PlHistory *pl_core_get_history (PlCore *self);
 PlHistoryRecorder *pl_core_get_history_recorder (PlCore *self);
+PlParkService *pl_core_get_park_service (PlCore *self);
+/* Uses these park lots instead of the stored ones, for this run only. */
+void pl_core_use_lots (PlCore *self, GPtrArray *lot_configs);
+/* Account and lots from a provisioning keyfile (see pl-account-store.h and
+ * pl-park-profile.h), for this run only. */
+gboolean pl_core_use_keyfile (PlCore *self, const char *path, GError **error);
 /* Uses this account instead of the stored ones, for this run only. */
 void pl_core_use_account (PlCore *self, PlAccount *account);
 /* Loads stored accounts (unless one was given) and starts the engine. */

@@ -1,0 +1,808 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "pl-park-service"
+
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+
+#include <string.h>
+
+#include "pl-park-ledger.h"
+#include "pl-sip-uri.h"
+#include "pl-park-service.h"
+#include "pl-subscriber.h"
+
+/* A retrieve whose call ends this soon after the slot emptied under it lost
+ * the race: Asterisk answers an empty slot, announces, and hangs up. */
+#define RETRIEVE_RACE_WINDOW (10 * G_USEC_PER_SEC)
+
+typedef struct
+{
+  PlCall *call;
+  PlParkLot *lot;
+  guint park_id;
+  int slot; /* PL_PARK_ANY_SLOT until learned */
+  char *caller_name;
+  char *caller_uri;
+  gint64 started;
+} ParkAttempt;
+
+typedef struct
+{
+  PlCall *call;
+  PlParkLot *lot;
+  int slot;
+  char *caller_name;
+  char *caller_uri;
+  gint64 parked_since;
+  gboolean slot_emptied_first; /* the slot freed before our call was answered */
+} RetrieveAttempt;
+
+struct _PlParkService
+{
+  GObject parent_instance;
+
+  PlCallManager *calls;
+  PlHistoryRecorder *recorder;
+  PlAccount *account;
+  PlSubscriber *subscriber;
+  GListStore *lots;
+  GHashTable *lot_by_uri; /* subscription URI → PlParkLot (borrowed) */
+  GPtrArray *parks;       /* ParkAttempt, in flight */
+  GPtrArray *retrieves;   /* RetrieveAttempt, until the call ends */
+  PlParkLedger *ledger;   /* our own parks, to recognise ring-backs */
+  guint tick_id;
+};
+
+G_DEFINE_FINAL_TYPE (PlParkService, pl_park_service, G_TYPE_OBJECT)
+G_DEFINE_QUARK (pl - park - service - error - quark, pl_park_service_error)
+
+enum
+{
+  PROP_0,
+  PROP_LOTS,
+  N_PROPS
+};
+
+enum
+{
+  SIGNAL_MESSAGE,
+  SIGNAL_PARKED_BY_OTHER,
+  N_SIGNALS
+};
+
+static GParamSpec *properties[N_PROPS];
+static guint signals[N_SIGNALS];
+
+static void
+park_attempt_free (ParkAttempt *attempt)
+{
+  g_clear_object (&attempt->call);
+  g_clear_object (&attempt->lot);
+  g_free (attempt->caller_name);
+  g_free (attempt->caller_uri);
+  g_free (attempt);
+}
+
+static void
+retrieve_attempt_free (RetrieveAttempt *attempt)
+{
+  g_clear_object (&attempt->call);
+  g_clear_object (&attempt->lot);
+  g_free (attempt->caller_name);
+  g_free (attempt->caller_uri);
+  g_free (attempt);
+}
+
+static void say (PlParkService *self, const char *format, ...) G_GNUC_PRINTF (2, 3);
+
+static void
+say (PlParkService *self, const char *format, ...)
+{
+  g_autofree char *text = NULL;
+  va_list args;
+
+  va_start (args, format);
+  text = g_strdup_vprintf (format, args);
+  va_end (args);
+  g_message ("%s", text);
+  g_signal_emit (self, signals[SIGNAL_MESSAGE], 0, text);
+}
+
+static void
+record_event (PlParkService *self, PlCall *call, PlParkLot *lot, int slot,
+              PlHistoryParkAction action, PlHistoryParkActor actor, const char *caller_name,
+              const char *caller_uri, gint64 parked_at)
+{
+  g_autofree char *slot_text = slot >= 0 ? g_strdup_printf ("%d", slot) : NULL;
+  PlHistoryParkInfo info = {
+    .lot = pl_park_lot_get_name (lot),
+    .slot = slot_text,
+    .action = action,
+    .actor = actor,
+    .caller_name = caller_name,
+    .caller_uri = caller_uri,
+    .parked_at = parked_at,
+    .at = g_get_real_time (),
+  };
+
+  if (self->recorder)
+    pl_history_recorder_park_event (self->recorder, call, &info);
+}
+
+static char *
+caller_title (const char *name, const char *uri)
+{
+  g_autofree char *user = NULL;
+
+  if (name && *name)
+    return g_strdup (name);
+  user = uri ? pl_sip_uri_dup_display_user (uri) : NULL;
+  return user ? g_steal_pointer (&user) : g_strdup (_ ("The caller"));
+}
+
+static ParkAttempt *
+find_park (PlParkService *self, PlCall *call)
+{
+  for (guint i = 0; i < self->parks->len; i++)
+    {
+      ParkAttempt *attempt = g_ptr_array_index (self->parks, i);
+      if (attempt->call == call)
+        return attempt;
+    }
+  return NULL;
+}
+
+static RetrieveAttempt *
+find_retrieve (PlParkService *self, PlCall *call, PlParkLot *lot, int slot)
+{
+  for (guint i = 0; i < self->retrieves->len; i++)
+    {
+      RetrieveAttempt *attempt = g_ptr_array_index (self->retrieves, i);
+      if ((call && attempt->call == call)
+          || (!call && attempt->lot == lot && attempt->slot == slot))
+        return attempt;
+    }
+  return NULL;
+}
+
+/* --- lot events ------------------------------------------------------- */
+
+static void
+on_slot_parked (PlParkLot *lot, PlParkSlot *slot, PlParkService *self)
+{
+  int number = pl_park_slot_get_number (slot);
+  g_autofree char *title = pl_park_slot_dup_display_name (slot);
+
+  if (!pl_park_slot_get_parked_by_me (slot))
+    {
+      record_event (self, NULL, lot, number, PL_HISTORY_PARK_ACTION_PARKED,
+                    PL_HISTORY_PARK_ACTOR_OTHER, pl_park_slot_get_caller_name (slot),
+                    pl_park_slot_get_caller_uri (slot), pl_park_slot_get_parked_since (slot));
+      g_signal_emit (self, signals[SIGNAL_PARKED_BY_OTHER], 0, lot, slot);
+      return;
+    }
+
+  /* Ours: the lot matched it to our REFER; tell the parker where it went. */
+  for (guint i = 0; i < self->parks->len; i++)
+    {
+      ParkAttempt *attempt = g_ptr_array_index (self->parks, i);
+      g_autofree char *note = NULL;
+
+      if (attempt->lot != lot || (attempt->slot != PL_PARK_ANY_SLOT && attempt->slot != number))
+        continue;
+      attempt->slot = number;
+      note = pl_park_slot_get_probable (slot)
+                 ? g_strdup_printf (_ ("Parked, probably on %d"), number)
+                 : g_strdup_printf (_ ("Parked on %d"), number);
+      pl_call_set_note (attempt->call, note);
+      break;
+    }
+  if (pl_park_slot_get_race (slot))
+    say (self, _ ("Two calls were parked at the same moment: %s is probably on %d, check the lot"),
+         title, number);
+}
+
+static void
+settle_ledger (PlParkService *self, PlParkLot *lot, int slot)
+{
+  PlParkRecord *record = pl_park_ledger_find_slot (self->ledger, pl_park_lot_get_name (lot), slot);
+  if (record)
+    record->settled = TRUE;
+}
+
+static void
+on_slot_retrieved (PlParkLot *lot, PlParkSlot *slot, PlParkService *self)
+{
+  int number = pl_park_slot_get_number (slot);
+  RetrieveAttempt *attempt = find_retrieve (self, NULL, lot, number);
+
+  if (attempt)
+    {
+      /* Ours unless our call is still not answered: the PBX frees the slot
+       * when it bridges, so the order of the two events says little alone. */
+      if (pl_call_get_answered (attempt->call) == 0)
+        attempt->slot_emptied_first = TRUE;
+      return;
+    }
+  record_event (self, NULL, lot, number, PL_HISTORY_PARK_ACTION_RETRIEVED,
+                PL_HISTORY_PARK_ACTOR_OTHER, pl_park_slot_get_caller_name (slot),
+                pl_park_slot_get_caller_uri (slot), pl_park_slot_get_parked_since (slot));
+  settle_ledger (self, lot, number);
+}
+
+static void
+on_slot_timed_out (PlParkLot *lot, PlParkSlot *slot, PlParkService *self)
+{
+  int number = pl_park_slot_get_number (slot);
+  g_autofree char *title = pl_park_slot_dup_display_name (slot);
+
+  if (pl_park_slot_get_parked_by_me (slot))
+    say (self, _ ("Nobody picked up %s from %d: the phone system is ringing you back"), title,
+         number);
+  else
+    record_event (self, NULL, lot, number, PL_HISTORY_PARK_ACTION_RETURNED,
+                  PL_HISTORY_PARK_ACTOR_OTHER, pl_park_slot_get_caller_name (slot),
+                  pl_park_slot_get_caller_uri (slot), pl_park_slot_get_parked_since (slot));
+}
+
+/* --- subscriptions ------------------------------------------------------ */
+
+static void
+on_notification (PlSubscriber *subscriber, const char *uri, const char *content_type, GBytes *body,
+                 PlParkService *self)
+{
+  PlParkLot *lot = g_hash_table_lookup (self->lot_by_uri, uri);
+  g_autoptr (GError) error = NULL;
+  gsize length = 0;
+  const char *data;
+
+  if (lot == NULL || body == NULL)
+    return;
+  data = g_bytes_get_data (body, &length);
+  if (!pl_park_lot_apply_notify (lot, uri, content_type, data, length, g_get_real_time (), &error))
+    g_message ("Ignored a NOTIFY for %s: %s", uri, error ? error->message : "no change");
+}
+
+static void
+on_subscription_state (PlSubscriber *subscriber, const char *uri, PlSubscriptionState state,
+                       const char *reason, PlParkService *self)
+{
+  PlParkLot *lot = g_hash_table_lookup (self->lot_by_uri, uri);
+
+  if (lot == NULL)
+    return;
+  if (state == PL_SUBSCRIPTION_STATE_FAILED)
+    g_message ("Subscription to %s failed: %s", uri, reason ? reason : "unknown reason");
+  pl_park_lot_apply_subscription_state (lot, uri, state);
+}
+
+static gboolean
+tick_cb (gpointer user_data)
+{
+  PlParkService *self = user_data;
+  guint n = g_list_model_get_n_items (G_LIST_MODEL (self->lots));
+  gint64 now = g_get_real_time ();
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr (PlParkLot) lot = g_list_model_get_item (G_LIST_MODEL (self->lots), i);
+      pl_park_lot_tick (lot, now);
+    }
+  pl_park_ledger_prune (self->ledger, now);
+  return G_SOURCE_CONTINUE;
+}
+
+static PlSipTransport
+subscriber_transport (PlAccount *account)
+{
+  /* The subscriber speaks UDP and TCP; TLS accounts watch over TCP. */
+  return pl_account_get_transport (account) == PL_TRANSPORT_UDP ? PL_SIP_TRANSPORT_UDP
+                                                                : PL_SIP_TRANSPORT_TCP;
+}
+
+static void
+drop_subscriber (PlParkService *self)
+{
+  if (self->subscriber == NULL)
+    return;
+  g_signal_handlers_disconnect_by_data (self->subscriber, self);
+  pl_subscriber_shutdown (self->subscriber);
+  g_clear_object (&self->subscriber);
+}
+
+static void
+subscribe_lot (PlParkService *self, PlParkLot *lot, const char *domain)
+{
+  const PlParkLotConfig *config = pl_park_lot_get_config (lot);
+  g_autoptr (GError) error = NULL;
+
+  if (config->subscribe == PL_PARK_SUBSCRIBE_LIST)
+    {
+      g_autofree char *uri
+          = pl_park_expand_template (config->list_uri, PL_PARK_ANY_SLOT, domain, &error);
+      if (uri == NULL)
+        {
+          say (self, _ ("Cannot watch park lot “%s”: %s"), config->name, error->message);
+          return;
+        }
+      g_hash_table_insert (self->lot_by_uri, g_strdup (uri), lot);
+      pl_subscriber_subscribe (self->subscriber, uri, PL_SUBSCRIPTION_DIALOG_LIST);
+      return;
+    }
+
+  for (int slot = config->first_slot; slot <= config->last_slot; slot++)
+    {
+      g_autofree char *uri = pl_park_lot_config_subscribe_uri (config, slot, domain, &error);
+      if (uri == NULL)
+        {
+          say (self, _ ("Cannot watch park lot “%s”: %s"), config->name, error->message);
+          return;
+        }
+      g_hash_table_insert (self->lot_by_uri, g_strdup (uri), lot);
+      pl_subscriber_subscribe (self->subscriber, uri,
+                               config->subscribe == PL_PARK_SUBSCRIBE_PRESENCE
+                                   ? PL_SUBSCRIPTION_PRESENCE
+                                   : PL_SUBSCRIPTION_DIALOG);
+    }
+}
+
+void
+pl_park_service_configure (PlParkService *self, PlAccount *account, GPtrArray *lot_configs,
+                           const char *local_address)
+{
+  g_autoptr (GError) error = NULL;
+  guint n_lots;
+
+  g_return_if_fail (PL_IS_PARK_SERVICE (self));
+  g_return_if_fail (account == NULL || PL_IS_ACCOUNT (account));
+
+  drop_subscriber (self);
+  g_hash_table_remove_all (self->lot_by_uri);
+  g_ptr_array_set_size (self->parks, 0);
+  g_list_store_remove_all (self->lots);
+  g_set_object (&self->account, account);
+
+  for (guint i = 0; lot_configs && i < lot_configs->len; i++)
+    {
+      g_autoptr (PlParkLot) lot = pl_park_lot_new (g_ptr_array_index (lot_configs, i));
+      g_signal_connect_object (lot, "parked", G_CALLBACK (on_slot_parked), self, 0);
+      g_signal_connect_object (lot, "retrieved", G_CALLBACK (on_slot_retrieved), self, 0);
+      g_signal_connect_object (lot, "timed-out", G_CALLBACK (on_slot_timed_out), self, 0);
+      /* Unknown until the first NOTIFY: never shown as "all free". */
+      pl_park_lot_set_stale (lot, TRUE);
+      g_list_store_append (self->lots, lot);
+    }
+  n_lots = g_list_model_get_n_items (G_LIST_MODEL (self->lots));
+
+  if (n_lots > 0 && self->tick_id == 0)
+    self->tick_id = g_timeout_add_seconds (1, tick_cb, self);
+  if (n_lots == 0 || account == NULL || !pl_account_is_complete (account))
+    return;
+
+  self->subscriber = pl_subscriber_new (
+      pl_account_get_user (account),
+      *pl_account_get_auth_user (account) ? pl_account_get_auth_user (account) : NULL,
+      pl_account_get_password (account), pl_account_get_domain (account),
+      subscriber_transport (account), local_address, &error);
+  if (self->subscriber == NULL)
+    {
+      say (self, _ ("Cannot watch the park lots: %s"), error->message);
+      return;
+    }
+  g_signal_connect (self->subscriber, "notification", G_CALLBACK (on_notification), self);
+  g_signal_connect (self->subscriber, "state", G_CALLBACK (on_subscription_state), self);
+  for (guint i = 0; i < n_lots; i++)
+    {
+      g_autoptr (PlParkLot) lot = g_list_model_get_item (G_LIST_MODEL (self->lots), i);
+      subscribe_lot (self, lot, pl_account_get_domain (account));
+    }
+}
+
+/* --- calls --------------------------------------------------------------- */
+
+static void
+on_call_added (PlCallManager *calls, PlCall *call, PlParkService *self)
+{
+  gint64 now = g_get_real_time ();
+  PlParkRecord *record;
+  g_autofree char *after = NULL;
+  g_autofree char *note = NULL;
+  PlParkLot *lot;
+
+  if (pl_call_get_direction (call) != PL_CALL_DIRECTION_INCOMING)
+    return;
+  record = pl_park_ledger_match_return (self->ledger, pl_call_get_peer_uri (call), now);
+  if (record == NULL)
+    return;
+
+  /* The PBX rings back with the caller's identity and nothing else. */
+  after = pl_format_duration (now - record->parked_at);
+  note = record->slot ? g_strdup_printf (_ ("Returned from %u after %s"), record->slot, after)
+                      : g_strdup_printf (_ ("Returned from the park lot after %s"), after);
+  pl_call_set_note (call, note);
+  if (pl_call_get_peer_name (call) == NULL)
+    pl_call_set_peer_name (call, record->caller_name);
+  record->settled = TRUE;
+
+  lot = pl_park_service_find_lot (self, record->lot);
+  if (lot)
+    {
+      pl_park_lot_ringback_done (lot, (int)record->slot);
+      record_event (self, call, lot, record->slot ? (int)record->slot : -1,
+                    PL_HISTORY_PARK_ACTION_RETURNED, PL_HISTORY_PARK_ACTOR_ME, record->caller_name,
+                    record->caller_uri, record->parked_at);
+    }
+}
+
+static void
+on_call_state (PlCall *call, GParamSpec *pspec, PlParkService *self)
+{
+  RetrieveAttempt *attempt = find_retrieve (self, call, NULL, 0);
+
+  if (attempt == NULL || pl_call_get_state (call) != PL_CALL_STATE_ACTIVE
+      || attempt->slot_emptied_first)
+    return;
+  g_signal_handlers_disconnect_by_func (call, on_call_state, self);
+  record_event (self, call, attempt->lot, attempt->slot, PL_HISTORY_PARK_ACTION_RETRIEVED,
+                PL_HISTORY_PARK_ACTOR_ME, attempt->caller_name, attempt->caller_uri,
+                attempt->parked_since);
+  settle_ledger (self, attempt->lot, attempt->slot);
+}
+
+static void
+on_call_ended (PlCallManager *calls, PlCall *call, PlParkService *self)
+{
+  ParkAttempt *park = find_park (self, call);
+  RetrieveAttempt *retrieve = find_retrieve (self, call, NULL, 0);
+
+  if (park)
+    {
+      g_autofree char *title = caller_title (park->caller_name, park->caller_uri);
+      const PlParkLotConfig *config = pl_park_lot_get_config (park->lot);
+
+      if (pl_call_get_end (call) == PL_CALL_END_PARKED)
+        {
+          if (park->slot != PL_PARK_ANY_SLOT)
+            say (self, _ ("Parked %s on %d"), title, park->slot);
+          else
+            say (self, _ ("Parked %s"), title);
+          pl_park_ledger_add (self->ledger, pl_park_lot_get_name (park->lot),
+                              park->slot != PL_PARK_ANY_SLOT ? (guint)park->slot : 0,
+                              park->caller_uri, park->caller_name, park->started, config->timeout);
+          record_event (self, call, park->lot, park->slot, PL_HISTORY_PARK_ACTION_PARKED,
+                        PL_HISTORY_PARK_ACTOR_ME, park->caller_name, park->caller_uri,
+                        park->started);
+        }
+      else
+        pl_park_lot_own_park_failed (park->lot, park->park_id);
+      g_ptr_array_remove (self->parks, park);
+    }
+
+  if (retrieve)
+    {
+      gint64 now = g_get_real_time ();
+      gint64 answered = pl_call_get_answered (call);
+      gboolean short_call = answered == 0 || now - answered < RETRIEVE_RACE_WINDOW;
+
+      g_signal_handlers_disconnect_by_func (call, on_call_state, self);
+      if (retrieve->slot_emptied_first && short_call)
+        {
+          g_autofree char *title = caller_title (retrieve->caller_name, retrieve->caller_uri);
+          say (self, _ ("%s on %d was taken by someone else"), title, retrieve->slot);
+          pl_call_set_note (call, _ ("Taken by someone else"));
+          record_event (self, call, retrieve->lot, retrieve->slot,
+                        PL_HISTORY_PARK_ACTION_TAKEN_BY_OTHER, PL_HISTORY_PARK_ACTOR_OTHER,
+                        retrieve->caller_name, retrieve->caller_uri, retrieve->parked_since);
+        }
+      g_ptr_array_remove (self->retrieves, retrieve);
+    }
+}
+
+static void
+on_transfer_failed (PlCallManager *calls, PlCall *call, const char *reason, PlParkService *self)
+{
+  ParkAttempt *park = find_park (self, call);
+
+  if (park == NULL)
+    return;
+  pl_park_lot_own_park_failed (park->lot, park->park_id);
+  pl_call_set_note (call, NULL);
+  g_ptr_array_remove (self->parks, park);
+}
+
+/* --- public API ------------------------------------------------------- */
+
+PlParkLot *
+pl_park_service_find_lot (PlParkService *self, const char *name)
+{
+  guint n;
+
+  g_return_val_if_fail (PL_IS_PARK_SERVICE (self), NULL);
+
+  n = g_list_model_get_n_items (G_LIST_MODEL (self->lots));
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr (PlParkLot) lot = g_list_model_get_item (G_LIST_MODEL (self->lots), i);
+      if (name == NULL || g_strcmp0 (pl_park_lot_get_name (lot), name) == 0)
+        return lot;
+    }
+  return NULL;
+}
+
+static gboolean
+parks_without_slot (const PlParkLotConfig *config)
+{
+  if (config->profile == PL_PARK_PROFILE_CUSTOM)
+    return config->park_template && strstr (config->park_template, "{slot}") == NULL;
+  return config->park_extension != NULL && *config->park_extension != '\0';
+}
+
+static int
+first_free_slot (PlParkLot *lot)
+{
+  guint n = g_list_model_get_n_items (G_LIST_MODEL (lot));
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr (PlParkSlot) slot = g_list_model_get_item (G_LIST_MODEL (lot), i);
+      if (pl_park_slot_get_state (slot) == PL_PARK_SLOT_FREE)
+        return pl_park_slot_get_number (slot);
+    }
+  return PL_PARK_ANY_SLOT;
+}
+
+static PlParkLot *
+resolve_lot (PlParkService *self, PlParkLot *lot, GError **error)
+{
+  if (lot == NULL)
+    lot = pl_park_service_find_lot (self, NULL);
+  if (lot == NULL)
+    g_set_error_literal (error, PL_PARK_SERVICE_ERROR, PL_PARK_SERVICE_ERROR_NO_LOT,
+                         _ ("No park lot is set up: add one in Preferences"));
+  return lot;
+}
+
+static const char *
+account_domain (PlParkService *self, GError **error)
+{
+  if (self->account == NULL || !pl_account_is_complete (self->account))
+    {
+      g_set_error_literal (error, PL_PARK_SERVICE_ERROR, PL_PARK_SERVICE_ERROR_NO_ACCOUNT,
+                           _ ("Set up a SIP account before parking calls"));
+      return NULL;
+    }
+  return pl_account_get_domain (self->account);
+}
+
+gboolean
+pl_park_service_park (PlParkService *self, PlCall *call, PlParkLot *lot, int slot, GError **error)
+{
+  const PlParkLotConfig *config;
+  const char *domain;
+  g_autofree char *uri = NULL;
+  ParkAttempt *attempt;
+
+  g_return_val_if_fail (PL_IS_PARK_SERVICE (self), FALSE);
+  g_return_val_if_fail (PL_IS_CALL (call), FALSE);
+
+  if ((lot = resolve_lot (self, lot, error)) == NULL || !(domain = account_domain (self, error)))
+    return FALSE;
+  config = pl_park_lot_get_config (lot);
+
+  if (slot == PL_PARK_ANY_SLOT && !parks_without_slot (config))
+    {
+      slot = first_free_slot (lot);
+      if (slot == PL_PARK_ANY_SLOT)
+        {
+          g_set_error (error, PL_PARK_SERVICE_ERROR, PL_PARK_SERVICE_ERROR_NO_SLOT,
+                       _ ("No free slot in park lot “%s”"), config->name);
+          return FALSE;
+        }
+    }
+  else if (slot != PL_PARK_ANY_SLOT)
+    {
+      PlParkSlot *target = pl_park_lot_get_slot (lot, slot);
+      /* A REFER to an occupied slot would connect two callers to each other. */
+      if (target && pl_park_slot_get_state (target) != PL_PARK_SLOT_FREE)
+        {
+          g_set_error (error, PL_PARK_SERVICE_ERROR, PL_PARK_SERVICE_ERROR_BUSY,
+                       _ ("Slot %d is not free"), slot);
+          return FALSE;
+        }
+    }
+
+  uri = pl_park_lot_config_park_uri (config, slot, domain, error);
+  if (uri == NULL || !pl_call_manager_park (self->calls, call, uri, error))
+    return FALSE;
+
+  attempt = g_new0 (ParkAttempt, 1);
+  attempt->call = g_object_ref (call);
+  attempt->lot = g_object_ref (lot);
+  attempt->slot = slot;
+  attempt->caller_name = g_strdup (pl_call_get_peer_name (call));
+  attempt->caller_uri = g_strdup (pl_call_get_peer_uri (call));
+  attempt->started = g_get_real_time ();
+  attempt->park_id = pl_park_lot_note_own_park (lot, attempt->caller_name, attempt->caller_uri,
+                                                slot, attempt->started);
+  g_ptr_array_add (self->parks, attempt);
+  pl_call_set_note (call, _ ("Parking…"));
+  return TRUE;
+}
+
+PlCall *
+pl_park_service_retrieve (PlParkService *self, PlParkLot *lot, int slot, GError **error)
+{
+  PlParkSlot *target;
+  const char *domain;
+  g_autofree char *uri = NULL;
+  g_autofree char *title = NULL;
+  g_autofree char *note = NULL;
+  RetrieveAttempt *attempt;
+  PlCall *call;
+
+  g_return_val_if_fail (PL_IS_PARK_SERVICE (self), NULL);
+
+  if ((lot = resolve_lot (self, lot, error)) == NULL || !(domain = account_domain (self, error)))
+    return NULL;
+  target = pl_park_lot_get_slot (lot, slot);
+  if (target == NULL)
+    {
+      g_set_error (error, PL_PARK_SERVICE_ERROR, PL_PARK_SERVICE_ERROR_NO_SLOT,
+                   _ ("Slot %d is not in park lot “%s”"), slot, pl_park_lot_get_name (lot));
+      return NULL;
+    }
+  if (pl_park_slot_get_state (target) == PL_PARK_SLOT_FREE)
+    {
+      g_set_error (error, PL_PARK_SERVICE_ERROR, PL_PARK_SERVICE_ERROR_EMPTY,
+                   _ ("Nobody is parked on %d"), slot);
+      return NULL;
+    }
+
+  uri = pl_park_lot_config_retrieve_uri (pl_park_lot_get_config (lot), slot, domain, error);
+  if (uri == NULL || !(call = pl_call_manager_dial (self->calls, uri, error)))
+    return NULL;
+
+  /* baresip ignores the PBX's later P-Asserted-Identity: name the caller
+   * from what the lot knows. */
+  title = pl_park_slot_dup_display_name (target);
+  pl_call_set_peer_name (call, title);
+  note = g_strdup_printf (_ ("Retrieving from %d"), slot);
+  pl_call_set_note (call, note);
+
+  attempt = g_new0 (RetrieveAttempt, 1);
+  attempt->call = g_object_ref (call);
+  attempt->lot = g_object_ref (lot);
+  attempt->slot = slot;
+  attempt->caller_name = g_strdup (pl_park_slot_get_caller_name (target));
+  attempt->caller_uri = g_strdup (pl_park_slot_get_caller_uri (target));
+  attempt->parked_since = pl_park_slot_get_parked_since (target);
+  g_ptr_array_add (self->retrieves, attempt);
+  g_signal_connect_object (call, "notify::state", G_CALLBACK (on_call_state), self, 0);
+  return call;
+}
+
+gboolean
+pl_park_service_find_parked (PlParkService *self, guint n, PlParkLot **lot_out, int *slot_out)
+{
+  guint n_lots;
+
+  g_return_val_if_fail (PL_IS_PARK_SERVICE (self), FALSE);
+
+  n_lots = g_list_model_get_n_items (G_LIST_MODEL (self->lots));
+  for (guint i = 0; i < n_lots; i++)
+    {
+      g_autoptr (PlParkLot) lot = g_list_model_get_item (G_LIST_MODEL (self->lots), i);
+      guint n_slots = g_list_model_get_n_items (G_LIST_MODEL (lot));
+
+      for (guint j = 0; j < n_slots; j++)
+        {
+          g_autoptr (PlParkSlot) slot = g_list_model_get_item (G_LIST_MODEL (lot), j);
+          if (pl_park_slot_get_state (slot) != PL_PARK_SLOT_OCCUPIED || --n > 0)
+            continue;
+          if (lot_out)
+            *lot_out = lot;
+          if (slot_out)
+            *slot_out = pl_park_slot_get_number (slot);
+          return TRUE;
+        }
+    }
+  return FALSE;
+}
+
+GListModel *
+pl_park_service_get_lots (PlParkService *self)
+{
+  g_return_val_if_fail (PL_IS_PARK_SERVICE (self), NULL);
+  return G_LIST_MODEL (self->lots);
+}
+
+void
+pl_park_service_shutdown (PlParkService *self)
+{
+  g_return_if_fail (PL_IS_PARK_SERVICE (self));
+  drop_subscriber (self);
+  g_clear_handle_id (&self->tick_id, g_source_remove);
+}
+
+static void
+pl_park_service_dispose (GObject *object)
+{
+  PlParkService *self = PL_PARK_SERVICE (object);
+
+  pl_park_service_shutdown (self);
+  if (self->calls)
+    g_signal_handlers_disconnect_by_data (self->calls, self);
+  g_clear_object (&self->calls);
+  g_clear_object (&self->recorder);
+  g_clear_object (&self->account);
+  g_clear_pointer (&self->parks, g_ptr_array_unref);
+  g_clear_pointer (&self->retrieves, g_ptr_array_unref);
+  g_clear_pointer (&self->lot_by_uri, g_hash_table_unref);
+  if (self->lots)
+    g_list_store_remove_all (self->lots);
+  g_clear_object (&self->lots);
+  g_clear_pointer (&self->ledger, pl_park_ledger_free);
+
+  G_OBJECT_CLASS (pl_park_service_parent_class)->dispose (object);
+}
+
+static void
+pl_park_service_get_property (GObject *object, guint prop_id, GValue *value, GParamSpec *pspec)
+{
+  PlParkService *self = PL_PARK_SERVICE (object);
+
+  switch (prop_id)
+    {
+      case PROP_LOTS:
+        g_value_set_object (value, self->lots);
+        break;
+      default:
+        G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+pl_park_service_class_init (PlParkServiceClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->dispose = pl_park_service_dispose;
+  object_class->get_property = pl_park_service_get_property;
+
+  properties[PROP_LOTS] = g_param_spec_object ("lots", NULL, NULL, G_TYPE_LIST_MODEL,
+                                               G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  signals[SIGNAL_MESSAGE] = g_signal_new ("message", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                                          0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
+  signals[SIGNAL_PARKED_BY_OTHER]
+      = g_signal_new ("parked-by-other", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL,
+                      NULL, NULL, G_TYPE_NONE, 2, PL_TYPE_PARK_LOT, PL_TYPE_PARK_SLOT);
+}
+
+static void
+pl_park_service_init (PlParkService *self)
+{
+  self->lots = g_list_store_new (PL_TYPE_PARK_LOT);
+  self->lot_by_uri = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  self->parks = g_ptr_array_new_with_free_func ((GDestroyNotify)park_attempt_free);
+  self->retrieves = g_ptr_array_new_with_free_func ((GDestroyNotify)retrieve_attempt_free);
+  self->ledger = pl_park_ledger_new ();
+}
+
+PlParkService *
+pl_park_service_new (PlCallManager *calls, PlHistoryRecorder *recorder)
+{
+  PlParkService *self;
+
+  g_return_val_if_fail (PL_IS_CALL_MANAGER (calls), NULL);
+
+  self = g_object_new (PL_TYPE_PARK_SERVICE, NULL);
+  self->calls = g_object_ref (calls);
+  self->recorder = recorder ? g_object_ref (recorder) : NULL;
+  g_signal_connect (calls, "call-added", G_CALLBACK (on_call_added), self);
+  g_signal_connect (calls, "call-ended", G_CALLBACK (on_call_ended), self);
+  g_signal_connect (calls, "transfer-failed", G_CALLBACK (on_transfer_failed), self);
+  return self;
+}
