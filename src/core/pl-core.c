@@ -109,6 +109,7 @@ pl_core_new (PlEngine *engine, GSettings *settings, const char *history_path)
   /* Rows are written by the core as calls happen, whatever the UI shows. */
   self->recorder = pl_history_recorder_new (self->history, pl_call_manager_get_calls (self->calls));
   self->park = pl_park_service_new (self->calls, self->recorder);
+  pl_dbus_service_set_park_service (self->dbus, self->park);
   g_signal_connect_object (self->park, "message", G_CALLBACK (forward_message), self,
                            G_CONNECT_SWAPPED);
   return self;

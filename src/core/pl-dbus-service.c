@@ -3,6 +3,7 @@
 
 #include "config.h"
 
+#include <string.h>
 #include <glib/gi18n-lib.h>
 
 #include "pl-dbus-generated.h"
@@ -13,7 +14,9 @@ struct _PlDBusService
   GObject parent_instance;
 
   PlCallManager *manager;
+  PlParkService *park;
   PlDBusParkline1 *skeleton;
+  guint slots_idle;
 };
 
 G_DEFINE_FINAL_TYPE (PlDBusService, pl_dbus_service, G_TYPE_OBJECT)
@@ -191,11 +194,175 @@ handle_send_dtmf (PlDBusParkline1 *skeleton, GDBusMethodInvocation *invocation, 
                  error);
 }
 
+static const char *const slot_state_names[] = {
+  [PL_PARK_SLOT_FREE] = "free",         [PL_PARK_SLOT_PARKING] = "parking",
+  [PL_PARK_SLOT_OCCUPIED] = "occupied", [PL_PARK_SLOT_RETURNING] = "returning",
+  [PL_PARK_SLOT_STALE] = "stale",
+};
+
+static gboolean
+publish_slots (gpointer user_data)
+{
+  PlDBusService *self = user_data;
+  GVariantBuilder builder;
+  GListModel *lots = self->park ? pl_park_service_get_lots (self->park) : NULL;
+  guint n_lots = lots ? g_list_model_get_n_items (lots) : 0;
+  gint64 now = g_get_real_time ();
+
+  self->slots_idle = 0;
+  g_variant_builder_init (&builder, G_VARIANT_TYPE ("a(sisssxxb)"));
+  for (guint i = 0; i < n_lots; i++)
+    {
+      g_autoptr (PlParkLot) lot = g_list_model_get_item (lots, i);
+      guint n_slots = g_list_model_get_n_items (G_LIST_MODEL (lot));
+
+      for (guint j = 0; j < n_slots; j++)
+        {
+          g_autoptr (PlParkSlot) slot = g_list_model_get_item (G_LIST_MODEL (lot), j);
+          const char *name = pl_park_slot_get_caller_name (slot);
+          const char *uri = pl_park_slot_get_caller_uri (slot);
+
+          g_variant_builder_add (
+              &builder, "(sisssxxb)", pl_park_lot_get_name (lot), pl_park_slot_get_number (slot),
+              slot_state_names[pl_park_slot_get_state (slot)], name ? name : "", uri ? uri : "",
+              pl_park_slot_get_parked_since (slot), pl_park_slot_get_remaining (slot, now),
+              pl_park_slot_get_parked_by_me (slot));
+        }
+    }
+  pl_dbus_parkline1_set_slots (self->skeleton, g_variant_builder_end (&builder));
+  return G_SOURCE_REMOVE;
+}
+
+/* Slot changes come in bursts (a full NOTIFY touches every slot): publish
+ * once per burst. */
+static void
+queue_publish_slots (PlDBusService *self)
+{
+  if (self->slots_idle == 0)
+    self->slots_idle = g_idle_add (publish_slots, self);
+}
+
+static void
+on_slot_changed (PlDBusService *self)
+{
+  queue_publish_slots (self);
+}
+
+static void
+on_lot_items_changed (GListModel *lot, guint position, guint removed, guint added,
+                      PlDBusService *self)
+{
+  for (guint i = position; i < position + added; i++)
+    {
+      g_autoptr (PlParkSlot) slot = g_list_model_get_item (lot, i);
+      g_signal_connect_object (slot, "notify", G_CALLBACK (on_slot_changed), self,
+                               G_CONNECT_SWAPPED);
+    }
+  queue_publish_slots (self);
+}
+
+static void
+on_lots_changed (GListModel *lots, guint position, guint removed, guint added, PlDBusService *self)
+{
+  for (guint i = position; i < position + added; i++)
+    {
+      g_autoptr (GListModel) lot = g_list_model_get_item (lots, i);
+      g_signal_connect_object (lot, "items-changed", G_CALLBACK (on_lot_items_changed), self, 0);
+      on_lot_items_changed (lot, 0, 0, g_list_model_get_n_items (lot), self);
+    }
+  queue_publish_slots (self);
+}
+
+/* "701" is the first lot's slot 701; "front:701" names the lot. */
+static gboolean
+parse_slot (PlDBusService *self, const char *text, PlParkLot **lot, int *slot, GError **error)
+{
+  const char *colon = strchr (text, ':');
+  g_autofree char *lot_name = colon ? g_strndup (text, (gsize)(colon - text)) : NULL;
+  const char *number = colon ? colon + 1 : text;
+  guint64 value;
+
+  *lot = self->park ? pl_park_service_find_lot (self->park, lot_name) : NULL;
+  if (*lot == NULL)
+    {
+      g_set_error (error, G_DBUS_ERROR, G_DBUS_ERROR_INVALID_ARGS, _ ("No park lot “%s”"),
+                   lot_name ? lot_name : "");
+      return FALSE;
+    }
+  if (*number == '\0' && colon == NULL)
+    {
+      *slot = PL_PARK_ANY_SLOT;
+      return TRUE;
+    }
+  if (!g_ascii_string_to_unsigned (number, 10, 0, G_MAXINT, &value, NULL))
+    {
+      g_set_error (error, G_DBUS_ERROR, G_DBUS_ERROR_INVALID_ARGS, _ ("“%s” is not a slot number"),
+                   text);
+      return FALSE;
+    }
+  *slot = (int)value;
+  return TRUE;
+}
+
+static gboolean
+handle_park (PlDBusParkline1 *skeleton, GDBusMethodInvocation *invocation, guint handle,
+             const char *slot_text, PlDBusService *self)
+{
+  GError *error = NULL;
+  PlCall *call = resolve_call (self, invocation, handle);
+  PlParkLot *lot;
+  int slot;
+
+  if (call == NULL)
+    return G_DBUS_METHOD_INVOCATION_HANDLED;
+  if (!parse_slot (self, slot_text, &lot, &slot, &error))
+    return finish (invocation, FALSE, error);
+  return finish (invocation, pl_park_service_park (self->park, call, lot, slot, &error), error);
+}
+
+static gboolean
+handle_retrieve (PlDBusParkline1 *skeleton, GDBusMethodInvocation *invocation,
+                 const char *slot_text, PlDBusService *self)
+{
+  GError *error = NULL;
+  PlParkLot *lot;
+  PlCall *call;
+  int slot;
+
+  if (!parse_slot (self, slot_text, &lot, &slot, &error))
+    return finish (invocation, FALSE, error);
+  if (slot == PL_PARK_ANY_SLOT)
+    return finish (invocation, FALSE,
+                   g_error_new_literal (G_DBUS_ERROR, G_DBUS_ERROR_INVALID_ARGS,
+                                        _ ("Name the slot to retrieve")));
+  call = pl_park_service_retrieve (self->park, lot, slot, &error);
+  if (call == NULL)
+    return finish (invocation, FALSE, error);
+  pl_dbus_parkline1_complete_retrieve (skeleton, invocation, pl_call_get_handle (call));
+  return G_DBUS_METHOD_INVOCATION_HANDLED;
+}
+
+void
+pl_dbus_service_set_park_service (PlDBusService *self, PlParkService *park)
+{
+  GListModel *lots;
+
+  g_return_if_fail (PL_IS_DBUS_SERVICE (self));
+  g_return_if_fail (PL_IS_PARK_SERVICE (park));
+
+  g_set_object (&self->park, park);
+  lots = pl_park_service_get_lots (park);
+  g_signal_connect_object (lots, "items-changed", G_CALLBACK (on_lots_changed), self, 0);
+  on_lots_changed (lots, 0, 0, g_list_model_get_n_items (lots), self);
+}
+
 static void
 pl_dbus_service_dispose (GObject *object)
 {
   PlDBusService *self = PL_DBUS_SERVICE (object);
 
+  g_clear_handle_id (&self->slots_idle, g_source_remove);
+  g_clear_object (&self->park);
   if (self->skeleton)
     pl_dbus_service_unexport (self);
   g_clear_object (&self->skeleton);
@@ -237,6 +404,9 @@ pl_dbus_service_new (PlCallManager *manager)
   g_signal_connect_object (self->skeleton, "handle-transfer", G_CALLBACK (handle_transfer), self,
                            0);
   g_signal_connect_object (self->skeleton, "handle-send-dtmf", G_CALLBACK (handle_send_dtmf), self,
+                           0);
+  g_signal_connect_object (self->skeleton, "handle-park", G_CALLBACK (handle_park), self, 0);
+  g_signal_connect_object (self->skeleton, "handle-retrieve", G_CALLBACK (handle_retrieve), self,
                            0);
 
   g_signal_connect_object (pl_call_manager_get_calls (manager), "items-changed",
