@@ -43,6 +43,36 @@ peer_exited_cb(GObject *source, GAsyncResult *result, gpointer user_data)
   *exited = TRUE;
 }
 
+const char *
+pl_test_silence_wav(void)
+{
+  static char *path;
+
+  if (path == NULL)
+    {
+      g_autofree char *dir = pl_test_make_dir("silence");
+      g_autofree char *file = g_build_filename(dir, "silence.wav", NULL);
+      const char *argv[]
+          = { "sox", "-n", "-r", "8000", "-c", "1", "-b", "16", file, "trim", "0", "120", NULL };
+      g_autoptr(GError) error = NULL;
+      int status = 0;
+
+      g_spawn_sync(NULL, (char **)argv, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, NULL, NULL, &status,
+                   &error);
+      g_assert_no_error(error);
+      g_assert_true(g_spawn_check_wait_status(status, NULL));
+      path = g_steal_pointer(&file);
+    }
+  return path;
+}
+
+static const char *
+baresip_binary(void)
+{
+  const char *env = g_getenv("PL_BARESIP");
+  return env && *env ? env : "baresip";
+}
+
 /* An aborted test must not leave peers or registrars behind. */
 static void
 die_with_test(gpointer user_data)
@@ -87,6 +117,7 @@ pl_test_peer_new(const char *name, const char *audio_source, const char *const *
   g_autofree char *logdir = pl_test_artifact_dir("engine");
   g_autofree char *log = NULL;
   g_autoptr(GSubprocessLauncher) launcher = NULL;
+  g_autofree char *default_source = g_strdup_printf("aufile,%s", pl_test_silence_wav());
   guint16 sip_port = pl_test_free_sip_port();
   guint16 ctrl_port = pl_test_free_tcp_port();
   Wait w = { 0 };
@@ -116,7 +147,7 @@ pl_test_peer_new(const char *name, const char *audio_source, const char *const *
                          "audio_player alsa,null\n"
                          "audio_alert alsa,null\n"
                          "audio_source %s\n%s\n",
-                         audio_source ? audio_source : "alsa,null",
+                         audio_source ? audio_source : default_source,
                          extra_config ? extra_config : "");
   path = g_build_filename(peer->dir, "config", NULL);
   g_assert_true(g_file_set_contents(path, config->str, -1, NULL));
@@ -130,8 +161,8 @@ pl_test_peer_new(const char *name, const char *audio_source, const char *const *
       = g_subprocess_launcher_new(G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDERR_MERGE);
   g_subprocess_launcher_set_stdout_file_path(launcher, log);
   g_subprocess_launcher_set_child_setup(launcher, die_with_test, GINT_TO_POINTER(SIGKILL), NULL);
-  peer->proc = g_subprocess_launcher_spawn(launcher, &error, g_getenv("PL_BARESIP"), "-f",
-                                           peer->dir, NULL);
+  peer->proc
+      = g_subprocess_launcher_spawn(launcher, &error, baresip_binary(), "-f", peer->dir, NULL);
   g_assert_no_error(error);
   peer->exited = watch_exit(peer->proc);
 

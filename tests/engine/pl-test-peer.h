@@ -11,7 +11,12 @@ G_BEGIN_DECLS
  * engine's control client. Events are recorded for the test to look at. */
 typedef struct _PlTestPeer PlTestPeer;
 
-/* audio_source: "module,device" (default "alsa,null"). extra_modules: NULL
+/* A two-minute silent 8 kHz WAV, made once per process: a paced audio
+ * source for test UAs ("aufile,PATH"); ALSA's null device would be read as
+ * fast as the CPU allows and flood the loopback with RTP. */
+const char *pl_test_silence_wav(void);
+
+/* audio_source: "module,device" (default: aufile with the silence). extra_modules: NULL
  * or a NULL-terminated list of extra module lines. */
 PlTestPeer *pl_test_peer_new(const char *name, const char *audio_source,
                              const char *const *extra_modules, const char *extra_config);

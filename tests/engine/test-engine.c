@@ -30,7 +30,7 @@ fixture_setup_full(Fixture *f, const char *password, gboolean with_registrar,
                    guint register_timeout_ms)
 {
   g_autoptr(PlBaresipOptions) o = pl_baresip_options_new();
-  const char *extra[] = { "alsa.so", NULL };
+  const char *extra[] = { "alsa.so", "aufile.so", NULL };
   g_autofree char *logdir = pl_test_artifact_dir("engine");
   guint16 sip_port = pl_test_free_sip_port();
   guint16 reg_port;
@@ -48,7 +48,7 @@ fixture_setup_full(Fixture *f, const char *password, gboolean with_registrar,
   o->sip_listen = g_strdup_printf("127.0.0.1:%u", sip_port);
   o->net_interface = g_strdup("127.0.0.1");
   o->audio_player = g_strdup("alsa,null");
-  o->audio_source = g_strdup("alsa,null");
+  o->audio_source = g_strdup_printf("aufile,%s", pl_test_silence_wav());
   o->audio_alert = g_strdup("alsa,null");
   o->extra_modules = g_strdupv((char **)extra);
   o->log_file = g_strdup_printf("%s/engine-%u.log", logdir, sip_port);

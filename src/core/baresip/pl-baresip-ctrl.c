@@ -417,7 +417,9 @@ connect_cb(GObject *source, GAsyncResult *result, gpointer user_data)
   self->connection = connection;
   self->port = cd->port;
   self->closed = FALSE;
-  g_socket_set_keepalive(g_socket_connection_get_socket(connection), TRUE);
+  /* The connect timeout sticks to the socket; an idle control connection
+   * must not time out. */
+  g_socket_set_timeout(g_socket_connection_get_socket(connection), 0);
   start_read(self);
   g_task_return_boolean(task, TRUE);
 }

@@ -452,6 +452,10 @@ ctrl_event_cb(PlBaresipCtrl *ctrl, PlEngineEvent *event, gpointer user_data)
               && event->type != PL_ENGINE_EVENT_CALL_OUTGOING)
             emit_synthetic(self, PL_ENGINE_EVENT_CALL_OUTGOING, "CALL_OUTGOING", event->call_id,
                            info, event->peer_uri);
+          /* baresip sets such a call up without sound and says nothing. */
+          if (self->no_audio_reported)
+            pl_engine_emit_problem(PL_ENGINE(self), PL_ENGINE_ERROR_NO_AUDIO,
+                                   _("This call has no sound: no audio device was found"));
         }
       else if (info != NULL && event->type == PL_ENGINE_EVENT_CALL_CLOSED)
         g_hash_table_remove(self->calls, event->call_id);
