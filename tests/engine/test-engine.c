@@ -365,6 +365,67 @@ test_hijack(Fixture *f, gconstpointer data)
 }
 
 static void
+test_account_change(Fixture *f, gconstpointer data)
+{
+  g_autoptr(PlAccount) other = pl_account_new("other");
+  g_autofree char *domain = g_strdup_printf("127.0.0.1:%u", pl_test_registrar_port(f->registrar));
+  int pid = pl_baresip_engine_get_pid(f->engine);
+
+  pl_account_set_user(other, "bob");
+  pl_account_set_domain(other, domain);
+  pl_account_set_password(other, PASSWORD);
+  pl_engine_set_account(PL_ENGINE(f->engine), other);
+  g_assert_true(pl_engine_get_account(PL_ENGINE(f->engine)) == other);
+  /* The old account is no longer registered by us; the new one is. */
+  g_assert_cmpint(pl_account_get_registration_state(f->account), ==, PL_REGISTRATION_NONE);
+  g_assert_true(PL_TEST_WAIT(pl_account_get_registration_state(other) == PL_REGISTRATION_REGISTERED,
+                             WAIT_MS));
+  g_assert_cmpint(pl_engine_get_state(PL_ENGINE(f->engine)), ==, PL_ENGINE_STATE_RUNNING);
+  g_assert_cmpint(pl_baresip_engine_get_pid(f->engine), !=, pid);
+  /* A deliberate change is no problem to report. */
+  g_assert_cmpuint(f->rec->problems->len, ==, 0);
+  pl_engine_set_account(PL_ENGINE(f->engine), f->account);
+  g_assert_true(PL_TEST_WAIT(
+      pl_account_get_registration_state(f->account) == PL_REGISTRATION_REGISTERED, WAIT_MS));
+}
+
+/* A binary that dies at once: restarts back off, then the engine gives up. */
+static void
+test_gives_up(void)
+{
+  g_autoptr(PlBaresipOptions) o = pl_baresip_options_new();
+  g_autofree char *rt = pl_test_make_dir("engine-rt");
+  g_autoptr(PlTestRecorder) rec = NULL;
+  PlBaresipEngine *engine;
+
+  o->binary = g_strdup("/bin/false");
+  o->runtime_dir = g_strdup(rt);
+  o->audio_player = g_strdup("alsa,null");
+  o->audio_source = g_strdup("alsa,null");
+  o->audio_alert = g_strdup("alsa,null");
+  o->restart_delay_ms = 50;
+  o->max_quick_restarts = 3;
+  engine = pl_baresip_engine_new(o);
+  rec = pl_test_recorder_new(PL_ENGINE(engine));
+  pl_engine_start(PL_ENGINE(engine));
+  g_assert_true(
+      PL_TEST_WAIT(pl_engine_get_state(PL_ENGINE(engine)) == PL_ENGINE_STATE_FAILED, WAIT_MS));
+  g_assert_cmpuint(pl_baresip_engine_get_restart_count(engine), ==, 3);
+  /* One problem per crash, and the final one. */
+  g_assert_cmpuint(rec->problems->len, ==, 4);
+  g_assert_nonnull(strstr(g_ptr_array_index(rec->problems, 3), "gave up"));
+  g_assert_true(PL_TEST_WAIT(!pl_baresip_engine_has_child(engine), 5000));
+  /* start() after FAILED tries again from scratch. */
+  pl_engine_start(PL_ENGINE(engine));
+  g_assert_cmpint(pl_engine_get_state(PL_ENGINE(engine)), ==, PL_ENGINE_STATE_STARTING);
+  pl_engine_stop(PL_ENGINE(engine));
+  g_assert_true(PL_TEST_WAIT(!pl_baresip_engine_has_child(engine), 5000));
+  g_clear_pointer(&rec, pl_test_recorder_free);
+  g_assert_finalize_object(engine);
+  g_rmdir(rt);
+}
+
+static void
 test_spawn_failure(void)
 {
   g_autoptr(PlBaresipOptions) o = pl_baresip_options_new();
@@ -410,5 +471,8 @@ main(int argc, char *argv[])
              fixture_teardown);
   g_test_add("/engine/hijack", Fixture, NULL, fixture_setup, test_hijack, fixture_teardown);
   g_test_add_func("/engine/spawn-failure", test_spawn_failure);
+  g_test_add_func("/engine/gives-up", test_gives_up);
+  g_test_add("/engine/account-change", Fixture, NULL, fixture_setup, test_account_change,
+             fixture_teardown);
   return g_test_run();
 }

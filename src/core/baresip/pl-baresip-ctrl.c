@@ -402,8 +402,12 @@ connect_cb(GObject *source, GAsyncResult *result, gpointer user_data)
 
   if (connection == NULL)
     {
-      if (g_error_matches(error, G_IO_ERROR, G_IO_ERROR_CANCELLED)
-          || g_get_monotonic_time() >= cd->deadline)
+      if (g_error_matches(error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        {
+          g_task_return_error(task, g_steal_pointer(&error));
+          return;
+        }
+      if (g_get_monotonic_time() >= cd->deadline)
         {
           g_task_return_new_error(task, PL_ENGINE_ERROR, PL_ENGINE_ERROR_PROTOCOL,
                                   "could not connect to baresip's control port %u: %s", cd->port,
