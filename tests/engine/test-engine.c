@@ -313,6 +313,59 @@ test_blind_transfer(Fixture *f, gconstpointer data)
 }
 
 static void
+test_decline_incoming(Fixture *f, gconstpointer data)
+{
+  g_autoptr(PlTestPeer) bob = pl_test_peer_new("bob", NULL, NULL, NULL);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *reply = pl_test_peer_command(bob, "dial", f->our_uri, &error);
+  const PlEngineEvent *incoming, *closed;
+
+  g_assert_no_error(error);
+  incoming = pl_test_recorder_wait_event(f->rec, PL_ENGINE_EVENT_CALL_INCOMING, NULL, WAIT_MS);
+  g_assert_nonnull(incoming);
+  g_assert_true(pl_test_engine_action(PL_ENGINE(f->engine), PL_ENGINE_ACTION_HANGUP,
+                                      incoming->call_id, "486", &error));
+  g_assert_no_error(error);
+  closed = pl_test_peer_wait_event(bob, PL_ENGINE_EVENT_CALL_CLOSED, incoming->call_id, WAIT_MS);
+  g_assert_nonnull(closed);
+  g_assert_nonnull(strstr(closed->param, "486"));
+  g_assert_nonnull(
+      pl_test_recorder_wait_event(f->rec, PL_ENGINE_EVENT_CALL_CLOSED, incoming->call_id, WAIT_MS));
+}
+
+/* The target declines: our REFER fails with the target's SIP reason. */
+static void
+test_transfer_failed(Fixture *f, gconstpointer data)
+{
+  g_autoptr(PlTestPeer) bob = pl_test_peer_new("bob", NULL, NULL, NULL);
+  g_autoptr(PlTestPeer) carol = pl_test_peer_new("carol", NULL, NULL, NULL);
+  g_autofree char *call_id = establish_outgoing(f, bob);
+  g_autoptr(GError) error = NULL;
+  const PlEngineEvent *incoming, *failed, *closed;
+  g_autofree char *reply = NULL;
+
+  g_assert_true(pl_test_engine_action(PL_ENGINE(f->engine), PL_ENGINE_ACTION_TRANSFER, call_id,
+                                      pl_test_peer_uri(carol), &error));
+  g_assert_no_error(error);
+  incoming = pl_test_peer_wait_event(carol, PL_ENGINE_EVENT_CALL_INCOMING, NULL, WAIT_MS);
+  g_assert_nonnull(incoming);
+  /* Carol declines the transferred call. */
+  reply = pl_test_peer_command(carol, "hangup", NULL, &error);
+  g_assert_no_error(error);
+  failed
+      = pl_test_recorder_wait_event(f->rec, PL_ENGINE_EVENT_CALL_TRANSFER_FAILED, call_id, WAIT_MS);
+  g_assert_nonnull(failed);
+  g_message("transfer failed: %s", failed->param);
+  g_assert_nonnull(failed->param);
+  /* baresip 1.0.0 then hangs up the original call without saying so; the
+   * engine notices and reports it closed. */
+  closed = pl_test_recorder_wait_event(f->rec, PL_ENGINE_EVENT_CALL_CLOSED, call_id, WAIT_MS);
+  g_assert_nonnull(closed);
+  g_assert_cmpstr(closed->param, ==, "transfer failed: 486 Rejected");
+  g_assert_nonnull(pl_test_peer_wait_event(bob, PL_ENGINE_EVENT_CALL_CLOSED, call_id, WAIT_MS));
+}
+
+static void
 test_crash_recovery(Fixture *f, gconstpointer data)
 {
   g_autoptr(PlTestPeer) bob = pl_test_peer_new("bob", NULL, NULL, NULL);
@@ -472,6 +525,10 @@ main(int argc, char *argv[])
   g_test_add("/engine/hijack", Fixture, NULL, fixture_setup, test_hijack, fixture_teardown);
   g_test_add_func("/engine/spawn-failure", test_spawn_failure);
   g_test_add_func("/engine/gives-up", test_gives_up);
+  g_test_add("/engine/decline-incoming", Fixture, NULL, fixture_setup, test_decline_incoming,
+             fixture_teardown);
+  g_test_add("/engine/transfer-failed", Fixture, NULL, fixture_setup, test_transfer_failed,
+             fixture_teardown);
   g_test_add("/engine/account-change", Fixture, NULL, fixture_setup, test_account_change,
              fixture_teardown);
   return g_test_run();

@@ -408,6 +408,41 @@ handle_registration(PlBaresipEngine *self, const PlEngineEvent *event)
 
 /* Control connection */
 
+typedef struct
+{
+  PlBaresipEngine *engine;
+  char *call_id;
+  char *reason;
+} CheckData;
+
+static void
+check_call_cb(GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  CheckData *cd = user_data;
+  g_autofree char *data = pl_baresip_ctrl_command_finish(PL_BARESIP_CTRL(source), result, NULL);
+  CallInfo *info = g_hash_table_lookup(cd->engine->calls, cd->call_id);
+
+  if (data && strstr(data, "call not found") && info)
+    {
+      g_autoptr(PlEngineEvent) event = pl_engine_event_new(PL_ENGINE_EVENT_CALL_CLOSED);
+
+      event->type_name = g_strdup("CALL_CLOSED");
+      event->call_id = g_strdup(cd->call_id);
+      event->account_aor = g_strdup(info->aor);
+      event->peer_uri = g_strdup(info->peer_uri);
+      event->peer_name = g_strdup(info->peer_name);
+      event->has_direction = info->has_direction;
+      event->direction = info->direction;
+      event->param = g_strdup(cd->reason);
+      g_hash_table_remove(cd->engine->calls, cd->call_id);
+      pl_engine_emit_event(PL_ENGINE(cd->engine), event);
+    }
+  g_object_unref(cd->engine);
+  g_free(cd->call_id);
+  g_free(cd->reason);
+  g_free(cd);
+}
+
 static void
 ctrl_event_cb(PlBaresipCtrl *ctrl, PlEngineEvent *event, gpointer user_data)
 {
@@ -462,6 +497,20 @@ ctrl_event_cb(PlBaresipCtrl *ctrl, PlEngineEvent *event, gpointer user_data)
     }
 
   pl_engine_emit_event(PL_ENGINE(self), event);
+
+  /* baresip 1.0.0 hangs up a call whose transfer failed, without a
+   * CALL_CLOSED; ask whether it still exists. */
+  if (event->type == PL_ENGINE_EVENT_CALL_TRANSFER_FAILED && event->call_id
+      && g_hash_table_contains(self->calls, event->call_id))
+    {
+      CheckData *cd = g_new0(CheckData, 1);
+
+      cd->engine = g_object_ref(self);
+      cd->call_id = g_strdup(event->call_id);
+      cd->reason = g_strdup_printf("transfer failed: %s", event->param ? event->param : "");
+      pl_baresip_ctrl_command_async(ctrl, "callfind", event->call_id,
+                                    self->options->command_timeout_ms, NULL, check_call_cb, cd);
+    }
 }
 
 /* TRUE if the child has ended, whether or not GLib has reaped it yet. */
