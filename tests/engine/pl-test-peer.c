@@ -298,6 +298,19 @@ tcp_port_open(guint16 port)
   return conn != NULL;
 }
 
+static const char *
+kamailio_module_dir(void)
+{
+  const char *dirs[] = { "/usr/lib/x86_64-linux-gnu/kamailio/modules",
+                         "/usr/lib/aarch64-linux-gnu/kamailio/modules",
+                         "/usr/lib64/kamailio/modules", "/usr/lib/kamailio/modules" };
+
+  for (gsize i = 0; i < G_N_ELEMENTS(dirs); i++)
+    if (g_file_test(dirs[i], G_FILE_TEST_IS_DIR))
+      return dirs[i];
+  return dirs[0];
+}
+
 PlTestRegistrar *
 pl_test_registrar_new(const char *password)
 {
@@ -317,7 +330,7 @@ pl_test_registrar_new(const char *password)
       "#!KAMAILIO\n"
       "debug=2\nlog_stderror=yes\nchildren=1\ntcp_children=1\nauto_aliases=no\n"
       "listen=udp:127.0.0.1:%u\nlisten=tcp:127.0.0.1:%u\n"
-      "mpath=\"/usr/lib/x86_64-linux-gnu/kamailio/modules/\"\n"
+      "mpath=\"%s\"\n"
       "loadmodule \"sl.so\"\nloadmodule \"tm.so\"\nloadmodule \"pv.so\"\n"
       "loadmodule \"maxfwd.so\"\nloadmodule \"textops.so\"\nloadmodule \"siputils.so\"\n"
       "loadmodule \"usrloc.so\"\nloadmodule \"registrar.so\"\nloadmodule \"auth.so\"\n"
@@ -334,7 +347,7 @@ pl_test_registrar_new(const char *password)
       "  if (is_method(\"OPTIONS\")) { sl_send_reply(\"200\", \"OK\"); exit; }\n"
       "  sl_send_reply(\"404\", \"Not here\");\n"
       "}\n",
-      reg->port, reg->port, password);
+      reg->port, reg->port, kamailio_module_dir(), password);
   cfg_path = g_build_filename(reg->dir, "kamailio.cfg", NULL);
   pid_path = g_build_filename(reg->dir, "kamailio.pid", NULL);
   g_assert_true(g_file_set_contents(cfg_path, cfg, -1, NULL));
