@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #define G_LOG_DOMAIN "pl-test-peer"
 
+#include <glib/gstdio.h>
 #include <signal.h>
 #include <string.h>
 #include <sys/prctl.h>
@@ -41,6 +42,25 @@ peer_exited_cb(GObject *source, GAsyncResult *result, gpointer user_data)
 
   g_subprocess_wait_finish(G_SUBPROCESS(source), result, NULL);
   *exited = TRUE;
+}
+
+/* Scratch dirs hold a few flat files each; logs live in the artifact dir. */
+static void
+remove_tree(const char *path)
+{
+  g_autoptr(GDir) dir = g_dir_open(path, 0, NULL);
+  const char *name;
+
+  while (dir && (name = g_dir_read_name(dir)))
+    {
+      g_autofree char *child = g_build_filename(path, name, NULL);
+
+      if (g_file_test(child, G_FILE_TEST_IS_DIR) && !g_file_test(child, G_FILE_TEST_IS_SYMLINK))
+        remove_tree(child);
+      else
+        g_unlink(child);
+    }
+  g_rmdir(path);
 }
 
 const char *
@@ -201,6 +221,7 @@ pl_test_peer_free(PlTestPeer *peer)
   g_hash_table_unref(peer->consumed);
   g_free(peer->name);
   g_free(peer->uri);
+  remove_tree(peer->dir);
   g_free(peer->dir);
   g_free(peer);
 }
@@ -387,6 +408,7 @@ pl_test_registrar_free(PlTestRegistrar *reg)
     }
   g_clear_object(&reg->proc);
   g_free(reg->exited);
+  remove_tree(reg->dir);
   g_free(reg->dir);
   g_free(reg);
 }
