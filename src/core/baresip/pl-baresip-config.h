@@ -1,0 +1,39 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <glib.h>
+
+#include "pl-account.h"
+
+G_BEGIN_DECLS
+
+/* Everything that goes into baresip's "config" file. Strings are copied
+ * verbatim after validation; NULL means "leave baresip's default". */
+typedef struct
+{
+  const char *module_path;   /* NULL: /usr/lib/baresip/modules */
+  const char *ctrl_listen;   /* "127.0.0.1:PORT", required */
+  const char *sip_listen;    /* "IP:PORT" or NULL to let baresip choose */
+  const char *net_interface; /* e.g. "127.0.0.1" to keep SDP on loopback */
+  const char *audio_player;  /* "module,device", e.g. "portaudio,pulse" */
+  const char *audio_source;
+  const char *audio_alert;
+  gboolean have_opus;               /* load opus.so (if the module exists) */
+  const char *const *extra_modules; /* extra "module" lines, e.g. "aufile.so" */
+} PlBaresipConfigParams;
+
+/* Returns the config text, or NULL with @error when a value would break the
+ * file (a newline, a missing "module,device" comma, …). */
+char *pl_baresip_config_text(const PlBaresipConfigParams *params, GError **error);
+
+/* The account line for "uanew"/the accounts file:
+ *   <sip:user@domain;transport=tcp>;auth_user=…;auth_pass=…;outbound="…"
+ * Refuses (NULL + error) characters that would end a field early or inject
+ * extra parameters: whitespace, control characters, < > " ; and, outside
+ * the password, @ ? & = , too. */
+char *pl_baresip_account_line(PlAccount *account, guint regint, GError **error);
+
+/* TRUE if every byte of @value may appear in the named account field. */
+gboolean pl_baresip_account_value_ok(const char *field, const char *value);
+
+G_END_DECLS
