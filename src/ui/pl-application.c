@@ -11,12 +11,7 @@
 #include "pl-application.h"
 #include "pl-window.h"
 
-/* The baresip engine is developed on its own branch; build the production
- * constructor as soon as it is in the tree, without touching this file. */
-#if __has_include("pl-baresip-engine.h")
 #include "pl-baresip-engine.h"
-#define PL_HAVE_BARESIP_ENGINE 1
-#endif
 
 struct _PlApplication
 {
@@ -589,7 +584,6 @@ pl_application_new_with_engine (PlEngine *engine)
 PlApplication *
 pl_application_new (void)
 {
-#ifdef PL_HAVE_BARESIP_ENGINE
   g_autoptr (GSettings) settings = g_settings_new (APP_ID);
   g_autoptr (PlBaresipOptions) options = pl_baresip_options_new ();
   g_autoptr (PlBaresipEngine) engine = NULL;
@@ -599,10 +593,6 @@ pl_application_new (void)
   options->output_device = g_settings_get_string (settings, "audio-output");
   engine = pl_baresip_engine_new (options);
   return pl_application_new_with_engine (PL_ENGINE (engine));
-#else
-  g_printerr ("%s\n", _ ("This build of Parkline has no phone engine."));
-  exit (EXIT_FAILURE);
-#endif
 }
 
 /* Returns: (transfer none) */

@@ -46,62 +46,62 @@ static const Case cases[] = {
 };
 
 static GPtrArray *
-make_list(const Case *c)
+make_list (const Case *c)
 {
-  GPtrArray *list = g_ptr_array_new_with_free_func((GDestroyNotify)pl_audio_device_free);
+  GPtrArray *list = g_ptr_array_new_with_free_func ((GDestroyNotify)pl_audio_device_free);
 
   for (int i = 0; i < 4 && c->devs[i].name; i++)
     {
-      PlAudioDevice *d = g_new0(PlAudioDevice, 1);
+      PlAudioDevice *d = g_new0 (PlAudioDevice, 1);
 
       d->index = i;
-      d->name = g_strdup(c->devs[i].name);
-      d->host_api = g_strdup("ALSA");
+      d->name = g_strdup (c->devs[i].name);
+      d->host_api = g_strdup ("ALSA");
       d->is_input = c->devs[i].in;
       d->is_output = c->devs[i].out;
       d->is_default_input = c->devs[i].def_in;
       d->is_default_output = c->devs[i].def_out;
-      g_ptr_array_add(list, d);
+      g_ptr_array_add (list, d);
     }
   return list;
 }
 
 static void
-test_case(gconstpointer data)
+test_case (gconstpointer data)
 {
   const Case *c = data;
-  g_autoptr(GPtrArray) list = make_list(c);
-  const PlAudioDevice *out = pl_audio_devices_pick(list, FALSE);
-  const PlAudioDevice *in = pl_audio_devices_pick(list, TRUE);
+  g_autoptr (GPtrArray) list = make_list (c);
+  const PlAudioDevice *out = pl_audio_devices_pick (list, FALSE);
+  const PlAudioDevice *in = pl_audio_devices_pick (list, TRUE);
 
-  g_assert_cmpstr(out ? out->name : NULL, ==, c->want_out);
-  g_assert_cmpstr(in ? in->name : NULL, ==, c->want_in);
-  g_assert_cmpint(pl_audio_devices_usable(list), ==, c->usable);
+  g_assert_cmpstr (out ? out->name : NULL, ==, c->want_out);
+  g_assert_cmpstr (in ? in->name : NULL, ==, c->want_in);
+  g_assert_cmpint (pl_audio_devices_usable (list), ==, c->usable);
   if (out)
-    g_assert_true(pl_audio_devices_find(list, out->name, FALSE) == out);
+    g_assert_true (pl_audio_devices_find (list, out->name, FALSE) == out);
 }
 
 static void
-test_find(void)
+test_find (void)
 {
   const Case *c = &cases[4];
-  g_autoptr(GPtrArray) list = make_list(c);
+  g_autoptr (GPtrArray) list = make_list (c);
 
-  g_assert_nonnull(pl_audio_devices_find(list, "mic only", TRUE));
-  g_assert_null(pl_audio_devices_find(list, "mic only", FALSE));
-  g_assert_null(pl_audio_devices_find(list, "nothing", TRUE));
-  g_assert_cmpint(pl_audio_devices_find(list, "speaker only", FALSE)->index, ==, 1);
+  g_assert_nonnull (pl_audio_devices_find (list, "mic only", TRUE));
+  g_assert_null (pl_audio_devices_find (list, "mic only", FALSE));
+  g_assert_null (pl_audio_devices_find (list, "nothing", TRUE));
+  g_assert_cmpint (pl_audio_devices_find (list, "speaker only", FALSE)->index, ==, 1);
 }
 
 int
-main(int argc, char *argv[])
+main (int argc, char *argv[])
 {
-  g_test_init(&argc, &argv, NULL);
-  for (gsize i = 0; i < G_N_ELEMENTS(cases); i++)
+  g_test_init (&argc, &argv, NULL);
+  for (gsize i = 0; i < G_N_ELEMENTS (cases); i++)
     {
-      g_autofree char *path = g_strdup_printf("/audio-devices/pick/%s", cases[i].label);
-      g_test_add_data_func(path, &cases[i], test_case);
+      g_autofree char *path = g_strdup_printf ("/audio-devices/pick/%s", cases[i].label);
+      g_test_add_data_func (path, &cases[i], test_case);
     }
-  g_test_add_func("/audio-devices/find", test_find);
-  return g_test_run();
+  g_test_add_func ("/audio-devices/find", test_find);
+  return g_test_run ();
 }

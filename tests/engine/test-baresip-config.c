@@ -7,34 +7,34 @@
 #include "pl-engine.h"
 
 static void
-test_config_defaults(void)
+test_config_defaults (void)
 {
   PlBaresipConfigParams params = { .ctrl_listen = "127.0.0.1:4000",
                                    .audio_player = "portaudio,pulse",
                                    .audio_source = "portaudio,pulse",
                                    .audio_alert = "portaudio,default" };
-  g_autoptr(GError) error = NULL;
-  g_autofree char *text = pl_baresip_config_text(&params, &error);
+  g_autoptr (GError) error = NULL;
+  g_autofree char *text = pl_baresip_config_text (&params, &error);
 
-  g_assert_no_error(error);
-  g_assert_nonnull(strstr(text, "module_path\t/usr/lib/baresip/modules\n"));
-  g_assert_nonnull(strstr(text, "ctrl_tcp_listen\t127.0.0.1:4000\n"));
-  g_assert_nonnull(strstr(text, "audio_player\tportaudio,pulse\n"));
-  g_assert_nonnull(strstr(text, "audio_alert\tportaudio,default\n"));
-  g_assert_nonnull(strstr(text, "module\tportaudio.so\n"));
-  g_assert_nonnull(strstr(text, "module\tg711.so\n"));
-  g_assert_nonnull(strstr(text, "module_app\tctrl_tcp.so\n"));
-  g_assert_nonnull(strstr(text, "module_app\tmenu.so\n"));
-  g_assert_nonnull(strstr(text, "module_app\taccount.so\n"));
+  g_assert_no_error (error);
+  g_assert_nonnull (strstr (text, "module_path\t/usr/lib/baresip/modules\n"));
+  g_assert_nonnull (strstr (text, "ctrl_tcp_listen\t127.0.0.1:4000\n"));
+  g_assert_nonnull (strstr (text, "audio_player\tportaudio,pulse\n"));
+  g_assert_nonnull (strstr (text, "audio_alert\tportaudio,default\n"));
+  g_assert_nonnull (strstr (text, "module\tportaudio.so\n"));
+  g_assert_nonnull (strstr (text, "module\tg711.so\n"));
+  g_assert_nonnull (strstr (text, "module_app\tctrl_tcp.so\n"));
+  g_assert_nonnull (strstr (text, "module_app\tmenu.so\n"));
+  g_assert_nonnull (strstr (text, "module_app\taccount.so\n"));
   /* Nothing we did not ask for: no UI on stdin, no default 0.0.0.0 listen. */
-  g_assert_null(strstr(text, "sip_listen"));
-  g_assert_null(strstr(text, "stdio"));
-  g_assert_null(strstr(text, "opus"));
-  g_assert_null(strstr(text, "0.0.0.0"));
+  g_assert_null (strstr (text, "sip_listen"));
+  g_assert_null (strstr (text, "stdio"));
+  g_assert_null (strstr (text, "opus"));
+  g_assert_null (strstr (text, "0.0.0.0"));
 }
 
 static void
-test_config_full(void)
+test_config_full (void)
 {
   const char *extra[] = { "aufile.so", NULL };
   PlBaresipConfigParams params = { .ctrl_listen = "127.0.0.1:4000",
@@ -43,17 +43,17 @@ test_config_full(void)
                                    .audio_source = "aufile,/tmp/tone.wav",
                                    .have_opus = TRUE,
                                    .extra_modules = extra };
-  g_autofree char *text = pl_baresip_config_text(&params, NULL);
+  g_autofree char *text = pl_baresip_config_text (&params, NULL);
   const char *opus, *g711;
 
-  g_assert_nonnull(strstr(text, "sip_listen\t127.0.0.1:5000\n"));
-  g_assert_nonnull(strstr(text, "net_interface\t127.0.0.1\n"));
-  g_assert_nonnull(strstr(text, "audio_source\taufile,/tmp/tone.wav\n"));
-  g_assert_nonnull(strstr(text, "module\taufile.so\n"));
-  opus = strstr(text, "module\topus.so");
-  g711 = strstr(text, "module\tg711.so");
-  g_assert_nonnull(opus);
-  g_assert_true(opus < g711);
+  g_assert_nonnull (strstr (text, "sip_listen\t127.0.0.1:5000\n"));
+  g_assert_nonnull (strstr (text, "net_interface\t127.0.0.1\n"));
+  g_assert_nonnull (strstr (text, "audio_source\taufile,/tmp/tone.wav\n"));
+  g_assert_nonnull (strstr (text, "module\taufile.so\n"));
+  opus = strstr (text, "module\topus.so");
+  g711 = strstr (text, "module\tg711.so");
+  g_assert_nonnull (opus);
+  g_assert_true (opus < g711);
 }
 
 typedef struct
@@ -63,7 +63,7 @@ typedef struct
 } BadConfig;
 
 static void
-test_config_refused(void)
+test_config_refused (void)
 {
   const char *bad_module[] = { "x.so\nmodule_app evil.so", NULL };
   BadConfig cases[] = {
@@ -77,14 +77,14 @@ test_config_refused(void)
     { "listen-cr", { .ctrl_listen = "127.0.0.1:1", .sip_listen = "127.0.0.1:2\r" } },
   };
 
-  for (gsize i = 0; i < G_N_ELEMENTS(cases); i++)
+  for (gsize i = 0; i < G_N_ELEMENTS (cases); i++)
     {
-      g_autoptr(GError) error = NULL;
-      g_autofree char *text = pl_baresip_config_text(&cases[i].params, &error);
+      g_autoptr (GError) error = NULL;
+      g_autofree char *text = pl_baresip_config_text (&cases[i].params, &error);
 
       if (text != NULL)
-        g_error("case %s was accepted", cases[i].name);
-      g_assert_error(error, PL_ENGINE_ERROR, PL_ENGINE_ERROR_SPAWN);
+        g_error ("case %s was accepted", cases[i].name);
+      g_assert_error (error, PL_ENGINE_ERROR, PL_ENGINE_ERROR_SPAWN);
     }
 }
 
@@ -127,48 +127,48 @@ static const AccountCase account_cases[] = {
 };
 
 static void
-test_account_line(gconstpointer data)
+test_account_line (gconstpointer data)
 {
   const AccountCase *c = data;
-  g_autoptr(PlAccount) account = pl_account_new("test");
-  g_autoptr(GError) error = NULL;
+  g_autoptr (PlAccount) account = pl_account_new ("test");
+  g_autoptr (GError) error = NULL;
   g_autofree char *line = NULL;
 
-  pl_account_set_user(account, c->user);
-  pl_account_set_domain(account, c->domain);
+  pl_account_set_user (account, c->user);
+  pl_account_set_domain (account, c->domain);
   if (c->auth_user)
-    pl_account_set_auth_user(account, c->auth_user);
+    pl_account_set_auth_user (account, c->auth_user);
   if (c->password)
-    pl_account_set_password(account, c->password);
+    pl_account_set_password (account, c->password);
   if (c->proxy)
-    pl_account_set_outbound_proxy(account, c->proxy);
-  pl_account_set_transport(account, c->transport);
+    pl_account_set_outbound_proxy (account, c->proxy);
+  pl_account_set_transport (account, c->transport);
 
-  line = pl_baresip_account_line(account, 600, &error);
+  line = pl_baresip_account_line (account, 600, &error);
   if (c->expected == NULL)
     {
-      g_assert_null(line);
-      g_assert_error(error, PL_ENGINE_ERROR, PL_ENGINE_ERROR_REJECTED);
-      g_assert_nonnull(error->message);
+      g_assert_null (line);
+      g_assert_error (error, PL_ENGINE_ERROR, PL_ENGINE_ERROR_REJECTED);
+      g_assert_nonnull (error->message);
     }
   else
     {
-      g_assert_no_error(error);
-      g_assert_cmpstr(line, ==, c->expected);
+      g_assert_no_error (error);
+      g_assert_cmpstr (line, ==, c->expected);
     }
 }
 
 int
-main(int argc, char *argv[])
+main (int argc, char *argv[])
 {
-  g_test_init(&argc, &argv, NULL);
-  g_test_add_func("/baresip-config/defaults", test_config_defaults);
-  g_test_add_func("/baresip-config/full", test_config_full);
-  g_test_add_func("/baresip-config/refused", test_config_refused);
-  for (gsize i = 0; i < G_N_ELEMENTS(account_cases); i++)
+  g_test_init (&argc, &argv, NULL);
+  g_test_add_func ("/baresip-config/defaults", test_config_defaults);
+  g_test_add_func ("/baresip-config/full", test_config_full);
+  g_test_add_func ("/baresip-config/refused", test_config_refused);
+  for (gsize i = 0; i < G_N_ELEMENTS (account_cases); i++)
     {
-      g_autofree char *path = g_strdup_printf("/baresip-config/account/%" G_GSIZE_FORMAT, i);
-      g_test_add_data_func(path, &account_cases[i], test_account_line);
+      g_autofree char *path = g_strdup_printf ("/baresip-config/account/%" G_GSIZE_FORMAT, i);
+      g_test_add_data_func (path, &account_cases[i], test_account_line);
     }
-  return g_test_run();
+  return g_test_run ();
 }

@@ -86,36 +86,36 @@ static const EventCase event_cases[] = {
 };
 
 static void
-test_event(gconstpointer data)
+test_event (gconstpointer data)
 {
   const EventCase *c = data;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(PlBaresipMessage) msg = pl_baresip_message_parse(c->json, strlen(c->json), &error);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (PlBaresipMessage) msg = pl_baresip_message_parse (c->json, strlen (c->json), &error);
 
-  g_assert_no_error(error);
-  g_assert_cmpint(msg->kind, ==, PL_BARESIP_MESSAGE_EVENT);
-  g_assert_cmpint(msg->event->type, ==, c->type);
-  g_assert_cmpstr(msg->event->call_id, ==, c->call_id);
-  g_assert_cmpstr(msg->event->account_aor, ==, c->aor);
-  g_assert_cmpstr(msg->event->peer_uri, ==, c->peer);
-  g_assert_cmpstr(msg->event->param, ==, c->param);
-  g_assert_nonnull(msg->event->type_name);
+  g_assert_no_error (error);
+  g_assert_cmpint (msg->kind, ==, PL_BARESIP_MESSAGE_EVENT);
+  g_assert_cmpint (msg->event->type, ==, c->type);
+  g_assert_cmpstr (msg->event->call_id, ==, c->call_id);
+  g_assert_cmpstr (msg->event->account_aor, ==, c->aor);
+  g_assert_cmpstr (msg->event->peer_uri, ==, c->peer);
+  g_assert_cmpstr (msg->event->param, ==, c->param);
+  g_assert_nonnull (msg->event->type_name);
   if (c->direction < 0)
-    g_assert_false(msg->event->has_direction);
+    g_assert_false (msg->event->has_direction);
   else
     {
-      g_assert_true(msg->event->has_direction);
-      g_assert_cmpint(msg->event->direction, ==, c->direction);
+      g_assert_true (msg->event->has_direction);
+      g_assert_cmpint (msg->event->direction, ==, c->direction);
     }
 }
 
 static void
-test_peer_name(void)
+test_peer_name (void)
 {
   const char *json = "{\"event\":true,\"type\":\"CALL_INCOMING\",\"peerdisplayname\":\"Bob B\"}";
-  g_autoptr(PlBaresipMessage) msg = pl_baresip_message_parse(json, strlen(json), NULL);
+  g_autoptr (PlBaresipMessage) msg = pl_baresip_message_parse (json, strlen (json), NULL);
 
-  g_assert_cmpstr(msg->event->peer_name, ==, "Bob B");
+  g_assert_cmpstr (msg->event->peer_name, ==, "Bob B");
 }
 
 typedef struct
@@ -140,87 +140,88 @@ static const ResponseCase response_cases[] = {
 };
 
 static void
-test_response(gconstpointer data)
+test_response (gconstpointer data)
 {
   const ResponseCase *c = data;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(PlBaresipMessage) msg = pl_baresip_message_parse(c->json, strlen(c->json), &error);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (PlBaresipMessage) msg = pl_baresip_message_parse (c->json, strlen (c->json), &error);
 
   if (!c->valid)
     {
-      g_assert_null(msg);
-      g_assert_nonnull(error);
+      g_assert_null (msg);
+      g_assert_nonnull (error);
       return;
     }
-  g_assert_no_error(error);
-  g_assert_cmpint(msg->kind, ==, PL_BARESIP_MESSAGE_RESPONSE);
-  g_assert_cmpstr(msg->token, ==, c->token);
-  g_assert_cmpint(msg->ok, ==, c->ok);
-  g_assert_cmpstr(msg->data, ==, c->data);
+  g_assert_no_error (error);
+  g_assert_cmpint (msg->kind, ==, PL_BARESIP_MESSAGE_RESPONSE);
+  g_assert_cmpstr (msg->token, ==, c->token);
+  g_assert_cmpint (msg->ok, ==, c->ok);
+  g_assert_cmpstr (msg->data, ==, c->data);
 }
 
 /* Every message baresip sent in the recorded session must parse, and every
  * event in it must map to a known type with the fields copied over. */
 static void
-test_transcript(void)
+test_transcript (void)
 {
-  g_autofree char *path = pl_test_shared_fixture("baresip-1.0.0/ctrl_tcp-session.jsonl");
+  g_autofree char *path = pl_test_shared_fixture ("baresip-1.0.0/ctrl_tcp-session.jsonl");
   g_autofree char *contents = NULL;
-  g_auto(GStrv) lines = NULL;
+  g_auto (GStrv) lines = NULL;
   guint events = 0, responses = 0;
   GHashTable *seen;
 
   if (path == NULL)
     return;
-  g_assert_true(g_file_get_contents(path, &contents, NULL, NULL));
-  lines = g_strsplit(contents, "\n", -1);
-  seen = g_hash_table_new(g_direct_hash, g_direct_equal);
+  g_assert_true (g_file_get_contents (path, &contents, NULL, NULL));
+  lines = g_strsplit (contents, "\n", -1);
+  seen = g_hash_table_new (g_direct_hash, g_direct_equal);
   for (guint i = 0; lines[i]; i++)
     {
-      g_autoptr(JsonParser) parser = json_parser_new();
-      g_autoptr(JsonGenerator) gen = json_generator_new();
-      g_autoptr(PlBaresipMessage) msg = NULL;
-      g_autoptr(GError) error = NULL;
+      g_autoptr (JsonParser) parser = json_parser_new ();
+      g_autoptr (JsonGenerator) gen = json_generator_new ();
+      g_autoptr (PlBaresipMessage) msg = NULL;
+      g_autoptr (GError) error = NULL;
       g_autofree char *text = NULL;
       JsonObject *line, *obj;
 
       if (*lines[i] == '\0')
         continue;
-      g_assert_true(json_parser_load_from_data(parser, lines[i], -1, NULL));
-      line = json_node_get_object(json_parser_get_root(parser));
-      if (g_strcmp0(json_object_get_string_member(line, "dir"), "in") != 0)
+      g_assert_true (json_parser_load_from_data (parser, lines[i], -1, NULL));
+      line = json_node_get_object (json_parser_get_root (parser));
+      if (g_strcmp0 (json_object_get_string_member (line, "dir"), "in") != 0)
         continue;
-      obj = json_object_get_object_member(line, "msg");
-      json_generator_set_root(gen, json_object_get_member(line, "msg"));
-      text = json_generator_to_data(gen, NULL);
-      msg = pl_baresip_message_parse(text, strlen(text), &error);
-      g_assert_no_error(error);
+      obj = json_object_get_object_member (line, "msg");
+      json_generator_set_root (gen, json_object_get_member (line, "msg"));
+      text = json_generator_to_data (gen, NULL);
+      msg = pl_baresip_message_parse (text, strlen (text), &error);
+      g_assert_no_error (error);
       if (msg->kind == PL_BARESIP_MESSAGE_RESPONSE)
         {
-          g_assert_nonnull(msg->token);
-          g_assert_cmpint(msg->ok, ==, json_object_get_boolean_member(obj, "ok"));
+          g_assert_nonnull (msg->token);
+          g_assert_cmpint (msg->ok, ==, json_object_get_boolean_member (obj, "ok"));
           responses++;
           continue;
         }
       events++;
-      g_assert_cmpint(msg->event->type, !=, PL_ENGINE_EVENT_UNKNOWN);
-      g_assert_cmpstr(msg->event->type_name, ==, json_object_get_string_member(obj, "type"));
-      g_hash_table_add(seen, GINT_TO_POINTER(msg->event->type));
-      if (g_str_equal(json_object_get_string_member(obj, "class"), "call"))
+      g_assert_cmpint (msg->event->type, !=, PL_ENGINE_EVENT_UNKNOWN);
+      g_assert_cmpstr (msg->event->type_name, ==, json_object_get_string_member (obj, "type"));
+      g_hash_table_add (seen, GINT_TO_POINTER (msg->event->type));
+      if (g_str_equal (json_object_get_string_member (obj, "class"), "call"))
         {
-          g_assert_nonnull(msg->event->call_id);
-          g_assert_cmpstr(msg->event->call_id, ==, json_object_get_string_member(obj, "id"));
-          g_assert_true(msg->event->has_direction);
-          g_assert_cmpstr(msg->event->peer_uri, ==, json_object_get_string_member(obj, "peeruri"));
+          g_assert_nonnull (msg->event->call_id);
+          g_assert_cmpstr (msg->event->call_id, ==, json_object_get_string_member (obj, "id"));
+          g_assert_true (msg->event->has_direction);
+          g_assert_cmpstr (msg->event->peer_uri, ==,
+                           json_object_get_string_member (obj, "peeruri"));
         }
-      if (json_object_has_member(obj, "accountaor"))
-        g_assert_cmpstr(msg->event->account_aor, ==,
-                        json_object_get_string_member(obj, "accountaor"));
+      if (json_object_has_member (obj, "accountaor"))
+        g_assert_cmpstr (msg->event->account_aor, ==,
+                         json_object_get_string_member (obj, "accountaor"));
       if (msg->event->type == PL_ENGINE_EVENT_CALL_DTMF_START)
-        g_assert_cmpuint(strlen(msg->event->param), ==, 1);
+        g_assert_cmpuint (strlen (msg->event->param), ==, 1);
     }
-  g_assert_cmpuint(events, >, 50);
-  g_assert_cmpuint(responses, >, 10);
+  g_assert_cmpuint (events, >, 50);
+  g_assert_cmpuint (responses, >, 10);
   /* The session covers these; if the fixture changes, look again. */
   {
     PlEngineEventType expected[] = { PL_ENGINE_EVENT_CALL_INCOMING,
@@ -236,10 +237,10 @@ test_transcript(void)
                                      PL_ENGINE_EVENT_UNREGISTERING,
                                      PL_ENGINE_EVENT_SHUTDOWN,
                                      PL_ENGINE_EVENT_EXIT };
-    for (gsize i = 0; i < G_N_ELEMENTS(expected); i++)
-      g_assert_true(g_hash_table_contains(seen, GINT_TO_POINTER(expected[i])));
+    for (gsize i = 0; i < G_N_ELEMENTS (expected); i++)
+      g_assert_true (g_hash_table_contains (seen, GINT_TO_POINTER (expected[i])));
   }
-  g_hash_table_unref(seen);
+  g_hash_table_unref (seen);
 }
 
 typedef struct
@@ -266,47 +267,47 @@ static const ReasonCase reason_cases[] = {
 };
 
 static void
-test_reason(void)
+test_reason (void)
 {
-  for (gsize i = 0; i < G_N_ELEMENTS(reason_cases); i++)
+  for (gsize i = 0; i < G_N_ELEMENTS (reason_cases); i++)
     {
-      g_autofree char *text = pl_baresip_registration_reason(reason_cases[i].param);
-      g_assert_nonnull(strstr(text, reason_cases[i].expected));
+      g_autofree char *text = pl_baresip_registration_reason (reason_cases[i].param);
+      g_assert_nonnull (strstr (text, reason_cases[i].expected));
     }
 }
 
 static void
-test_command(void)
+test_command (void)
 {
-  g_autofree char *a = pl_baresip_command_to_json("dial", "sip:b@h", "7");
-  g_autofree char *b = pl_baresip_command_to_json("hold", NULL, "x\"y");
-  g_autoptr(JsonParser) parser = json_parser_new();
+  g_autofree char *a = pl_baresip_command_to_json ("dial", "sip:b@h", "7");
+  g_autofree char *b = pl_baresip_command_to_json ("hold", NULL, "x\"y");
+  g_autoptr (JsonParser) parser = json_parser_new ();
   JsonObject *obj;
 
-  g_assert_cmpstr(a, ==, "{\"command\":\"dial\",\"params\":\"sip:b@h\",\"token\":\"7\"}");
-  g_assert_true(json_parser_load_from_data(parser, b, -1, NULL));
-  obj = json_node_get_object(json_parser_get_root(parser));
-  g_assert_cmpstr(json_object_get_string_member(obj, "token"), ==, "x\"y");
-  g_assert_cmpstr(json_object_get_string_member(obj, "params"), ==, "");
+  g_assert_cmpstr (a, ==, "{\"command\":\"dial\",\"params\":\"sip:b@h\",\"token\":\"7\"}");
+  g_assert_true (json_parser_load_from_data (parser, b, -1, NULL));
+  obj = json_node_get_object (json_parser_get_root (parser));
+  g_assert_cmpstr (json_object_get_string_member (obj, "token"), ==, "x\"y");
+  g_assert_cmpstr (json_object_get_string_member (obj, "params"), ==, "");
 }
 
 int
-main(int argc, char *argv[])
+main (int argc, char *argv[])
 {
-  g_test_init(&argc, &argv, NULL);
-  for (gsize i = 0; i < G_N_ELEMENTS(event_cases); i++)
+  g_test_init (&argc, &argv, NULL);
+  for (gsize i = 0; i < G_N_ELEMENTS (event_cases); i++)
     {
-      g_autofree char *path = g_strdup_printf("/baresip-protocol/event/%" G_GSIZE_FORMAT, i);
-      g_test_add_data_func(path, &event_cases[i], test_event);
+      g_autofree char *path = g_strdup_printf ("/baresip-protocol/event/%" G_GSIZE_FORMAT, i);
+      g_test_add_data_func (path, &event_cases[i], test_event);
     }
-  for (gsize i = 0; i < G_N_ELEMENTS(response_cases); i++)
+  for (gsize i = 0; i < G_N_ELEMENTS (response_cases); i++)
     {
-      g_autofree char *path = g_strdup_printf("/baresip-protocol/response/%" G_GSIZE_FORMAT, i);
-      g_test_add_data_func(path, &response_cases[i], test_response);
+      g_autofree char *path = g_strdup_printf ("/baresip-protocol/response/%" G_GSIZE_FORMAT, i);
+      g_test_add_data_func (path, &response_cases[i], test_response);
     }
-  g_test_add_func("/baresip-protocol/peer-name", test_peer_name);
-  g_test_add_func("/baresip-protocol/transcript", test_transcript);
-  g_test_add_func("/baresip-protocol/registration-reason", test_reason);
-  g_test_add_func("/baresip-protocol/command", test_command);
-  return g_test_run();
+  g_test_add_func ("/baresip-protocol/peer-name", test_peer_name);
+  g_test_add_func ("/baresip-protocol/transcript", test_transcript);
+  g_test_add_func ("/baresip-protocol/registration-reason", test_reason);
+  g_test_add_func ("/baresip-protocol/command", test_command);
+  return g_test_run ();
 }

@@ -25,75 +25,75 @@ static GSubprocess *pulse;
 static PlTestRegistrar *registrar;
 
 static void
-run_or_fail(const char *const *argv)
+run_or_fail (const char *const *argv)
 {
-  g_autoptr(GError) error = NULL;
+  g_autoptr (GError) error = NULL;
   int status = 0;
 
-  g_spawn_sync(NULL, (char **)argv, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, NULL, NULL, &status,
-               &error);
-  g_assert_no_error(error);
-  g_assert_true(g_spawn_check_wait_status(status, NULL));
+  g_spawn_sync (NULL, (char **)argv, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, NULL, NULL, &status,
+                &error);
+  g_assert_no_error (error);
+  g_assert_true (g_spawn_check_wait_status (status, NULL));
 }
 
 static void
-die_with_test(gpointer user_data)
+die_with_test (gpointer user_data)
 {
-  prctl(PR_SET_PDEATHSIG, SIGTERM);
+  prctl (PR_SET_PDEATHSIG, SIGTERM);
 }
 
 /* PulseAudio runs in the foreground as our child, so that even an aborted
  * test takes it down (PR_SET_PDEATHSIG); it is ready when its socket is. */
 static gboolean
-start_pulse(void)
+start_pulse (void)
 {
-  g_autofree char *home = g_build_filename(base_dir, "home", NULL);
-  g_autofree char *runtime = g_build_filename(base_dir, "runtime", NULL);
-  g_autofree char *asoundrc = g_build_filename(home, ".asoundrc", NULL);
-  g_autofree char *socket = g_build_filename(runtime, "pulse", "native", NULL);
-  g_autofree char *logdir = pl_test_artifact_dir("engine");
-  g_autofree char *log = g_build_filename(logdir, "pulseaudio.log", NULL);
-  g_autoptr(GSubprocessLauncher) launcher = NULL;
-  g_autoptr(GError) error = NULL;
+  g_autofree char *home = g_build_filename (base_dir, "home", NULL);
+  g_autofree char *runtime = g_build_filename (base_dir, "runtime", NULL);
+  g_autofree char *asoundrc = g_build_filename (home, ".asoundrc", NULL);
+  g_autofree char *socket = g_build_filename (runtime, "pulse", "native", NULL);
+  g_autofree char *logdir = pl_test_artifact_dir ("engine");
+  g_autofree char *log = g_build_filename (logdir, "pulseaudio.log", NULL);
+  g_autoptr (GSubprocessLauncher) launcher = NULL;
+  g_autoptr (GError) error = NULL;
 
-  g_mkdir_with_parents(home, 0700);
-  g_mkdir_with_parents(runtime, 0700);
-  g_assert_true(g_file_set_contents(asoundrc,
-                                    "pcm.!default { type pulse }\n"
-                                    "ctl.!default { type pulse }\n",
-                                    -1, NULL));
-  g_setenv("HOME", home, TRUE);
-  g_setenv("XDG_RUNTIME_DIR", runtime, TRUE);
-  g_unsetenv("PULSE_SERVER");
-  launcher = g_subprocess_launcher_new(G_SUBPROCESS_FLAGS_STDERR_MERGE);
-  g_subprocess_launcher_set_stdout_file_path(launcher, log);
-  g_subprocess_launcher_set_child_setup(launcher, die_with_test, NULL, NULL);
-  pulse = g_subprocess_launcher_spawn(launcher, &error, "pulseaudio", "-n", "--daemonize=no",
-                                      "--exit-idle-time=-1", "--log-target=stderr", "-L",
-                                      "module-native-protocol-unix", "-L",
-                                      "module-null-sink sink_name=test_sink", NULL);
+  g_mkdir_with_parents (home, 0700);
+  g_mkdir_with_parents (runtime, 0700);
+  g_assert_true (g_file_set_contents (asoundrc,
+                                      "pcm.!default { type pulse }\n"
+                                      "ctl.!default { type pulse }\n",
+                                      -1, NULL));
+  g_setenv ("HOME", home, TRUE);
+  g_setenv ("XDG_RUNTIME_DIR", runtime, TRUE);
+  g_unsetenv ("PULSE_SERVER");
+  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDERR_MERGE);
+  g_subprocess_launcher_set_stdout_file_path (launcher, log);
+  g_subprocess_launcher_set_child_setup (launcher, die_with_test, NULL, NULL);
+  pulse = g_subprocess_launcher_spawn (launcher, &error, "pulseaudio", "-n", "--daemonize=no",
+                                       "--exit-idle-time=-1", "--log-target=stderr", "-L",
+                                       "module-native-protocol-unix", "-L",
+                                       "module-null-sink sink_name=test_sink", NULL);
   if (pulse == NULL)
     {
-      g_message("pulseaudio did not start: %s", error->message);
+      g_message ("pulseaudio did not start: %s", error->message);
       return FALSE;
     }
-  return PL_TEST_WAIT(g_file_test(socket, G_FILE_TEST_EXISTS), 10000);
+  return PL_TEST_WAIT (g_file_test (socket, G_FILE_TEST_EXISTS), 10000);
 }
 
 static void
-stop_pulse(void)
+stop_pulse (void)
 {
   if (pulse == NULL)
     return;
-  g_subprocess_send_signal(pulse, SIGTERM);
-  g_subprocess_wait(pulse, NULL, NULL);
-  g_clear_object(&pulse);
+  g_subprocess_send_signal (pulse, SIGTERM);
+  g_subprocess_wait (pulse, NULL, NULL);
+  g_clear_object (&pulse);
 }
 
 /* Tone analysis: the loudness and the frequency by zero crossings of the
  * last @n samples. */
 static void
-analyse(const gint16 *samples, gsize n, double *rms, double *freq)
+analyse (const gint16 *samples, gsize n, double *rms, double *freq)
 {
   double sum = 0;
   gsize crossings = 0;
@@ -104,57 +104,57 @@ analyse(const gint16 *samples, gsize n, double *rms, double *freq)
       if (i > 0 && ((samples[i - 1] < 0) != (samples[i] < 0)))
         crossings++;
     }
-  *rms = n ? sqrt(sum / n) : 0;
+  *rms = n ? sqrt (sum / n) : 0;
   *freq = n ? crossings / 2.0 / ((double)n / RATE) : 0;
 }
 
 static gboolean
-is_tone(const gint16 *samples, gsize n, double want_hz)
+is_tone (const gint16 *samples, gsize n, double want_hz)
 {
   double rms, freq;
 
   if (n < RATE / 2)
     return FALSE;
-  analyse(samples + n - RATE / 2, RATE / 2, &rms, &freq);
-  g_debug("rms %.0f, frequency %.1f Hz", rms, freq);
-  return rms > 500 && fabs(freq - want_hz) < 50;
+  analyse (samples + n - RATE / 2, RATE / 2, &rms, &freq);
+  g_debug ("rms %.0f, frequency %.1f Hz", rms, freq);
+  return rms > 500 && fabs (freq - want_hz) < 50;
 }
 
 static char *
-make_tone(const char *name, int hz, int seconds)
+make_tone (const char *name, int hz, int seconds)
 {
-  g_autofree char *path = g_build_filename(base_dir, name, NULL);
-  g_autofree char *hz_text = g_strdup_printf("%d", hz);
-  g_autofree char *len = g_strdup_printf("%d", seconds);
+  g_autofree char *path = g_build_filename (base_dir, name, NULL);
+  g_autofree char *hz_text = g_strdup_printf ("%d", hz);
+  g_autofree char *len = g_strdup_printf ("%d", seconds);
   const char *argv[] = { "sox", "-n",    "-r", "8000", "-c",    "1",   "-b",  "16",
                          path,  "synth", len,  "sine", hz_text, "vol", "0.5", NULL };
 
-  run_or_fail(argv);
-  return g_steal_pointer(&path);
+  run_or_fail (argv);
+  return g_steal_pointer (&path);
 }
 
 static PlBaresipEngine *
-new_engine(guint16 sip_port, const char *log_name)
+new_engine (guint16 sip_port, const char *log_name)
 {
-  g_autoptr(PlBaresipOptions) o = pl_baresip_options_new();
-  g_autofree char *logdir = pl_test_artifact_dir("engine");
-  g_autoptr(PlAccount) account = pl_account_new("audio");
+  g_autoptr (PlBaresipOptions) o = pl_baresip_options_new ();
+  g_autofree char *logdir = pl_test_artifact_dir ("engine");
+  g_autoptr (PlAccount) account = pl_account_new ("audio");
   g_autofree char *domain = NULL;
   PlBaresipEngine *engine;
 
-  o->runtime_dir = g_build_filename(base_dir, "rt", NULL);
-  o->sip_listen = g_strdup_printf("127.0.0.1:%u", sip_port);
-  o->net_interface = g_strdup("127.0.0.1");
-  o->log_file = g_strdup_printf("%s/%s-%u.log", logdir, log_name, sip_port);
-  engine = pl_baresip_engine_new(o);
+  o->runtime_dir = g_build_filename (base_dir, "rt", NULL);
+  o->sip_listen = g_strdup_printf ("127.0.0.1:%u", sip_port);
+  o->net_interface = g_strdup ("127.0.0.1");
+  o->log_file = g_strdup_printf ("%s/%s-%u.log", logdir, log_name, sip_port);
+  engine = pl_baresip_engine_new (o);
   /* baresip cannot dial without a user agent, i.e. an account. */
   if (registrar == NULL)
-    registrar = pl_test_registrar_new("pw");
-  domain = g_strdup_printf("127.0.0.1:%u", pl_test_registrar_port(registrar));
-  pl_account_set_user(account, "alice");
-  pl_account_set_domain(account, domain);
-  pl_account_set_password(account, "pw");
-  pl_engine_set_account(PL_ENGINE(engine), account);
+    registrar = pl_test_registrar_new ("pw");
+  domain = g_strdup_printf ("127.0.0.1:%u", pl_test_registrar_port (registrar));
+  pl_account_set_user (account, "alice");
+  pl_account_set_domain (account, domain);
+  pl_account_set_password (account, "pw");
+  pl_engine_set_account (PL_ENGINE (engine), account);
   return engine;
 }
 
@@ -167,160 +167,160 @@ typedef struct
 } Recorder;
 
 static void
-rec_read_cb(GObject *source, GAsyncResult *result, gpointer user_data)
+rec_read_cb (GObject *source, GAsyncResult *result, gpointer user_data)
 {
   Recorder *r = user_data;
-  gssize n = g_input_stream_read_finish(G_INPUT_STREAM(source), result, NULL);
+  gssize n = g_input_stream_read_finish (G_INPUT_STREAM (source), result, NULL);
 
   if (n <= 0)
     {
       r->eof = TRUE;
       return;
     }
-  g_byte_array_append(r->pcm, r->buf, (guint)n);
-  g_input_stream_read_async(G_INPUT_STREAM(source), r->buf, sizeof r->buf, G_PRIORITY_DEFAULT, NULL,
-                            rec_read_cb, r);
+  g_byte_array_append (r->pcm, r->buf, (guint)n);
+  g_input_stream_read_async (G_INPUT_STREAM (source), r->buf, sizeof r->buf, G_PRIORITY_DEFAULT,
+                             NULL, rec_read_cb, r);
 }
 
 static void
-recorder_start(Recorder *r, const char *device)
+recorder_start (Recorder *r, const char *device)
 {
-  g_autoptr(GError) error = NULL;
-  g_autofree char *dev = g_strdup_printf("--device=%s", device);
+  g_autoptr (GError) error = NULL;
+  g_autofree char *dev = g_strdup_printf ("--device=%s", device);
 
-  r->pcm = g_byte_array_new();
-  r->proc = g_subprocess_new(G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_SILENCE,
-                             &error, "parec", dev, "--raw", "--format=s16le", "--rate=8000",
-                             "--channels=1", "--latency-msec=20", NULL);
-  g_assert_no_error(error);
-  g_input_stream_read_async(g_subprocess_get_stdout_pipe(r->proc), r->buf, sizeof r->buf,
-                            G_PRIORITY_DEFAULT, NULL, rec_read_cb, r);
+  r->pcm = g_byte_array_new ();
+  r->proc = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_SILENCE,
+                              &error, "parec", dev, "--raw", "--format=s16le", "--rate=8000",
+                              "--channels=1", "--latency-msec=20", NULL);
+  g_assert_no_error (error);
+  g_input_stream_read_async (g_subprocess_get_stdout_pipe (r->proc), r->buf, sizeof r->buf,
+                             G_PRIORITY_DEFAULT, NULL, rec_read_cb, r);
 }
 
 static void
-recorder_stop(Recorder *r)
+recorder_stop (Recorder *r)
 {
-  g_subprocess_send_signal(r->proc, SIGTERM);
-  g_assert_true(PL_TEST_WAIT(r->eof, 5000));
-  g_assert_true(g_subprocess_wait(r->proc, NULL, NULL));
-  g_clear_object(&r->proc);
-  g_byte_array_unref(r->pcm);
+  g_subprocess_send_signal (r->proc, SIGTERM);
+  g_assert_true (PL_TEST_WAIT (r->eof, 5000));
+  g_assert_true (g_subprocess_wait (r->proc, NULL, NULL));
+  g_clear_object (&r->proc);
+  g_byte_array_unref (r->pcm);
 }
 
 static gboolean
-recorder_hears(Recorder *r, double hz)
+recorder_hears (Recorder *r, double hz)
 {
-  return is_tone((const gint16 *)r->pcm->data, r->pcm->len / 2, hz);
+  return is_tone ((const gint16 *)r->pcm->data, r->pcm->len / 2, hz);
 }
 
 static void
-stop_engine(PlBaresipEngine *engine)
+stop_engine (PlBaresipEngine *engine)
 {
-  pl_engine_stop(PL_ENGINE(engine));
-  g_assert_true(PL_TEST_WAIT(!pl_baresip_engine_has_child(engine), 5000));
-  g_assert_finalize_object(engine);
+  pl_engine_stop (PL_ENGINE (engine));
+  g_assert_true (PL_TEST_WAIT (!pl_baresip_engine_has_child (engine), 5000));
+  g_assert_finalize_object (engine);
 }
 
 static void
-test_devices_listed(void)
+test_devices_listed (void)
 {
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GPtrArray) devices = pl_audio_devices_list(&error);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GPtrArray) devices = pl_audio_devices_list (&error);
   const PlAudioDevice *out, *in;
 
-  g_assert_true(pulse_running);
-  g_assert_no_error(error);
-  g_assert_cmpuint(devices->len, >=, 1);
-  g_assert_true(pl_audio_devices_usable(devices));
-  out = pl_audio_devices_pick(devices, FALSE);
-  in = pl_audio_devices_pick(devices, TRUE);
-  g_assert_cmpstr(out->name, ==, "default");
-  g_assert_cmpstr(in->name, ==, "default");
-  g_assert_nonnull(pl_audio_devices_find(devices, "pulse", FALSE));
-  g_assert_null(pl_audio_devices_find(devices, "no such device", FALSE));
+  g_assert_true (pulse_running);
+  g_assert_no_error (error);
+  g_assert_cmpuint (devices->len, >=, 1);
+  g_assert_true (pl_audio_devices_usable (devices));
+  out = pl_audio_devices_pick (devices, FALSE);
+  in = pl_audio_devices_pick (devices, TRUE);
+  g_assert_cmpstr (out->name, ==, "default");
+  g_assert_cmpstr (in->name, ==, "default");
+  g_assert_nonnull (pl_audio_devices_find (devices, "pulse", FALSE));
+  g_assert_null (pl_audio_devices_find (devices, "no such device", FALSE));
 }
 
 /* A peer sends a 440 Hz tone; it must come out of Parkline's speaker, which
  * is PulseAudio's null sink here. */
 static void
-test_tone_to_speaker(void)
+test_tone_to_speaker (void)
 {
   g_autofree char *tone = NULL;
   g_autofree char *source = NULL;
-  g_autoptr(PlTestPeer) bob = NULL;
-  g_autoptr(PlTestRecorder) rec = NULL;
-  g_autoptr(GError) error = NULL;
+  g_autoptr (PlTestPeer) bob = NULL;
+  g_autoptr (PlTestRecorder) rec = NULL;
+  g_autoptr (GError) error = NULL;
   g_autofree char *reply = NULL;
   PlBaresipEngine *engine;
   const PlEngineEvent *incoming;
   Recorder speaker = { 0 };
 
-  g_assert_true(pulse_running);
-  tone = make_tone("tone440.wav", 440, 30);
-  source = g_strdup_printf("aufile,%s", tone);
-  bob = pl_test_peer_new("bob", source, NULL, NULL);
-  engine = new_engine(pl_test_free_sip_port(), "engine-audio");
-  rec = pl_test_recorder_new(PL_ENGINE(engine));
-  pl_engine_start(PL_ENGINE(engine));
-  g_assert_true(
-      PL_TEST_WAIT(pl_engine_get_state(PL_ENGINE(engine)) == PL_ENGINE_STATE_RUNNING, WAIT_MS));
-  g_assert_false(pl_test_recorder_has_problem(rec, PL_ENGINE_ERROR_NO_AUDIO));
+  g_assert_true (pulse_running);
+  tone = make_tone ("tone440.wav", 440, 30);
+  source = g_strdup_printf ("aufile,%s", tone);
+  bob = pl_test_peer_new ("bob", source, NULL, NULL);
+  engine = new_engine (pl_test_free_sip_port (), "engine-audio");
+  rec = pl_test_recorder_new (PL_ENGINE (engine));
+  pl_engine_start (PL_ENGINE (engine));
+  g_assert_true (
+      PL_TEST_WAIT (pl_engine_get_state (PL_ENGINE (engine)) == PL_ENGINE_STATE_RUNNING, WAIT_MS));
+  g_assert_false (pl_test_recorder_has_problem (rec, PL_ENGINE_ERROR_NO_AUDIO));
 
-  recorder_start(&speaker, "test_sink.monitor");
-  g_assert_true(pl_test_engine_action(PL_ENGINE(engine), PL_ENGINE_ACTION_DIAL, NULL,
-                                      pl_test_peer_uri(bob), &error));
-  incoming = pl_test_peer_wait_event(bob, PL_ENGINE_EVENT_CALL_INCOMING, NULL, WAIT_MS);
-  g_assert_nonnull(incoming);
-  reply = pl_test_peer_command(bob, "accept", NULL, &error);
-  g_assert_no_error(error);
-  g_assert_nonnull(pl_test_recorder_wait_event(rec, PL_ENGINE_EVENT_CALL_ESTABLISHED,
-                                               incoming->call_id, WAIT_MS));
+  recorder_start (&speaker, "test_sink.monitor");
+  g_assert_true (pl_test_engine_action (PL_ENGINE (engine), PL_ENGINE_ACTION_DIAL, NULL,
+                                        pl_test_peer_uri (bob), &error));
+  incoming = pl_test_peer_wait_event (bob, PL_ENGINE_EVENT_CALL_INCOMING, NULL, WAIT_MS);
+  g_assert_nonnull (incoming);
+  reply = pl_test_peer_command (bob, "accept", NULL, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (pl_test_recorder_wait_event (rec, PL_ENGINE_EVENT_CALL_ESTABLISHED,
+                                                 incoming->call_id, WAIT_MS));
   /* Before the call the sink is silent; now the tone must arrive. */
-  g_assert_true(PL_TEST_WAIT(recorder_hears(&speaker, 440), WAIT_MS));
-  g_assert_true(pl_test_engine_action(PL_ENGINE(engine), PL_ENGINE_ACTION_HANGUP, incoming->call_id,
-                                      NULL, &error));
-  recorder_stop(&speaker);
-  g_clear_pointer(&rec, pl_test_recorder_free);
-  stop_engine(engine);
+  g_assert_true (PL_TEST_WAIT (recorder_hears (&speaker, 440), WAIT_MS));
+  g_assert_true (pl_test_engine_action (PL_ENGINE (engine), PL_ENGINE_ACTION_HANGUP,
+                                        incoming->call_id, NULL, &error));
+  recorder_stop (&speaker);
+  g_clear_pointer (&rec, pl_test_recorder_free);
+  stop_engine (engine);
 }
 
 static void
-remove_dir(const char *path)
+remove_dir (const char *path)
 {
-  g_autoptr(GDir) d = g_dir_open(path, 0, NULL);
+  g_autoptr (GDir) d = g_dir_open (path, 0, NULL);
   const char *name;
 
-  while (d && (name = g_dir_read_name(d)))
+  while (d && (name = g_dir_read_name (d)))
     {
-      g_autofree char *file = g_build_filename(path, name, NULL);
-      g_unlink(file);
+      g_autofree char *file = g_build_filename (path, name, NULL);
+      g_unlink (file);
     }
-  g_rmdir(path);
+  g_rmdir (path);
 }
 
 static gboolean
-dump_has_tone(const char *dir, double hz)
+dump_has_tone (const char *dir, double hz)
 {
-  g_autoptr(GDir) d = g_dir_open(dir, 0, NULL);
+  g_autoptr (GDir) d = g_dir_open (dir, 0, NULL);
   const char *name;
 
-  while (d && (name = g_dir_read_name(d)))
+  while (d && (name = g_dir_read_name (d)))
     {
       g_autofree char *path = NULL;
       g_autofree char *contents = NULL;
       gsize len = 0;
       const char *data;
 
-      if (!g_str_has_suffix(name, "-dec.wav"))
+      if (!g_str_has_suffix (name, "-dec.wav"))
         continue;
-      path = g_build_filename(dir, name, NULL);
-      if (!g_file_get_contents(path, &contents, &len, NULL) || len < 100)
+      path = g_build_filename (dir, name, NULL);
+      if (!g_file_get_contents (path, &contents, &len, NULL) || len < 100)
         continue;
-      data = memmem(contents, MIN(len, 200), "data", 4);
+      data = memmem (contents, MIN (len, 200), "data", 4);
       if (data == NULL)
         continue;
       data += 8;
-      if (is_tone((const gint16 *)data, (len - (data - contents)) / 2, hz))
+      if (is_tone ((const gint16 *)data, (len - (data - contents)) / 2, hz))
         return TRUE;
     }
   return FALSE;
@@ -329,70 +329,71 @@ dump_has_tone(const char *dir, double hz)
 /* Parkline's microphone (PulseAudio's default source, fed with a tone)
  * must reach the peer, which dumps what it receives to a WAV file. */
 static void
-test_microphone_to_peer(void)
+test_microphone_to_peer (void)
 {
   g_autofree char *tone = NULL;
   g_autofree char *dump_dir = NULL;
   g_autofree char *snd_path = NULL;
-  g_autoptr(PlTestPeer) bob = NULL;
-  g_autoptr(PlTestRecorder) rec = NULL;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GSubprocess) player = NULL;
+  g_autoptr (PlTestPeer) bob = NULL;
+  g_autoptr (PlTestRecorder) rec = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GSubprocess) player = NULL;
   g_autofree char *reply = NULL;
   const char *modules[] = { "sndfile.so", NULL };
   const char *set_source[] = { "pactl", "set-default-source", "test_sink.monitor", NULL };
   PlBaresipEngine *engine;
   const PlEngineEvent *incoming;
 
-  g_assert_true(pulse_running);
-  tone = make_tone("tone600.wav", 600, 30);
-  run_or_fail(set_source);
-  player = g_subprocess_new(G_SUBPROCESS_FLAGS_STDERR_SILENCE, &error, "paplay",
-                            "--device=test_sink", tone, NULL);
-  g_assert_no_error(error);
+  g_assert_true (pulse_running);
+  tone = make_tone ("tone600.wav", 600, 30);
+  run_or_fail (set_source);
+  player = g_subprocess_new (G_SUBPROCESS_FLAGS_STDERR_SILENCE, &error, "paplay",
+                             "--device=test_sink", tone, NULL);
+  g_assert_no_error (error);
 
-  dump_dir = pl_test_make_dir("bob-dump");
-  snd_path = g_strdup_printf("snd_path %s", dump_dir);
-  bob = pl_test_peer_new("bob", NULL, modules, snd_path);
-  engine = new_engine(pl_test_free_sip_port(), "engine-mic");
-  rec = pl_test_recorder_new(PL_ENGINE(engine));
-  pl_engine_start(PL_ENGINE(engine));
-  g_assert_true(
-      PL_TEST_WAIT(pl_engine_get_state(PL_ENGINE(engine)) == PL_ENGINE_STATE_RUNNING, WAIT_MS));
-  g_assert_true(pl_test_engine_action(PL_ENGINE(engine), PL_ENGINE_ACTION_DIAL, NULL,
-                                      pl_test_peer_uri(bob), &error));
-  incoming = pl_test_peer_wait_event(bob, PL_ENGINE_EVENT_CALL_INCOMING, NULL, WAIT_MS);
-  g_assert_nonnull(incoming);
-  reply = pl_test_peer_command(bob, "accept", NULL, &error);
-  g_assert_no_error(error);
-  g_assert_nonnull(pl_test_recorder_wait_event(rec, PL_ENGINE_EVENT_CALL_ESTABLISHED,
-                                               incoming->call_id, WAIT_MS));
+  dump_dir = pl_test_make_dir ("bob-dump");
+  snd_path = g_strdup_printf ("snd_path %s", dump_dir);
+  bob = pl_test_peer_new ("bob", NULL, modules, snd_path);
+  engine = new_engine (pl_test_free_sip_port (), "engine-mic");
+  rec = pl_test_recorder_new (PL_ENGINE (engine));
+  pl_engine_start (PL_ENGINE (engine));
+  g_assert_true (
+      PL_TEST_WAIT (pl_engine_get_state (PL_ENGINE (engine)) == PL_ENGINE_STATE_RUNNING, WAIT_MS));
+  g_assert_true (pl_test_engine_action (PL_ENGINE (engine), PL_ENGINE_ACTION_DIAL, NULL,
+                                        pl_test_peer_uri (bob), &error));
+  incoming = pl_test_peer_wait_event (bob, PL_ENGINE_EVENT_CALL_INCOMING, NULL, WAIT_MS);
+  g_assert_nonnull (incoming);
+  reply = pl_test_peer_command (bob, "accept", NULL, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (pl_test_recorder_wait_event (rec, PL_ENGINE_EVENT_CALL_ESTABLISHED,
+                                                 incoming->call_id, WAIT_MS));
   /* libsndfile writes as it goes; the tone shows up in the file. */
-  g_assert_true(PL_TEST_WAIT(dump_has_tone(dump_dir, 600), WAIT_MS));
-  pl_test_engine_action(PL_ENGINE(engine), PL_ENGINE_ACTION_HANGUP, incoming->call_id, NULL, NULL);
-  g_subprocess_force_exit(player);
-  g_subprocess_wait(player, NULL, NULL);
-  g_clear_pointer(&rec, pl_test_recorder_free);
-  stop_engine(engine);
-  g_clear_pointer(&bob, pl_test_peer_free);
-  remove_dir(dump_dir);
+  g_assert_true (PL_TEST_WAIT (dump_has_tone (dump_dir, 600), WAIT_MS));
+  pl_test_engine_action (PL_ENGINE (engine), PL_ENGINE_ACTION_HANGUP, incoming->call_id, NULL,
+                         NULL);
+  g_subprocess_force_exit (player);
+  g_subprocess_wait (player, NULL, NULL);
+  g_clear_pointer (&rec, pl_test_recorder_free);
+  stop_engine (engine);
+  g_clear_pointer (&bob, pl_test_peer_free);
+  remove_dir (dump_dir);
 }
 
 int
-main(int argc, char *argv[])
+main (int argc, char *argv[])
 {
   int result;
 
   /* No G_TEST_OPTION_ISOLATE_DIRS: it would reset HOME and XDG_RUNTIME_DIR,
    * which must keep pointing at our PulseAudio for every test. */
-  g_test_init(&argc, &argv, NULL);
-  base_dir = pl_test_make_dir("audio");
-  pulse_running = start_pulse();
-  g_test_add_func("/engine-audio/devices-listed", test_devices_listed);
-  g_test_add_func("/engine-audio/tone-to-speaker", test_tone_to_speaker);
-  g_test_add_func("/engine-audio/microphone-to-peer", test_microphone_to_peer);
-  result = g_test_run();
-  g_clear_pointer(&registrar, pl_test_registrar_free);
-  stop_pulse();
+  g_test_init (&argc, &argv, NULL);
+  base_dir = pl_test_make_dir ("audio");
+  pulse_running = start_pulse ();
+  g_test_add_func ("/engine-audio/devices-listed", test_devices_listed);
+  g_test_add_func ("/engine-audio/tone-to-speaker", test_tone_to_speaker);
+  g_test_add_func ("/engine-audio/microphone-to-peer", test_microphone_to_peer);
+  result = g_test_run ();
+  g_clear_pointer (&registrar, pl_test_registrar_free);
+  stop_pulse ();
   return result;
 }

@@ -39,91 +39,91 @@ static const Case cases[] = {
 };
 
 static void
-test_case(gconstpointer data)
+test_case (gconstpointer data)
 {
   const Case *c = data;
-  g_autoptr(PlNetstringDecoder) decoder = pl_netstring_decoder_new(1000);
-  gsize len = strlen(c->input), chunk = c->chunk ? c->chunk : len, got = 0;
+  g_autoptr (PlNetstringDecoder) decoder = pl_netstring_decoder_new (1000);
+  gsize len = strlen (c->input), chunk = c->chunk ? c->chunk : len, got = 0;
   gboolean errored = FALSE;
 
   for (gsize off = 0; off < len && !errored; off += chunk)
     {
-      pl_netstring_decoder_feed(decoder, c->input + off, MIN(chunk, len - off));
+      pl_netstring_decoder_feed (decoder, c->input + off, MIN (chunk, len - off));
       for (;;)
         {
           g_autofree char *frame = NULL;
           gsize frame_len = 0;
           const char *why = NULL;
-          PlNetstringStatus status = pl_netstring_decoder_next(decoder, &frame, &frame_len, &why);
+          PlNetstringStatus status = pl_netstring_decoder_next (decoder, &frame, &frame_len, &why);
 
           if (status == PL_NETSTRING_NEED_MORE)
             break;
           if (status == PL_NETSTRING_ERROR)
             {
-              g_assert_nonnull(why);
+              g_assert_nonnull (why);
               errored = TRUE;
               break;
             }
-          g_assert_cmpuint(got, <, G_N_ELEMENTS(c->frames));
-          g_assert_nonnull(c->frames[got]);
-          g_assert_cmpstr(frame, ==, c->frames[got]);
-          g_assert_cmpuint(frame_len, ==, strlen(c->frames[got]));
+          g_assert_cmpuint (got, <, G_N_ELEMENTS (c->frames));
+          g_assert_nonnull (c->frames[got]);
+          g_assert_cmpstr (frame, ==, c->frames[got]);
+          g_assert_cmpuint (frame_len, ==, strlen (c->frames[got]));
           got++;
         }
     }
-  g_assert_cmpint(errored, ==, c->error);
-  g_assert_true(got == G_N_ELEMENTS(c->frames) || c->frames[got] == NULL);
+  g_assert_cmpint (errored, ==, c->error);
+  g_assert_true (got == G_N_ELEMENTS (c->frames) || c->frames[got] == NULL);
   if (!c->error)
-    g_assert_cmpuint(pl_netstring_decoder_pending(decoder), ==, c->pending);
+    g_assert_cmpuint (pl_netstring_decoder_pending (decoder), ==, c->pending);
 }
 
 static void
-test_error_is_sticky(void)
+test_error_is_sticky (void)
 {
-  g_autoptr(PlNetstringDecoder) decoder = pl_netstring_decoder_new(0);
+  g_autoptr (PlNetstringDecoder) decoder = pl_netstring_decoder_new (0);
   g_autofree char *frame = NULL;
 
-  pl_netstring_decoder_feed(decoder, "x", 1);
-  g_assert_cmpint(pl_netstring_decoder_next(decoder, &frame, NULL, NULL), ==, PL_NETSTRING_ERROR);
-  pl_netstring_decoder_feed(decoder, "1:a,", 4);
-  g_assert_cmpint(pl_netstring_decoder_next(decoder, &frame, NULL, NULL), ==, PL_NETSTRING_ERROR);
-  g_assert_null(frame);
+  pl_netstring_decoder_feed (decoder, "x", 1);
+  g_assert_cmpint (pl_netstring_decoder_next (decoder, &frame, NULL, NULL), ==, PL_NETSTRING_ERROR);
+  pl_netstring_decoder_feed (decoder, "1:a,", 4);
+  g_assert_cmpint (pl_netstring_decoder_next (decoder, &frame, NULL, NULL), ==, PL_NETSTRING_ERROR);
+  g_assert_null (frame);
 }
 
 static void
-test_encode_roundtrip(void)
+test_encode_roundtrip (void)
 {
   const char *payloads[] = { "", "a", "{\"command\":\"dial\"}", "with,comma:colon" };
 
-  for (gsize i = 0; i < G_N_ELEMENTS(payloads); i++)
+  for (gsize i = 0; i < G_N_ELEMENTS (payloads); i++)
     {
-      g_autoptr(PlNetstringDecoder) decoder = pl_netstring_decoder_new(0);
+      g_autoptr (PlNetstringDecoder) decoder = pl_netstring_decoder_new (0);
       gsize len = 0, out_len = 0;
-      g_autofree char *encoded = pl_netstring_encode(payloads[i], strlen(payloads[i]), &len);
+      g_autofree char *encoded = pl_netstring_encode (payloads[i], strlen (payloads[i]), &len);
       g_autofree char *decoded = NULL;
 
-      g_assert_cmpuint(len, ==, strlen(encoded));
-      pl_netstring_decoder_feed(decoder, encoded, len);
-      g_assert_cmpint(pl_netstring_decoder_next(decoder, &decoded, &out_len, NULL), ==,
-                      PL_NETSTRING_FRAME);
-      g_assert_cmpstr(decoded, ==, payloads[i]);
+      g_assert_cmpuint (len, ==, strlen (encoded));
+      pl_netstring_decoder_feed (decoder, encoded, len);
+      g_assert_cmpint (pl_netstring_decoder_next (decoder, &decoded, &out_len, NULL), ==,
+                       PL_NETSTRING_FRAME);
+      g_assert_cmpstr (decoded, ==, payloads[i]);
     }
   {
-    g_autofree char *e = pl_netstring_encode("hello", 5, NULL);
-    g_assert_cmpstr(e, ==, "5:hello,");
+    g_autofree char *e = pl_netstring_encode ("hello", 5, NULL);
+    g_assert_cmpstr (e, ==, "5:hello,");
   }
 }
 
 int
-main(int argc, char *argv[])
+main (int argc, char *argv[])
 {
-  g_test_init(&argc, &argv, NULL);
-  for (gsize i = 0; i < G_N_ELEMENTS(cases); i++)
+  g_test_init (&argc, &argv, NULL);
+  for (gsize i = 0; i < G_N_ELEMENTS (cases); i++)
     {
-      g_autofree char *path = g_strdup_printf("/netstring/decode/%s", cases[i].name);
-      g_test_add_data_func(path, &cases[i], test_case);
+      g_autofree char *path = g_strdup_printf ("/netstring/decode/%s", cases[i].name);
+      g_test_add_data_func (path, &cases[i], test_case);
     }
-  g_test_add_func("/netstring/error-is-sticky", test_error_is_sticky);
-  g_test_add_func("/netstring/encode", test_encode_roundtrip);
-  return g_test_run();
+  g_test_add_func ("/netstring/error-is-sticky", test_error_is_sticky);
+  g_test_add_func ("/netstring/encode", test_encode_roundtrip);
+  return g_test_run ();
 }

@@ -9,91 +9,91 @@
 #include "pl-engine.h"
 
 void
-pl_audio_device_free(PlAudioDevice *device)
+pl_audio_device_free (PlAudioDevice *device)
 {
   if (device == NULL)
     return;
-  g_free(device->name);
-  g_free(device->host_api);
-  g_free(device);
+  g_free (device->name);
+  g_free (device->host_api);
+  g_free (device);
 }
 
 /* PortAudio keeps global state; one lister at a time. */
 static GMutex pa_lock;
 
 GPtrArray *
-pl_audio_devices_list(GError **error)
+pl_audio_devices_list (GError **error)
 {
-  g_autoptr(GPtrArray) devices
-      = g_ptr_array_new_with_free_func((GDestroyNotify)pl_audio_device_free);
+  g_autoptr (GPtrArray) devices
+      = g_ptr_array_new_with_free_func ((GDestroyNotify)pl_audio_device_free);
   PaError err;
   PaDeviceIndex count, def_in, def_out;
 
-  g_mutex_lock(&pa_lock);
-  err = Pa_Initialize();
+  g_mutex_lock (&pa_lock);
+  err = Pa_Initialize ();
   if (err != paNoError)
     {
-      g_mutex_unlock(&pa_lock);
-      g_set_error(error, PL_ENGINE_ERROR, PL_ENGINE_ERROR_NO_AUDIO, "PortAudio could not start: %s",
-                  Pa_GetErrorText(err));
+      g_mutex_unlock (&pa_lock);
+      g_set_error (error, PL_ENGINE_ERROR, PL_ENGINE_ERROR_NO_AUDIO,
+                   "PortAudio could not start: %s", Pa_GetErrorText (err));
       return NULL;
     }
-  count = Pa_GetDeviceCount();
-  def_in = Pa_GetDefaultInputDevice();
-  def_out = Pa_GetDefaultOutputDevice();
+  count = Pa_GetDeviceCount ();
+  def_in = Pa_GetDefaultInputDevice ();
+  def_out = Pa_GetDefaultOutputDevice ();
   for (PaDeviceIndex i = 0; i < count; i++)
     {
-      const PaDeviceInfo *info = Pa_GetDeviceInfo(i);
+      const PaDeviceInfo *info = Pa_GetDeviceInfo (i);
       const PaHostApiInfo *api;
       PlAudioDevice *device;
 
       if (info == NULL || info->name == NULL)
         continue;
-      api = Pa_GetHostApiInfo(info->hostApi);
-      device = g_new0(PlAudioDevice, 1);
+      api = Pa_GetHostApiInfo (info->hostApi);
+      device = g_new0 (PlAudioDevice, 1);
       device->index = i;
-      device->name = g_strdup(info->name);
-      device->host_api = g_strdup(api && api->name ? api->name : "");
+      device->name = g_strdup (info->name);
+      device->host_api = g_strdup (api && api->name ? api->name : "");
       device->is_input = info->maxInputChannels > 0;
       device->is_output = info->maxOutputChannels > 0;
       device->is_default_input = i == def_in;
       device->is_default_output = i == def_out;
-      g_ptr_array_add(devices, device);
+      g_ptr_array_add (devices, device);
     }
-  Pa_Terminate();
-  g_mutex_unlock(&pa_lock);
-  return g_steal_pointer(&devices);
+  Pa_Terminate ();
+  g_mutex_unlock (&pa_lock);
+  return g_steal_pointer (&devices);
 }
 
 const PlAudioDevice *
-pl_audio_devices_find(GPtrArray *devices, const char *name, gboolean input)
+pl_audio_devices_find (GPtrArray *devices, const char *name, gboolean input)
 {
-  g_return_val_if_fail(devices != NULL, NULL);
+  g_return_val_if_fail (devices != NULL, NULL);
   for (guint i = 0; i < devices->len; i++)
     {
-      PlAudioDevice *d = g_ptr_array_index(devices, i);
+      PlAudioDevice *d = g_ptr_array_index (devices, i);
 
-      if ((input ? d->is_input : d->is_output) && g_strcmp0(d->name, name) == 0)
+      if ((input ? d->is_input : d->is_output) && g_strcmp0 (d->name, name) == 0)
         return d;
     }
   return NULL;
 }
 
 const PlAudioDevice *
-pl_audio_devices_pick(GPtrArray *devices, gboolean input)
+pl_audio_devices_pick (GPtrArray *devices, gboolean input)
 {
   const PlAudioDevice *first = NULL, *fallback = NULL;
 
-  g_return_val_if_fail(devices != NULL, NULL);
+  g_return_val_if_fail (devices != NULL, NULL);
   for (guint i = 0; i < devices->len; i++)
     {
-      PlAudioDevice *d = g_ptr_array_index(devices, i);
+      PlAudioDevice *d = g_ptr_array_index (devices, i);
       gboolean can = input ? d->is_input : d->is_output;
 
       if (!can)
         continue;
       /* ALSA's "default" follows the desktop's choice (PulseAudio, PipeWire). */
-      if (g_strcmp0(d->name, "default") == 0)
+      if (g_strcmp0 (d->name, "default") == 0)
         return d;
       if (fallback == NULL && (input ? d->is_default_input : d->is_default_output))
         fallback = d;
@@ -104,8 +104,8 @@ pl_audio_devices_pick(GPtrArray *devices, gboolean input)
 }
 
 gboolean
-pl_audio_devices_usable(GPtrArray *devices)
+pl_audio_devices_usable (GPtrArray *devices)
 {
-  return devices != NULL && pl_audio_devices_pick(devices, TRUE) != NULL
-         && pl_audio_devices_pick(devices, FALSE) != NULL;
+  return devices != NULL && pl_audio_devices_pick (devices, TRUE) != NULL
+         && pl_audio_devices_pick (devices, FALSE) != NULL;
 }

@@ -24,16 +24,16 @@ typedef struct
 
 /* Returns the config text, or NULL with @error when a value would break the
  * file (a newline, a missing "module,device" comma, …). */
-char *pl_baresip_config_text(const PlBaresipConfigParams *params, GError **error);
+char *pl_baresip_config_text (const PlBaresipConfigParams *params, GError **error);
 
 /* The account line for "uanew"/the accounts file:
  *   <sip:user@domain;transport=tcp>;auth_user=…;auth_pass=…;outbound="…"
  * Refuses (NULL + error) characters that would end a field early or inject
  * extra parameters: whitespace, control characters, < > " ; and, outside
  * the password, @ ? & = , too. */
-char *pl_baresip_account_line(PlAccount *account, guint regint, GError **error);
+char *pl_baresip_account_line (PlAccount *account, guint regint, GError **error);
 
 /* TRUE if every byte of @value may appear in the named account field. */
-gboolean pl_baresip_account_value_ok(const char *field, const char *value);
+gboolean pl_baresip_account_value_ok (const char *field, const char *value);
 
 G_END_DECLS

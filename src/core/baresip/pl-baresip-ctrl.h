@@ -15,32 +15,32 @@ G_BEGIN_DECLS
  *   "closed" (const char *why)  — the connection ended (not emitted for
  *                                  pl_baresip_ctrl_close()) */
 
-#define PL_TYPE_BARESIP_CTRL (pl_baresip_ctrl_get_type())
-G_DECLARE_FINAL_TYPE(PlBaresipCtrl, pl_baresip_ctrl, PL, BARESIP_CTRL, GObject)
+#define PL_TYPE_BARESIP_CTRL (pl_baresip_ctrl_get_type ())
+G_DECLARE_FINAL_TYPE (PlBaresipCtrl, pl_baresip_ctrl, PL, BARESIP_CTRL, GObject)
 
-PlBaresipCtrl *pl_baresip_ctrl_new(void);
+PlBaresipCtrl *pl_baresip_ctrl_new (void);
 
 /* Connects to 127.0.0.1:port, retrying until timeout_ms passes: baresip
  * opens its control port a moment after it starts. */
-void pl_baresip_ctrl_connect_async(PlBaresipCtrl *self, guint16 port, guint timeout_ms,
-                                   GCancellable *cancellable, GAsyncReadyCallback callback,
-                                   gpointer user_data);
-gboolean pl_baresip_ctrl_connect_finish(PlBaresipCtrl *self, GAsyncResult *result, GError **error);
+void pl_baresip_ctrl_connect_async (PlBaresipCtrl *self, guint16 port, guint timeout_ms,
+                                    GCancellable *cancellable, GAsyncReadyCallback callback,
+                                    gpointer user_data);
+gboolean pl_baresip_ctrl_connect_finish (PlBaresipCtrl *self, GAsyncResult *result, GError **error);
 
 /* Sends one command. Completes with the reply's free text on "ok": true,
  * PL_ENGINE_ERROR_REJECTED (message = reply text) on "ok": false,
  * PL_ENGINE_ERROR_TIMEOUT after timeout_ms, PL_ENGINE_ERROR_PROTOCOL if the
  * connection goes away first. */
-void pl_baresip_ctrl_command_async(PlBaresipCtrl *self, const char *command, const char *params,
-                                   guint timeout_ms, GCancellable *cancellable,
-                                   GAsyncReadyCallback callback, gpointer user_data);
-char *pl_baresip_ctrl_command_finish(PlBaresipCtrl *self, GAsyncResult *result, GError **error);
+void pl_baresip_ctrl_command_async (PlBaresipCtrl *self, const char *command, const char *params,
+                                    guint timeout_ms, GCancellable *cancellable,
+                                    GAsyncReadyCallback callback, gpointer user_data);
+char *pl_baresip_ctrl_command_finish (PlBaresipCtrl *self, GAsyncResult *result, GError **error);
 /* Sends a command and forgets about the reply. */
-void pl_baresip_ctrl_send(PlBaresipCtrl *self, const char *command, const char *params);
+void pl_baresip_ctrl_send (PlBaresipCtrl *self, const char *command, const char *params);
 
-gboolean pl_baresip_ctrl_is_connected(PlBaresipCtrl *self);
-guint16 pl_baresip_ctrl_get_port(PlBaresipCtrl *self);
+gboolean pl_baresip_ctrl_is_connected (PlBaresipCtrl *self);
+guint16 pl_baresip_ctrl_get_port (PlBaresipCtrl *self);
 /* Closes without emitting "closed"; pending commands fail. */
-void pl_baresip_ctrl_close(PlBaresipCtrl *self);
+void pl_baresip_ctrl_close (PlBaresipCtrl *self);
 
 G_END_DECLS

@@ -31,50 +31,50 @@
 /* Options */
 
 PlBaresipOptions *
-pl_baresip_options_new(void)
+pl_baresip_options_new (void)
 {
-  return g_new0(PlBaresipOptions, 1);
+  return g_new0 (PlBaresipOptions, 1);
 }
 
 PlBaresipOptions *
-pl_baresip_options_copy(const PlBaresipOptions *o)
+pl_baresip_options_copy (const PlBaresipOptions *o)
 {
-  PlBaresipOptions *copy = g_new0(PlBaresipOptions, 1);
+  PlBaresipOptions *copy = g_new0 (PlBaresipOptions, 1);
 
   *copy = *o;
-  copy->binary = g_strdup(o->binary);
-  copy->module_path = g_strdup(o->module_path);
-  copy->runtime_dir = g_strdup(o->runtime_dir);
-  copy->sip_listen = g_strdup(o->sip_listen);
-  copy->net_interface = g_strdup(o->net_interface);
-  copy->input_device = g_strdup(o->input_device);
-  copy->output_device = g_strdup(o->output_device);
-  copy->audio_player = g_strdup(o->audio_player);
-  copy->audio_source = g_strdup(o->audio_source);
-  copy->audio_alert = g_strdup(o->audio_alert);
-  copy->extra_modules = g_strdupv(o->extra_modules);
-  copy->log_file = g_strdup(o->log_file);
+  copy->binary = g_strdup (o->binary);
+  copy->module_path = g_strdup (o->module_path);
+  copy->runtime_dir = g_strdup (o->runtime_dir);
+  copy->sip_listen = g_strdup (o->sip_listen);
+  copy->net_interface = g_strdup (o->net_interface);
+  copy->input_device = g_strdup (o->input_device);
+  copy->output_device = g_strdup (o->output_device);
+  copy->audio_player = g_strdup (o->audio_player);
+  copy->audio_source = g_strdup (o->audio_source);
+  copy->audio_alert = g_strdup (o->audio_alert);
+  copy->extra_modules = g_strdupv (o->extra_modules);
+  copy->log_file = g_strdup (o->log_file);
   return copy;
 }
 
 void
-pl_baresip_options_free(PlBaresipOptions *o)
+pl_baresip_options_free (PlBaresipOptions *o)
 {
   if (o == NULL)
     return;
-  g_free(o->binary);
-  g_free(o->module_path);
-  g_free(o->runtime_dir);
-  g_free(o->sip_listen);
-  g_free(o->net_interface);
-  g_free(o->input_device);
-  g_free(o->output_device);
-  g_free(o->audio_player);
-  g_free(o->audio_source);
-  g_free(o->audio_alert);
-  g_strfreev(o->extra_modules);
-  g_free(o->log_file);
-  g_free(o);
+  g_free (o->binary);
+  g_free (o->module_path);
+  g_free (o->runtime_dir);
+  g_free (o->sip_listen);
+  g_free (o->net_interface);
+  g_free (o->input_device);
+  g_free (o->output_device);
+  g_free (o->audio_player);
+  g_free (o->audio_source);
+  g_free (o->audio_alert);
+  g_strfreev (o->extra_modules);
+  g_free (o->log_file);
+  g_free (o);
 }
 
 /* One run of the baresip binary. It lives until the child has exited (and
@@ -122,10 +122,10 @@ struct _PlBaresipEngine
   gboolean no_audio_reported;
 };
 
-static void pl_baresip_engine_iface_init(PlEngineInterface *iface);
+static void pl_baresip_engine_iface_init (PlEngineInterface *iface);
 
-G_DEFINE_FINAL_TYPE_WITH_CODE(PlBaresipEngine, pl_baresip_engine, G_TYPE_OBJECT,
-                              G_IMPLEMENT_INTERFACE(PL_TYPE_ENGINE, pl_baresip_engine_iface_init))
+G_DEFINE_FINAL_TYPE_WITH_CODE (PlBaresipEngine, pl_baresip_engine, G_TYPE_OBJECT,
+                               G_IMPLEMENT_INTERFACE (PL_TYPE_ENGINE, pl_baresip_engine_iface_init))
 
 enum
 {
@@ -134,34 +134,34 @@ enum
   PROP_ACCOUNT,
 };
 
-static void spawn_instance(PlBaresipEngine *self);
-static void instance_lost(Instance *inst, PlEngineError code, const char *message);
+static void spawn_instance (PlBaresipEngine *self);
+static void instance_lost (Instance *inst, PlEngineError code, const char *message);
 
 static void
-call_info_free(gpointer data)
+call_info_free (gpointer data)
 {
   CallInfo *info = data;
 
-  g_free(info->peer_uri);
-  g_free(info->peer_name);
-  g_free(info->aor);
-  g_free(info);
+  g_free (info->peer_uri);
+  g_free (info->peer_name);
+  g_free (info->aor);
+  g_free (info);
 }
 
 static void
-set_state(PlBaresipEngine *self, PlEngineState state)
+set_state (PlBaresipEngine *self, PlEngineState state)
 {
   if (self->state == state)
     return;
-  g_debug("state %d → %d", self->state, state);
+  g_debug ("state %d → %d", self->state, state);
   self->state = state;
-  g_object_notify(G_OBJECT(self), "state");
+  g_object_notify (G_OBJECT (self), "state");
 }
 
 static const char *
-options_binary(PlBaresipEngine *self)
+options_binary (PlBaresipEngine *self)
 {
-  const char *env = g_getenv("PL_BARESIP");
+  const char *env = g_getenv ("PL_BARESIP");
 
   if (self->options->binary)
     return self->options->binary;
@@ -173,233 +173,233 @@ options_binary(PlBaresipEngine *self)
 /* Instances */
 
 static void
-instance_free(Instance *inst)
+instance_free (Instance *inst)
 {
-  g_clear_handle_id(&inst->kill_id, g_source_remove);
-  g_clear_handle_id(&inst->close_check_id, g_source_remove);
+  g_clear_handle_id (&inst->kill_id, g_source_remove);
+  g_clear_handle_id (&inst->close_check_id, g_source_remove);
   if (inst->ctrl)
     {
-      g_signal_handlers_disconnect_by_data(inst->ctrl, inst);
-      pl_baresip_ctrl_close(inst->ctrl);
-      g_clear_object(&inst->ctrl);
+      g_signal_handlers_disconnect_by_data (inst->ctrl, inst);
+      pl_baresip_ctrl_close (inst->ctrl);
+      g_clear_object (&inst->ctrl);
     }
-  g_cancellable_cancel(inst->cancellable);
-  g_clear_object(&inst->cancellable);
-  g_clear_object(&inst->proc);
-  g_free(inst);
+  g_cancellable_cancel (inst->cancellable);
+  g_clear_object (&inst->cancellable);
+  g_clear_object (&inst->proc);
+  g_free (inst);
 }
 
 static void
-instance_kill(Instance *inst)
+instance_kill (Instance *inst)
 {
   if (inst->proc && !inst->exited)
-    g_subprocess_force_exit(inst->proc);
+    g_subprocess_force_exit (inst->proc);
 }
 
 static gboolean
-kill_timeout_cb(gpointer user_data)
+kill_timeout_cb (gpointer user_data)
 {
   Instance *inst = user_data;
 
   inst->kill_id = 0;
-  g_debug("baresip did not quit in time; killing it");
-  instance_kill(inst);
+  g_debug ("baresip did not quit in time; killing it");
+  instance_kill (inst);
   return G_SOURCE_REMOVE;
 }
 
 /* Detaches an instance from the engine's current slot: its control
  * connection is dropped and the child is told to go (quit, then SIGKILL). */
 static void
-instance_retire(Instance *inst, gboolean graceful)
+instance_retire (Instance *inst, gboolean graceful)
 {
   inst->stopping = TRUE;
   if (inst->engine && inst->engine->current == inst)
     inst->engine->current = NULL;
   if (inst->ctrl)
     {
-      g_signal_handlers_disconnect_by_data(inst->ctrl, inst);
-      if (graceful && pl_baresip_ctrl_is_connected(inst->ctrl))
-        pl_baresip_ctrl_send(inst->ctrl, "quit", NULL);
+      g_signal_handlers_disconnect_by_data (inst->ctrl, inst);
+      if (graceful && pl_baresip_ctrl_is_connected (inst->ctrl))
+        pl_baresip_ctrl_send (inst->ctrl, "quit", NULL);
       else
-        pl_baresip_ctrl_close(inst->ctrl);
+        pl_baresip_ctrl_close (inst->ctrl);
     }
   if (graceful && !inst->exited)
     {
       if (inst->kill_id == 0)
-        inst->kill_id = g_timeout_add(QUIT_GRACE_MS, kill_timeout_cb, inst);
+        inst->kill_id = g_timeout_add (QUIT_GRACE_MS, kill_timeout_cb, inst);
     }
   else
-    instance_kill(inst);
+    instance_kill (inst);
 }
 
 static void
-child_exited_cb(GObject *source, GAsyncResult *result, gpointer user_data)
+child_exited_cb (GObject *source, GAsyncResult *result, gpointer user_data)
 {
   Instance *inst = user_data;
   PlBaresipEngine *self = inst->engine;
-  g_autoptr(GError) error = NULL;
+  g_autoptr (GError) error = NULL;
   g_autofree char *message = NULL;
 
-  g_subprocess_wait_finish(G_SUBPROCESS(source), result, &error);
+  g_subprocess_wait_finish (G_SUBPROCESS (source), result, &error);
   inst->exited = TRUE;
   if (self != NULL)
     {
-      self->instances = g_list_remove(self->instances, inst);
+      self->instances = g_list_remove (self->instances, inst);
       if (self->current == inst)
         {
           GSubprocess *proc = inst->proc;
 
-          if (g_subprocess_get_if_signaled(proc))
-            message = g_strdup_printf(_("The phone engine crashed (signal %d); restarting it"),
-                                      g_subprocess_get_term_sig(proc));
+          if (g_subprocess_get_if_signaled (proc))
+            message = g_strdup_printf (_ ("The phone engine crashed (signal %d); restarting it"),
+                                       g_subprocess_get_term_sig (proc));
           else
-            message = g_strdup_printf(_("The phone engine stopped unexpectedly (exit status "
-                                        "%d); restarting it"),
-                                      g_subprocess_get_exit_status(proc));
-          instance_lost(inst, PL_ENGINE_ERROR_SPAWN, message);
+            message = g_strdup_printf (_ ("The phone engine stopped unexpectedly (exit status "
+                                          "%d); restarting it"),
+                                       g_subprocess_get_exit_status (proc));
+          instance_lost (inst, PL_ENGINE_ERROR_SPAWN, message);
         }
     }
-  instance_free(inst);
+  instance_free (inst);
 }
 
 /* Calls */
 
 static void
-emit_synthetic(PlBaresipEngine *self, PlEngineEventType type, const char *type_name,
-               const char *call_id, const CallInfo *info, const char *param)
+emit_synthetic (PlBaresipEngine *self, PlEngineEventType type, const char *type_name,
+                const char *call_id, const CallInfo *info, const char *param)
 {
-  g_autoptr(PlEngineEvent) event = pl_engine_event_new(type);
+  g_autoptr (PlEngineEvent) event = pl_engine_event_new (type);
 
-  event->type_name = g_strdup(type_name);
-  event->call_id = g_strdup(call_id);
-  event->param = g_strdup(param);
+  event->type_name = g_strdup (type_name);
+  event->call_id = g_strdup (call_id);
+  event->param = g_strdup (param);
   if (info)
     {
-      event->account_aor = g_strdup(info->aor);
-      event->peer_uri = g_strdup(info->peer_uri);
-      event->peer_name = g_strdup(info->peer_name);
+      event->account_aor = g_strdup (info->aor);
+      event->peer_uri = g_strdup (info->peer_uri);
+      event->peer_name = g_strdup (info->peer_name);
       event->has_direction = info->has_direction;
       event->direction = info->direction;
     }
   else if (self->account)
-    event->account_aor = pl_account_dup_aor(self->account);
-  pl_engine_emit_event(PL_ENGINE(self), event);
+    event->account_aor = pl_account_dup_aor (self->account);
+  pl_engine_emit_event (PL_ENGINE (self), event);
 }
 
 /* Every call baresip knew about is gone with it. */
 static void
-close_all_calls(PlBaresipEngine *self)
+close_all_calls (PlBaresipEngine *self)
 {
-  g_autoptr(GHashTable) calls = g_steal_pointer(&self->calls);
+  g_autoptr (GHashTable) calls = g_steal_pointer (&self->calls);
   GHashTableIter iter;
   gpointer key, value;
 
-  self->calls = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, call_info_free);
-  g_hash_table_iter_init(&iter, calls);
-  while (g_hash_table_iter_next(&iter, &key, &value))
-    emit_synthetic(self, PL_ENGINE_EVENT_CALL_CLOSED, "CALL_CLOSED", key, value,
-                   ENGINE_STOPPED_REASON);
+  self->calls = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, call_info_free);
+  g_hash_table_iter_init (&iter, calls);
+  while (g_hash_table_iter_next (&iter, &key, &value))
+    emit_synthetic (self, PL_ENGINE_EVENT_CALL_CLOSED, "CALL_CLOSED", key, value,
+                    ENGINE_STOPPED_REASON);
 }
 
 /* Registration */
 
 static gboolean
-is_our_aor(PlBaresipEngine *self, const char *aor)
+is_our_aor (PlBaresipEngine *self, const char *aor)
 {
   g_autofree char *ours = NULL;
 
   if (self->account == NULL || aor == NULL)
     return FALSE;
-  ours = pl_account_dup_aor(self->account);
-  return g_ascii_strcasecmp(ours, aor) == 0;
+  ours = pl_account_dup_aor (self->account);
+  return g_ascii_strcasecmp (ours, aor) == 0;
 }
 
 static gboolean
-register_timeout_cb(gpointer user_data)
+register_timeout_cb (gpointer user_data)
 {
   PlBaresipEngine *self = user_data;
-  g_autofree char *reason = pl_baresip_registration_reason("unreachable");
+  g_autofree char *reason = pl_baresip_registration_reason ("unreachable");
 
   self->register_timeout_id = 0;
   if (self->account == NULL
-      || pl_account_get_registration_state(self->account) != PL_REGISTRATION_REGISTERING)
+      || pl_account_get_registration_state (self->account) != PL_REGISTRATION_REGISTERING)
     return G_SOURCE_REMOVE;
-  pl_account_set_registration(self->account, PL_REGISTRATION_FAILED, reason);
-  emit_synthetic(self, PL_ENGINE_EVENT_REGISTER_FAIL, "REGISTER_FAIL", NULL, NULL, "unreachable");
+  pl_account_set_registration (self->account, PL_REGISTRATION_FAILED, reason);
+  emit_synthetic (self, PL_ENGINE_EVENT_REGISTER_FAIL, "REGISTER_FAIL", NULL, NULL, "unreachable");
   return G_SOURCE_REMOVE;
 }
 
 static void
-uanew_cb(GObject *source, GAsyncResult *result, gpointer user_data)
+uanew_cb (GObject *source, GAsyncResult *result, gpointer user_data)
 {
-  g_autoptr(PlBaresipEngine) self = user_data;
-  g_autoptr(GError) error = NULL;
-  g_autofree char *data = pl_baresip_ctrl_command_finish(PL_BARESIP_CTRL(source), result, &error);
+  g_autoptr (PlBaresipEngine) self = user_data;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *data = pl_baresip_ctrl_command_finish (PL_BARESIP_CTRL (source), result, &error);
 
   /* The reply echoes the account line, password included: never log it. */
   if (data == NULL && self->account
-      && !g_error_matches(error, PL_ENGINE_ERROR, PL_ENGINE_ERROR_PROTOCOL))
+      && !g_error_matches (error, PL_ENGINE_ERROR, PL_ENGINE_ERROR_PROTOCOL))
     {
       g_autofree char *msg
-          = g_strdup_printf(_("The phone engine refused the account: %s"), error->message);
-      pl_account_set_registration(self->account, PL_REGISTRATION_FAILED, msg);
-      g_clear_handle_id(&self->register_timeout_id, g_source_remove);
+          = g_strdup_printf (_ ("The phone engine refused the account: %s"), error->message);
+      pl_account_set_registration (self->account, PL_REGISTRATION_FAILED, msg);
+      g_clear_handle_id (&self->register_timeout_id, g_source_remove);
     }
 }
 
 static void
-register_account(PlBaresipEngine *self)
+register_account (PlBaresipEngine *self)
 {
-  g_autoptr(GError) error = NULL;
+  g_autoptr (GError) error = NULL;
   g_autofree char *line = NULL;
   guint regint = self->options->regint ? self->options->regint : 600;
   guint timeout = self->options->register_timeout_ms ? self->options->register_timeout_ms : 20000;
 
   if (self->account == NULL || self->current == NULL || self->current->ctrl == NULL)
     return;
-  line = pl_baresip_account_line(self->account, regint, &error);
+  line = pl_baresip_account_line (self->account, regint, &error);
   if (line == NULL)
     {
-      pl_account_set_registration(self->account, PL_REGISTRATION_FAILED, error->message);
+      pl_account_set_registration (self->account, PL_REGISTRATION_FAILED, error->message);
       return;
     }
-  pl_account_set_registration(self->account, PL_REGISTRATION_REGISTERING, NULL);
-  g_clear_handle_id(&self->register_timeout_id, g_source_remove);
-  self->register_timeout_id = g_timeout_add(timeout, register_timeout_cb, self);
+  pl_account_set_registration (self->account, PL_REGISTRATION_REGISTERING, NULL);
+  g_clear_handle_id (&self->register_timeout_id, g_source_remove);
+  self->register_timeout_id = g_timeout_add (timeout, register_timeout_cb, self);
   /* Added over the control socket rather than the accounts file, so the
    * REGISTERING/REGISTER_OK events reach us (the file is read before we are
    * connected) and the password never touches the disk. */
-  pl_baresip_ctrl_command_async(self->current->ctrl, "uanew", line,
-                                self->options->command_timeout_ms, NULL, uanew_cb,
-                                g_object_ref(self));
+  pl_baresip_ctrl_command_async (self->current->ctrl, "uanew", line,
+                                 self->options->command_timeout_ms, NULL, uanew_cb,
+                                 g_object_ref (self));
 }
 
 static void
-handle_registration(PlBaresipEngine *self, const PlEngineEvent *event)
+handle_registration (PlBaresipEngine *self, const PlEngineEvent *event)
 {
-  if (!is_our_aor(self, event->account_aor))
+  if (!is_our_aor (self, event->account_aor))
     return;
   switch (event->type)
     {
       case PL_ENGINE_EVENT_REGISTERING:
         /* Refreshes emit REGISTERING too; a registered account stays so. */
-        if (pl_account_get_registration_state(self->account) != PL_REGISTRATION_REGISTERED)
-          pl_account_set_registration(self->account, PL_REGISTRATION_REGISTERING, NULL);
+        if (pl_account_get_registration_state (self->account) != PL_REGISTRATION_REGISTERED)
+          pl_account_set_registration (self->account, PL_REGISTRATION_REGISTERING, NULL);
         break;
       case PL_ENGINE_EVENT_REGISTER_OK:
-        g_clear_handle_id(&self->register_timeout_id, g_source_remove);
-        pl_account_set_registration(self->account, PL_REGISTRATION_REGISTERED, NULL);
+        g_clear_handle_id (&self->register_timeout_id, g_source_remove);
+        pl_account_set_registration (self->account, PL_REGISTRATION_REGISTERED, NULL);
         break;
       case PL_ENGINE_EVENT_REGISTER_FAIL:
         {
-          g_autofree char *reason = pl_baresip_registration_reason(event->param);
+          g_autofree char *reason = pl_baresip_registration_reason (event->param);
 
-          g_clear_handle_id(&self->register_timeout_id, g_source_remove);
-          pl_account_set_registration(self->account, PL_REGISTRATION_FAILED, reason);
+          g_clear_handle_id (&self->register_timeout_id, g_source_remove);
+          pl_account_set_registration (self->account, PL_REGISTRATION_FAILED, reason);
         }
         break;
       case PL_ENGINE_EVENT_UNREGISTERING:
-        pl_account_set_registration(self->account, PL_REGISTRATION_NONE, NULL);
+        pl_account_set_registration (self->account, PL_REGISTRATION_NONE, NULL);
         break;
       default:
         break;
@@ -416,35 +416,35 @@ typedef struct
 } CheckData;
 
 static void
-check_call_cb(GObject *source, GAsyncResult *result, gpointer user_data)
+check_call_cb (GObject *source, GAsyncResult *result, gpointer user_data)
 {
   CheckData *cd = user_data;
-  g_autofree char *data = pl_baresip_ctrl_command_finish(PL_BARESIP_CTRL(source), result, NULL);
-  CallInfo *info = g_hash_table_lookup(cd->engine->calls, cd->call_id);
+  g_autofree char *data = pl_baresip_ctrl_command_finish (PL_BARESIP_CTRL (source), result, NULL);
+  CallInfo *info = g_hash_table_lookup (cd->engine->calls, cd->call_id);
 
-  if (data && strstr(data, "call not found") && info)
+  if (data && strstr (data, "call not found") && info)
     {
-      g_autoptr(PlEngineEvent) event = pl_engine_event_new(PL_ENGINE_EVENT_CALL_CLOSED);
+      g_autoptr (PlEngineEvent) event = pl_engine_event_new (PL_ENGINE_EVENT_CALL_CLOSED);
 
-      event->type_name = g_strdup("CALL_CLOSED");
-      event->call_id = g_strdup(cd->call_id);
-      event->account_aor = g_strdup(info->aor);
-      event->peer_uri = g_strdup(info->peer_uri);
-      event->peer_name = g_strdup(info->peer_name);
+      event->type_name = g_strdup ("CALL_CLOSED");
+      event->call_id = g_strdup (cd->call_id);
+      event->account_aor = g_strdup (info->aor);
+      event->peer_uri = g_strdup (info->peer_uri);
+      event->peer_name = g_strdup (info->peer_name);
       event->has_direction = info->has_direction;
       event->direction = info->direction;
-      event->param = g_strdup(cd->reason);
-      g_hash_table_remove(cd->engine->calls, cd->call_id);
-      pl_engine_emit_event(PL_ENGINE(cd->engine), event);
+      event->param = g_strdup (cd->reason);
+      g_hash_table_remove (cd->engine->calls, cd->call_id);
+      pl_engine_emit_event (PL_ENGINE (cd->engine), event);
     }
-  g_object_unref(cd->engine);
-  g_free(cd->call_id);
-  g_free(cd->reason);
-  g_free(cd);
+  g_object_unref (cd->engine);
+  g_free (cd->call_id);
+  g_free (cd->reason);
+  g_free (cd);
 }
 
 static void
-ctrl_event_cb(PlBaresipCtrl *ctrl, PlEngineEvent *event, gpointer user_data)
+ctrl_event_cb (PlBaresipCtrl *ctrl, PlEngineEvent *event, gpointer user_data)
 {
   Instance *inst = user_data;
   PlBaresipEngine *self = inst->engine;
@@ -458,12 +458,12 @@ ctrl_event_cb(PlBaresipCtrl *ctrl, PlEngineEvent *event, gpointer user_data)
       case PL_ENGINE_EVENT_REGISTER_OK:
       case PL_ENGINE_EVENT_REGISTER_FAIL:
       case PL_ENGINE_EVENT_UNREGISTERING:
-        handle_registration(self, event);
+        handle_registration (self, event);
         break;
       case PL_ENGINE_EVENT_AUDIO_ERROR:
-        pl_engine_emit_problem(PL_ENGINE(self), PL_ENGINE_ERROR_NO_AUDIO,
-                               _("The audio device could not be opened; check the sound "
-                                 "settings and the headset"));
+        pl_engine_emit_problem (PL_ENGINE (self), PL_ENGINE_ERROR_NO_AUDIO,
+                                _ ("The audio device could not be opened; check the sound "
+                                   "settings and the headset"));
         break;
       default:
         break;
@@ -471,68 +471,68 @@ ctrl_event_cb(PlBaresipCtrl *ctrl, PlEngineEvent *event, gpointer user_data)
 
   if (event->call_id != NULL)
     {
-      CallInfo *info = g_hash_table_lookup(self->calls, event->call_id);
+      CallInfo *info = g_hash_table_lookup (self->calls, event->call_id);
 
       if (info == NULL && event->type != PL_ENGINE_EVENT_CALL_CLOSED)
         {
-          info = g_new0(CallInfo, 1);
+          info = g_new0 (CallInfo, 1);
           info->has_direction = event->has_direction;
           info->direction = event->direction;
-          info->peer_uri = g_strdup(event->peer_uri);
-          info->peer_name = g_strdup(event->peer_name);
-          info->aor = g_strdup(event->account_aor);
-          g_hash_table_insert(self->calls, g_strdup(event->call_id), info);
+          info->peer_uri = g_strdup (event->peer_uri);
+          info->peer_name = g_strdup (event->peer_name);
+          info->aor = g_strdup (event->account_aor);
+          g_hash_table_insert (self->calls, g_strdup (event->call_id), info);
           /* baresip 1.0.0 announces no outgoing call: do it for it. */
           if (event->has_direction && event->direction == PL_CALL_DIRECTION_OUTGOING
               && event->type != PL_ENGINE_EVENT_CALL_OUTGOING)
-            emit_synthetic(self, PL_ENGINE_EVENT_CALL_OUTGOING, "CALL_OUTGOING", event->call_id,
-                           info, event->peer_uri);
+            emit_synthetic (self, PL_ENGINE_EVENT_CALL_OUTGOING, "CALL_OUTGOING", event->call_id,
+                            info, event->peer_uri);
           /* baresip sets such a call up without sound and says nothing. */
           if (self->no_audio_reported)
-            pl_engine_emit_problem(PL_ENGINE(self), PL_ENGINE_ERROR_NO_AUDIO,
-                                   _("This call has no sound: no audio device was found"));
+            pl_engine_emit_problem (PL_ENGINE (self), PL_ENGINE_ERROR_NO_AUDIO,
+                                    _ ("This call has no sound: no audio device was found"));
         }
       else if (info != NULL && event->type == PL_ENGINE_EVENT_CALL_CLOSED)
-        g_hash_table_remove(self->calls, event->call_id);
+        g_hash_table_remove (self->calls, event->call_id);
     }
 
-  pl_engine_emit_event(PL_ENGINE(self), event);
+  pl_engine_emit_event (PL_ENGINE (self), event);
 
   /* baresip 1.0.0 hangs up a call whose transfer failed, without a
    * CALL_CLOSED; ask whether it still exists. */
   if (event->type == PL_ENGINE_EVENT_CALL_TRANSFER_FAILED && event->call_id
-      && g_hash_table_contains(self->calls, event->call_id))
+      && g_hash_table_contains (self->calls, event->call_id))
     {
-      CheckData *cd = g_new0(CheckData, 1);
+      CheckData *cd = g_new0 (CheckData, 1);
 
-      cd->engine = g_object_ref(self);
-      cd->call_id = g_strdup(event->call_id);
-      cd->reason = g_strdup_printf("transfer failed: %s", event->param ? event->param : "");
-      pl_baresip_ctrl_command_async(ctrl, "callfind", event->call_id,
-                                    self->options->command_timeout_ms, NULL, check_call_cb, cd);
+      cd->engine = g_object_ref (self);
+      cd->call_id = g_strdup (event->call_id);
+      cd->reason = g_strdup_printf ("transfer failed: %s", event->param ? event->param : "");
+      pl_baresip_ctrl_command_async (ctrl, "callfind", event->call_id,
+                                     self->options->command_timeout_ms, NULL, check_call_cb, cd);
     }
 }
 
 /* TRUE if the child has ended, whether or not GLib has reaped it yet. */
 static gboolean
-child_gone(Instance *inst)
+child_gone (Instance *inst)
 {
   const char *id;
   siginfo_t info = { 0 };
 
   if (inst->exited || inst->proc == NULL)
     return TRUE;
-  id = g_subprocess_get_identifier(inst->proc);
+  id = g_subprocess_get_identifier (inst->proc);
   if (id == NULL)
     return TRUE;
   /* WNOWAIT peeks without reaping: GSubprocess stays in charge of that. */
-  if (waitid(P_PID, (id_t)atoi(id), &info, WEXITED | WNOHANG | WNOWAIT) != 0)
+  if (waitid (P_PID, (id_t)atoi (id), &info, WEXITED | WNOHANG | WNOWAIT) != 0)
     return TRUE;
   return info.si_pid != 0;
 }
 
 static gboolean
-close_check_cb(gpointer user_data)
+close_check_cb (gpointer user_data)
 {
   Instance *inst = user_data;
 
@@ -540,131 +540,131 @@ close_check_cb(gpointer user_data)
   if (inst->engine == NULL || inst->engine->current != inst || inst->stopping)
     return G_SOURCE_REMOVE;
   /* A dead child is handled (with a better message) when it is reaped. */
-  if (child_gone(inst))
+  if (child_gone (inst))
     return G_SOURCE_REMOVE;
   /* ctrl_tcp takes one client and a newcomer replaces us: a close while
    * baresip still runs means some other local program connected. */
-  instance_lost(inst, PL_ENGINE_ERROR_PROTOCOL,
-                _("Another program took over the connection to the phone engine; the "
-                  "engine was restarted on a new port"));
+  instance_lost (inst, PL_ENGINE_ERROR_PROTOCOL,
+                 _ ("Another program took over the connection to the phone engine; the "
+                    "engine was restarted on a new port"));
   return G_SOURCE_REMOVE;
 }
 
 static void
-ctrl_closed_cb(PlBaresipCtrl *ctrl, const char *why, gpointer user_data)
+ctrl_closed_cb (PlBaresipCtrl *ctrl, const char *why, gpointer user_data)
 {
   Instance *inst = user_data;
 
   if (inst->engine == NULL || inst->engine->current != inst || inst->stopping)
     return;
-  g_message("control connection lost: %s", why);
+  g_message ("control connection lost: %s", why);
   /* A killed child closes its sockets a moment before it becomes a zombie;
    * give it that moment before deciding between crash and takeover. */
   if (inst->close_check_id == 0)
-    inst->close_check_id = g_timeout_add(200, close_check_cb, inst);
+    inst->close_check_id = g_timeout_add (200, close_check_cb, inst);
 }
 
 static void
-connected_cb(GObject *source, GAsyncResult *result, gpointer user_data)
+connected_cb (GObject *source, GAsyncResult *result, gpointer user_data)
 {
   Instance *inst = user_data;
-  g_autoptr(GError) error = NULL;
+  g_autoptr (GError) error = NULL;
   PlBaresipEngine *self;
 
-  if (!pl_baresip_ctrl_connect_finish(PL_BARESIP_CTRL(source), result, &error))
+  if (!pl_baresip_ctrl_connect_finish (PL_BARESIP_CTRL (source), result, &error))
     {
-      if (g_error_matches(error, G_IO_ERROR, G_IO_ERROR_CANCELLED) || inst->engine == NULL
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) || inst->engine == NULL
           || inst->engine->current != inst)
         return;
-      g_message("%s", error->message);
-      instance_lost(inst, PL_ENGINE_ERROR_PROTOCOL,
-                    _("The phone engine did not open its control port; restarting it"));
+      g_message ("%s", error->message);
+      instance_lost (inst, PL_ENGINE_ERROR_PROTOCOL,
+                     _ ("The phone engine did not open its control port; restarting it"));
       return;
     }
   self = inst->engine;
   if (self == NULL || self->current != inst)
     {
-      pl_baresip_ctrl_close(PL_BARESIP_CTRL(source));
+      pl_baresip_ctrl_close (PL_BARESIP_CTRL (source));
       return;
     }
-  g_signal_connect(inst->ctrl, "event", G_CALLBACK(ctrl_event_cb), inst);
-  g_signal_connect(inst->ctrl, "closed", G_CALLBACK(ctrl_closed_cb), inst);
-  set_state(self, PL_ENGINE_STATE_RUNNING);
-  register_account(self);
+  g_signal_connect (inst->ctrl, "event", G_CALLBACK (ctrl_event_cb), inst);
+  g_signal_connect (inst->ctrl, "closed", G_CALLBACK (ctrl_closed_cb), inst);
+  set_state (self, PL_ENGINE_STATE_RUNNING);
+  register_account (self);
 }
 
 /* Supervision */
 
 static gboolean
-restart_cb(gpointer user_data)
+restart_cb (gpointer user_data)
 {
   PlBaresipEngine *self = user_data;
 
   self->restart_id = 0;
   if (self->state == PL_ENGINE_STATE_RESTARTING)
-    spawn_instance(self);
+    spawn_instance (self);
   return G_SOURCE_REMOVE;
 }
 
 static void
-instance_lost(Instance *inst, PlEngineError code, const char *message)
+instance_lost (Instance *inst, PlEngineError code, const char *message)
 {
   PlBaresipEngine *self = inst->engine;
   guint base, cap, delay, max_quick;
 
   if (self == NULL || self->current != inst)
     return;
-  if (g_get_monotonic_time() - inst->started > STABLE_RUN_US)
+  if (g_get_monotonic_time () - inst->started > STABLE_RUN_US)
     self->quick_restarts = 0;
-  instance_retire(inst, FALSE);
-  g_clear_handle_id(&self->register_timeout_id, g_source_remove);
+  instance_retire (inst, FALSE);
+  g_clear_handle_id (&self->register_timeout_id, g_source_remove);
   if (self->account)
-    pl_account_set_registration(self->account, PL_REGISTRATION_NONE, NULL);
+    pl_account_set_registration (self->account, PL_REGISTRATION_NONE, NULL);
 
   max_quick = self->options->max_quick_restarts ? self->options->max_quick_restarts : 5;
   if (self->quick_restarts >= max_quick)
     {
-      set_state(self, PL_ENGINE_STATE_FAILED);
-      close_all_calls(self);
-      pl_engine_emit_problem(PL_ENGINE(self), code,
-                             _("The phone engine keeps stopping; Parkline gave up restarting "
-                               "it"));
+      set_state (self, PL_ENGINE_STATE_FAILED);
+      close_all_calls (self);
+      pl_engine_emit_problem (PL_ENGINE (self), code,
+                              _ ("The phone engine keeps stopping; Parkline gave up restarting "
+                                 "it"));
       return;
     }
-  set_state(self, PL_ENGINE_STATE_RESTARTING);
-  close_all_calls(self);
-  pl_engine_emit_problem(PL_ENGINE(self), code, message);
+  set_state (self, PL_ENGINE_STATE_RESTARTING);
+  close_all_calls (self);
+  pl_engine_emit_problem (PL_ENGINE (self), code, message);
 
   base = self->options->restart_delay_ms ? self->options->restart_delay_ms : 500;
   cap = self->options->restart_delay_max_ms ? self->options->restart_delay_max_ms : 8000;
-  delay = MIN((guint64)base << MIN(self->quick_restarts, 16), (guint64)cap);
+  delay = MIN ((guint64)base << MIN (self->quick_restarts, 16), (guint64)cap);
   self->quick_restarts++;
   self->restart_count++;
-  g_clear_handle_id(&self->restart_id, g_source_remove);
-  self->restart_id = g_timeout_add(delay, restart_cb, self);
+  g_clear_handle_id (&self->restart_id, g_source_remove);
+  self->restart_id = g_timeout_add (delay, restart_cb, self);
 }
 
 /* Spawning */
 
 static guint16
-free_tcp_port(void)
+free_tcp_port (void)
 {
-  struct sockaddr_in addr = { .sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+  struct sockaddr_in addr = { .sin_family = AF_INET, .sin_addr.s_addr = htonl (INADDR_LOOPBACK) };
   socklen_t len = sizeof addr;
-  int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  int fd = socket (AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
   guint16 port = 0;
 
   if (fd < 0)
     return 0;
-  if (bind(fd, (struct sockaddr *)&addr, sizeof addr) == 0
-      && getsockname(fd, (struct sockaddr *)&addr, &len) == 0)
-    port = ntohs(addr.sin_port);
-  close(fd);
+  if (bind (fd, (struct sockaddr *)&addr, sizeof addr) == 0
+      && getsockname (fd, (struct sockaddr *)&addr, &len) == 0)
+    port = ntohs (addr.sin_port);
+  close (fd);
   return port;
 }
 
 static gboolean
-ensure_config_dir(PlBaresipEngine *self, GError **error)
+ensure_config_dir (PlBaresipEngine *self, GError **error)
 {
   g_autofree char *base = NULL;
   g_autofree char *tmpl = NULL;
@@ -672,77 +672,77 @@ ensure_config_dir(PlBaresipEngine *self, GError **error)
   if (self->config_dir)
     return TRUE;
   if (self->options->runtime_dir)
-    base = g_strdup(self->options->runtime_dir);
-  else if (g_getenv("XDG_RUNTIME_DIR") && *g_getenv("XDG_RUNTIME_DIR"))
-    base = g_build_filename(g_getenv("XDG_RUNTIME_DIR"), "parkline", NULL);
+    base = g_strdup (self->options->runtime_dir);
+  else if (g_getenv ("XDG_RUNTIME_DIR") && *g_getenv ("XDG_RUNTIME_DIR"))
+    base = g_build_filename (g_getenv ("XDG_RUNTIME_DIR"), "parkline", NULL);
 
   if (base == NULL)
     {
-      self->config_dir = g_dir_make_tmp("parkline-engine-XXXXXX", error);
+      self->config_dir = g_dir_make_tmp ("parkline-engine-XXXXXX", error);
       return self->config_dir != NULL;
     }
-  if (g_mkdir_with_parents(base, 0700) != 0)
+  if (g_mkdir_with_parents (base, 0700) != 0)
     {
       int saved = errno;
-      g_set_error(error, PL_ENGINE_ERROR, PL_ENGINE_ERROR_SPAWN, "cannot create %s: %s", base,
-                  g_strerror(saved));
+      g_set_error (error, PL_ENGINE_ERROR, PL_ENGINE_ERROR_SPAWN, "cannot create %s: %s", base,
+                   g_strerror (saved));
       return FALSE;
     }
-  tmpl = g_build_filename(base, "engine-XXXXXX", NULL);
-  if (g_mkdtemp_full(tmpl, 0700) == NULL)
+  tmpl = g_build_filename (base, "engine-XXXXXX", NULL);
+  if (g_mkdtemp_full (tmpl, 0700) == NULL)
     {
       int saved = errno;
-      g_set_error(error, PL_ENGINE_ERROR, PL_ENGINE_ERROR_SPAWN, "cannot create %s: %s", tmpl,
-                  g_strerror(saved));
+      g_set_error (error, PL_ENGINE_ERROR, PL_ENGINE_ERROR_SPAWN, "cannot create %s: %s", tmpl,
+                   g_strerror (saved));
       return FALSE;
     }
-  self->config_dir = g_steal_pointer(&tmpl);
+  self->config_dir = g_steal_pointer (&tmpl);
   return TRUE;
 }
 
 static gboolean
-write_private_file(const char *dir, const char *name, const char *contents, GError **error)
+write_private_file (const char *dir, const char *name, const char *contents, GError **error)
 {
-  g_autofree char *path = g_build_filename(dir, name, NULL);
+  g_autofree char *path = g_build_filename (dir, name, NULL);
 
-  return g_file_set_contents_full(path, contents, -1, G_FILE_SET_CONTENTS_CONSISTENT, 0600, error);
+  return g_file_set_contents_full (path, contents, -1, G_FILE_SET_CONTENTS_CONSISTENT, 0600, error);
 }
 
 /* Works out the three "module,device" strings. Returns FALSE (and reports
  * the problem once) when PortAudio has no usable device. */
 static void
-choose_audio(PlBaresipEngine *self, char **player, char **source, char **alert)
+choose_audio (PlBaresipEngine *self, char **player, char **source, char **alert)
 {
   PlBaresipOptions *o = self->options;
-  g_autoptr(GPtrArray) devices = NULL;
-  g_autoptr(GError) error = NULL;
+  g_autoptr (GPtrArray) devices = NULL;
+  g_autoptr (GError) error = NULL;
   const PlAudioDevice *in = NULL, *out = NULL;
 
-  *player = g_strdup(o->audio_player);
-  *source = g_strdup(o->audio_source);
-  *alert = g_strdup(o->audio_alert);
+  *player = g_strdup (o->audio_player);
+  *source = g_strdup (o->audio_source);
+  *alert = g_strdup (o->audio_alert);
   if (*player && *source && *alert)
     return;
 
-  devices = pl_audio_devices_list(&error);
+  devices = pl_audio_devices_list (&error);
   if (devices)
     {
-      in = o->input_device ? pl_audio_devices_find(devices, o->input_device, TRUE) : NULL;
-      out = o->output_device ? pl_audio_devices_find(devices, o->output_device, FALSE) : NULL;
+      in = o->input_device ? pl_audio_devices_find (devices, o->input_device, TRUE) : NULL;
+      out = o->output_device ? pl_audio_devices_find (devices, o->output_device, FALSE) : NULL;
       if (in == NULL)
-        in = pl_audio_devices_pick(devices, TRUE);
+        in = pl_audio_devices_pick (devices, TRUE);
       if (out == NULL)
-        out = pl_audio_devices_pick(devices, FALSE);
+        out = pl_audio_devices_pick (devices, FALSE);
     }
   if ((in == NULL && *source == NULL) || (out == NULL && (*player == NULL || *alert == NULL)))
     {
       if (!self->no_audio_reported)
         {
           self->no_audio_reported = TRUE;
-          pl_engine_emit_problem(PL_ENGINE(self), PL_ENGINE_ERROR_NO_AUDIO,
-                                 _("No audio device was found, so calls cannot be made or "
-                                   "answered. Connect a headset or check the sound settings, "
-                                   "then restart Parkline."));
+          pl_engine_emit_problem (PL_ENGINE (self), PL_ENGINE_ERROR_NO_AUDIO,
+                                  _ ("No audio device was found, so calls cannot be made or "
+                                     "answered. Connect a headset or check the sound settings, "
+                                     "then restart Parkline."));
         }
     }
   else
@@ -751,35 +751,35 @@ choose_audio(PlBaresipEngine *self, char **player, char **source, char **alert)
   /* Without a device baresip still needs a well-formed value; the call
    * then fails, which we have already told the user about. */
   if (*player == NULL)
-    *player = g_strdup_printf("portaudio,%d", out ? out->index : 0);
+    *player = g_strdup_printf ("portaudio,%d", out ? out->index : 0);
   if (*alert == NULL)
-    *alert = g_strdup_printf("portaudio,%d", out ? out->index : 0);
+    *alert = g_strdup_printf ("portaudio,%d", out ? out->index : 0);
   if (*source == NULL)
-    *source = g_strdup_printf("portaudio,%d", in ? in->index : 0);
+    *source = g_strdup_printf ("portaudio,%d", in ? in->index : 0);
 }
 
 /* If Parkline dies without cleaning up, baresip must not linger holding the
  * SIP registration and the audio device. */
 static void
-child_setup(gpointer user_data)
+child_setup (gpointer user_data)
 {
-  prctl(PR_SET_PDEATHSIG, SIGKILL);
+  prctl (PR_SET_PDEATHSIG, SIGKILL);
 }
 
 static void
-spawn_failed(PlBaresipEngine *self, const char *message)
+spawn_failed (PlBaresipEngine *self, const char *message)
 {
-  set_state(self, PL_ENGINE_STATE_FAILED);
-  close_all_calls(self);
-  pl_engine_emit_problem(PL_ENGINE(self), PL_ENGINE_ERROR_SPAWN, message);
+  set_state (self, PL_ENGINE_STATE_FAILED);
+  close_all_calls (self);
+  pl_engine_emit_problem (PL_ENGINE (self), PL_ENGINE_ERROR_SPAWN, message);
 }
 
 static void
-spawn_instance(PlBaresipEngine *self)
+spawn_instance (PlBaresipEngine *self)
 {
   PlBaresipOptions *o = self->options;
-  g_autoptr(GSubprocessLauncher) launcher = NULL;
-  g_autoptr(GError) error = NULL;
+  g_autoptr (GSubprocessLauncher) launcher = NULL;
+  g_autoptr (GError) error = NULL;
   g_autofree char *player = NULL, *source = NULL, *alert = NULL;
   g_autofree char *ctrl_listen = NULL, *config = NULL, *opus = NULL;
   const char *module_path = o->module_path ? o->module_path : DEFAULT_MODULE_PATH;
@@ -788,15 +788,15 @@ spawn_instance(PlBaresipEngine *self)
   Instance *inst;
   guint16 port;
 
-  if (!ensure_config_dir(self, &error))
+  if (!ensure_config_dir (self, &error))
     {
-      spawn_failed(self, error->message);
+      spawn_failed (self, error->message);
       return;
     }
-  port = free_tcp_port();
-  choose_audio(self, &player, &source, &alert);
-  ctrl_listen = g_strdup_printf("127.0.0.1:%u", port);
-  opus = g_build_filename(module_path, "opus.so", NULL);
+  port = free_tcp_port ();
+  choose_audio (self, &player, &source, &alert);
+  ctrl_listen = g_strdup_printf ("127.0.0.1:%u", port);
+  opus = g_build_filename (module_path, "opus.so", NULL);
   params.module_path = module_path;
   params.ctrl_listen = ctrl_listen;
   params.sip_listen = o->sip_listen;
@@ -804,14 +804,14 @@ spawn_instance(PlBaresipEngine *self)
   params.audio_player = player;
   params.audio_source = source;
   params.audio_alert = alert;
-  params.have_opus = g_file_test(opus, G_FILE_TEST_EXISTS);
+  params.have_opus = g_file_test (opus, G_FILE_TEST_EXISTS);
   params.extra_modules = (const char *const *)o->extra_modules;
-  config = pl_baresip_config_text(&params, &error);
-  if (config == NULL || !write_private_file(self->config_dir, "config", config, &error)
-      || !write_private_file(self->config_dir, "accounts", "", &error)
-      || !write_private_file(self->config_dir, "contacts", "", &error))
+  config = pl_baresip_config_text (&params, &error);
+  if (config == NULL || !write_private_file (self->config_dir, "config", config, &error)
+      || !write_private_file (self->config_dir, "accounts", "", &error)
+      || !write_private_file (self->config_dir, "contacts", "", &error))
     {
-      spawn_failed(self, error->message);
+      spawn_failed (self, error->message);
       return;
     }
 
@@ -819,99 +819,101 @@ spawn_instance(PlBaresipEngine *self)
     flags |= G_SUBPROCESS_FLAGS_STDERR_MERGE;
   else
     flags |= G_SUBPROCESS_FLAGS_STDOUT_SILENCE | G_SUBPROCESS_FLAGS_STDERR_SILENCE;
-  launcher = g_subprocess_launcher_new(flags);
+  launcher = g_subprocess_launcher_new (flags);
   if (o->log_file)
-    g_subprocess_launcher_set_stdout_file_path(launcher, o->log_file);
-  g_subprocess_launcher_set_child_setup(launcher, child_setup, NULL, NULL);
+    g_subprocess_launcher_set_stdout_file_path (launcher, o->log_file);
+  g_subprocess_launcher_set_child_setup (launcher, child_setup, NULL, NULL);
 
-  inst = g_new0(Instance, 1);
+  inst = g_new0 (Instance, 1);
   inst->engine = self;
   inst->ctrl_port = port;
-  inst->started = g_get_monotonic_time();
-  inst->cancellable = g_cancellable_new();
-  inst->proc = g_subprocess_launcher_spawn(launcher, &error, options_binary(self), "-f",
-                                           self->config_dir, NULL);
+  inst->started = g_get_monotonic_time ();
+  inst->cancellable = g_cancellable_new ();
+  inst->proc = g_subprocess_launcher_spawn (launcher, &error, options_binary (self), "-f",
+                                            self->config_dir, NULL);
   if (inst->proc == NULL)
     {
-      g_autofree char *msg = g_strdup_printf(_("The phone engine (%s) could not be started: %s"),
-                                             options_binary(self), error->message);
-      instance_free(inst);
-      spawn_failed(self, msg);
+      g_autofree char *msg = g_strdup_printf (_ ("The phone engine (%s) could not be started: %s"),
+                                              options_binary (self), error->message);
+      instance_free (inst);
+      spawn_failed (self, msg);
       return;
     }
-  g_debug("started baresip pid %s, control port %u", g_subprocess_get_identifier(inst->proc), port);
+  g_debug ("started baresip pid %s, control port %u", g_subprocess_get_identifier (inst->proc),
+           port);
   self->current = inst;
-  self->instances = g_list_prepend(self->instances, inst);
-  g_subprocess_wait_async(inst->proc, NULL, child_exited_cb, inst);
+  self->instances = g_list_prepend (self->instances, inst);
+  g_subprocess_wait_async (inst->proc, NULL, child_exited_cb, inst);
 
-  inst->ctrl = pl_baresip_ctrl_new();
-  pl_baresip_ctrl_connect_async(inst->ctrl, port, o->start_timeout_ms ? o->start_timeout_ms : 10000,
-                                inst->cancellable, connected_cb, inst);
+  inst->ctrl = pl_baresip_ctrl_new ();
+  pl_baresip_ctrl_connect_async (inst->ctrl, port,
+                                 o->start_timeout_ms ? o->start_timeout_ms : 10000,
+                                 inst->cancellable, connected_cb, inst);
 }
 
 /* PlEngine */
 
 static void
-pl_baresip_engine_start(PlEngine *engine)
+pl_baresip_engine_start (PlEngine *engine)
 {
-  PlBaresipEngine *self = PL_BARESIP_ENGINE(engine);
+  PlBaresipEngine *self = PL_BARESIP_ENGINE (engine);
 
   if (self->state != PL_ENGINE_STATE_STOPPED && self->state != PL_ENGINE_STATE_FAILED)
     return;
   self->quick_restarts = 0;
-  set_state(self, PL_ENGINE_STATE_STARTING);
-  spawn_instance(self);
+  set_state (self, PL_ENGINE_STATE_STARTING);
+  spawn_instance (self);
 }
 
 static void
-pl_baresip_engine_stop(PlEngine *engine)
+pl_baresip_engine_stop (PlEngine *engine)
 {
-  PlBaresipEngine *self = PL_BARESIP_ENGINE(engine);
+  PlBaresipEngine *self = PL_BARESIP_ENGINE (engine);
 
-  g_clear_handle_id(&self->restart_id, g_source_remove);
-  g_clear_handle_id(&self->register_timeout_id, g_source_remove);
+  g_clear_handle_id (&self->restart_id, g_source_remove);
+  g_clear_handle_id (&self->register_timeout_id, g_source_remove);
   if (self->current)
-    instance_retire(self->current, TRUE);
+    instance_retire (self->current, TRUE);
   if (self->account)
-    pl_account_set_registration(self->account, PL_REGISTRATION_NONE, NULL);
+    pl_account_set_registration (self->account, PL_REGISTRATION_NONE, NULL);
   /* baresip's "quit" ends calls without telling us about them. */
-  close_all_calls(self);
-  set_state(self, PL_ENGINE_STATE_STOPPED);
+  close_all_calls (self);
+  set_state (self, PL_ENGINE_STATE_STOPPED);
 }
 
 static void
-pl_baresip_engine_set_account(PlEngine *engine, PlAccount *account)
+pl_baresip_engine_set_account (PlEngine *engine, PlAccount *account)
 {
-  PlBaresipEngine *self = PL_BARESIP_ENGINE(engine);
+  PlBaresipEngine *self = PL_BARESIP_ENGINE (engine);
 
   if (self->account == account)
     return;
   if (self->account)
-    pl_account_set_registration(self->account, PL_REGISTRATION_NONE, NULL);
-  g_set_object(&self->account, account);
-  g_object_notify(G_OBJECT(self), "account");
+    pl_account_set_registration (self->account, PL_REGISTRATION_NONE, NULL);
+  g_set_object (&self->account, account);
+  g_object_notify (G_OBJECT (self), "account");
 
   /* baresip 1.0.0 cannot re-register a changed UA in place; a fresh child
    * is the simple, predictable way. */
   if (self->current && self->state == PL_ENGINE_STATE_RUNNING)
     {
-      instance_retire(self->current, TRUE);
-      close_all_calls(self);
-      set_state(self, PL_ENGINE_STATE_STARTING);
-      spawn_instance(self);
+      instance_retire (self->current, TRUE);
+      close_all_calls (self);
+      set_state (self, PL_ENGINE_STATE_STARTING);
+      spawn_instance (self);
     }
 }
 
 static PlAccount *
-pl_baresip_engine_get_account(PlEngine *engine)
+pl_baresip_engine_get_account (PlEngine *engine)
 {
-  return PL_BARESIP_ENGINE(engine)->account;
+  return PL_BARESIP_ENGINE (engine)->account;
 }
 
 static PlEngineState
-pl_baresip_engine_get_state(PlEngine *engine)
+pl_baresip_engine_get_state (PlEngine *engine)
 {
-  return PL_BARESIP_ENGINE(engine)->state;
+  return PL_BARESIP_ENGINE (engine)->state;
 }
 
 /* Actions */
@@ -925,16 +927,16 @@ typedef struct
 } ActionData;
 
 static void
-action_data_free(gpointer data)
+action_data_free (gpointer data)
 {
   ActionData *ad = data;
 
-  g_free(ad->call_id);
-  g_free(ad);
+  g_free (ad->call_id);
+  g_free (ad);
 }
 
 static gboolean
-uri_ok(const char *uri)
+uri_ok (const char *uri)
 {
   if (uri == NULL || *uri == '\0')
     return FALSE;
@@ -945,106 +947,106 @@ uri_ok(const char *uri)
 }
 
 static gboolean
-dtmf_ok(const char *digits)
+dtmf_ok (const char *digits)
 {
   if (digits == NULL || *digits == '\0')
     return FALSE;
   for (const char *p = digits; *p; p++)
-    if (!strchr("0123456789*#ABCDabcd", *p))
+    if (!strchr ("0123456789*#ABCDabcd", *p))
       return FALSE;
   return TRUE;
 }
 
 static void
-select_cb(GObject *source, GAsyncResult *result, gpointer user_data)
+select_cb (GObject *source, GAsyncResult *result, gpointer user_data)
 {
-  g_autoptr(GTask) task = user_data;
-  ActionData *ad = g_task_get_task_data(task);
-  g_autoptr(GError) error = NULL;
-  g_autofree char *data = pl_baresip_ctrl_command_finish(PL_BARESIP_CTRL(source), result, &error);
+  g_autoptr (GTask) task = user_data;
+  ActionData *ad = g_task_get_task_data (task);
+  g_autoptr (GError) error = NULL;
+  g_autofree char *data = pl_baresip_ctrl_command_finish (PL_BARESIP_CTRL (source), result, &error);
 
   /* 1.0.0 answers "call not found" with ok:true; only this text tells. */
-  ad->select_ok = data != NULL && strstr(data, "setting current call") != NULL;
+  ad->select_ok = data != NULL && strstr (data, "setting current call") != NULL;
 }
 
 static void
-main_command_cb(GObject *source, GAsyncResult *result, gpointer user_data)
+main_command_cb (GObject *source, GAsyncResult *result, gpointer user_data)
 {
-  g_autoptr(GTask) task = user_data;
-  PlBaresipEngine *self = g_task_get_source_object(task);
-  ActionData *ad = g_task_get_task_data(task);
-  g_autoptr(GError) error = NULL;
-  g_autofree char *data = pl_baresip_ctrl_command_finish(PL_BARESIP_CTRL(source), result, &error);
+  g_autoptr (GTask) task = user_data;
+  PlBaresipEngine *self = g_task_get_source_object (task);
+  ActionData *ad = g_task_get_task_data (task);
+  g_autoptr (GError) error = NULL;
+  g_autofree char *data = pl_baresip_ctrl_command_finish (PL_BARESIP_CTRL (source), result, &error);
 
   if (data == NULL)
     {
-      g_task_return_error(task, g_steal_pointer(&error));
+      g_task_return_error (task, g_steal_pointer (&error));
       return;
     }
   /* The select reply came first (one socket, in order); if it failed the
    * command went to some other call or none. */
   if (ad->call_id && !ad->select_ok)
     {
-      g_task_return_new_error(task, PL_ENGINE_ERROR, PL_ENGINE_ERROR_NO_SUCH_CALL,
-                              _("The call has already ended"));
+      g_task_return_new_error (task, PL_ENGINE_ERROR, PL_ENGINE_ERROR_NO_SUCH_CALL,
+                               _ ("The call has already ended"));
       return;
     }
   if (ad->toggle_mute && ad->call_id)
     {
-      CallInfo *info = g_hash_table_lookup(self->calls, ad->call_id);
+      CallInfo *info = g_hash_table_lookup (self->calls, ad->call_id);
       if (info)
         info->muted = !info->muted;
     }
-  g_task_return_boolean(task, TRUE);
+  g_task_return_boolean (task, TRUE);
 }
 
 static void
-pl_baresip_engine_action_async(PlEngine *engine, PlEngineAction action, const char *call_id,
-                               const char *arg, GCancellable *cancellable,
-                               GAsyncReadyCallback callback, gpointer user_data)
+pl_baresip_engine_action_async (PlEngine *engine, PlEngineAction action, const char *call_id,
+                                const char *arg, GCancellable *cancellable,
+                                GAsyncReadyCallback callback, gpointer user_data)
 {
-  PlBaresipEngine *self = PL_BARESIP_ENGINE(engine);
-  g_autoptr(GTask) task = g_task_new(self, cancellable, callback, user_data);
-  ActionData *ad = g_new0(ActionData, 1);
+  PlBaresipEngine *self = PL_BARESIP_ENGINE (engine);
+  g_autoptr (GTask) task = g_task_new (self, cancellable, callback, user_data);
+  ActionData *ad = g_new0 (ActionData, 1);
   const char *command = NULL;
   const char *params = NULL;
   guint timeout = self->options->command_timeout_ms;
   PlBaresipCtrl *ctrl;
   CallInfo *info = NULL;
 
-  g_task_set_source_tag(task, pl_baresip_engine_action_async);
+  g_task_set_source_tag (task, pl_baresip_engine_action_async);
   ad->action = action;
-  g_task_set_task_data(task, ad, action_data_free);
+  g_task_set_task_data (task, ad, action_data_free);
 
   if (self->state != PL_ENGINE_STATE_RUNNING || self->current == NULL
-      || !pl_baresip_ctrl_is_connected(self->current->ctrl))
+      || !pl_baresip_ctrl_is_connected (self->current->ctrl))
     {
-      g_task_return_new_error(task, PL_ENGINE_ERROR, PL_ENGINE_ERROR_NOT_RUNNING,
-                              _("The phone engine is not running"));
+      g_task_return_new_error (task, PL_ENGINE_ERROR, PL_ENGINE_ERROR_NOT_RUNNING,
+                               _ ("The phone engine is not running"));
       return;
     }
   ctrl = self->current->ctrl;
 
   if (action != PL_ENGINE_ACTION_DIAL)
     {
-      info = call_id ? g_hash_table_lookup(self->calls, call_id) : NULL;
+      info = call_id ? g_hash_table_lookup (self->calls, call_id) : NULL;
       if (info == NULL)
         {
-          g_task_return_new_error(task, PL_ENGINE_ERROR, PL_ENGINE_ERROR_NO_SUCH_CALL,
-                                  _("The call has already ended"));
+          g_task_return_new_error (task, PL_ENGINE_ERROR, PL_ENGINE_ERROR_NO_SUCH_CALL,
+                                   _ ("The call has already ended"));
           return;
         }
-      ad->call_id = g_strdup(call_id);
+      ad->call_id = g_strdup (call_id);
     }
 
   switch (action)
     {
       case PL_ENGINE_ACTION_DIAL:
         /* An empty "dial" redials the last number: never send one. */
-        if (!uri_ok(arg))
+        if (!uri_ok (arg))
           {
-            g_task_return_new_error(task, PL_ENGINE_ERROR, PL_ENGINE_ERROR_REJECTED,
-                                    _("Not a valid address to call"));
+            g_task_return_new_error (task, PL_ENGINE_ERROR, PL_ENGINE_ERROR_REJECTED,
+                                     _ ("Not a valid address to call"));
             return;
           }
         command = "dial";
@@ -1064,12 +1066,12 @@ pl_baresip_engine_action_async(PlEngine *engine, PlEngineAction action, const ch
         break;
       case PL_ENGINE_ACTION_MUTE:
         {
-          gboolean want = g_strcmp0(arg, "0") != 0;
+          gboolean want = g_strcmp0 (arg, "0") != 0;
 
           /* baresip's "mute" toggles; only send it when it changes something. */
           if (info->muted == want)
             {
-              g_task_return_boolean(task, TRUE);
+              g_task_return_boolean (task, TRUE);
               return;
             }
           ad->toggle_mute = TRUE;
@@ -1077,49 +1079,49 @@ pl_baresip_engine_action_async(PlEngine *engine, PlEngineAction action, const ch
         }
         break;
       case PL_ENGINE_ACTION_DTMF:
-        if (!dtmf_ok(arg))
+        if (!dtmf_ok (arg))
           {
-            g_task_return_new_error(task, PL_ENGINE_ERROR, PL_ENGINE_ERROR_REJECTED,
-                                    _("Only 0-9, *, # and A-D can be sent as tones"));
+            g_task_return_new_error (task, PL_ENGINE_ERROR, PL_ENGINE_ERROR_REJECTED,
+                                     _ ("Only 0-9, *, # and A-D can be sent as tones"));
             return;
           }
         command = "sndcode";
         params = arg;
         break;
       case PL_ENGINE_ACTION_TRANSFER:
-        if (!uri_ok(arg))
+        if (!uri_ok (arg))
           {
-            g_task_return_new_error(task, PL_ENGINE_ERROR, PL_ENGINE_ERROR_REJECTED,
-                                    _("Not a valid address to transfer to"));
+            g_task_return_new_error (task, PL_ENGINE_ERROR, PL_ENGINE_ERROR_REJECTED,
+                                     _ ("Not a valid address to transfer to"));
             return;
           }
         command = "transfer";
         params = arg;
         break;
       default:
-        g_task_return_new_error(task, PL_ENGINE_ERROR, PL_ENGINE_ERROR_REJECTED,
-                                "unknown action %d", action);
+        g_task_return_new_error (task, PL_ENGINE_ERROR, PL_ENGINE_ERROR_REJECTED,
+                                 "unknown action %d", action);
         return;
     }
 
   /* These commands act on baresip's current call. Selecting it and acting
    * are queued back to back, so nothing can slip in between on our side. */
   if (ad->call_id)
-    pl_baresip_ctrl_command_async(ctrl, "callfind", ad->call_id, timeout, NULL, select_cb,
-                                  g_object_ref(task));
-  pl_baresip_ctrl_command_async(ctrl, command, params, timeout, NULL, main_command_cb,
-                                g_object_ref(task));
+    pl_baresip_ctrl_command_async (ctrl, "callfind", ad->call_id, timeout, NULL, select_cb,
+                                   g_object_ref (task));
+  pl_baresip_ctrl_command_async (ctrl, command, params, timeout, NULL, main_command_cb,
+                                 g_object_ref (task));
 }
 
 static gboolean
-pl_baresip_engine_action_finish(PlEngine *engine, GAsyncResult *result, GError **error)
+pl_baresip_engine_action_finish (PlEngine *engine, GAsyncResult *result, GError **error)
 {
-  g_return_val_if_fail(g_task_is_valid(result, engine), FALSE);
-  return g_task_propagate_boolean(G_TASK(result), error);
+  g_return_val_if_fail (g_task_is_valid (result, engine), FALSE);
+  return g_task_propagate_boolean (G_TASK (result), error);
 }
 
 static void
-pl_baresip_engine_iface_init(PlEngineInterface *iface)
+pl_baresip_engine_iface_init (PlEngineInterface *iface)
 {
   iface->start = pl_baresip_engine_start;
   iface->stop = pl_baresip_engine_stop;
@@ -1133,138 +1135,138 @@ pl_baresip_engine_iface_init(PlEngineInterface *iface)
 /* GObject */
 
 static void
-remove_config_dir(PlBaresipEngine *self)
+remove_config_dir (PlBaresipEngine *self)
 {
   const char *names[] = { "config", "accounts", "contacts", "current_contact", "uuid" };
 
   if (self->config_dir == NULL)
     return;
-  for (gsize i = 0; i < G_N_ELEMENTS(names); i++)
+  for (gsize i = 0; i < G_N_ELEMENTS (names); i++)
     {
-      g_autofree char *path = g_build_filename(self->config_dir, names[i], NULL);
-      g_unlink(path);
+      g_autofree char *path = g_build_filename (self->config_dir, names[i], NULL);
+      g_unlink (path);
     }
-  if (g_rmdir(self->config_dir) != 0)
-    g_debug("could not remove %s: %s", self->config_dir, g_strerror(errno));
-  g_clear_pointer(&self->config_dir, g_free);
+  if (g_rmdir (self->config_dir) != 0)
+    g_debug ("could not remove %s: %s", self->config_dir, g_strerror (errno));
+  g_clear_pointer (&self->config_dir, g_free);
 }
 
 static void
-pl_baresip_engine_dispose(GObject *object)
+pl_baresip_engine_dispose (GObject *object)
 {
-  PlBaresipEngine *self = PL_BARESIP_ENGINE(object);
+  PlBaresipEngine *self = PL_BARESIP_ENGINE (object);
 
-  g_clear_handle_id(&self->restart_id, g_source_remove);
-  g_clear_handle_id(&self->register_timeout_id, g_source_remove);
+  g_clear_handle_id (&self->restart_id, g_source_remove);
+  g_clear_handle_id (&self->register_timeout_id, g_source_remove);
   /* Children outlive us only as long as SIGKILL takes; GSubprocess reaps. */
   for (GList *l = self->instances; l; l = l->next)
     {
       Instance *inst = l->data;
 
-      instance_retire(inst, FALSE);
+      instance_retire (inst, FALSE);
       inst->engine = NULL;
     }
-  g_clear_pointer(&self->instances, g_list_free);
+  g_clear_pointer (&self->instances, g_list_free);
   self->current = NULL;
-  g_clear_object(&self->account);
-  G_OBJECT_CLASS(pl_baresip_engine_parent_class)->dispose(object);
+  g_clear_object (&self->account);
+  G_OBJECT_CLASS (pl_baresip_engine_parent_class)->dispose (object);
 }
 
 static void
-pl_baresip_engine_finalize(GObject *object)
+pl_baresip_engine_finalize (GObject *object)
 {
-  PlBaresipEngine *self = PL_BARESIP_ENGINE(object);
+  PlBaresipEngine *self = PL_BARESIP_ENGINE (object);
 
-  remove_config_dir(self);
-  g_clear_pointer(&self->calls, g_hash_table_unref);
-  pl_baresip_options_free(self->options);
-  G_OBJECT_CLASS(pl_baresip_engine_parent_class)->finalize(object);
+  remove_config_dir (self);
+  g_clear_pointer (&self->calls, g_hash_table_unref);
+  pl_baresip_options_free (self->options);
+  G_OBJECT_CLASS (pl_baresip_engine_parent_class)->finalize (object);
 }
 
 static void
-pl_baresip_engine_get_property(GObject *object, guint prop_id, GValue *value, GParamSpec *pspec)
+pl_baresip_engine_get_property (GObject *object, guint prop_id, GValue *value, GParamSpec *pspec)
 {
-  PlBaresipEngine *self = PL_BARESIP_ENGINE(object);
+  PlBaresipEngine *self = PL_BARESIP_ENGINE (object);
 
   switch (prop_id)
     {
       case PROP_STATE:
-        g_value_set_enum(value, self->state);
+        g_value_set_enum (value, self->state);
         break;
       case PROP_ACCOUNT:
-        g_value_set_object(value, self->account);
+        g_value_set_object (value, self->account);
         break;
       default:
-        G_OBJECT_WARN_INVALID_PROPERTY_ID(object, prop_id, pspec);
+        G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
 }
 
 static void
-pl_baresip_engine_class_init(PlBaresipEngineClass *klass)
+pl_baresip_engine_class_init (PlBaresipEngineClass *klass)
 {
-  GObjectClass *object_class = G_OBJECT_CLASS(klass);
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
 
   object_class->dispose = pl_baresip_engine_dispose;
   object_class->finalize = pl_baresip_engine_finalize;
   object_class->get_property = pl_baresip_engine_get_property;
-  g_object_class_override_property(object_class, PROP_STATE, "state");
-  g_object_class_override_property(object_class, PROP_ACCOUNT, "account");
+  g_object_class_override_property (object_class, PROP_STATE, "state");
+  g_object_class_override_property (object_class, PROP_ACCOUNT, "account");
 }
 
 static void
-pl_baresip_engine_init(PlBaresipEngine *self)
+pl_baresip_engine_init (PlBaresipEngine *self)
 {
-  self->calls = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, call_info_free);
+  self->calls = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, call_info_free);
 }
 
 PlBaresipEngine *
-pl_baresip_engine_new(const PlBaresipOptions *options)
+pl_baresip_engine_new (const PlBaresipOptions *options)
 {
-  PlBaresipEngine *self = g_object_new(PL_TYPE_BARESIP_ENGINE, NULL);
+  PlBaresipEngine *self = g_object_new (PL_TYPE_BARESIP_ENGINE, NULL);
 
   if (options)
-    self->options = pl_baresip_options_copy(options);
+    self->options = pl_baresip_options_copy (options);
   else
-    self->options = pl_baresip_options_new();
+    self->options = pl_baresip_options_new ();
   return self;
 }
 
 int
-pl_baresip_engine_get_pid(PlBaresipEngine *self)
+pl_baresip_engine_get_pid (PlBaresipEngine *self)
 {
   const char *id;
 
-  g_return_val_if_fail(PL_IS_BARESIP_ENGINE(self), 0);
+  g_return_val_if_fail (PL_IS_BARESIP_ENGINE (self), 0);
   if (self->current == NULL || self->current->proc == NULL || self->current->exited)
     return 0;
-  id = g_subprocess_get_identifier(self->current->proc);
-  return id ? atoi(id) : 0;
+  id = g_subprocess_get_identifier (self->current->proc);
+  return id ? atoi (id) : 0;
 }
 
 guint16
-pl_baresip_engine_get_ctrl_port(PlBaresipEngine *self)
+pl_baresip_engine_get_ctrl_port (PlBaresipEngine *self)
 {
-  g_return_val_if_fail(PL_IS_BARESIP_ENGINE(self), 0);
+  g_return_val_if_fail (PL_IS_BARESIP_ENGINE (self), 0);
   return self->current ? self->current->ctrl_port : 0;
 }
 
 const char *
-pl_baresip_engine_get_config_dir(PlBaresipEngine *self)
+pl_baresip_engine_get_config_dir (PlBaresipEngine *self)
 {
-  g_return_val_if_fail(PL_IS_BARESIP_ENGINE(self), NULL);
+  g_return_val_if_fail (PL_IS_BARESIP_ENGINE (self), NULL);
   return self->config_dir;
 }
 
 gboolean
-pl_baresip_engine_has_child(PlBaresipEngine *self)
+pl_baresip_engine_has_child (PlBaresipEngine *self)
 {
-  g_return_val_if_fail(PL_IS_BARESIP_ENGINE(self), FALSE);
+  g_return_val_if_fail (PL_IS_BARESIP_ENGINE (self), FALSE);
   return self->instances != NULL;
 }
 
 guint
-pl_baresip_engine_get_restart_count(PlBaresipEngine *self)
+pl_baresip_engine_get_restart_count (PlBaresipEngine *self)
 {
-  g_return_val_if_fail(PL_IS_BARESIP_ENGINE(self), 0);
+  g_return_val_if_fail (PL_IS_BARESIP_ENGINE (self), 0);
   return self->restart_count;
 }

@@ -35,13 +35,13 @@ typedef struct
   guint max_quick_restarts;   /* crashes within 30 s of a start before FAILED (5) */
 } PlBaresipOptions;
 
-PlBaresipOptions *pl_baresip_options_new(void);
-PlBaresipOptions *pl_baresip_options_copy(const PlBaresipOptions *options);
-void pl_baresip_options_free(PlBaresipOptions *options);
-G_DEFINE_AUTOPTR_CLEANUP_FUNC(PlBaresipOptions, pl_baresip_options_free)
+PlBaresipOptions *pl_baresip_options_new (void);
+PlBaresipOptions *pl_baresip_options_copy (const PlBaresipOptions *options);
+void pl_baresip_options_free (PlBaresipOptions *options);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (PlBaresipOptions, pl_baresip_options_free)
 
-#define PL_TYPE_BARESIP_ENGINE (pl_baresip_engine_get_type())
-G_DECLARE_FINAL_TYPE(PlBaresipEngine, pl_baresip_engine, PL, BARESIP_ENGINE, GObject)
+#define PL_TYPE_BARESIP_ENGINE (pl_baresip_engine_get_type ())
+G_DECLARE_FINAL_TYPE (PlBaresipEngine, pl_baresip_engine, PL, BARESIP_ENGINE, GObject)
 
 /* The PlEngine that runs Debian's baresip as a child process.
  *
@@ -54,14 +54,14 @@ G_DECLARE_FINAL_TYPE(PlBaresipEngine, pl_baresip_engine, PL, BARESIP_ENGINE, GOb
  *   the restart.
  * - A registrar that does not answer within register_timeout_ms gives a
  *   synthetic REGISTER_FAIL with param "unreachable". */
-PlBaresipEngine *pl_baresip_engine_new(const PlBaresipOptions *options);
+PlBaresipEngine *pl_baresip_engine_new (const PlBaresipOptions *options);
 
 /* For tests and diagnostics. */
-int pl_baresip_engine_get_pid(PlBaresipEngine *self);
-guint16 pl_baresip_engine_get_ctrl_port(PlBaresipEngine *self);
-const char *pl_baresip_engine_get_config_dir(PlBaresipEngine *self);
+int pl_baresip_engine_get_pid (PlBaresipEngine *self);
+guint16 pl_baresip_engine_get_ctrl_port (PlBaresipEngine *self);
+const char *pl_baresip_engine_get_config_dir (PlBaresipEngine *self);
 /* TRUE while any baresip child (current or being shut down) is alive. */
-gboolean pl_baresip_engine_has_child(PlBaresipEngine *self);
-guint pl_baresip_engine_get_restart_count(PlBaresipEngine *self);
+gboolean pl_baresip_engine_has_child (PlBaresipEngine *self);
+guint pl_baresip_engine_get_restart_count (PlBaresipEngine *self);
 
 G_END_DECLS

@@ -46,182 +46,182 @@ static const struct
 };
 
 PlEngineEventType
-pl_baresip_event_type_from_string(const char *name)
+pl_baresip_event_type_from_string (const char *name)
 {
   if (name == NULL)
     return PL_ENGINE_EVENT_UNKNOWN;
-  for (gsize i = 0; i < G_N_ELEMENTS(event_names); i++)
-    if (strcmp(event_names[i].name, name) == 0)
+  for (gsize i = 0; i < G_N_ELEMENTS (event_names); i++)
+    if (strcmp (event_names[i].name, name) == 0)
       return event_names[i].type;
   return PL_ENGINE_EVENT_UNKNOWN;
 }
 
 void
-pl_baresip_message_free(PlBaresipMessage *message)
+pl_baresip_message_free (PlBaresipMessage *message)
 {
   if (message == NULL)
     return;
-  g_free(message->token);
-  g_free(message->data);
-  pl_engine_event_free(message->event);
-  g_free(message);
+  g_free (message->token);
+  g_free (message->data);
+  pl_engine_event_free (message->event);
+  g_free (message);
 }
 
 /* A string member, or NULL when absent, null or not a string. */
 static char *
-dup_member(JsonObject *object, const char *name)
+dup_member (JsonObject *object, const char *name)
 {
-  JsonNode *node = json_object_get_member(object, name);
+  JsonNode *node = json_object_get_member (object, name);
 
-  if (node == NULL || JSON_NODE_HOLDS_NULL(node) || !JSON_NODE_HOLDS_VALUE(node))
+  if (node == NULL || JSON_NODE_HOLDS_NULL (node) || !JSON_NODE_HOLDS_VALUE (node))
     return NULL;
-  if (json_node_get_value_type(node) != G_TYPE_STRING)
+  if (json_node_get_value_type (node) != G_TYPE_STRING)
     return NULL;
-  return g_strdup(json_node_get_string(node));
+  return g_strdup (json_node_get_string (node));
 }
 
 static gboolean
-get_bool_member(JsonObject *object, const char *name)
+get_bool_member (JsonObject *object, const char *name)
 {
-  JsonNode *node = json_object_get_member(object, name);
+  JsonNode *node = json_object_get_member (object, name);
 
-  if (node == NULL || !JSON_NODE_HOLDS_VALUE(node)
-      || json_node_get_value_type(node) != G_TYPE_BOOLEAN)
+  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node)
+      || json_node_get_value_type (node) != G_TYPE_BOOLEAN)
     return FALSE;
-  return json_node_get_boolean(node);
+  return json_node_get_boolean (node);
 }
 
 static PlEngineEvent *
-event_from_object(JsonObject *object)
+event_from_object (JsonObject *object)
 {
-  g_autofree char *type_name = dup_member(object, "type");
-  g_autofree char *direction = dup_member(object, "direction");
-  PlEngineEvent *event = pl_engine_event_new(pl_baresip_event_type_from_string(type_name));
+  g_autofree char *type_name = dup_member (object, "type");
+  g_autofree char *direction = dup_member (object, "direction");
+  PlEngineEvent *event = pl_engine_event_new (pl_baresip_event_type_from_string (type_name));
 
-  event->type_name = g_steal_pointer(&type_name);
-  event->call_id = dup_member(object, "id");
-  event->account_aor = dup_member(object, "accountaor");
-  event->peer_uri = dup_member(object, "peeruri");
-  event->peer_name = dup_member(object, "peerdisplayname");
-  event->param = dup_member(object, "param");
-  if (g_strcmp0(direction, "incoming") == 0)
+  event->type_name = g_steal_pointer (&type_name);
+  event->call_id = dup_member (object, "id");
+  event->account_aor = dup_member (object, "accountaor");
+  event->peer_uri = dup_member (object, "peeruri");
+  event->peer_name = dup_member (object, "peerdisplayname");
+  event->param = dup_member (object, "param");
+  if (g_strcmp0 (direction, "incoming") == 0)
     {
       event->has_direction = TRUE;
       event->direction = PL_CALL_DIRECTION_INCOMING;
     }
-  else if (g_strcmp0(direction, "outgoing") == 0)
+  else if (g_strcmp0 (direction, "outgoing") == 0)
     {
       event->has_direction = TRUE;
       event->direction = PL_CALL_DIRECTION_OUTGOING;
     }
   /* An empty id (CALL_LOCAL_SDP before the INVITE is out) is no id. */
   if (event->call_id != NULL && *event->call_id == '\0')
-    g_clear_pointer(&event->call_id, g_free);
+    g_clear_pointer (&event->call_id, g_free);
   return event;
 }
 
 PlBaresipMessage *
-pl_baresip_message_parse(const char *json, gsize len, GError **error)
+pl_baresip_message_parse (const char *json, gsize len, GError **error)
 {
-  g_autoptr(JsonParser) parser = json_parser_new_immutable();
-  g_autoptr(PlBaresipMessage) message = NULL;
+  g_autoptr (JsonParser) parser = json_parser_new_immutable ();
+  g_autoptr (PlBaresipMessage) message = NULL;
   JsonNode *root;
   JsonObject *object;
 
-  if (!json_parser_load_from_data(parser, json, (gssize)len, error))
+  if (!json_parser_load_from_data (parser, json, (gssize)len, error))
     return NULL;
-  root = json_parser_get_root(parser);
-  if (root == NULL || !JSON_NODE_HOLDS_OBJECT(root))
+  root = json_parser_get_root (parser);
+  if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
     {
-      g_set_error_literal(error, PL_ENGINE_ERROR, PL_ENGINE_ERROR_PROTOCOL,
-                          "baresip sent a message that is not a JSON object");
+      g_set_error_literal (error, PL_ENGINE_ERROR, PL_ENGINE_ERROR_PROTOCOL,
+                           "baresip sent a message that is not a JSON object");
       return NULL;
     }
-  object = json_node_get_object(root);
-  message = g_new0(PlBaresipMessage, 1);
-  if (get_bool_member(object, "response"))
+  object = json_node_get_object (root);
+  message = g_new0 (PlBaresipMessage, 1);
+  if (get_bool_member (object, "response"))
     {
       message->kind = PL_BARESIP_MESSAGE_RESPONSE;
-      message->ok = get_bool_member(object, "ok");
-      message->token = dup_member(object, "token");
-      message->data = dup_member(object, "data");
+      message->ok = get_bool_member (object, "ok");
+      message->token = dup_member (object, "token");
+      message->data = dup_member (object, "data");
     }
-  else if (get_bool_member(object, "event"))
+  else if (get_bool_member (object, "event"))
     {
       message->kind = PL_BARESIP_MESSAGE_EVENT;
-      message->event = event_from_object(object);
+      message->event = event_from_object (object);
     }
   else
     {
-      g_set_error_literal(error, PL_ENGINE_ERROR, PL_ENGINE_ERROR_PROTOCOL,
-                          "baresip sent a message that is neither a response nor an event");
+      g_set_error_literal (error, PL_ENGINE_ERROR, PL_ENGINE_ERROR_PROTOCOL,
+                           "baresip sent a message that is neither a response nor an event");
       return NULL;
     }
-  return g_steal_pointer(&message);
+  return g_steal_pointer (&message);
 }
 
 char *
-pl_baresip_command_to_json(const char *command, const char *params, const char *token)
+pl_baresip_command_to_json (const char *command, const char *params, const char *token)
 {
-  g_autoptr(JsonBuilder) builder = json_builder_new();
-  g_autoptr(JsonGenerator) generator = json_generator_new();
-  g_autoptr(JsonNode) root = NULL;
+  g_autoptr (JsonBuilder) builder = json_builder_new ();
+  g_autoptr (JsonGenerator) generator = json_generator_new ();
+  g_autoptr (JsonNode) root = NULL;
 
-  json_builder_begin_object(builder);
-  json_builder_set_member_name(builder, "command");
-  json_builder_add_string_value(builder, command);
-  json_builder_set_member_name(builder, "params");
-  json_builder_add_string_value(builder, params ? params : "");
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "command");
+  json_builder_add_string_value (builder, command);
+  json_builder_set_member_name (builder, "params");
+  json_builder_add_string_value (builder, params ? params : "");
   if (token)
     {
-      json_builder_set_member_name(builder, "token");
-      json_builder_add_string_value(builder, token);
+      json_builder_set_member_name (builder, "token");
+      json_builder_add_string_value (builder, token);
     }
-  json_builder_end_object(builder);
-  root = json_builder_get_root(builder);
-  json_generator_set_root(generator, root);
-  return json_generator_to_data(generator, NULL);
+  json_builder_end_object (builder);
+  root = json_builder_get_root (builder);
+  json_generator_set_root (generator, root);
+  return json_generator_to_data (generator, NULL);
 }
 
 char *
-pl_baresip_registration_reason(const char *param)
+pl_baresip_registration_reason (const char *param)
 {
   guint64 code = 0;
   const char *text = param ? param : "";
 
-  if (g_ascii_isdigit(text[0]))
-    code = g_ascii_strtoull(text, NULL, 10);
+  if (g_ascii_isdigit (text[0]))
+    code = g_ascii_strtoull (text, NULL, 10);
 
   switch (code)
     {
       case 401:
       case 403:
       case 407:
-        return g_strdup(_("Wrong user name or password"));
+        return g_strdup (_ ("Wrong user name or password"));
       case 404:
-        return g_strdup(_("The server does not know this user"));
+        return g_strdup (_ ("The server does not know this user"));
       case 408:
       case 480:
       case 504:
-        return g_strdup(_("The server is not answering"));
+        return g_strdup (_ ("The server is not answering"));
       case 503:
-        return g_strdup(_("The server is unavailable; try again later"));
+        return g_strdup (_ ("The server is unavailable; try again later"));
       default:
         break;
     }
   if (code >= 300)
-    return g_strdup_printf(_("The server refused the registration (%s)"), text);
+    return g_strdup_printf (_ ("The server refused the registration (%s)"), text);
 
   /* Otherwise baresip passes strerror() text of a transport error. */
-  if (strstr(text, "timed out") || strstr(text, "Timeout") || strcmp(text, "unreachable") == 0)
-    return g_strdup(_("The server is unreachable or not answering"));
-  if (strstr(text, "refused"))
-    return g_strdup(_("The server refused the connection; check the server address and port"));
-  if (strstr(text, "Permission denied"))
-    return g_strdup(_("Wrong user name or password"));
-  if (strstr(text, "not known") || strstr(text, "resolve") || strstr(text, "No such"))
-    return g_strdup(_("The server name could not be found"));
+  if (strstr (text, "timed out") || strstr (text, "Timeout") || strcmp (text, "unreachable") == 0)
+    return g_strdup (_ ("The server is unreachable or not answering"));
+  if (strstr (text, "refused"))
+    return g_strdup (_ ("The server refused the connection; check the server address and port"));
+  if (strstr (text, "Permission denied"))
+    return g_strdup (_ ("Wrong user name or password"));
+  if (strstr (text, "not known") || strstr (text, "resolve") || strstr (text, "No such"))
+    return g_strdup (_ ("The server name could not be found"));
   if (*text == '\0')
-    return g_strdup(_("Registration failed"));
-  return g_strdup_printf(_("Registration failed: %s"), text);
+    return g_strdup (_ ("Registration failed"));
+  return g_strdup_printf (_ ("Registration failed: %s"), text);
 }

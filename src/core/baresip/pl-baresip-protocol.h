@@ -25,18 +25,18 @@ typedef struct
   PlEngineEvent *event;
 } PlBaresipMessage;
 
-PlBaresipMessage *pl_baresip_message_parse(const char *json, gsize len, GError **error);
-void pl_baresip_message_free(PlBaresipMessage *message);
-G_DEFINE_AUTOPTR_CLEANUP_FUNC(PlBaresipMessage, pl_baresip_message_free)
+PlBaresipMessage *pl_baresip_message_parse (const char *json, gsize len, GError **error);
+void pl_baresip_message_free (PlBaresipMessage *message);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (PlBaresipMessage, pl_baresip_message_free)
 
 /* baresip's event name ("CALL_ESTABLISHED", "TRANSFER", …) → our type. */
-PlEngineEventType pl_baresip_event_type_from_string(const char *name);
+PlEngineEventType pl_baresip_event_type_from_string (const char *name);
 
 /* The JSON text of a command (without the netstring frame). */
-char *pl_baresip_command_to_json(const char *command, const char *params, const char *token);
+char *pl_baresip_command_to_json (const char *command, const char *params, const char *token);
 
 /* A sentence a user can act on for a REGISTER_FAIL reason ("401
  * Unauthorized", "Connection timed out", …). Never NULL. */
-char *pl_baresip_registration_reason(const char *param);
+char *pl_baresip_registration_reason (const char *param);
 
 G_END_DECLS

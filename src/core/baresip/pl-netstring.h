@@ -21,18 +21,18 @@ typedef enum
 
 typedef struct _PlNetstringDecoder PlNetstringDecoder;
 
-PlNetstringDecoder *pl_netstring_decoder_new(gsize max_payload);
-void pl_netstring_decoder_free(PlNetstringDecoder *self);
-void pl_netstring_decoder_feed(PlNetstringDecoder *self, const char *data, gsize len);
+PlNetstringDecoder *pl_netstring_decoder_new (gsize max_payload);
+void pl_netstring_decoder_free (PlNetstringDecoder *self);
+void pl_netstring_decoder_feed (PlNetstringDecoder *self, const char *data, gsize len);
 /* On PL_NETSTRING_FRAME, *payload is a newly allocated NUL-terminated copy
  * (the payload may itself contain NULs; *len tells). On PL_NETSTRING_ERROR,
  * *error_message (if given) says why. */
-PlNetstringStatus pl_netstring_decoder_next(PlNetstringDecoder *self, char **payload, gsize *len,
-                                            const char **error_message);
-gsize pl_netstring_decoder_pending(PlNetstringDecoder *self);
+PlNetstringStatus pl_netstring_decoder_next (PlNetstringDecoder *self, char **payload, gsize *len,
+                                             const char **error_message);
+gsize pl_netstring_decoder_pending (PlNetstringDecoder *self);
 
-char *pl_netstring_encode(const char *payload, gsize len, gsize *out_len);
+char *pl_netstring_encode (const char *payload, gsize len, gsize *out_len);
 
-G_DEFINE_AUTOPTR_CLEANUP_FUNC(PlNetstringDecoder, pl_netstring_decoder_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (PlNetstringDecoder, pl_netstring_decoder_free)
 
 G_END_DECLS
