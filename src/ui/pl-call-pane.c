@@ -160,8 +160,7 @@ set_transfer_error (PlCallPane *self, const char *message)
     gtk_widget_add_css_class (GTK_WIDGET (self->transfer_entry), "error");
   else
     gtk_widget_remove_css_class (GTK_WIDGET (self->transfer_entry), "error");
-  /* No tooltip here: GTK 4.8 queries tooltips against the popover's
-   * surface after it is gone. Screen readers get the error as description. */
+  /* The label shows the error; screen readers get it as the description. */
   if (message)
     gtk_accessible_update_property (GTK_ACCESSIBLE (self->transfer_entry),
                                     GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, message, -1);
