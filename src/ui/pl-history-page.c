@@ -32,6 +32,7 @@ struct _PlHistoryPage
 
   /* Template widgets */
   GtkWidget *box;
+  GtkWidget *toolbar;
   GtkSearchEntry *search_entry;
   GtkWidget *menu_button;
   GtkWidget *filter_box;
@@ -40,6 +41,7 @@ struct _PlHistoryPage
   AdwStatusPage *empty_page;
   AdwStatusPage *no_matches_page;
   AdwStatusPage *disabled_page;
+  GtkWidget *start_new_button;
 };
 
 G_DEFINE_FINAL_TYPE (PlHistoryPage, pl_history_page, GTK_TYPE_WIDGET)
@@ -101,9 +103,8 @@ update_view (PlHistoryPage *self)
     page = "empty";
   gtk_stack_set_visible_child_name (self->content_stack, page);
 
-  /* Nothing to search, export or clear in a history that is off. */
-  gtk_widget_set_sensitive (GTK_WIDGET (self->search_entry), !disabled);
-  gtk_widget_set_sensitive (self->filter_box, !disabled);
+  /* Nothing to search, filter, export or clear in a history that is off. */
+  gtk_widget_set_visible (self->toolbar, !disabled);
   g_simple_action_set_enabled (
       G_SIMPLE_ACTION (g_action_map_lookup_action (G_ACTION_MAP (self->actions), "export")),
       !disabled);
@@ -509,6 +510,7 @@ pl_history_page_class_init (PlHistoryPageClass *klass)
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/parkline/Parkline/pl-history-page.ui");
   gtk_widget_class_bind_template_child (widget_class, PlHistoryPage, box);
+  gtk_widget_class_bind_template_child (widget_class, PlHistoryPage, toolbar);
   gtk_widget_class_bind_template_child (widget_class, PlHistoryPage, search_entry);
   gtk_widget_class_bind_template_child (widget_class, PlHistoryPage, menu_button);
   gtk_widget_class_bind_template_child (widget_class, PlHistoryPage, filter_box);
@@ -517,6 +519,7 @@ pl_history_page_class_init (PlHistoryPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, PlHistoryPage, empty_page);
   gtk_widget_class_bind_template_child (widget_class, PlHistoryPage, no_matches_page);
   gtk_widget_class_bind_template_child (widget_class, PlHistoryPage, disabled_page);
+  gtk_widget_class_bind_template_child (widget_class, PlHistoryPage, start_new_button);
   gtk_widget_class_bind_template_callback (widget_class, search_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, stop_search_cb);
   gtk_widget_class_bind_template_callback (widget_class, history_view_activate_cb);

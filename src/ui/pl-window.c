@@ -23,6 +23,8 @@ struct _PlWindow
   PlCall *call;       /* the manager's active call, watched */
   PlAccount *account; /* the engine's account, watched */
   GSettings *settings;
+  PlHistory *history;
+  char *history_problem; /* the last reason history was off */
   gboolean dial_error_shown;
   gboolean problem_is_restart;
 
@@ -65,6 +67,7 @@ enum
 static GParamSpec *properties[N_PROPS];
 
 static void update_actions (PlWindow *self);
+static void history_state_cb (PlWindow *self);
 
 /* The call the answer and decline keys act on: the call in front if it
  * rings, else a call waiting behind it. (transfer none): the calls model
@@ -1063,6 +1066,10 @@ pl_window_dispose (GObject *object)
     g_signal_handlers_disconnect_by_func (self->call, call_notify_cb, self);
   g_clear_object (&self->call);
   set_account (self, NULL);
+  if (self->history)
+    g_signal_handlers_disconnect_by_func (self->history, history_state_cb, self);
+  g_clear_object (&self->history);
+  g_clear_pointer (&self->history_problem, g_free);
   gtk_widget_dispose_template (GTK_WIDGET (self), PL_TYPE_WINDOW);
   g_clear_object (&self->settings);
   g_clear_object (&self->engine);
@@ -1176,11 +1183,42 @@ pl_window_new (GtkApplication *application, PlCallManager *manager)
   return g_object_new (PL_TYPE_WINDOW, "application", application, "call-manager", manager, NULL);
 }
 
+/* The banner told that history was off (the core words it around the
+ * store's problem): once history works again, the banner goes. */
+static void
+history_state_cb (PlWindow *self)
+{
+  const char *problem = pl_history_get_problem (self->history);
+  const char *shown = gtk_label_get_label (self->problem_label);
+
+  if (problem != NULL)
+    {
+      g_free (self->history_problem);
+      self->history_problem = g_strdup (problem);
+    }
+  else if (!pl_history_get_disabled (self->history) && self->history_problem != NULL
+           && gtk_revealer_get_reveal_child (self->problem_revealer)
+           && strstr (shown, self->history_problem) != NULL)
+    dismiss_problem_activated (NULL, NULL, self);
+}
+
 void
 pl_window_set_history (PlWindow *self, PlHistory *history)
 {
   g_return_if_fail (PL_IS_WINDOW (self));
+  g_return_if_fail (history == NULL || PL_IS_HISTORY (history));
 
+  if (self->history)
+    g_signal_handlers_disconnect_by_func (self->history, history_state_cb, self);
+  g_set_object (&self->history, history);
+  if (history)
+    {
+      g_signal_connect_object (history, "notify::disabled", G_CALLBACK (history_state_cb), self,
+                               G_CONNECT_SWAPPED);
+      g_signal_connect_object (history, "notify::problem", G_CALLBACK (history_state_cb), self,
+                               G_CONNECT_SWAPPED);
+      history_state_cb (self);
+    }
   pl_history_page_set_history (self->history_page, history);
 }
 
