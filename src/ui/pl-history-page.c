@@ -425,6 +425,14 @@ export_activated (GSimpleAction *action, GVariant *parameter, gpointer user_data
   /* Translators: file name of an exported history; %s is a date. */
   name = g_strdup_printf (_ ("call-history-%s.csv"), date);
   gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (self->chooser), name);
+  {
+    /* Not the working directory the app happened to start in. */
+    const char *documents = g_get_user_special_dir (G_USER_DIRECTORY_DOCUMENTS);
+    g_autoptr (GFile) folder = g_file_new_for_path (documents ? documents : g_get_home_dir ());
+
+    if (g_file_query_exists (folder, NULL))
+      gtk_file_chooser_set_current_folder (GTK_FILE_CHOOSER (self->chooser), folder, NULL);
+  }
   gtk_file_filter_set_name (filter, _ ("CSV files"));
   gtk_file_filter_add_mime_type (filter, "text/csv");
   gtk_file_filter_add_pattern (filter, "*.csv");

@@ -255,8 +255,12 @@ pl_history_row_set_timeline (PlHistoryRow *self, GPtrArray *events)
   gtk_widget_set_visible (self->timeline_box, self->expanded);
   gtk_image_set_from_icon_name (GTK_IMAGE (self->expand_icon),
                                 self->expanded ? "pan-up-symbolic" : "pan-down-symbolic");
-  gtk_accessible_update_state (GTK_ACCESSIBLE (self->call_box), GTK_ACCESSIBLE_STATE_EXPANDED,
-                               self->expanded, -1);
+  /* Only a row with a timeline can be opened at all. */
+  if (gtk_widget_get_visible (self->expand_icon))
+    gtk_accessible_update_state (GTK_ACCESSIBLE (self->call_box), GTK_ACCESSIBLE_STATE_EXPANDED,
+                                 self->expanded, -1);
+  else
+    gtk_accessible_reset_state (GTK_ACCESSIBLE (self->call_box), GTK_ACCESSIBLE_STATE_EXPANDED);
 }
 
 gboolean
