@@ -28,7 +28,7 @@
 #define N_PARKED      30 /* i % 10 == 0 */
 #define N_RETURNED    15 /* i % 20 == 0: parked, then rang back */
 #define N_QUARTERMAIN 6  /* i % 50 == 7 */
-#define N_BIG         100000
+#define N_BIG         200000
 
 typedef struct
 {
@@ -1096,8 +1096,8 @@ test_big (Fixture *fx, gconstpointer data)
   g_test_message ("%d calls shown in %" G_GINT64_FORMAT " ms", N_CALLS + N_BIG, elapsed / 1000);
   /* GTK 4.8 builds about 200 rows around the view, whatever the length. */
   g_assert_cmpuint (n_visible_rows (fx), <=, 300);
-  /* Generous for a loaded machine: reading every row takes seconds. */
-  g_assert_cmpint (elapsed, <, 2 * G_USEC_PER_SEC);
+  /* Generous for a loaded machine; reading every row takes tens of seconds. */
+  g_assert_cmpint (elapsed, <, 3 * G_USEC_PER_SEC);
 
   /* Replacing the whole list (a filter, a search) costs one screenful too. */
   for (gsize i = 0; i < G_N_ELEMENTS (steps); i++)
@@ -1113,7 +1113,7 @@ test_big (Fixture *fx, gconstpointer data)
       elapsed = g_get_monotonic_time () - start;
       g_test_message ("filter %s: %u calls in %" G_GINT64_FORMAT " ms", steps[i], expected,
                       elapsed / 1000);
-      g_assert_cmpint (elapsed, <, 2 * G_USEC_PER_SEC);
+      g_assert_cmpint (elapsed, <, 3 * G_USEC_PER_SEC);
     }
 }
 
