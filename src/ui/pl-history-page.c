@@ -248,6 +248,14 @@ search_changed_cb (PlHistoryPage *self)
                                  gtk_editable_get_text (GTK_EDITABLE (self->search_entry)));
 }
 
+/* Enter in the search goes to the results, so the arrows walk them. */
+static void
+search_activate_cb (PlHistoryPage *self)
+{
+  if (g_strcmp0 (gtk_stack_get_visible_child_name (self->content_stack), "list") == 0)
+    gtk_widget_child_focus (GTK_WIDGET (self->history_view), GTK_DIR_TAB_FORWARD);
+}
+
 static void
 stop_search_cb (PlHistoryPage *self)
 {
@@ -530,6 +538,7 @@ pl_history_page_class_init (PlHistoryPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, PlHistoryPage, start_new_button);
   gtk_widget_class_bind_template_callback (widget_class, search_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, stop_search_cb);
+  gtk_widget_class_bind_template_callback (widget_class, search_activate_cb);
   gtk_widget_class_bind_template_callback (widget_class, history_view_activate_cb);
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
   gtk_widget_class_set_css_name (widget_class, "historypage");

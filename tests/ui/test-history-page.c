@@ -717,6 +717,11 @@ test_search (Fixture *fx, gconstpointer data)
                      "Zoë Quartermain");
   save_screenshot (GTK_WIDGET (fx->window), "history-search");
 
+  /* Enter takes the keyboard to the results. */
+  g_signal_emit_by_name (entry, "activate");
+  g_assert_true (gtk_widget_is_ancestor (gtk_root_get_focus (GTK_ROOT (fx->window)),
+                                         page_child (fx, "history_view")));
+
   /* By number too, fewer than three characters included. */
   type_into (entry, "4477");
   g_assert_true (PL_TEST_WAIT (settled (fx) && n_items (fx) == N_QUARTERMAIN
