@@ -811,6 +811,7 @@ test_call_back (Fixture *fx, gconstpointer data)
   g_autoptr (GPtrArray) rows = NULL;
   PlHistoryRow *row = NULL;
   GtkWidget *button;
+  PlCall *call;
 
   show_full_history (fx);
   type_into (page_child (fx, "search_entry"), "Quarter");
@@ -831,10 +832,36 @@ test_call_back (Fixture *fx, gconstpointer data)
       adw_view_stack_get_visible_child_name (ADW_VIEW_STACK (
           gtk_widget_get_template_child (GTK_WIDGET (fx->window), PL_TYPE_WINDOW, "view_stack"))),
       ==, "phone");
-  g_assert_nonnull (pl_call_manager_get_active_call (pl_application_get_call_manager (fx->app)));
-  pl_call_manager_hangup (
-      pl_application_get_call_manager (fx->app),
-      pl_call_manager_get_active_call (pl_application_get_call_manager (fx->app)), NULL);
+  call = pl_call_manager_get_active_call (pl_application_get_call_manager (fx->app));
+  g_assert_nonnull (call);
+
+  /* The call is answered and ends: the recorder writes it, and the open
+   * history shows it at the top, live. */
+  /* The engine names the call it placed in its first event about it. */
+  pl_script_engine_emit (fx->engine, PL_ENGINE_EVENT_CALL_ESTABLISHED, "c1",
+                         PL_CALL_DIRECTION_OUTGOING, "sip:4477@pbx.test", NULL);
+  g_assert_cmpint (pl_call_get_state (call), ==, PL_CALL_STATE_ACTIVE);
+  pl_script_engine_emit (fx->engine, PL_ENGINE_EVENT_CALL_CLOSED, "c1", PL_CALL_DIRECTION_OUTGOING,
+                         "sip:4477@pbx.test", "Connection reset by user");
+  show_history (fx);
+  type_into (page_child (fx, "search_entry"), "");
+  g_assert_true (PL_TEST_WAIT (settled (fx) && n_items (fx) == N_CALLS + 1, 5000));
+  g_assert_true (PL_TEST_WAIT (
+      ({
+        g_autoptr (GPtrArray) now_rows = visible_rows (fx);
+        PlHistoryEntry *top = now_rows->len ? pl_history_row_get_entry (now_rows->pdata[0]) : NULL;
+        top != NULL &&pl_history_entry_get_direction (top) == PL_CALL_DIRECTION_OUTGOING
+            && !pl_history_entry_get_in_progress (top);
+      }),
+      5000));
+  g_clear_pointer (&rows, g_ptr_array_unref);
+  rows = visible_rows (fx);
+  row = rows->pdata[0];
+  g_assert_cmpstr (pl_history_entry_get_peer_number (pl_history_row_get_entry (row)), ==, "4477");
+  g_assert_cmpstr (pl_history_entry_get_outcome (pl_history_row_get_entry (row)), ==, "answered");
+  g_assert_cmpstr (gtk_image_get_icon_name (GTK_IMAGE (row_child (row, "direction_icon"))), ==,
+                   "call-outgoing-symbolic");
+  save_screenshot (GTK_WIDGET (fx->window), "history-live");
 }
 
 static void
