@@ -10,14 +10,32 @@
 #include "pbx-test-lib.h"
 
 #define WAIT_MS 8000
+/* aufile ends the call at the end of the file: 5 minutes of silence */
+#define SILENCE_BYTES (8000 * 2 * 300)
 
 /* ---------------------------------------------------------------- PBX */
+
+/* For conditions nothing in this process signals (a child's socket
+ * appearing, a PBX-side state): re-check every 20 ms, up to ms. */
+static gboolean
+poll_cond(gboolean (*cond)(gpointer), gpointer data, guint ms)
+{
+  gint64 deadline = g_get_monotonic_time() + (gint64)ms * 1000;
+  while (!cond(data))
+    {
+      gint64 next = g_get_monotonic_time() + 20 * 1000;
+      if (next > deadline)
+        return cond(data);
+      pl_test_iterate(next);
+    }
+  return TRUE;
+}
 
 /* Children die with the test, even when an assertion aborts it. */
 static void
 child_setup(gpointer data)
 {
-  prctl(PR_SET_PDEATHSIG, SIGTERM);
+  prctl(PR_SET_PDEATHSIG, SIGKILL);
 }
 
 static GSubprocess *
@@ -100,6 +118,50 @@ test_pbx_slot_busy(TestPbx *pbx, const char *slot)
   return strstr(r, needle) != NULL;
 }
 
+static void
+exited_cb(GObject *src, GAsyncResult *res, gpointer data)
+{
+  g_subprocess_wait_finish(G_SUBPROCESS(src), res, NULL);
+  *(gboolean *)data = TRUE;
+}
+
+typedef struct
+{
+  TestPbx *pbx;
+  const char *user;
+  gboolean busy;
+} RegWait;
+
+static gboolean
+slot_is(gpointer data)
+{
+  RegWait *w = data;
+  return test_pbx_slot_busy(w->pbx, w->user) == w->busy;
+}
+
+gboolean
+test_pbx_wait_slot(TestPbx *pbx, const char *slot, gboolean busy, guint ms)
+{
+  RegWait w = { pbx, slot, busy };
+  return poll_cond(slot_is, &w, ms);
+}
+
+static gboolean
+registered(gpointer data)
+{
+  RegWait *w = data;
+  g_autofree char *cmd = g_strdup_printf("contacts %s", w->user);
+  g_autofree char *r = test_pbx_cmd(w->pbx, cmd);
+  return !g_str_equal(r, "OK 0");
+}
+
+gboolean
+test_pbx_wait_registered(TestPbx *pbx, const char *user, guint ms)
+{
+  RegWait w = { pbx, user, FALSE };
+  return poll_cond(registered, &w, ms);
+}
+
 void
 test_pbx_stop(TestPbx *pbx)
 {
@@ -109,9 +171,12 @@ test_pbx_stop(TestPbx *pbx)
   if (pbx->ctl)
     g_io_stream_close(G_IO_STREAM(pbx->ctl), NULL, NULL);
   g_clear_object(&pbx->ctl);
-  g_subprocess_send_signal(pbx->proc, SIGTERM);
-  g_subprocess_wait(pbx->proc, NULL, &error);
-  g_assert_no_error(error);
+  {
+    gboolean done = FALSE;
+    g_subprocess_wait_async(pbx->proc, NULL, exited_cb, &done);
+    g_subprocess_send_signal(pbx->proc, SIGTERM);
+    g_assert_true(PL_TEST_WAIT(done, 5000));
+  }
   /* exits cleanly on SIGTERM */
   g_assert_true(g_subprocess_get_if_exited(pbx->proc));
   g_assert_cmpint(g_subprocess_get_exit_status(pbx->proc), ==, 0);
@@ -556,6 +621,8 @@ phone_parse(TestPhone *p)
           JsonObject *o = json_node_get_object(json_parser_get_root(parser));
           if (json_object_has_member(o, "event"))
             g_ptr_array_add(p->events, json_object_ref(o));
+          if (g_getenv("PL_TEST_PHONE_DEBUG"))
+            g_test_message("%s: %.*s", p->user, (int)n, p->inbuf->str + head);
         }
       g_string_erase(p->inbuf, 0, (gssize)(head + n + 1));
     }
@@ -614,32 +681,33 @@ test_phone_start(TestPbx *pbx, const char *user, const char *wav)
 
   if (!wav)
     {
-      /* 8 kHz mono 16-bit: one second of silence */
+      /* 8 kHz mono 16-bit silence */
       guint8 hdr[44] = "RIFF\0\0\0\0WAVEfmt \x10\0\0\0\x01\0\x01\0\x40\x1f\0\0\x80\x3e\0\0\x02\0"
                        "\x10\0data";
-      g_autofree guint8 *buf = g_malloc0(44 + 16000);
-      guint32 dl = 16000, rl = 36 + 16000;
+      g_autofree guint8 *buf = g_malloc0(44 + SILENCE_BYTES);
+      guint32 dl = SILENCE_BYTES, rl = 36 + SILENCE_BYTES;
       memcpy(buf, hdr, 40);
       memcpy(buf + 4, &rl, 4);
       memcpy(buf + 40, &dl, 4);
       silence = g_build_filename(p->dir, "silence.wav", NULL);
-      g_assert_true(g_file_set_contents(silence, (char *)buf, 44 + 16000, NULL));
+      g_assert_true(g_file_set_contents(silence, (char *)buf, 44 + SILENCE_BYTES, NULL));
       wav = silence;
     }
   config = g_strdup_printf("poll_method epoll\n"
                            "sip_listen 127.0.0.1:%u\n"
-                           "net_interface lo\n"
+                           "net_interface 127.0.0.1\n"
                            "audio_source aufile,%s\n"
-                           "audio_player aufile,%s/played.wav\n"
-                           "audio_alert aufile,%s/alert.wav\n"
+                           "audio_player aubridge,sink-%s\n"
+                           "audio_alert aubridge,alert-%s\n"
                            "module_path /usr/lib/baresip/modules\n"
                            "module g711.so\n"
                            "module aufile.so\n"
+                           "module aubridge.so\n"
                            "module_app account.so\n"
                            "module_app menu.so\n"
                            "module_app ctrl_tcp.so\n"
                            "ctrl_tcp_listen 127.0.0.1:%u\n",
-                           p->sip_port, wav, p->dir, p->dir, ctl_port);
+                           p->sip_port, wav, user, user, ctl_port);
   path = g_build_filename(p->dir, "config", NULL);
   g_assert_true(g_file_set_contents(path, config, -1, NULL));
   g_free(path);
@@ -658,7 +726,7 @@ test_phone_start(TestPbx *pbx, const char *user, const char *wav)
         = spawn(G_SUBPROCESS_FLAGS_STDOUT_SILENCE | G_SUBPROCESS_FLAGS_STDIN_PIPE, &error, argv);
   }
   g_assert_no_error(error);
-  g_assert_true(PL_TEST_WAIT(try_connect(p), 10000));
+  g_assert_true(poll_cond(try_connect, p, 10000));
   phone_read(p);
   return p;
 }
@@ -719,20 +787,22 @@ test_phone_event_str(TestPhone *p, int index, const char *member)
 void
 test_phone_stop(TestPhone *p)
 {
-  g_autoptr(GError) error = NULL;
   g_autoptr(GDir) dir = NULL;
   const char *name;
 
   g_cancellable_cancel(p->cancel);
   if (p->ctl)
-    {
-      test_phone_cmd(p, "quit", NULL);
-      g_io_stream_close(G_IO_STREAM(p->ctl), NULL, NULL);
-    }
+    g_io_stream_close(G_IO_STREAM(p->ctl), NULL, NULL);
   /* the cancelled read must finish before the phone goes away */
   g_assert_true(PL_TEST_WAIT(!p->reading, 5000));
-  g_subprocess_send_signal(p->proc, SIGTERM);
-  g_subprocess_wait(p->proc, NULL, &error);
+  {
+    gboolean done = FALSE;
+    /* baresip's graceful shutdown waits for un-REGISTER; the test is over,
+     * so it is killed outright */
+    g_subprocess_wait_async(p->proc, NULL, exited_cb, &done);
+    g_subprocess_force_exit(p->proc);
+    g_assert_true(PL_TEST_WAIT(done, 5000));
+  }
   g_clear_object(&p->ctl);
   g_object_unref(p->proc);
   g_object_unref(p->cancel);

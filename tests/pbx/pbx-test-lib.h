@@ -103,6 +103,11 @@ typedef struct
  * wav_path (or silence) as its microphone. */
 TestPhone *test_phone_start(TestPbx *pbx, const char *user, const char *wav_path);
 void test_phone_stop(TestPhone *p);
+/* Waits until the PBX has a contact for user (REGISTER_OK can fire before
+ * ctrl_tcp is connected). */
+/* Polls `slots` until slot is busy (or free). */
+gboolean test_pbx_wait_slot(TestPbx *pbx, const char *slot, gboolean busy, guint ms);
+gboolean test_pbx_wait_registered(TestPbx *pbx, const char *user, guint ms);
 void test_phone_cmd(TestPhone *p, const char *command, const char *params);
 /* Index of the first event of type (after start_index), or -1. */
 int test_phone_find_event(TestPhone *p, const char *type, guint start_index);

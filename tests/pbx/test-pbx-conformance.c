@@ -245,7 +245,7 @@ test_refer_matrix(Fixture *f, gconstpointer data)
                       "Referred-By: <sip:carol@127.0.0.1>\r\n",
                       NULL, NULL);
   g_assert_cmpint(r->status, ==, 202);
-  g_assert_true(PL_TEST_WAIT(test_pbx_slot_busy(f->pbx, "701"), 2000));
+  g_assert_true(test_pbx_wait_slot(f->pbx, "701", TRUE, 2000));
   {
     guint before = test_ua_count_notifies(carol, d);
     g_assert_true(PL_TEST_WAIT(test_ua_count_notifies(carol, d) >= before + 2, 8000));
@@ -266,7 +266,7 @@ test_refer_matrix(Fixture *f, gconstpointer data)
                       NULL, NULL);
   g_assert_cmpint(r->status, ==, 200);
   g_assert_cmpstr(test_sip_hdr(r, "Refer-Sub"), ==, "false");
-  g_assert_true(PL_TEST_WAIT(test_pbx_slot_busy(f->pbx, "702"), 2000));
+  g_assert_true(test_pbx_wait_slot(f->pbx, "702", TRUE, 2000));
   g_assert_cmpuint(test_ua_count_notifies(carol, d), ==, 0);
   test_ua_request(carol, d, "BYE", NULL, NULL, NULL, NULL);
   test_dialog_free(d);
@@ -275,7 +275,7 @@ test_refer_matrix(Fixture *f, gconstpointer data)
   d = call_caller2(f, carol);
   r = test_ua_request(carol, d, "REFER", NULL, "r: sip:700@127.0.0.1\r\n", NULL, NULL);
   g_assert_cmpint(r->status, ==, 202);
-  g_assert_true(PL_TEST_WAIT(test_pbx_slot_busy(f->pbx, "703"), 2000));
+  g_assert_true(test_pbx_wait_slot(f->pbx, "703", TRUE, 2000));
   fin = wait_final_sipfrag(carol, d);
   g_assert_nonnull(fin);
   g_assert_true(g_str_has_prefix(fin->body, "SIP/2.0 200 OK"));
