@@ -5,6 +5,8 @@
 
 #include "pbx.h"
 
+struct pbx *pbx;
+
 const char *
 pbx_profile_name(PbxProfile p)
 {

@@ -9,8 +9,6 @@
 #include <stdio.h>
 #include "pbx.h"
 
-struct pbx *pbx;
-
 struct ctl_conn
 {
   struct le le;
