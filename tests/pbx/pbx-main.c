@@ -5,7 +5,10 @@
  * calls like stock Asterisk 22 (see tests/pbx/README.md). Not a product. */
 #define G_LOG_DOMAIN "pbx-main"
 
+#include <netinet/in.h>
 #include <signal.h>
+#include <sys/socket.h>
+#include <unistd.h>
 #include <stdio.h>
 #include "pbx.h"
 
@@ -215,6 +218,45 @@ signal_handler(int sig)
   re_cancel();
 }
 
+/* For scripts (demo-callers.sh): a port free on 127.0.0.1 for UDP and TCP,
+ * with the next one free for TCP too (baresip binds TLS on sip port + 1). */
+static int
+print_free_port(void)
+{
+  for (int attempt = 0; attempt < 50; attempt++)
+    {
+      struct sockaddr_in a = { .sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+      socklen_t len = sizeof a;
+      int u = socket(AF_INET, SOCK_DGRAM, 0), t = -1, t2 = -1;
+      int ok = u >= 0 && bind(u, (struct sockaddr *)&a, sizeof a) == 0
+               && getsockname(u, (struct sockaddr *)&a, &len) == 0;
+      if (ok)
+        {
+          t = socket(AF_INET, SOCK_STREAM, 0);
+          ok = t >= 0 && bind(t, (struct sockaddr *)&a, sizeof a) == 0;
+        }
+      if (ok)
+        {
+          struct sockaddr_in b = a;
+          b.sin_port = htons((uint16_t)(ntohs(a.sin_port) + 1));
+          t2 = socket(AF_INET, SOCK_STREAM, 0);
+          ok = t2 >= 0 && bind(t2, (struct sockaddr *)&b, sizeof b) == 0;
+        }
+      if (u >= 0)
+        close(u);
+      if (t >= 0)
+        close(t);
+      if (t2 >= 0)
+        close(t2);
+      if (ok)
+        {
+          printf("%u\n", ntohs(a.sin_port));
+          return 0;
+        }
+    }
+  return 1;
+}
+
 static void
 usage(void)
 {
@@ -226,7 +268,12 @@ usage(void)
           "Listens on 127.0.0.1 UDP+TCP on a kernel-chosen port and prints\n"
           "  READY sip=127.0.0.1:PORT control=127.0.0.1:CPORT\n"
           "when ready. The control port takes one command per line and answers one\n"
-          "line (OK ... / ERR ...). See tests/pbx/README.md.\n");
+          "line (OK ... / ERR ...). See tests/pbx/README.md.\n"
+      "\n"
+      "  --config FILE   users, profile and park settings (GKeyFile)\n"
+      "  --port N        SIP port (default: chosen by the kernel)\n"
+      "  --verbose       print every SIP message on stderr\n"
+      "  --free-port     print a free loopback port for a baresip and exit\n");
 }
 
 int
@@ -247,6 +294,8 @@ main(int argc, char **argv)
         verbose = TRUE;
       else if (g_str_equal(argv[i], "--port") && i + 1 < argc)
         port = atoi(argv[++i]);
+      else if (g_str_equal(argv[i], "--free-port"))
+        return print_free_port();
       else if (g_str_equal(argv[i], "--help") || g_str_equal(argv[i], "-h"))
         {
           usage();
