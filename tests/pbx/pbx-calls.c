@@ -74,6 +74,7 @@ leg_destructor(void *arg)
     }
   pbx_media_close(leg);
   leg->refer_not = mem_deref(leg->refer_not);
+  leg->pai_req = mem_deref(leg->pai_req);
   leg->sess = mem_deref(leg->sess);
   if (leg->user)
     pbx_blf_user_changed(leg->user);
@@ -144,6 +145,43 @@ hang_tmr_h(void *arg)
   mem_deref(arg);
 }
 
+static void
+pai_resp_h(int err, const struct sip_msg *msg, void *arg)
+{
+  struct pbx_leg *leg = arg;
+
+  if (err || !msg || msg->scode < 200 || msg->scode >= 300 || !leg->sess)
+    return;
+  (void)sip_drequestf(NULL, pbx->sip, false, "ACK", sipsess_dialog(leg->sess), leg->pai_cseq, NULL,
+                      NULL, NULL, NULL, "Content-Length: 0\r\n\r\n");
+}
+
+/* Asterisk tells both sides of a retrieval who they now talk to with a
+ * re-INVITE carrying P-Asserted-Identity (the 200 OK had none). libre's
+ * sipsess_modify() cannot add headers, so it is sent on the dialog. */
+static void
+send_pai_reinvite(struct pbx_leg *leg)
+{
+  struct pbx_leg *peer = leg->peer;
+  struct sip_dialog *dlg;
+  struct mbuf *sdp;
+
+  leg->pai_pending = false;
+  if (!leg->sess || !peer || !peer->id_uri || leg->pai_req)
+    return;
+  dlg = sipsess_dialog(leg->sess);
+  leg->pai_cseq = sip_dialog_lseq(dlg);
+  sdp = pbx_sdp_offer(leg);
+  (void)sip_drequestf(&leg->pai_req, pbx->sip, true, "INVITE", dlg, 0, NULL, NULL, pai_resp_h, leg,
+                      "Contact: <sip:" CUSER "@%s:%u>\r\n"
+                      "P-Asserted-Identity: \"%s\" <%s>\r\n"
+                      "Content-Type: application/sdp\r\n"
+                      "Content-Length: %zu\r\n\r\n%b",
+                      PBX_HOST, pbx->sip_port, peer->id_display ? peer->id_display : "",
+                      peer->id_uri, mbuf_get_left(sdp), mbuf_buf(sdp), mbuf_get_left(sdp));
+  mem_deref(sdp);
+}
+
 /* ---- SDP and session callbacks shared by both directions ---- */
 
 static int
@@ -168,6 +206,8 @@ leg_estab_h(const struct sip_msg *msg, void *arg)
 {
   struct pbx_leg *leg = arg;
   leg->state = LEG_UP;
+  if (leg->pai_pending)
+    send_pai_reinvite(leg);
   if (leg->user)
     pbx_blf_user_changed(leg->user);
 }
@@ -574,6 +614,8 @@ retrieve(struct pbx_leg *leg, int slot)
   struct pbx_leg *parked = pbx->slots[slot].leg;
   unpark(parked);
   bridge(leg, parked);
+  send_pai_reinvite(parked);
+  leg->pai_pending = true; /* once the retriever has ACKed */
 }
 
 void

@@ -269,11 +269,11 @@ usage(void)
           "  READY sip=127.0.0.1:PORT control=127.0.0.1:CPORT\n"
           "when ready. The control port takes one command per line and answers one\n"
           "line (OK ... / ERR ...). See tests/pbx/README.md.\n"
-      "\n"
-      "  --config FILE   users, profile and park settings (GKeyFile)\n"
-      "  --port N        SIP port (default: chosen by the kernel)\n"
-      "  --verbose       print every SIP message on stderr\n"
-      "  --free-port     print a free loopback port for a baresip and exit\n");
+          "\n"
+          "  --config FILE   users, profile and park settings (GKeyFile)\n"
+          "  --port N        SIP port (default: chosen by the kernel)\n"
+          "  --verbose       print every SIP message on stderr\n"
+          "  --free-port     print a free loopback port for a baresip and exit\n");
 }
 
 int

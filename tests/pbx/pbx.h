@@ -106,6 +106,10 @@ struct pbx_leg
   struct tmr refer_tmr;     /* announcement delay */
   const char *refer_final;  /* sipfrag status line after the delay */
   bool refer_active_sent;
+  /* connected-line update after a retrieval, as Asterisk does */
+  struct sip_request *pai_req;
+  uint32_t pai_cseq;
+  bool pai_pending;
 };
 
 struct pbx_slot

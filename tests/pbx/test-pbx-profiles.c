@@ -133,6 +133,18 @@ test_freepbx_refer_to_slot_parks(Fixture *f, gconstpointer data)
   test_dialog_free(call);
 }
 
+static const char *
+reinvite_pai(TestUa *ua)
+{
+  for (guint i = 0; i < ua->requests->len; i++)
+    {
+      TestSipMsg *m = g_ptr_array_index(ua->requests, i);
+      if (g_str_equal(m->method, "INVITE"))
+        return test_sip_hdr(m, "P-Asserted-Identity");
+    }
+  return NULL;
+}
+
 static void
 test_list_partial(Fixture *f, gconstpointer data)
 {
@@ -151,6 +163,9 @@ test_list_partial(Fixture *f, gconstpointer data)
   g_assert_true(PL_TEST_WAIT(test_ua_count_notifies(f->bob, list) >= 3, 5000));
   n = test_ua_notify(f->bob, list, 2);
   g_assert_nonnull(strstr(n->body, "<state>terminated</state>"));
+  /* as in s1-3: a re-INVITE tells the retriever who the caller is */
+  g_assert_true(PL_TEST_WAIT(reinvite_pai(f->bob) != NULL, 5000));
+  g_assert_cmpstr(reinvite_pai(f->bob), ==, "\"Caller Two\" <sip:202@127.0.0.1>");
   test_dialog_free(list);
   test_dialog_free(call);
 }
