@@ -141,13 +141,8 @@ ctl_command(struct ctl_conn *c, const char *line)
     ctl_faults(c, argv, argc);
   else if (g_str_equal(argv[0], "restart"))
     {
-      uint16_t port = pbx->sip_port;
-      pbx_sip_stop();
-      pbx_calls_init();
-      if (pbx_sip_start(port))
-        ctl_reply(c, "ERR restart failed");
-      else
-        ctl_reply(c, "OK restarted sip=%s:%u", PBX_HOST, pbx->sip_port);
+      pbx_sip_reset();
+      ctl_reply(c, "OK restarted sip=%s:%u", PBX_HOST, pbx->sip_port);
     }
   else if (g_str_equal(argv[0], "originate") && argc == 4)
     {

@@ -310,3 +310,21 @@ pbx_sip_stop(void)
       list_flush(&u->contacts);
     }
 }
+
+/* A graceful restart on the same stack and port: subscriptions end with a
+ * terminated NOTIFY, calls with BYE/CANCEL, registrations are forgotten.
+ * (Re-creating the libre stack is not an option: its sockets live on while
+ * the final NOTIFYs are in flight.) */
+void
+pbx_sip_reset(void)
+{
+  pbx_blf_clear();
+  pbx_calls_clear();
+  pbx_calls_init();
+  pbx->last_slot = -1;
+  for (guint i = 0; i < pbx->cfg.users->len; i++)
+    {
+      struct pbx_user *u = g_ptr_array_index(pbx->cfg.users, i);
+      list_flush(&u->contacts);
+    }
+}

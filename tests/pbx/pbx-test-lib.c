@@ -94,20 +94,41 @@ test_pbx_start(const char *extra)
   return pbx;
 }
 
+typedef struct
+{
+  gboolean done;
+  char *line;
+} LineWait;
+
+static void
+line_cb(GObject *src, GAsyncResult *res, gpointer data)
+{
+  LineWait *w = data;
+  g_autoptr(GError) error = NULL;
+  w->line = g_data_input_stream_read_line_finish(G_DATA_INPUT_STREAM(src), res, NULL, &error);
+  if (error)
+    g_test_message("control port: %s", error->message);
+  w->done = TRUE;
+}
+
+/* The reply is awaited with the main context running, so the raw UAs keep
+ * answering the PBX meanwhile (a restart waits for their NOTIFY 200s). */
 char *
 test_pbx_cmd(TestPbx *pbx, const char *cmd)
 {
   g_autofree char *line = g_strdup_printf("%s\n", cmd);
   g_autoptr(GError) error = NULL;
-  char *reply;
+  LineWait w = { FALSE, NULL };
 
   g_output_stream_write_all(g_io_stream_get_output_stream(G_IO_STREAM(pbx->ctl)), line,
                             strlen(line), NULL, NULL, &error);
   g_assert_no_error(error);
-  reply = g_data_input_stream_read_line(pbx->ctl_in, NULL, NULL, &error);
-  g_assert_no_error(error);
-  g_assert_nonnull(reply);
-  return reply;
+  g_data_input_stream_read_line_async(pbx->ctl_in, G_PRIORITY_DEFAULT, NULL, line_cb, &w);
+  g_assert_true(PL_TEST_WAIT(w.done, 15000));
+  if (!w.line)
+    g_test_message("no reply to '%s'", cmd);
+  g_assert_nonnull(w.line);
+  return w.line;
 }
 
 gboolean

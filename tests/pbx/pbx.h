@@ -183,6 +183,7 @@ const char *pbx_profile_name(PbxProfile p);
 /* pbx-sip.c */
 int pbx_sip_start(uint16_t port);
 void pbx_sip_stop(void);
+void pbx_sip_reset(void);
 void pbx_user_prune(struct pbx_user *u);
 
 /* pbx-calls.c */

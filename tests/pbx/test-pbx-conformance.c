@@ -317,7 +317,27 @@ test_register_and_faults(Fixture *f, gconstpointer data)
   r = test_ua_request(alice, NULL, "REGISTER", reg_uri, "Expires: 600\r\n", NULL, NULL);
   g_assert_cmpint(r->status, ==, 403);
 
-  /* restart drops registrations and comes back on the same port */
+  /* restart drops registrations, calls and subscriptions and comes back on
+   * the same port */
+  {
+    TestDialog *d = NULL;
+    g_autofree char *suri = g_strdup_printf("sip:701@%s", f->host);
+    g_assert_cmpint(subscribe_status(f, "701", "dialog", NULL, 600, &d), ==, 200);
+    g_assert_true(PL_TEST_WAIT(test_ua_count_notifies(f->bob, d) >= 1, 5000));
+    g_clear_pointer(&reply, g_free);
+    reply = test_pbx_cmd(f->pbx, "restart");
+    g_assert_true(g_str_has_prefix(reply, "OK restarted"));
+    /* the old subscription is gone: a refresh gets 481 */
+    r = test_ua_request(f->bob, d, "SUBSCRIBE", suri, "Event: dialog\r\nExpires: 600\r\n", NULL,
+                        NULL);
+    g_assert_nonnull(r);
+    g_assert_cmpint(r->status, ==, 481);
+    /* a graceful restart: the subscription got a final NOTIFY first */
+    g_assert_cmpuint(test_ua_count_notifies(f->bob, d), ==, 2);
+    g_assert_true(g_str_has_prefix(test_sip_hdr(test_ua_notify(f->bob, d, 1), "Subscription-State"),
+                                   "terminated"));
+    test_dialog_free(d);
+  }
   g_clear_pointer(&reply, g_free);
   reply = test_pbx_cmd(f->pbx, "restart");
   g_assert_true(g_str_has_prefix(reply, "OK restarted"));
