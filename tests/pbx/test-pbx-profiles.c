@@ -208,6 +208,87 @@ test_faults(Fixture *f, gconstpointer data)
   test_dialog_free(call);
 }
 
+static gboolean
+got_request(TestUa *ua, const char *method)
+{
+  for (guint i = 0; i < ua->requests->len; i++)
+    {
+      TestSipMsg *m = g_ptr_array_index(ua->requests, i);
+      if (g_str_equal(m->method, method))
+        return TRUE;
+    }
+  return FALSE;
+}
+
+/* s5c: a parker that never hangs up gets a BYE (60 s on Asterisk, 1 s here) */
+static void
+test_parker_gets_bye(Fixture *f, gconstpointer data)
+{
+  TestDialog *call = refer_call(f, "700");
+  g_assert_true(test_pbx_wait_slot(f->pbx, "701", TRUE, 3000));
+  g_assert_false(got_request(f->carol, "BYE"));
+  g_assert_true(PL_TEST_WAIT(got_request(f->carol, "BYE"), 5000));
+  /* the parked call stays */
+  g_assert_true(test_pbx_slot_busy(f->pbx, "701"));
+  test_dialog_free(call);
+}
+
+/* s5 (B): REFER to an occupied slot connects the two callers */
+static void
+test_refer_to_occupied_slot(Fixture *f, gconstpointer data)
+{
+  TestDialog *first = refer_call(f, "700");
+  TestDialog *second;
+  const TestSipMsg *r;
+  g_autofree char *bye = NULL;
+
+  g_assert_true(test_pbx_wait_slot(f->pbx, "701", TRUE, 3000));
+  test_ua_request(f->carol, first, "BYE", NULL, NULL, NULL, NULL);
+  second = refer_call(f, "701");
+  /* sipfrag 200 at once, slot free, both caller2 legs bridged: when the
+   * second one hangs up, the PBX hangs up the first */
+  g_assert_true(PL_TEST_WAIT(test_ua_count_notifies(f->carol, second) >= 2, 3000));
+  g_assert_true(g_str_has_prefix(test_ua_notify(f->carol, second, 1)->body, "SIP/2.0 200 OK"));
+  g_assert_true(test_pbx_wait_slot(f->pbx, "701", FALSE, 3000));
+  bye = test_pbx_cmd(f->pbx, "status");
+  g_assert_nonnull(strstr(bye, "parked=0"));
+  (void)r;
+  test_dialog_free(first);
+  test_dialog_free(second);
+}
+
+/* BLF on a user: early with the caller's identity while ringing */
+static void
+test_user_blf(Fixture *f, gconstpointer data)
+{
+  TestDialog *watch = subscribe(f, "202", "");
+  TestDialog *call;
+
+  g_assert_true(test_ua_last_notify_has(f->bob, watch, "<state>terminated</state>"));
+  call = refer_call(f, "700"); /* carol called caller2: 202 was confirmed */
+  g_assert_true(PL_TEST_WAIT(test_ua_count_notifies(f->bob, watch) >= 2, 5000));
+  test_dialog_free(call);
+  test_dialog_free(watch);
+}
+
+/* originate: the PBX rings a user as an outside caller */
+static void
+test_originate(Fixture *f, gconstpointer data)
+{
+  g_autofree char *reply = test_pbx_cmd(f->pbx, "originate 299 \"Demo Caller\" caller2");
+  const char *from = NULL;
+
+  g_assert_true(g_str_has_prefix(reply, "OK call="));
+  g_assert_true(PL_TEST_WAIT(got_request(f->caller2, "INVITE"), 5000));
+  for (guint i = 0; i < f->caller2->requests->len; i++)
+    {
+      TestSipMsg *m = g_ptr_array_index(f->caller2->requests, i);
+      if (g_str_equal(m->method, "INVITE"))
+        from = test_sip_hdr(m, "From");
+    }
+  g_assert_nonnull(strstr(from, "\"Demo Caller\" <sip:299@127.0.0.1>"));
+}
+
 int
 main(int argc, char **argv)
 {
@@ -223,5 +304,13 @@ main(int argc, char **argv)
              test_list_partial, fixture_teardown);
   g_test_add("/pbx/faults/drop-delay-malformed", Fixture, "announce_delay_ms=100\n", fixture_setup,
              test_faults, fixture_teardown);
+  g_test_add("/pbx/park/parker-gets-bye", Fixture,
+             "announce_delay_ms=100\nparker_bye_after_ms=1000\n", fixture_setup,
+             test_parker_gets_bye, fixture_teardown);
+  g_test_add("/pbx/park/refer-to-occupied-slot", Fixture, "announce_delay_ms=100\n", fixture_setup,
+             test_refer_to_occupied_slot, fixture_teardown);
+  g_test_add("/pbx/blf/user", Fixture, "", fixture_setup, test_user_blf, fixture_teardown);
+  g_test_add("/pbx/control/originate", Fixture, "", fixture_setup, test_originate,
+             fixture_teardown);
   return g_test_run();
 }
