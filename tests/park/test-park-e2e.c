@@ -3,6 +3,7 @@
  * PlCore with its own baresip: park, watch, retrieve, ring-back, failures,
  * for every server profile. The PBX places the outside caller itself
  * ("originate"), so the caller is a real SIP leg with music. */
+#include <stdio.h>
 #include <string.h>
 
 #include "pbx-test-lib.h"

@@ -22,12 +22,12 @@ typedef struct
 /* extra_pbx_keys go into [pbx] (e.g. "parkingtime=2\n"). Users alice/100,
  * bob/101, carol/102, caller1 "Caller One"/201, caller2 "Caller Two"/202,
  * passwords <name>pw. */
-TestPbx *test_pbx_start(const char *extra_pbx_keys);
-void test_pbx_stop(TestPbx *pbx);
+TestPbx *test_pbx_start (const char *extra_pbx_keys);
+void test_pbx_stop (TestPbx *pbx);
 /* One control command, one reply line (newly allocated). */
-char *test_pbx_cmd(TestPbx *pbx, const char *cmd);
+char *test_pbx_cmd (TestPbx *pbx, const char *cmd);
 /* Slot state "busy"/"free" from the `slots` command. */
-gboolean test_pbx_slot_busy(TestPbx *pbx, const char *slot);
+gboolean test_pbx_slot_busy (TestPbx *pbx, const char *slot);
 
 /* ---- raw SIP messages ---- */
 typedef struct
@@ -40,7 +40,7 @@ typedef struct
   char *body;
 } TestSipMsg;
 
-const char *test_sip_hdr(const TestSipMsg *m, const char *name);
+const char *test_sip_hdr (const TestSipMsg *m, const char *name);
 
 /* ---- raw UA ---- */
 typedef struct
@@ -68,20 +68,21 @@ typedef struct
   guint cseq;
 } TestDialog;
 
-TestUa *test_ua_new(guint16 pbx_port, const char *user, const char *password);
-void test_ua_free(TestUa *ua);
-void test_dialog_free(TestDialog *d);
+TestUa *test_ua_new (guint16 pbx_port, const char *user, const char *password);
+void test_ua_free (TestUa *ua);
+void test_dialog_free (TestDialog *d);
 /* Sends a request (authenticating once on 401) and waits for its final
  * response; dlg may be NULL (new call-id each time) or a dialog to use and
  * update. Returns the final response (owned by ua) or NULL on timeout. */
-const TestSipMsg *test_ua_request(TestUa *ua, TestDialog *dlg, const char *method, const char *ruri,
-                                  const char *extra_headers, const char *ctype, const char *body);
-TestDialog *test_dialog_new(const char *to_uri);
+const TestSipMsg *test_ua_request (TestUa *ua, TestDialog *dlg, const char *method,
+                                   const char *ruri, const char *extra_headers, const char *ctype,
+                                   const char *body);
+TestDialog *test_dialog_new (const char *to_uri);
 /* NOTIFYs received on a dialog (by call-id) */
-guint test_ua_count_notifies(TestUa *ua, const TestDialog *dlg);
-const TestSipMsg *test_ua_notify(TestUa *ua, const TestDialog *dlg, guint index);
+guint test_ua_count_notifies (TestUa *ua, const TestDialog *dlg);
+const TestSipMsg *test_ua_notify (TestUa *ua, const TestDialog *dlg, guint index);
 /* The last NOTIFY body on that dialog contains needle */
-gboolean test_ua_last_notify_has(TestUa *ua, const TestDialog *dlg, const char *needle);
+gboolean test_ua_last_notify_has (TestUa *ua, const TestDialog *dlg, const char *needle);
 
 /* ---- baresip ---- */
 typedef struct
@@ -101,17 +102,17 @@ typedef struct
 
 /* A baresip registered at the PBX as user (password <user>pw), playing
  * wav_path (or silence) as its microphone. */
-TestPhone *test_phone_start(TestPbx *pbx, const char *user, const char *wav_path);
-void test_phone_stop(TestPhone *p);
+TestPhone *test_phone_start (TestPbx *pbx, const char *user, const char *wav_path);
+void test_phone_stop (TestPhone *p);
 /* Waits until the PBX has a contact for user (REGISTER_OK can fire before
  * ctrl_tcp is connected). */
 /* Polls `slots` until slot is busy (or free). */
-gboolean test_pbx_wait_slot(TestPbx *pbx, const char *slot, gboolean busy, guint ms);
-gboolean test_pbx_wait_registered(TestPbx *pbx, const char *user, guint ms);
-void test_phone_cmd(TestPhone *p, const char *command, const char *params);
+gboolean test_pbx_wait_slot (TestPbx *pbx, const char *slot, gboolean busy, guint ms);
+gboolean test_pbx_wait_registered (TestPbx *pbx, const char *user, guint ms);
+void test_phone_cmd (TestPhone *p, const char *command, const char *params);
 /* Index of the first event of type (after start_index), or -1. */
-int test_phone_find_event(TestPhone *p, const char *type, guint start_index);
-gboolean test_phone_wait_event(TestPhone *p, const char *type, guint start_index, guint ms);
-const char *test_phone_event_str(TestPhone *p, int index, const char *member);
+int test_phone_find_event (TestPhone *p, const char *type, guint start_index);
+gboolean test_phone_wait_event (TestPhone *p, const char *type, guint start_index, guint ms);
+const char *test_phone_event_str (TestPhone *p, int index, const char *member);
 
 G_END_DECLS

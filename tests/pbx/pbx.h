@@ -173,55 +173,55 @@ struct pbx
 extern struct pbx *pbx;
 
 /* pbx-config.c */
-gboolean pbx_config_load(struct pbx_config *cfg, const char *path, GError **error);
-void pbx_config_clear(struct pbx_config *cfg);
-struct pbx_user *pbx_user_by_name(const char *name);
-struct pbx_user *pbx_user_by_ext(const char *ext);
-struct pbx_user *pbx_user_by_pl(const struct pl *pl);
-const char *pbx_profile_name(PbxProfile p);
+gboolean pbx_config_load (struct pbx_config *cfg, const char *path, GError **error);
+void pbx_config_clear (struct pbx_config *cfg);
+struct pbx_user *pbx_user_by_name (const char *name);
+struct pbx_user *pbx_user_by_ext (const char *ext);
+struct pbx_user *pbx_user_by_pl (const struct pl *pl);
+const char *pbx_profile_name (PbxProfile p);
 
 /* pbx-sip.c */
-int pbx_sip_start(uint16_t port);
-void pbx_sip_stop(void);
-void pbx_sip_reset(void);
-void pbx_user_prune(struct pbx_user *u);
+int pbx_sip_start (uint16_t port);
+void pbx_sip_stop (void);
+void pbx_sip_reset (void);
+void pbx_user_prune (struct pbx_user *u);
 
 /* pbx-calls.c */
-void pbx_calls_init(void);
-void pbx_calls_clear(void);
-void pbx_invite_handler(const struct sip_msg *msg, void *arg);
-void pbx_refer_ood(const struct sip_msg *msg);
-int pbx_originate(const char *number, const char *display, const char *to_user);
-int pbx_slot_index(const char *ext);
-unsigned pbx_leg_count(void);
-const char *pbx_user_state(struct pbx_user *u, const char **rdisplay, const char **ruri);
+void pbx_calls_init (void);
+void pbx_calls_clear (void);
+void pbx_invite_handler (const struct sip_msg *msg, void *arg);
+void pbx_refer_ood (const struct sip_msg *msg);
+int pbx_originate (const char *number, const char *display, const char *to_user);
+int pbx_slot_index (const char *ext);
+unsigned pbx_leg_count (void);
+const char *pbx_user_state (struct pbx_user *u, const char **rdisplay, const char **ruri);
 
 /* pbx-blf.c */
-bool pbx_subscribe_handler(const struct sip_msg *msg, void *arg);
-void pbx_blf_slot_changed(int slot);
-void pbx_blf_user_changed(struct pbx_user *u);
-void pbx_blf_terminate_all(void);
-void pbx_blf_clear(void);
-unsigned pbx_sub_count(void);
+bool pbx_subscribe_handler (const struct sip_msg *msg, void *arg);
+void pbx_blf_slot_changed (int slot);
+void pbx_blf_user_changed (struct pbx_user *u);
+void pbx_blf_terminate_all (void);
+void pbx_blf_clear (void);
+unsigned pbx_sub_count (void);
 
 /* pbx-bodies.c: pure text builders, unit-tested against the traces */
-char *pbx_body_dialog(const char *entity_user, const char *host, uint32_t version, bool busy,
-                      PbxProfile profile, const char *ident_display, const char *ident_uri);
-char *pbx_body_pidf(const char *entity_user, const char *host, bool busy, const char *watcher,
-                    PbxProfile profile);
-char *pbx_body_xpidf(const char *entity_user, const char *host, bool busy, const char *watcher);
-char *pbx_body_user_dialog(const char *ext, const char *host, uint32_t version, const char *state,
-                           const char *rdisplay, const char *ruri, const char *ldisplay);
-const char *pbx_body_ctype(PbxBodyType t);
-gboolean pbx_body_choose(const char *event, const char *accept, PbxBodyType *out);
-char *pbx_random_token(guint len);
+char *pbx_body_dialog (const char *entity_user, const char *host, uint32_t version, bool busy,
+                       PbxProfile profile, const char *ident_display, const char *ident_uri);
+char *pbx_body_pidf (const char *entity_user, const char *host, bool busy, const char *watcher,
+                     PbxProfile profile);
+char *pbx_body_xpidf (const char *entity_user, const char *host, bool busy, const char *watcher);
+char *pbx_body_user_dialog (const char *ext, const char *host, uint32_t version, const char *state,
+                            const char *rdisplay, const char *ruri, const char *ldisplay);
+const char *pbx_body_ctype (PbxBodyType t);
+gboolean pbx_body_choose (const char *event, const char *accept, PbxBodyType *out);
+char *pbx_random_token (guint len);
 
 /* pbx-media.c */
-int pbx_media_alloc(struct pbx_leg *leg);
-void pbx_media_close(struct pbx_leg *leg);
-struct mbuf *pbx_sdp_offer(struct pbx_leg *leg);
-bool pbx_sdp_parse_remote(struct pbx_leg *leg, struct mbuf *mb);
-void pbx_moh_start(struct pbx_leg *leg);
-void pbx_moh_stop(struct pbx_leg *leg);
-void pbx_moh_load(const char *path);
-uint8_t pbx_ulaw_encode(int16_t pcm);
+int pbx_media_alloc (struct pbx_leg *leg);
+void pbx_media_close (struct pbx_leg *leg);
+struct mbuf *pbx_sdp_offer (struct pbx_leg *leg);
+bool pbx_sdp_parse_remote (struct pbx_leg *leg, struct mbuf *mb);
+void pbx_moh_start (struct pbx_leg *leg);
+void pbx_moh_stop (struct pbx_leg *leg);
+void pbx_moh_load (const char *path);
+uint8_t pbx_ulaw_encode (int16_t pcm);
