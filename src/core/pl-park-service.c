@@ -486,7 +486,9 @@ on_call_ended (PlCallManager *calls, PlCall *call, PlParkService *self)
       gboolean short_call = answered == 0 || now - answered < RETRIEVE_RACE_WINDOW;
 
       g_signal_handlers_disconnect_by_func (call, on_call_state, self);
-      if (retrieve->slot_emptied_first && short_call)
+      /* Someone else's retrieve leaves us an empty slot: the PBX answers,
+       * announces and hangs up on us; our own quick hang-up is no race. */
+      if (retrieve->slot_emptied_first && short_call && !pl_call_get_ended_here (call))
         {
           g_autofree char *title = caller_title (retrieve->caller_name, retrieve->caller_uri);
           say (self, _ ("%s on %d was taken by someone else"), title, retrieve->slot);

@@ -42,7 +42,7 @@ static const Profile asterisk_list = {
 static const Profile freepbx = {
   "freepbx",
   "profile=freepbx\nparkingtime=30\n",
-  "[lot Main]\nprofile=freepbx\nfirst-slot=701\nlast-slot=710\ntimeout=30\n",
+  "[lot Main]\nprofile=freepbx\npark-extension=\nfirst-slot=701\nlast-slot=710\ntimeout=30\n",
   701,
   FALSE,
 };
@@ -164,7 +164,7 @@ test_park_and_retrieve (Fixture *fx, gconstpointer data)
   const Profile *profile = data;
   g_autoptr (PlCall) parked = g_object_ref (answered_call_from_caller (fx));
   g_autoptr (GError) error = NULL;
-  PlCall *retrieved;
+  g_autoptr (PlCall) retrieved = NULL;
   PlParkSlot *alice_slot, *bob_slot;
   gint64 t_park, t_visible, t_retrieve, t_connected;
   int slot = profile->first_slot;
@@ -208,6 +208,7 @@ test_park_and_retrieve (Fixture *fx, gconstpointer data)
   retrieved = pl_park_service_retrieve (pl_test_desk_park (fx->bob), NULL, slot, &error);
   g_assert_no_error (error);
   g_assert_nonnull (retrieved);
+  g_object_ref (retrieved);
   g_assert_true (PL_TEST_WAIT (pl_call_get_state (retrieved) == PL_CALL_STATE_ACTIVE, WAIT_MS));
   t_connected = g_get_monotonic_time ();
   write_measurement (profile->name, "retrieve-to-connected", (t_connected - t_retrieve) / 1000.0);
@@ -224,6 +225,8 @@ test_park_and_retrieve (Fixture *fx, gconstpointer data)
   }
   g_assert_true (pl_call_manager_hangup (pl_test_desk_calls (fx->bob), retrieved, NULL));
   g_assert_true (PL_TEST_WAIT (!pl_call_is_live (retrieved), WAIT_MS));
+  /* Our own quick hang-up is not someone else taking the call. */
+  g_assert_false (pl_test_desk_told (fx->bob, "taken by someone else"));
 
   /* History on both desks, written by the core. */
   {
