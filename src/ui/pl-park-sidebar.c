@@ -100,7 +100,8 @@ static void
 set_tooltip (GtkWidget *widget, const char *action, const char *text)
 {
   GtkRoot *root = gtk_widget_get_root (widget);
-  GtkApplication *app = GTK_IS_WINDOW (root) ? gtk_window_get_application (GTK_WINDOW (root)) : NULL;
+  GtkApplication *app
+      = GTK_IS_WINDOW (root) ? gtk_window_get_application (GTK_WINDOW (root)) : NULL;
   g_auto (GStrv) accels = app ? gtk_application_get_accels_for_action (app, action) : NULL;
 
   g_object_set_data_full (G_OBJECT (widget), "pl-base-tooltip", g_strdup (text), g_free);
@@ -397,8 +398,7 @@ section_update (Section *section)
 
   /* Unknown is not free: no count that could be read as "all free". */
   if (!stale)
-    count = g_strdup_printf (ngettext ("%u parked · %u free",
-                                          "%u parked · %u free", n_free),
+    count = g_strdup_printf (ngettext ("%u parked · %u free", "%u parked · %u free", n_free),
                              n_parked, n_free);
   gtk_label_set_label (section->count_label, count ? count : "");
   gtk_widget_set_visible (section->stale_banner, stale);
@@ -424,8 +424,8 @@ keynav_failed_cb (GtkWidget *list, GtkDirectionType direction, Section *section)
   Section *next;
 
   /* Arrow keys walk on from one lot into the next. */
-  if (step == 0 || !g_ptr_array_find (self->sections, section, &index)
-      || (int)index + step < 0 || index + step >= self->sections->len)
+  if (step == 0 || !g_ptr_array_find (self->sections, section, &index) || (int)index + step < 0
+      || index + step >= self->sections->len)
     return FALSE;
   next = g_ptr_array_index (self->sections, index + step);
   return gtk_widget_child_focus (GTK_WIDGET (next->list), direction);
