@@ -450,7 +450,6 @@ section_free (Section *section)
       g_signal_handlers_disconnect_by_data (slot, section);
     }
   g_signal_handlers_disconnect_by_data (section->lot, section);
-  g_signal_handlers_disconnect_by_data (section->list, section);
   g_clear_object (&section->lot);
   g_free (section);
 }
