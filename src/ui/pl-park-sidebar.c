@@ -10,10 +10,17 @@
 #include "pl-park-slot-row.h"
 #include "pl-window.h"
 
+/* Up to this many slots a lot lists every slot: each keeps its place (the
+ * team says "pick up 703"), and free ones are drop and park targets. A
+ * bigger lot (FreeSWITCH valet: 99 slots) lists only the calls in it. */
+#define MAX_LISTED_SLOTS 12
+
 typedef struct
 {
   PlParkSidebar *sidebar;
   PlParkLot *lot;
+  GListModel *model; /* what the list shows: the lot, or its busy slots */
+  GtkFilter *filter; /* NULL when every slot is listed */
   GtkWidget *box;
   GtkLabel *count_label;
   GtkWidget *stale_banner;
@@ -411,6 +418,8 @@ section_update (Section *section)
 static void
 slot_state_cb (Section *section)
 {
+  if (section->filter)
+    gtk_filter_changed (section->filter, GTK_FILTER_CHANGE_DIFFERENT);
   section_update (section);
   update_actions (section->sidebar);
 }
@@ -429,6 +438,15 @@ keynav_failed_cb (GtkWidget *list, GtkDirectionType direction, Section *section)
     return FALSE;
   next = g_ptr_array_index (self->sections, index + step);
   return gtk_widget_child_focus (GTK_WIDGET (next->list), direction);
+}
+
+static gboolean
+slot_is_busy (gpointer item, gpointer user_data)
+{
+  PlParkSlotState state = pl_park_slot_get_state (item);
+
+  return state == PL_PARK_SLOT_OCCUPIED || state == PL_PARK_SLOT_PARKING
+         || state == PL_PARK_SLOT_RETURNING;
 }
 
 static GtkWidget *
@@ -450,6 +468,8 @@ section_free (Section *section)
       g_signal_handlers_disconnect_by_data (slot, section);
     }
   g_signal_handlers_disconnect_by_data (section->lot, section);
+  g_clear_object (&section->model);
+  g_clear_object (&section->filter);
   g_clear_object (&section->lot);
   g_free (section);
 }
@@ -494,7 +514,21 @@ section_new (PlParkSidebar *self, PlParkLot *lot)
   gtk_widget_add_css_class (GTK_WIDGET (section->list), "park-slots");
   gtk_accessible_update_property (GTK_ACCESSIBLE (section->list), GTK_ACCESSIBLE_PROPERTY_LABEL,
                                   list_label, -1);
-  gtk_list_box_bind_model (section->list, G_LIST_MODEL (lot), create_row, section, NULL);
+  if (n > MAX_LISTED_SLOTS)
+    {
+      GtkWidget *placeholder = gtk_label_new (_ ("No parked calls"));
+
+      section->filter = GTK_FILTER (gtk_custom_filter_new (slot_is_busy, NULL, NULL));
+      section->model = G_LIST_MODEL (gtk_filter_list_model_new (g_object_ref (G_LIST_MODEL (lot)),
+                                                                g_object_ref (section->filter)));
+      gtk_widget_add_css_class (placeholder, "dim-label");
+      gtk_widget_set_margin_top (placeholder, 8);
+      gtk_widget_set_margin_bottom (placeholder, 8);
+      gtk_list_box_set_placeholder (section->list, placeholder);
+    }
+  else
+    section->model = g_object_ref (G_LIST_MODEL (lot));
+  gtk_list_box_bind_model (section->list, section->model, create_row, section, NULL);
   g_signal_connect (section->list, "row-selected", G_CALLBACK (row_selected_cb), section);
   g_signal_connect (section->list, "row-activated", G_CALLBACK (row_activated_cb), section);
   g_signal_connect (section->list, "keynav-failed", G_CALLBACK (keynav_failed_cb), section);

@@ -113,15 +113,24 @@ park_pointer (void)
   XSync (xdisplay, False);
 }
 
+enum
+{
+  LOTS_MAIN,
+  LOTS_MAIN_SALES,
+  LOTS_MAIN_VALET,
+};
+
 static GPtrArray *
-lot_configs (gboolean with_freepbx)
+lot_configs (int which)
 {
   GPtrArray *configs = g_ptr_array_new_with_free_func ((GDestroyNotify)pl_park_lot_config_free);
   PlParkLotConfig *main_lot = pl_park_lot_config_new ("Main", PL_PARK_PROFILE_ASTERISK);
 
   main_lot->last_slot = 705;
   g_ptr_array_add (configs, main_lot);
-  if (with_freepbx)
+  if (which == LOTS_MAIN_VALET)
+    g_ptr_array_add (configs, pl_park_lot_config_new ("Valet", PL_PARK_PROFILE_FREESWITCH));
+  if (which == LOTS_MAIN_SALES)
     {
       PlParkLotConfig *sales = pl_park_lot_config_new ("Sales", PL_PARK_PROFILE_FREEPBX);
       sales->last_slot = 74;
@@ -270,7 +279,7 @@ notify_fixture (Fixture *fx, const char *lot, int slot, const char *fixture)
 {
   g_autofree char *text = load_fixture (fixture);
   g_autofree char *number = g_strdup_printf ("%d", slot);
-  g_auto (GStrv) parts = g_strsplit (text, "701", -1);
+  g_auto (GStrv) parts = g_strsplit (text, g_str_has_prefix (fixture, "fs-") ? "6001" : "701", -1);
   g_autofree char *body = g_strjoinv (number, parts);
 
   notify_body (fx, lot, slot, body);
@@ -298,7 +307,9 @@ all_free (Fixture *fx, const char *lot_name)
   const PlParkLotConfig *config = pl_park_lot_get_config (lot);
 
   for (int slot = config->first_slot; slot <= config->last_slot; slot++)
-    notify_fixture (fx, lot_name, slot, "ast-701-v0-free.xml");
+    notify_fixture (fx, lot_name, slot,
+                    config->profile == PL_PARK_PROFILE_FREESWITCH ? "fs-6001-v0-free.xml"
+                                                                  : "ast-701-v0-free.xml");
 }
 
 static PlParkSlotRow *
@@ -727,6 +738,46 @@ test_notification (Fixture *fx, gconstpointer data)
   run_test (fx, data);
 }
 
+/* 99 valet slots: only the busy ones are listed, the rest is a count. */
+static void
+big_lot (gpointer data)
+{
+  Fixture *fx = data;
+  GtkWidget *count;
+
+  all_free (fx, "Valet");
+  g_assert_null (pl_park_sidebar_get_row (fx->sidebar, "Valet", 6001));
+  count = gtk_widget_get_next_sibling (gtk_widget_get_first_child (gtk_widget_get_first_child (
+      gtk_widget_get_parent (pl_park_sidebar_get_stale_banner (fx->sidebar, "Valet")))));
+  g_assert_cmpstr (gtk_label_get_label (GTK_LABEL (count)), ==, "0 parked · 99 free");
+
+  notify_fixture (fx, "Valet", 6042, "fs-6001-v1-busy.xml");
+  g_assert_nonnull (pl_park_sidebar_get_row (fx->sidebar, "Valet", 6042));
+  g_assert_null (pl_park_sidebar_get_row (fx->sidebar, "Valet", 6041));
+  /* FreeSWITCH's identity is the slot ("park"), not a caller. */
+  g_assert_cmpstr (row_text (fx, "Valet", 6042, "name_label"), ==, "Parked call");
+  g_assert_cmpstr (gtk_label_get_label (GTK_LABEL (count)), ==, "1 parked · 98 free");
+
+  /* The small lot still lists all its slots. */
+  all_free (fx, "Main");
+  g_assert_nonnull (pl_park_sidebar_get_row (fx->sidebar, "Main", 702));
+
+  /* Retrieve-nth counts across lots: Main has none, Valet's 6042 is first. */
+  g_assert_true (enabled (fx, "retrieve-nth"));
+  gtk_widget_activate_action (GTK_WIDGET (fx->window), "win.retrieve-nth", "i", 1);
+  {
+    g_autofree char *dial = g_strdup_printf ("dial - sip:6042@%s", fx->domain);
+    g_assert_true (PL_TEST_WAIT (log_has (fx, dial), 5000));
+  }
+}
+
+static void
+test_big_lot (Fixture *fx, gconstpointer data)
+{
+  fx->body = big_lot;
+  run_test (fx, data);
+}
+
 static void
 screenshot (gpointer data)
 {
@@ -823,12 +874,13 @@ main (int argc, char *argv[])
 
 #define ADD(path, func, two_lots)                                                                  \
   g_test_add (path, Fixture, GINT_TO_POINTER (two_lots), fixture_setup, func, fixture_teardown)
-  ADD ("/ui/park-sidebar/rows-follow-model", test_rows_follow_model, FALSE);
-  ADD ("/ui/park-sidebar/retrieve-keys", test_retrieve_keys, FALSE);
-  ADD ("/ui/park-sidebar/park-asterisk", test_park_asterisk, FALSE);
-  ADD ("/ui/park-sidebar/park-freepbx", test_park_freepbx, TRUE);
-  ADD ("/ui/park-sidebar/notification", test_notification, FALSE);
-  ADD ("/ui/park-sidebar/screenshot", test_screenshot, TRUE);
+  ADD ("/ui/park-sidebar/rows-follow-model", test_rows_follow_model, LOTS_MAIN);
+  ADD ("/ui/park-sidebar/retrieve-keys", test_retrieve_keys, LOTS_MAIN);
+  ADD ("/ui/park-sidebar/park-asterisk", test_park_asterisk, LOTS_MAIN);
+  ADD ("/ui/park-sidebar/park-freepbx", test_park_freepbx, LOTS_MAIN_SALES);
+  ADD ("/ui/park-sidebar/notification", test_notification, LOTS_MAIN);
+  ADD ("/ui/park-sidebar/big-lot", test_big_lot, LOTS_MAIN_VALET);
+  ADD ("/ui/park-sidebar/screenshot", test_screenshot, LOTS_MAIN_SALES);
 #undef ADD
   status = g_test_run ();
   for (guint i = 0; i < scratch_dirs->len; i++)
