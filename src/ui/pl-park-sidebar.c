@@ -35,6 +35,7 @@ struct _PlParkSidebar
   PlCallManager *manager;
   PlEngine *engine;
   GPtrArray *sections; /* Section, in lot order */
+  guint update_id;
 
   GSimpleAction *park;
   GSimpleAction *park_selected;
@@ -162,11 +163,13 @@ row_selected_cb (GtkListBox *list, GtkListBoxRow *row, Section *section)
 /* Park and retrieve -------------------------------------------------------- */
 
 static gboolean
-call_can_park (PlCall *call)
+call_can_park (PlParkSidebar *self, PlCall *call)
 {
   PlCallState state = call ? pl_call_get_state (call) : PL_CALL_STATE_ENDED;
 
-  return state == PL_CALL_STATE_ACTIVE || state == PL_CALL_STATE_HELD;
+  /* Once is enough: a second REFER would race the first. */
+  return (state == PL_CALL_STATE_ACTIVE || state == PL_CALL_STATE_HELD)
+         && !pl_park_service_is_parking (self->service, call);
 }
 
 static gboolean
@@ -356,9 +359,9 @@ update_actions (PlParkSidebar *self)
 
   if (self->park == NULL)
     return;
-  g_simple_action_set_enabled (self->park, has_lots && call_can_park (call));
+  g_simple_action_set_enabled (self->park, has_lots && call_can_park (self, call));
   g_simple_action_set_enabled (self->park_selected,
-                               call_can_park (call) && free_selected && can_choose);
+                               call_can_park (self, call) && free_selected && can_choose);
   g_simple_action_set_enabled (self->retrieve_slot, can_retrieve);
   g_simple_action_set_enabled (self->retrieve_nth, can_retrieve);
   g_simple_action_set_enabled (self->focus_park, has_lots);
@@ -581,6 +584,27 @@ lots_changed_cb (PlParkSidebar *self)
 
 /* Calls -------------------------------------------------------------------- */
 
+static gboolean
+update_actions_idle (gpointer user_data)
+{
+  PlParkSidebar *self = user_data;
+
+  self->update_id = 0;
+  update_actions (self);
+  return G_SOURCE_REMOVE;
+}
+
+/* The park service sets the note as a park starts and clears it when the
+ * REFER fails, just before it forgets the attempt: look again once it is
+ * done. */
+static void
+call_note_cb (PlParkSidebar *self)
+{
+  update_actions (self);
+  if (self->update_id == 0)
+    self->update_id = g_idle_add (update_actions_idle, self);
+}
+
 static void
 calls_changed_cb (PlParkSidebar *self, guint position, guint removed, guint added,
                   GListModel *calls)
@@ -589,6 +613,8 @@ calls_changed_cb (PlParkSidebar *self, guint position, guint removed, guint adde
     {
       g_autoptr (PlCall) call = g_list_model_get_item (calls, i);
       g_signal_connect_object (call, "notify::state", G_CALLBACK (update_actions), self,
+                               G_CONNECT_SWAPPED);
+      g_signal_connect_object (call, "notify::note", G_CALLBACK (call_note_cb), self,
                                G_CONNECT_SWAPPED);
     }
   update_actions (self);
@@ -685,6 +711,7 @@ pl_park_sidebar_dispose (GObject *object)
 {
   PlParkSidebar *self = PL_PARK_SIDEBAR (object);
 
+  g_clear_handle_id (&self->update_id, g_source_remove);
   if (self->sections)
     clear_sections (self);
   /* The actions stay in the window's map: leave them disabled. */

@@ -369,6 +369,13 @@ active_call (Fixture *fx, const char *id, const char *peer, const char *name)
   return call;
 }
 
+static void
+activate_park (Fixture *fx)
+{
+  g_assert_true (enabled (fx, "park"));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fx->window), "win.park", NULL));
+}
+
 static gboolean
 send_keys (Fixture *fx, const char *const *keys)
 {
@@ -599,6 +606,8 @@ park_asterisk (gpointer data)
   SEND_KEYS_OR_SKIP (fx, "ctrl+shift+p");
   g_assert_true (PL_TEST_WAIT (log_has (fx, transfer), 5000));
   g_assert_cmpstr (pl_call_get_note (call), ==, "Parking…");
+  /* Once is enough. */
+  g_assert_false (enabled (fx, "park"));
   g_assert_true (gtk_widget_get_visible (note));
   g_assert_cmpstr (gtk_label_get_label (GTK_LABEL (note)), ==, "Parking…");
 
@@ -607,6 +616,19 @@ park_asterisk (gpointer data)
   g_assert_cmpstr (row_text (fx, "Main", 701, "name_label"), ==, "Caller One");
   g_assert_cmpstr (pl_call_get_note (call), ==, "Parked, probably on 701");
   g_assert_nonnull (strstr (row_text (fx, "Main", 701, "detail_label"), "probably"));
+
+  /* A second call whose park the PBX refuses can be parked again. */
+  {
+    PlCall *second = active_call (fx, "c2", "sip:2002@pbx", "Caller Two");
+    g_autofree char *again = g_strdup_printf ("transfer c2 sip:700@%s", fx->domain);
+
+    pl_script_engine_fail_next (fx->engine, PL_ENGINE_ACTION_TRANSFER, "403 Forbidden");
+    activate_park (fx);
+    g_assert_true (PL_TEST_WAIT (pl_call_get_note (second) == NULL && enabled (fx, "park"), 5000));
+    pl_script_engine_clear_log (fx->engine);
+    activate_park (fx);
+    g_assert_true (PL_TEST_WAIT (log_has (fx, again), 5000));
+  }
 }
 
 static void
@@ -729,6 +751,17 @@ notification (gpointer data)
   }
   g_assert_true (PL_TEST_WAIT (fx->notifications.removed->len == 1, 5000));
   g_assert_cmpstr (g_ptr_array_index (fx->notifications.removed, 0), ==, "park-Main:702");
+
+  /* Switched off in the settings: no more notifications. */
+  {
+    g_autoptr (GSettings) settings = g_settings_new (APP_ID);
+    g_settings_set_boolean (settings, "notify-parks", FALSE);
+  }
+  notify_caller (fx, "Main", 704, 1, "Caller Four", "2004");
+  g_assert_cmpint (pl_park_slot_get_state (pl_park_slot_row_get_slot (row (fx, "Main", 704))), ==,
+                   PL_PARK_SLOT_OCCUPIED);
+  pl_test_spin (300);
+  g_assert_cmpuint (fx->notifications.added->len, ==, 1);
 }
 
 static void
