@@ -632,6 +632,13 @@ pl_park_service_park (PlParkService *self, PlCall *call, PlParkLot *lot, int slo
   return TRUE;
 }
 
+gboolean
+pl_park_service_is_parking (PlParkService *self, PlCall *call)
+{
+  g_return_val_if_fail (PL_IS_PARK_SERVICE (self), FALSE);
+  return call != NULL && find_park (self, call) != NULL;
+}
+
 PlCall *
 pl_park_service_retrieve (PlParkService *self, PlParkLot *lot, int slot, GError **error)
 {
