@@ -181,6 +181,11 @@ test_cancel_and_shutdown (void)
   pl_subscriber_probe_async (sub, "tel:700", NULL, probe_done, &bad);
   g_assert_true (PL_TEST_WAIT (bad.done, 2000));
   g_assert_error (bad.error, PL_SUBSCRIBER_ERROR, PL_SUBSCRIBER_ERROR_INVALID_ARGUMENT);
+  /* "sip:" but nothing libre can parse */
+  outcome_clear (&bad);
+  pl_subscriber_probe_async (sub, "sip:", NULL, probe_done, &bad);
+  g_assert_true (PL_TEST_WAIT (bad.done, 2000));
+  g_assert_error (bad.error, PL_SUBSCRIBER_ERROR, PL_SUBSCRIBER_ERROR_INVALID_ARGUMENT);
 
   /* pending at shutdown: the task still returns, and the subscriber can be
    * finalized afterwards */

@@ -568,6 +568,8 @@ probe_start (Worker *w, guint id, const char *uri)
   g_autofree char *from = g_strdup_printf ("sip:%s@%s", w->user, w->domain);
   g_autofree char *ruri = request_uri (w, uri);
   Probe *p = g_new0 (Probe, 1);
+  struct uri parsed;
+  struct pl pl;
   int err;
 
   p->worker = w;
@@ -575,11 +577,22 @@ probe_start (Worker *w, guint id, const char *uri)
   tmr_init (&p->timeout);
   g_hash_table_insert (w->probes, GUINT_TO_POINTER (id), p);
 
-  err = sip_dialog_alloc (&p->dlg, ruri, uri, NULL, from, NULL, 0);
+  pl_set_str (&pl, uri);
+  /* libre would take an empty host for a name to look up */
+  err = uri_decode (&parsed, &pl) != 0 || !pl_isset (&parsed.host) ? EINVAL : 0;
+  if (err == 0)
+    err = sip_dialog_alloc (&p->dlg, ruri, uri, NULL, from, NULL, 0);
   if (err == 0)
     err = sip_auth_alloc (&p->auth, auth_handler, w, false);
   if (err == 0)
     err = probe_send (p);
+  if (err == EINVAL)
+    {
+      probe_finish (p, 0,
+                    g_error_new (PL_SUBSCRIBER_ERROR, PL_SUBSCRIBER_ERROR_INVALID_ARGUMENT,
+                                 _ ("“%s” is not a SIP address"), uri));
+      return;
+    }
   if (err != 0)
     {
       probe_finish_errno (p, err);
