@@ -779,6 +779,8 @@ pl_application_new (void)
   /* The devices the user picked; "default" lets PortAudio choose. */
   options->input_device = g_settings_get_string (settings, "audio-input");
   options->output_device = g_settings_get_string (settings, "audio-output");
+  /* Support can ask for baresip's own log without a rebuild. */
+  options->log_file = g_strdup (g_getenv ("PARKLINE_ENGINE_LOG"));
   engine = pl_baresip_engine_new (options);
   return pl_application_new_with_engine (PL_ENGINE (engine));
 }

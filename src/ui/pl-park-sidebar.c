@@ -729,6 +729,15 @@ pl_park_sidebar_dispose (GObject *object)
   g_clear_object (&self->retrieve_nth);
   g_clear_object (&self->focus_park);
   gtk_widget_dispose_template (GTK_WIDGET (self), PL_TYPE_PARK_SIDEBAR);
+  /* Handlers connected with g_signal_connect_object() only go at finalize;
+   * the calls ending at shutdown must not reach a half-disposed widget. */
+  if (self->manager)
+    {
+      g_signal_handlers_disconnect_by_data (pl_call_manager_get_calls (self->manager), self);
+      g_signal_handlers_disconnect_by_data (self->manager, self);
+    }
+  if (self->engine)
+    g_signal_handlers_disconnect_by_data (self->engine, self);
   g_clear_object (&self->service);
   g_clear_object (&self->manager);
   g_clear_object (&self->engine);

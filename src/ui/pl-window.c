@@ -1071,6 +1071,15 @@ pl_window_dispose (GObject *object)
   g_clear_object (&self->history);
   g_clear_pointer (&self->history_problem, g_free);
   gtk_widget_dispose_template (GTK_WIDGET (self), PL_TYPE_WINDOW);
+  /* Handlers connected with g_signal_connect_object() only go at finalize;
+   * the calls ending at shutdown must not reach a half-disposed widget. */
+  if (self->manager)
+    {
+      g_signal_handlers_disconnect_by_data (pl_call_manager_get_calls (self->manager), self);
+      g_signal_handlers_disconnect_by_data (self->manager, self);
+    }
+  if (self->engine)
+    g_signal_handlers_disconnect_by_data (self->engine, self);
   g_clear_object (&self->settings);
   g_clear_object (&self->engine);
   g_clear_object (&self->manager);
