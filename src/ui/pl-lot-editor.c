@@ -407,18 +407,21 @@ label_row (gpointer row)
 }
 
 static void
+label_rows (GtkWidget *widget)
+{
+  if (ADW_IS_PREFERENCES_ROW (widget))
+    label_row (widget);
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child;
+       child = gtk_widget_get_next_sibling (child))
+    label_rows (child);
+}
+
+static void
 pl_lot_editor_init (PlLotEditor *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
 
-  label_row (self->name_row);
-  label_row (self->profile_row);
-  label_row (self->extension_row);
-  label_row (self->subscribe_row);
-  label_row (self->list_uri_row);
-  label_row (self->park_uri_row);
-  label_row (self->retrieve_uri_row);
-  label_row (self->subscribe_uri_row);
+  label_rows (GTK_WIDGET (self));
   g_signal_connect_swapped (self->profile_row, "notify::selected", G_CALLBACK (profile_changed_cb),
                             self);
   g_signal_connect_swapped (self->subscribe_row, "notify::selected",

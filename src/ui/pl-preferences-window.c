@@ -66,6 +66,17 @@ label_row (gpointer row)
   set_accessible_label (row, adw_preferences_row_get_title (ADW_PREFERENCES_ROW (row)));
 }
 
+/* Screen readers say a row's title: the template's rows get it here. */
+static void
+label_rows (GtkWidget *widget)
+{
+  if (ADW_IS_PREFERENCES_ROW (widget))
+    label_row (widget);
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child;
+       child = gtk_widget_get_next_sibling (child))
+    label_rows (child);
+}
+
 static GtkWidget *
 row_button (const char *icon, const char *label)
 {
@@ -288,11 +299,20 @@ pl_preferences_window_remove_account (PlPreferencesWindow *self, PlAccount *acco
   return ADW_MESSAGE_DIALOG (dialog);
 }
 
+/* The row's position names the account: rows hold no reference of their own,
+ * and a removed account takes its row along. */
 static void
 account_button_clicked_cb (GtkButton *button, PlPreferencesWindow *self)
 {
-  PlAccount *account = g_object_get_data (G_OBJECT (button), "account");
+  GtkWidget *row = gtk_widget_get_ancestor (GTK_WIDGET (button), GTK_TYPE_LIST_BOX_ROW);
+  g_autoptr (PlAccount) account = NULL;
 
+  if (row == NULL)
+    return;
+  account = g_list_model_get_item (pl_account_store_get_accounts (self->store),
+                                   (guint)gtk_list_box_row_get_index (GTK_LIST_BOX_ROW (row)));
+  if (account == NULL)
+    return;
   if (g_object_get_data (G_OBJECT (button), "remove"))
     pl_preferences_window_remove_account (self, account);
   else
@@ -320,7 +340,6 @@ account_button (PlPreferencesWindow *self, PlAccount *account, gboolean remove)
       = g_strdup_printf (remove ? _ ("Remove account %s") : _ ("Edit account %s"), title);
   GtkWidget *button = row_button (remove ? "user-trash-symbolic" : "document-edit-symbolic", label);
 
-  g_object_set_data_full (G_OBJECT (button), "account", g_object_ref (account), g_object_unref);
   g_object_set_data (G_OBJECT (button), "remove", GINT_TO_POINTER (remove));
   g_signal_connect_object (button, "clicked", G_CALLBACK (account_button_clicked_cb), self, 0);
   return button;
@@ -343,6 +362,24 @@ create_account_row (gpointer item, gpointer user_data)
   g_signal_connect_object (account, "notify", G_CALLBACK (update_account_row), row,
                            G_CONNECT_SWAPPED);
   return row;
+}
+
+/* Rebuilt rather than bound with gtk_list_box_bind_model(), whose rows kept
+ * the accounts alive after the window was gone (GTK 4.8). */
+static void
+rebuild_account_rows (PlPreferencesWindow *self)
+{
+  GListModel *accounts = pl_account_store_get_accounts (self->store);
+  GtkListBoxRow *row;
+
+  /* Rows only: the placeholder is a child too. */
+  while ((row = gtk_list_box_get_row_at_index (self->accounts_list, 0)) != NULL)
+    gtk_list_box_remove (self->accounts_list, GTK_WIDGET (row));
+  for (guint i = 0; i < g_list_model_get_n_items (accounts); i++)
+    {
+      g_autoptr (PlAccount) account = g_list_model_get_item (accounts, i);
+      gtk_list_box_append (self->accounts_list, create_account_row (account, self));
+    }
 }
 
 static GtkWidget *
@@ -551,10 +588,11 @@ lot_button (PlPreferencesWindow *self, const PlParkLotConfig *c, guint index, gb
 static void
 rebuild_lot_rows (PlPreferencesWindow *self)
 {
-  GtkWidget *child;
+  GtkListBoxRow *old_row;
 
-  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->lots_list))) != NULL)
-    gtk_list_box_remove (self->lots_list, child);
+  /* Rows only: the placeholder is a child too. */
+  while ((old_row = gtk_list_box_get_row_at_index (self->lots_list, 0)) != NULL)
+    gtk_list_box_remove (self->lots_list, GTK_WIDGET (old_row));
   for (guint i = 0; i < self->lots->len; i++)
     {
       const PlParkLotConfig *c = g_ptr_array_index (self->lots, i);
@@ -851,11 +889,7 @@ pl_preferences_window_init (PlPreferencesWindow *self)
   self->input_indices = g_array_new (FALSE, FALSE, sizeof (int));
   self->output_indices = g_array_new (FALSE, FALSE, sizeof (int));
 
-  label_row (self->registration_row);
-  label_row (self->no_devices_row);
-  label_row (self->input_row);
-  label_row (self->output_row);
-  label_row (self->ringer_row);
+  label_rows (GTK_WIDGET (self));
   set_accessible_label (self->tone_button, _ ("Play a test tone on the speaker"));
   gtk_list_box_set_placeholder (self->accounts_list,
                                 placeholder_row (_ ("No account yet: add one to make calls")));
@@ -877,8 +911,9 @@ pl_preferences_window_new (GtkWindow *parent, PlCore *core)
   self->engine = pl_core_get_engine (core);
   self->settings = g_settings_new (APP_ID);
 
-  gtk_list_box_bind_model (self->accounts_list, pl_account_store_get_accounts (self->store),
-                           create_account_row, self, NULL);
+  g_signal_connect_object (pl_account_store_get_accounts (self->store), "items-changed",
+                           G_CALLBACK (rebuild_account_rows), self, G_CONNECT_SWAPPED);
+  rebuild_account_rows (self);
   g_signal_connect_object (self->engine, "notify::account", G_CALLBACK (engine_changed_cb), self,
                            G_CONNECT_SWAPPED);
   g_signal_connect_object (self->engine, "notify::state", G_CALLBACK (engine_changed_cb), self,
