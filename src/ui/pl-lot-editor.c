@@ -11,9 +11,8 @@ struct _PlLotEditor
 {
   AdwWindow parent_instance;
 
-  PlParkLotConfig *original; /* NULL for a new lot */
-  GPtrArray *others;         /* PlParkLotConfig, owned copies */
-  PlParkProfile profile;     /* the profile the fields were last filled for */
+  GPtrArray *others;     /* PlParkLotConfig, owned copies */
+  PlParkProfile profile; /* the profile the fields were last filled for */
   gboolean filling;
 
   AdwEntryRow *name_row;
@@ -360,7 +359,6 @@ pl_lot_editor_finalize (GObject *object)
 {
   PlLotEditor *self = PL_LOT_EDITOR (object);
 
-  g_clear_pointer (&self->original, pl_park_lot_config_free);
   g_clear_pointer (&self->others, g_ptr_array_unref);
   G_OBJECT_CLASS (pl_lot_editor_parent_class)->finalize (object);
 }
@@ -456,9 +454,7 @@ pl_lot_editor_new (GtkWindow *parent, const PlParkLotConfig *config, GPtrArray *
   for (guint i = 0; others != NULL && i < others->len; i++)
     g_ptr_array_add (self->others, pl_park_lot_config_copy (g_ptr_array_index (others, i)));
 
-  if (config != NULL)
-    self->original = pl_park_lot_config_copy (config);
-  else
+  if (config == NULL)
     {
       g_autofree char *name = unused_name (self->others);
 

@@ -20,7 +20,6 @@ struct _PlPreferencesWindow
   PlAccountStore *store;  /* borrowed from the core */
   PlEngine *engine;       /* borrowed from the core */
   PlAccount *watched;     /* the engine's account, whose state is shown */
-  PlAccount *reregister;  /* handed back to the engine once it runs without it */
   GPtrArray *lots;        /* PlParkLotConfig, as stored in "park-lots" */
   GPtrArray *devices;     /* PlAudioDevice, NULL when PortAudio failed */
   GArray *input_indices;  /* PortAudio index per input_row item */
@@ -114,7 +113,7 @@ update_registration (PlPreferencesWindow *self)
   gboolean failed = FALSE;
 
   if (account == NULL)
-    subtitle = g_strdup (self->reregister ? _ ("Signing in again…") : _ ("No account"));
+    subtitle = g_strdup (_ ("No account"));
   else
     switch (pl_account_get_registration_state (account))
       {
@@ -153,8 +152,7 @@ update_registration (PlPreferencesWindow *self)
     gtk_widget_remove_css_class (GTK_WIDGET (self->registration_row), "registration-failed");
   set_accessible_label (self->registration_row, subtitle);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "prefs.test-registration",
-                                 pl_account_store_get_default (self->store) != NULL
-                                     && self->reregister == NULL);
+                                 pl_account_store_get_default (self->store) != NULL);
 }
 
 static void
@@ -178,40 +176,28 @@ watch_engine_account (PlPreferencesWindow *self)
   update_registration (self);
 }
 
-/* The engine keeps a registration as long as it has the same account object,
- * so signing in again means taking the account away and, once the engine
- * runs without it, handing it back. */
-static void
-continue_reregister (PlPreferencesWindow *self)
-{
-  g_autoptr (PlAccount) account = NULL;
-
-  if (self->reregister == NULL || pl_engine_get_account (self->engine) != NULL
-      || pl_engine_get_state (self->engine) != PL_ENGINE_STATE_RUNNING)
-    return;
-  account = g_steal_pointer (&self->reregister);
-  pl_engine_set_account (self->engine, account);
-  watch_engine_account (self);
-}
-
 static void
 engine_changed_cb (PlPreferencesWindow *self)
 {
-  continue_reregister (self);
   watch_engine_account (self);
 }
 
+/* The engine ignores being handed the account it already has, so signing in
+ * afresh takes the account away (which restarts the engine) and hands it
+ * straight back; a starting engine registers whatever account it has once
+ * it is up. */
 static void
 reregister (PlPreferencesWindow *self, PlAccount *account)
 {
+  g_autoptr (PlAccount) keep = g_object_ref (account);
+
   if (calls_in_progress (self))
     {
-      toast (self, _ ("Parkline signs in again once the current calls are over"));
+      toast (self, _ ("Sign in again once the current calls are over"));
       return;
     }
-  g_set_object (&self->reregister, account);
   pl_engine_set_account (self->engine, NULL);
-  continue_reregister (self);
+  pl_engine_set_account (self->engine, keep);
   watch_engine_account (self);
 }
 
@@ -226,11 +212,12 @@ test_registration_action (GtkWidget *widget, const char *action_name, GVariant *
 }
 
 static void
-account_saved_cb (PlPreferencesWindow *self, PlAccount *account)
+account_saved_cb (PlAccountDialog *dialog, PlAccount *account, PlPreferencesWindow *self)
 {
   /* A new first account reaches the engine through the store; an edit of
    * the one in use needs a fresh sign-in to take effect. */
-  if (pl_engine_get_account (self->engine) == account)
+  if (g_object_get_data (G_OBJECT (dialog), "pl-editing")
+      && pl_engine_get_account (self->engine) == account)
     reregister (self, account);
   toast (self, _ ("Account saved"));
 }
@@ -243,7 +230,8 @@ pl_preferences_window_edit_account (PlPreferencesWindow *self, PlAccount *accoun
   g_return_val_if_fail (PL_IS_PREFERENCES_WINDOW (self), NULL);
 
   dialog = pl_account_dialog_new (GTK_WINDOW (self), self->store, account);
-  g_signal_connect_object (dialog, "saved", G_CALLBACK (account_saved_cb), self, G_CONNECT_SWAPPED);
+  g_object_set_data (G_OBJECT (dialog), "pl-editing", GINT_TO_POINTER (account != NULL));
+  g_signal_connect_object (dialog, "saved", G_CALLBACK (account_saved_cb), self, 0);
   gtk_window_present (GTK_WINDOW (dialog));
   return dialog;
 }
@@ -324,8 +312,9 @@ update_account_row (AdwActionRow *row, GParamSpec *pspec, PlAccount *account)
 {
   g_autofree char *title = account_title (account);
   g_autofree char *aor = pl_account_dup_aor (account);
-  g_autofree char *subtitle = g_strdup_printf (
-      "%s · %s", aor, pl_transport_to_string (pl_account_get_transport (account)));
+  g_autofree char *transport
+      = g_ascii_strup (pl_transport_to_string (pl_account_get_transport (account)), -1);
+  g_autofree char *subtitle = g_strdup_printf ("%s · %s", aor, transport);
 
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
   adw_action_row_set_subtitle (row, subtitle);
@@ -818,7 +807,6 @@ pl_preferences_window_dispose (GObject *object)
   g_cancellable_cancel (self->cancellable);
   gtk_widget_dispose_template (GTK_WIDGET (self), PL_TYPE_PREFERENCES_WINDOW);
   g_clear_object (&self->watched);
-  g_clear_object (&self->reregister);
   g_clear_object (&self->settings);
   g_clear_object (&self->cancellable);
   self->store = NULL;

@@ -320,10 +320,17 @@ test_pages (Fixture *fx)
 }
 
 static void
+count_cb (guint *counter)
+{
+  (*counter)++;
+}
+
+static void
 test_registration (Fixture *fx)
 {
   AdwActionRow *row = ADW_ACTION_ROW (prefs_child (fx, "registration_row"));
   PlAccount *account = fx->account;
+  guint n_changes = 0;
 
   pl_account_set_registration (account, PL_REGISTRATION_FAILED, "Wrong user or password");
   g_assert_nonnull (strstr (adw_action_row_get_subtitle (row), "Wrong user or password"));
@@ -332,9 +339,12 @@ test_registration (Fixture *fx)
 
   /* Test Registration: the engine loses the account and gets it back, so
    * it signs in afresh; the row follows the new state. */
+  g_signal_connect_swapped (fx->engine, "notify::account", G_CALLBACK (count_cb), &n_changes);
   g_assert_true (
       gtk_widget_activate_action (GTK_WIDGET (fx->prefs), "prefs.test-registration", NULL));
+  g_assert_cmpuint (n_changes, ==, 2);
   g_assert_true (pl_engine_get_account (PL_ENGINE (fx->engine)) == account);
+  g_signal_handlers_disconnect_by_func (fx->engine, count_cb, &n_changes);
   pl_account_set_registration (account, PL_REGISTRATION_REGISTERED, NULL);
   g_assert_cmpstr (adw_action_row_get_subtitle (row), ==, "Online as sip:100@pbx.test");
   g_assert_false (gtk_widget_has_css_class (GTK_WIDGET (row), "registration-failed"));
