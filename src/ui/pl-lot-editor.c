@@ -27,6 +27,7 @@ struct _PlLotEditor
   AdwEntryRow *park_uri_row;
   AdwEntryRow *retrieve_uri_row;
   AdwEntryRow *subscribe_uri_row;
+  GtkWidget *error_group;
   GtkLabel *error_label;
   GtkWidget *save_button;
 };
@@ -208,7 +209,8 @@ validate (PlLotEditor *self)
     }
   mark_rows (self, c, error, with_others);
   gtk_label_set_label (self->error_label, error ? error->message : "");
-  gtk_widget_set_visible (GTK_WIDGET (self->error_label), error != NULL);
+  /* The whole group, or its empty space would stay. */
+  gtk_widget_set_visible (self->error_group, error != NULL);
   gtk_widget_set_sensitive (self->save_button, error == NULL);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "lot.save", error == NULL);
   return error == NULL;
@@ -311,7 +313,7 @@ pl_lot_editor_get_error (PlLotEditor *self)
 {
   g_return_val_if_fail (PL_IS_LOT_EDITOR (self), NULL);
 
-  if (!gtk_widget_get_visible (GTK_WIDGET (self->error_label)))
+  if (!gtk_widget_get_visible (self->error_group))
     return NULL;
   return gtk_label_get_label (self->error_label);
 }
@@ -389,6 +391,7 @@ pl_lot_editor_class_init (PlLotEditorClass *klass)
   gtk_widget_class_bind_template_child (widget_class, PlLotEditor, park_uri_row);
   gtk_widget_class_bind_template_child (widget_class, PlLotEditor, retrieve_uri_row);
   gtk_widget_class_bind_template_child (widget_class, PlLotEditor, subscribe_uri_row);
+  gtk_widget_class_bind_template_child (widget_class, PlLotEditor, error_group);
   gtk_widget_class_bind_template_child (widget_class, PlLotEditor, error_label);
   gtk_widget_class_bind_template_child (widget_class, PlLotEditor, save_button);
   gtk_widget_class_bind_template_callback (widget_class, field_changed_cb);
