@@ -10,6 +10,7 @@
 #include "pl-account-dialog.h"
 #include "pl-application.h"
 #include "pl-preferences-window.h"
+#include "pl-provision.h"
 #include "pl-window.h"
 
 #include "pl-baresip-engine.h"
@@ -469,6 +470,35 @@ pl_application_open (GApplication *app, GFile **files, int n_files, const char *
     }
 }
 
+/* --provision stores and exits; --account-file configures this run. Both
+ * happen here, in the launching process, before the core starts. */
+static int
+pl_application_handle_local_options (GApplication *app, GVariantDict *options)
+{
+  PlApplication *self = PL_APPLICATION (app);
+  g_autoptr (GError) error = NULL;
+  const char *path = NULL;
+
+  if (g_variant_dict_lookup (options, "provision", "^&ay", &path))
+    {
+      g_autoptr (GSettings) settings = g_settings_new (APP_ID);
+      if (!pl_provision_from_file (settings, path, &error))
+        {
+          g_printerr (_ ("Could not provision from %s: %s\n"), path, error->message);
+          return EXIT_FAILURE;
+        }
+      g_print (_ ("Provisioned the account and park lots from %s\n"), path);
+      return EXIT_SUCCESS;
+    }
+  if (g_variant_dict_lookup (options, "account-file", "^&ay", &path)
+      && !pl_core_use_keyfile (self->core, path, &error))
+    {
+      g_printerr (_ ("Could not use %s: %s\n"), path, error->message);
+      return EXIT_FAILURE;
+    }
+  return -1;
+}
+
 static int
 pl_application_command_line (GApplication *app, GApplicationCommandLine *command_line)
 {
@@ -565,6 +595,7 @@ pl_application_class_init (PlApplicationClass *klass)
   app_class->activate = pl_application_activate;
   app_class->open = pl_application_open;
   app_class->command_line = pl_application_command_line;
+  app_class->handle_local_options = pl_application_handle_local_options;
   app_class->dbus_register = pl_application_dbus_register;
 
   properties[PROP_CORE]
@@ -573,9 +604,18 @@ pl_application_class_init (PlApplicationClass *klass)
   g_object_class_install_properties (object_class, N_PROPS, properties);
 }
 
+static const GOptionEntry option_entries[] = {
+  { "provision", 0, 0, G_OPTION_ARG_FILENAME, NULL,
+    N_ ("Store the account and park lots of a provisioning FILE, then exit"), N_ ("FILE") },
+  { "account-file", 0, 0, G_OPTION_ARG_FILENAME, NULL,
+    N_ ("Use the account and park lots of FILE for this run only, storing nothing"), N_ ("FILE") },
+  { NULL },
+};
+
 static void
 pl_application_init (PlApplication *self)
 {
+  g_application_add_main_option_entries (G_APPLICATION (self), option_entries);
   self->pending_dials = g_ptr_array_new_with_free_func (g_free);
   self->settings = g_settings_new (APP_ID);
 }

@@ -92,6 +92,25 @@ update_identity (PlCallPane *self)
   adw_avatar_set_text (self->avatar, title);
 }
 
+/* Closes the transfer popover with the keyboard focus handed back to the
+ * button that opened it. Hiding a popover that holds the focus makes a GTK
+ * 4.8 GtkWindow keep a reference on it until its next frame, and a second
+ * such hide in the same frame (the call ending: controls_box goes too)
+ * overwrites that reference without dropping it. The leaked popover then
+ * outlives its surface, and GTK's tooltip timer, still aimed at it since
+ * the popup's pointer grab, asks that gone surface for the pointer. */
+static void
+close_transfer_popover (PlCallPane *self)
+{
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+  GtkWidget *focus = root ? gtk_root_get_focus (root) : NULL;
+
+  if (focus && gtk_widget_is_ancestor (focus, GTK_WIDGET (self->transfer_popover))
+      && !gtk_widget_grab_focus (self->transfer_button))
+    gtk_root_set_focus (root, NULL);
+  gtk_popover_popdown (self->transfer_popover);
+}
+
 static void
 update_state (PlCallPane *self)
 {
@@ -103,14 +122,15 @@ update_state (PlCallPane *self)
     text = pl_call_get_end_reason (self->call);
   gtk_label_set_label (self->state_label, text);
 
+  /* Before the controls hide: the focus can still move to the button. */
+  if (!(actions & PL_CALL_ACTION_TRANSFER))
+    close_transfer_popover (self);
   gtk_widget_set_visible (self->incoming_box, state == PL_CALL_STATE_INCOMING);
   gtk_widget_set_visible (self->controls_box,
                           state == PL_CALL_STATE_ACTIVE || state == PL_CALL_STATE_HELD);
   gtk_widget_set_visible (self->hangup_button, (actions & PL_CALL_ACTION_HANGUP) != 0);
   /* A menu button cannot carry an action; mirror win.transfer's rule. */
   gtk_widget_set_sensitive (self->transfer_button, (actions & PL_CALL_ACTION_TRANSFER) != 0);
-  if (!(actions & PL_CALL_ACTION_TRANSFER))
-    gtk_popover_popdown (self->transfer_popover);
 
   if (state == PL_CALL_STATE_HELD)
     gtk_widget_add_css_class (GTK_WIDGET (self), "held");
@@ -140,8 +160,7 @@ set_transfer_error (PlCallPane *self, const char *message)
     gtk_widget_add_css_class (GTK_WIDGET (self->transfer_entry), "error");
   else
     gtk_widget_remove_css_class (GTK_WIDGET (self->transfer_entry), "error");
-  /* No tooltip here: GTK 4.8 queries tooltips against the popover's
-   * surface after it is gone. Screen readers get the error as description. */
+  /* The label shows the error; screen readers get it as the description. */
   if (message)
     gtk_accessible_update_property (GTK_ACCESSIBLE (self->transfer_entry),
                                     GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, message, -1);
@@ -194,7 +213,7 @@ transfer_activate_cb (PlCallPane *self)
     }
   set_transfer_error (self, NULL);
   gtk_widget_activate_action (GTK_WIDGET (self), "win.transfer", "s", text);
-  gtk_popover_popdown (self->transfer_popover);
+  close_transfer_popover (self);
   gtk_editable_set_text (GTK_EDITABLE (self->transfer_entry), "");
 }
 
@@ -344,7 +363,7 @@ pl_call_pane_set_call (PlCallPane *self, PlCall *call)
   if (call)
     g_signal_connect_object (call, "notify", G_CALLBACK (call_notify_cb), self, G_CONNECT_SWAPPED);
   if (self->transfer_popover)
-    gtk_popover_popdown (self->transfer_popover);
+    close_transfer_popover (self);
   update_identity (self);
   update_state (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CALL]);

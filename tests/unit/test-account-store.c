@@ -1,5 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "pl-account-store.h"
+#include "pl-park-profile.h"
+#include "pl-provision.h"
 #include "pl-test-util.h"
 
 typedef struct
@@ -171,6 +173,70 @@ test_invalid_save_refused (void)
   g_assert_cmpuint (g_strv_length (ids), ==, 0);
 }
 
+/* parkline --provision: account to settings + keyring, lots to settings;
+ * a file with a bad lot stores nothing at all. */
+static void
+test_provision (void)
+{
+  g_autoptr (GSettings) settings = g_settings_new ("io.github.parkline.Parkline");
+  g_autofree char *dir = pl_test_make_dir ("provision");
+  g_autofree char *good = g_build_filename (dir, "desk.conf", NULL);
+  g_autofree char *bad = g_build_filename (dir, "bad.conf", NULL);
+  g_autoptr (PlAccountStore) store = NULL;
+  g_autoptr (GKeyFile) lots_keyfile = g_key_file_new ();
+  g_autoptr (GPtrArray) lots = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *lots_text = NULL;
+  g_auto (GStrv) ids = NULL;
+  GError *result = NULL;
+  PlAccount *loaded;
+
+  if (g_getenv ("DBUS_SESSION_BUS_ADDRESS") == NULL)
+    {
+      g_test_skip ("needs a session bus with a Secret Service (run through with-keyring.sh)");
+      return;
+    }
+
+  g_assert_true (
+      g_file_set_contents (bad,
+                           "[account]\nuser=100\ndomain=pbx\npassword=x\n"
+                           "[lot Main]\nprofile=asterisk\nfirst-slot=710\nlast-slot=701\n",
+                           -1, NULL));
+  g_assert_false (pl_provision_from_file (settings, bad, &error));
+  g_assert_nonnull (error);
+  g_clear_error (&error);
+  ids = g_settings_get_strv (settings, "accounts");
+  g_assert_cmpuint (g_strv_length (ids), ==, 0);
+  lots_text = g_settings_get_string (settings, "park-lots");
+  g_assert_cmpstr (lots_text, ==, "");
+  g_clear_pointer (&lots_text, g_free);
+
+  g_assert_true (g_file_set_contents (good,
+                                      "[account]\nid=desk-12\nuser=100\ndomain=127.0.0.1:5080\n"
+                                      "password=s3cret\n"
+                                      "[lot Main]\nprofile=asterisk\npark-extension=700\n"
+                                      "first-slot=701\nlast-slot=710\ntimeout=45\n",
+                                      -1, NULL));
+  g_assert_true (pl_provision_from_file (settings, good, &error));
+  g_assert_no_error (error);
+
+  lots_text = g_settings_get_string (settings, "park-lots");
+  g_assert_true (g_key_file_load_from_data (lots_keyfile, lots_text, -1, 0, NULL));
+  lots = pl_park_lot_configs_load (lots_keyfile, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (lots->len, ==, 1);
+  g_assert_cmpint (((PlParkLotConfig *)g_ptr_array_index (lots, 0))->first_slot, ==, 701);
+
+  store = pl_account_store_new (settings);
+  pl_account_store_load_async (store, NULL, loaded_cb, &result);
+  g_assert_true (PL_TEST_WAIT (result != NULL, 10000));
+  g_assert_error (result, G_IO_ERROR, G_IO_ERROR_NONE);
+  g_clear_error (&result);
+  loaded = pl_account_store_get_default (store);
+  g_assert_cmpstr (pl_account_get_id (loaded), ==, "desk-12");
+  g_assert_cmpstr (pl_account_get_password (loaded), ==, "s3cret");
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -179,5 +245,6 @@ main (int argc, char *argv[])
   g_test_add_func ("/account-store/password-file", test_password_file);
   g_test_add_func ("/account-store/invalid-save-refused", test_invalid_save_refused);
   g_test_add_func ("/account-store/save-load-keyring", test_save_load_keyring);
+  g_test_add_func ("/account-store/provision", test_provision);
   return g_test_run ();
 }

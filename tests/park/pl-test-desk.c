@@ -1,0 +1,123 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "pl-test-desk"
+
+#include <string.h>
+#include <glib/gstdio.h>
+
+#include "pl-test-desk.h"
+#include "pl-test-peer.h"
+#include "pl-test-util.h"
+
+static void
+remember (PlTestDesk *desk, const char *text)
+{
+  g_ptr_array_add (desk->messages, g_strdup (text));
+}
+
+PlTestDesk *
+pl_test_desk_new (const char *user, const char *password, guint16 pbx_port,
+                  const char *lots_keyfile)
+{
+  PlTestDesk *desk = g_new0 (PlTestDesk, 1);
+  g_autoptr (PlBaresipOptions) options = pl_baresip_options_new ();
+  g_autoptr (GSettings) settings = g_settings_new ("io.github.parkline.Parkline");
+  g_autoptr (GKeyFile) keyfile = g_key_file_new ();
+  g_autoptr (GPtrArray) lots = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *logdir = pl_test_artifact_dir ("park");
+  g_autofree char *domain = g_strdup_printf ("127.0.0.1:%u", pbx_port);
+  const char *extra[] = { "alsa.so", "aufile.so", NULL };
+  guint16 sip_port = pl_test_free_sip_port ();
+
+  desk->name = g_strdup (user);
+  desk->messages = g_ptr_array_new_with_free_func (g_free);
+  desk->runtime_dir = pl_test_make_dir (user);
+  desk->history_path = g_build_filename (desk->runtime_dir, "history.db", NULL);
+
+  options->runtime_dir = g_strdup (desk->runtime_dir);
+  options->sip_listen = g_strdup_printf ("127.0.0.1:%u", sip_port);
+  options->net_interface = g_strdup ("127.0.0.1");
+  options->audio_player = g_strdup ("alsa,null");
+  options->audio_source = g_strdup_printf ("aufile,%s", pl_test_silence_wav ());
+  options->audio_alert = g_strdup ("alsa,null");
+  options->extra_modules = g_strdupv ((char **)extra);
+  options->log_file = g_strdup_printf ("%s/%s-%u.log", logdir, user, sip_port);
+  options->regint = 60;
+  desk->engine = pl_baresip_engine_new (options);
+
+  desk->account = pl_account_new (user);
+  pl_account_set_user (desk->account, user);
+  pl_account_set_domain (desk->account, domain);
+  pl_account_set_password (desk->account, password);
+
+  desk->core = pl_core_new (PL_ENGINE (desk->engine), settings, desk->history_path);
+  g_signal_connect_swapped (desk->core, "message", G_CALLBACK (remember), desk);
+  g_signal_connect_swapped (pl_core_get_call_manager (desk->core), "message", G_CALLBACK (remember),
+                            desk);
+  g_assert_true (g_key_file_load_from_data (keyfile, lots_keyfile, -1, 0, &error));
+  lots = pl_park_lot_configs_load (keyfile, &error);
+  g_assert_no_error (error);
+  pl_core_use_lots (desk->core, lots);
+  pl_core_use_account (desk->core, desk->account);
+  pl_core_start (desk->core);
+
+  g_assert_true (PL_TEST_WAIT (
+      pl_account_get_registration_state (desk->account) == PL_REGISTRATION_REGISTERED, 20000));
+  return desk;
+}
+
+void
+pl_test_desk_free (PlTestDesk *desk)
+{
+  gpointer core = desk->core;
+
+  pl_core_stop (desk->core);
+  g_assert_true (PL_TEST_WAIT (!pl_baresip_engine_has_child (desk->engine), 10000));
+  g_object_add_weak_pointer (core, &core);
+  g_object_unref (desk->core);
+  /* Idle-completed engine actions and subscriber callbacks may still hold
+   * references for a moment. */
+  g_assert_true (PL_TEST_WAIT (core == NULL, 5000));
+  g_assert_finalize_object (desk->engine);
+  g_assert_finalize_object (desk->account);
+  g_ptr_array_unref (desk->messages);
+  g_remove (desk->history_path);
+  g_free (desk->history_path);
+  {
+    g_autofree char *wal = g_strdup_printf ("%s/history.db-wal", desk->runtime_dir);
+    g_autofree char *shm = g_strdup_printf ("%s/history.db-shm", desk->runtime_dir);
+    g_remove (wal);
+    g_remove (shm);
+  }
+  g_rmdir (desk->runtime_dir);
+  g_free (desk->runtime_dir);
+  g_free (desk->name);
+  g_free (desk);
+}
+
+PlCallManager *
+pl_test_desk_calls (PlTestDesk *desk)
+{
+  return pl_core_get_call_manager (desk->core);
+}
+
+PlParkService *
+pl_test_desk_park (PlTestDesk *desk)
+{
+  return pl_core_get_park_service (desk->core);
+}
+
+PlParkLot *
+pl_test_desk_lot (PlTestDesk *desk)
+{
+  return pl_park_service_find_lot (pl_test_desk_park (desk), NULL);
+}
+
+gboolean
+pl_test_desk_told (PlTestDesk *desk, const char *fragment)
+{
+  for (guint i = 0; i < desk->messages->len; i++)
+    if (strstr (g_ptr_array_index (desk->messages, i), fragment))
+      return TRUE;
+  return FALSE;
+}

@@ -1,0 +1,33 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include "pl-baresip-engine.h"
+#include "pl-core.h"
+
+G_BEGIN_DECLS
+
+/* One Parkline desk as end-to-end tests need it: a PlCore with a real
+ * baresip engine on loopback (no sound card: silent aufile in, ALSA null
+ * out), an account on the test PBX and the given park lots, its own history
+ * file. Two desks in one test play two teammates. */
+typedef struct
+{
+  char *name;
+  char *runtime_dir;
+  char *history_path;
+  PlBaresipEngine *engine;
+  PlAccount *account;
+  PlCore *core;
+  GPtrArray *messages; /* what the user was told, newest last */
+} PlTestDesk;
+
+PlTestDesk *pl_test_desk_new (const char *user, const char *password, guint16 pbx_port,
+                              const char *lots_keyfile);
+void pl_test_desk_free (PlTestDesk *desk);
+PlCallManager *pl_test_desk_calls (PlTestDesk *desk);
+PlParkService *pl_test_desk_park (PlTestDesk *desk);
+PlParkLot *pl_test_desk_lot (PlTestDesk *desk);
+gboolean pl_test_desk_told (PlTestDesk *desk, const char *fragment);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (PlTestDesk, pl_test_desk_free)
+
+G_END_DECLS
