@@ -27,6 +27,7 @@ struct _PlApplication
   GPtrArray *pending_dials; /* URIs that arrived before the engine was up */
   gboolean holding;
   gboolean background_hold; /* "run-in-background" */
+  gboolean started_hidden;  /* --background holds for the whole run */
   guint sigint_id;
   guint sigterm_id;
 };
@@ -505,8 +506,17 @@ pl_application_command_line (GApplication *app, GApplicationCommandLine *command
   PlApplication *self = PL_APPLICATION (app);
   int argc = 0;
   g_auto (GStrv) argv = g_application_command_line_get_arguments (command_line, &argc);
+  GVariantDict *options = g_application_command_line_get_options_dict (command_line);
 
-  g_application_activate (app);
+  /* Started at login: no window, and keep running without one. */
+  if (g_variant_dict_contains (options, "background"))
+    {
+      if (!self->started_hidden)
+        g_application_hold (app);
+      self->started_hidden = TRUE;
+    }
+  else
+    g_application_activate (app);
   /* "parkline sip:201@pbx", "parkline tel:+4930123", "parkline 201" */
   for (int i = 1; i < argc; i++)
     if (argv[i][0] != '-' && argv[i][0] != '\0')
@@ -607,6 +617,9 @@ pl_application_class_init (PlApplicationClass *klass)
 static const GOptionEntry option_entries[] = {
   { "provision", 0, 0, G_OPTION_ARG_FILENAME, NULL,
     N_ ("Store the account and park lots of a provisioning FILE, then exit"), N_ ("FILE") },
+  { "background", 0, 0, G_OPTION_ARG_NONE, NULL,
+    N_ ("Start without a window and keep running in the background (for starting at login)"),
+    NULL },
   { "account-file", 0, 0, G_OPTION_ARG_FILENAME, NULL,
     N_ ("Use the account and park lots of FILE for this run only, storing nothing"), N_ ("FILE") },
   { NULL },

@@ -7,6 +7,7 @@
 
 #include "pl-audio-check.h"
 #include "pl-audio-devices.h"
+#include "pl-autostart.h"
 #include "pl-preferences-window.h"
 
 #define METER_INTERVAL_MS 50
@@ -48,6 +49,7 @@ struct _PlPreferencesWindow
   GtkWidget *notify_calls_switch;
   GtkWidget *notify_parks_switch;
   GtkWidget *background_switch;
+  GtkWidget *autostart_switch;
 };
 
 G_DEFINE_FINAL_TYPE (PlPreferencesWindow, pl_preferences_window, ADW_TYPE_PREFERENCES_WINDOW)
@@ -782,6 +784,24 @@ update_meter (PlPreferencesWindow *self)
   self->meter_id = g_timeout_add (METER_INTERVAL_MS, meter_tick, self);
 }
 
+/* Behaviour ---------------------------------------------------------------- */
+
+/* The autostart entry follows the key; a failure turns the switch back off
+ * and says why. */
+static void
+autostart_changed_cb (PlPreferencesWindow *self)
+{
+  gboolean enabled = g_settings_get_boolean (self->settings, "start-in-background");
+  g_autoptr (GError) error = NULL;
+
+  if (pl_autostart_set (enabled, &error))
+    return;
+  g_message ("Autostart: %s", error->message);
+  toast (self, error->message);
+  if (enabled)
+    g_settings_set_boolean (self->settings, "start-in-background", FALSE);
+}
+
 /* GObject ------------------------------------------------------------------ */
 
 static void
@@ -860,6 +880,7 @@ pl_preferences_window_class_init (PlPreferencesWindowClass *klass)
   BIND (notify_calls_switch);
   BIND (notify_parks_switch);
   BIND (background_switch);
+  BIND (autostart_switch);
 #undef BIND
 
   gtk_widget_class_install_action (widget_class, "prefs.add-account", NULL, add_account_action);
@@ -930,5 +951,9 @@ pl_preferences_window_new (GtkWindow *parent, PlCore *core)
                    G_SETTINGS_BIND_DEFAULT);
   g_settings_bind (self->settings, "run-in-background", self->background_switch, "active",
                    G_SETTINGS_BIND_DEFAULT);
+  g_settings_bind (self->settings, "start-in-background", self->autostart_switch, "active",
+                   G_SETTINGS_BIND_DEFAULT);
+  g_signal_connect_object (self->settings, "changed::start-in-background",
+                           G_CALLBACK (autostart_changed_cb), self, G_CONNECT_SWAPPED);
   return self;
 }

@@ -9,6 +9,7 @@
 
 #include "pl-application.h"
 #include "pl-audio-devices.h"
+#include "pl-autostart.h"
 #include "pl-lot-editor.h"
 #include "pl-preferences-window.h"
 #include "pl-script-engine.h"
@@ -27,6 +28,7 @@ typedef struct
   GSettings *settings;
   PlPreferencesWindow *prefs;
   void (*body) (gpointer fx);
+  gboolean reached_end;
 } Fixture;
 
 typedef void (*TestBody) (Fixture *fx);
@@ -320,6 +322,25 @@ test_pages (Fixture *fx)
   g_assert_true (g_settings_get_boolean (fx->settings, "run-in-background"));
   gtk_switch_set_active (GTK_SWITCH (prefs_child (fx, "notify_parks_switch")), FALSE);
   g_assert_false (g_settings_get_boolean (fx->settings, "notify-parks"));
+
+  /* Start at login: an autostart entry that starts hidden, and gone again. */
+  {
+    g_autofree char *path = pl_autostart_dup_path ();
+    g_autoptr (GKeyFile) entry = g_key_file_new ();
+    g_autofree char *exec = NULL;
+    g_autoptr (GError) error = NULL;
+
+    g_assert_false (g_file_test (path, G_FILE_TEST_EXISTS));
+    gtk_switch_set_active (GTK_SWITCH (prefs_child (fx, "autostart_switch")), TRUE);
+    g_assert_true (g_settings_get_boolean (fx->settings, "start-in-background"));
+    g_assert_true (g_key_file_load_from_file (entry, path, G_KEY_FILE_NONE, &error));
+    g_assert_no_error (error);
+    exec = g_key_file_get_string (entry, G_KEY_FILE_DESKTOP_GROUP, G_KEY_FILE_DESKTOP_KEY_EXEC,
+                                  &error);
+    g_assert_cmpstr (exec, ==, "parkline --background");
+    gtk_switch_set_active (GTK_SWITCH (prefs_child (fx, "autostart_switch")), FALSE);
+    g_assert_false (g_file_test (path, G_FILE_TEST_EXISTS));
+  }
 }
 
 static void
@@ -611,6 +632,43 @@ test_audio (Fixture *fx)
   save_screenshot (GTK_WIDGET (fx->prefs), "audio");
 }
 
+/* "parkline --background": no window, and still running once a window has
+ * come and gone. */
+static gboolean
+background_idle (gpointer user_data)
+{
+  Fixture *fx = user_data;
+  GtkApplication *app = GTK_APPLICATION (fx->app);
+  GtkWindow *window;
+
+  g_assert_true (
+      PL_TEST_WAIT (pl_engine_get_state (PL_ENGINE (fx->engine)) == PL_ENGINE_STATE_RUNNING, 5000));
+  pl_test_spin (300);
+  g_assert_null (gtk_application_get_windows (app));
+
+  /* The launcher or a notification brings the window. */
+  g_application_activate (G_APPLICATION (app));
+  g_assert_nonnull (gtk_application_get_windows (app));
+  window = gtk_application_get_windows (app)->data;
+  g_assert_true (PL_TEST_WAIT (gtk_widget_get_mapped (GTK_WIDGET (window)), 5000));
+  gtk_window_destroy (window);
+  pl_test_spin (300);
+  g_assert_null (gtk_application_get_windows (app));
+  fx->reached_end = TRUE;
+  g_application_quit (G_APPLICATION (app));
+  return G_SOURCE_REMOVE;
+}
+
+static void
+test_background (Fixture *fx, gconstpointer data)
+{
+  char *argv[] = { (char *)"parkline", (char *)"--background", NULL };
+
+  g_idle_add (background_idle, fx);
+  g_assert_cmpint (g_application_run (G_APPLICATION (fx->app), 2, argv), ==, 0);
+  g_assert_true (fx->reached_end);
+}
+
 /* Isolation (as in test-window.c): HOME and XDG dirs in a scratch dir. */
 static void
 remove_tree (const char *path)
@@ -681,6 +739,8 @@ main (int argc, char *argv[])
   ADD ("/ui/prefs/custom-template", test_custom_template);
   ADD ("/ui/prefs/audio", test_audio);
 #undef ADD
+  g_test_add ("/ui/app/background", Fixture, NULL, fixture_setup, test_background,
+              fixture_teardown);
   status = g_test_run ();
   remove_tree (scratch);
   return status;
