@@ -354,9 +354,17 @@ on_engine_event (PlEngine *engine, const PlEngineEvent *event, PlCallManager *se
         break;
 
       case PL_ENGINE_EVENT_CALL_TRANSFER_FAILED:
-        clear_intent (call, INTENT_TRANSFER);
-        emit_message (self, _ ("Transfer failed: %s. The call is still connected."),
-                      event->param ? event->param : _ ("unknown reason"));
+        {
+          const char *reason = event->param ? event->param : _ ("unknown reason");
+          /* baresip 1.0.0's menu module drops the call itself when a REFER
+           * fails, so the message cannot promise the call is still there. */
+          if (get_intent (call) & INTENT_PARK)
+            emit_message (self, _ ("Parking failed: %s"), reason);
+          else
+            emit_message (self, _ ("Transfer failed: %s"), reason);
+          clear_intent (call, INTENT_TRANSFER | INTENT_PARK);
+          g_signal_emit (self, signals[SIGNAL_TRANSFER_FAILED], 0, call, reason);
+        }
         break;
 
       case PL_ENGINE_EVENT_CALL_HOLD:

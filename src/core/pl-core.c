@@ -271,18 +271,52 @@ accounts_loaded (GObject *source, GAsyncResult *result, gpointer user_data)
 }
 
 static void
+old_calls_deleted (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr (GError) error = NULL;
+  gint64 n = pl_history_delete_older_than_finish (PL_HISTORY (source), result, &error);
+
+  if (n < 0)
+    g_message ("History retention not applied: %s", error->message);
+  else if (n > 0)
+    g_debug ("History retention deleted %" G_GINT64_FORMAT " calls", n);
+}
+
+/* "history-retention-days" (0 = forever) applies when history opens and
+ * whenever the user changes it. */
+static void
+apply_retention (PlCore *self)
+{
+  g_autoptr (GSettingsSchema) schema = NULL;
+  guint days;
+
+  g_object_get (self->settings, "settings-schema", &schema, NULL);
+  if (!g_settings_schema_has_key (schema, "history-retention-days")
+      || pl_history_get_disabled (self->history))
+    return;
+  days = g_settings_get_uint (self->settings, "history-retention-days");
+  if (days > 0)
+    pl_history_delete_older_than_async (self->history, days, self->cancellable, old_calls_deleted,
+                                        NULL);
+}
+
+static void
 history_opened (GObject *source, GAsyncResult *result, gpointer user_data)
 {
   g_autoptr (PlCore) self = user_data;
   g_autoptr (GError) error = NULL;
 
-  if (!pl_history_open_finish (PL_HISTORY (source), result, &error)
-      && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+  if (!pl_history_open_finish (PL_HISTORY (source), result, &error))
     {
-      g_autofree char *message
-          = g_strdup_printf (_ ("Call history is off: %s Calls still work."), error->message);
-      report_problem (self, message);
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        {
+          g_autofree char *message
+              = g_strdup_printf (_ ("Call history is off: %s Calls still work."), error->message);
+          report_problem (self, message);
+        }
+      return;
     }
+  apply_retention (self);
 }
 
 static void
@@ -310,6 +344,8 @@ pl_core_start (PlCore *self)
   configure_park (self);
 
   pl_history_open_async (self->history, self->cancellable, history_opened, g_object_ref (self));
+  g_signal_connect_object (self->settings, "changed::history-retention-days",
+                           G_CALLBACK (apply_retention), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (pl_account_store_get_accounts (self->accounts), "items-changed",
                            G_CALLBACK (on_accounts_changed), self, 0);
   if (self->ephemeral)

@@ -62,6 +62,8 @@ static const PlAccelEntry accel_table[] = {
   { "win.show-dialpad", { "<Primary><Shift>k", NULL } },
   { "win.next-call", { "<Primary>Page_Down", NULL } },
   { "win.previous-call", { "<Primary>Page_Up", NULL } },
+  { "win.show-phone", { "<Primary>1", NULL } },
+  { "win.show-history", { "<Primary>2", NULL } },
 };
 
 const PlAccelEntry *
@@ -452,7 +454,10 @@ pl_application_activate (GApplication *app)
   PlWindow *window = get_window (self);
 
   if (window == NULL)
-    window = pl_window_new (GTK_APPLICATION (self), self->manager);
+    {
+      window = pl_window_new (GTK_APPLICATION (self), self->manager);
+      pl_window_set_history (window, pl_core_get_history (self->core));
+    }
   gtk_window_present (GTK_WINDOW (window));
 }
 

@@ -9,6 +9,7 @@
 #include "pl-call-pane.h"
 #include "pl-call-row.h"
 #include "pl-dialpad.h"
+#include "pl-history-page.h"
 #include "pl-sip-uri.h"
 #include "pl-ui-util.h"
 #include "pl-window.h"
@@ -22,6 +23,8 @@ struct _PlWindow
   PlCall *call;       /* the manager's active call, watched */
   PlAccount *account; /* the engine's account, watched */
   GSettings *settings;
+  PlHistory *history;
+  char *history_problem; /* the last reason history was off */
   gboolean dial_error_shown;
   gboolean problem_is_restart;
 
@@ -46,6 +49,10 @@ struct _PlWindow
   GtkListView *calls_view;
   GtkWidget *sidebar_separator;
   GtkWidget *sidebar_slot;
+  AdwViewStack *view_stack;
+  PlHistoryPage *history_page;
+  GtkWidget *phone_page_button;
+  GtkWidget *history_page_button;
 };
 
 G_DEFINE_FINAL_TYPE (PlWindow, pl_window, ADW_TYPE_APPLICATION_WINDOW)
@@ -60,6 +67,7 @@ enum
 static GParamSpec *properties[N_PROPS];
 
 static void update_actions (PlWindow *self);
+static void history_state_cb (PlWindow *self);
 
 /* The call the answer and decline keys act on: the call in front if it
  * rings, else a call waiting behind it. (transfer none): the calls model
@@ -104,6 +112,12 @@ get_action_bool_state (PlWindow *self, const char *name)
   g_autoptr (GVariant) state = g_action_group_get_action_state (G_ACTION_GROUP (self), name);
 
   return state != NULL && g_variant_get_boolean (state);
+}
+
+static gboolean
+showing_history (PlWindow *self)
+{
+  return g_strcmp0 (adw_view_stack_get_visible_child_name (self->view_stack), "history") == 0;
 }
 
 void
@@ -277,8 +291,10 @@ key_pressed_cb (GtkEventControllerKey *controller, guint keyval, guint keycode,
   if (modifiers & (GDK_CONTROL_MASK | GDK_ALT_MASK | GDK_SUPER_MASK))
     return FALSE;
 
-  /* Runs in the bubble phase: a focused entry has already eaten its keys. */
-  if (pl_ui_is_dial_key (keyval, &digit[0]))
+  /* Runs in the bubble phase: a focused entry has already eaten its keys.
+   * On the history page, digits are for its search, not the hidden dial
+   * entry. */
+  if (pl_ui_is_dial_key (keyval, &digit[0]) && !showing_history (self))
     {
       press_key (self, digit);
       return TRUE;
@@ -293,6 +309,50 @@ key_pressed_cb (GtkEventControllerKey *controller, guint keyval, guint keycode,
 }
 
 /* Actions ---------------------------------------------------------------- */
+
+static void
+show_page (PlWindow *self, const char *name)
+{
+  g_action_group_change_action_state (G_ACTION_GROUP (self), "page", g_variant_new_string (name));
+}
+
+static void
+page_change_state (GSimpleAction *action, GVariant *value, gpointer user_data)
+{
+  PlWindow *self = user_data;
+  const char *name = g_variant_get_string (value, NULL);
+
+  if (!g_str_equal (name, "phone") && !g_str_equal (name, "history"))
+    return;
+  g_simple_action_set_state (action, value);
+  adw_view_stack_set_visible_child_name (self->view_stack, name);
+  if (g_str_equal (name, "history"))
+    pl_history_page_focus_search (self->history_page);
+}
+
+static void
+show_phone_activated (GSimpleAction *action, GVariant *parameter, gpointer user_data)
+{
+  show_page (user_data, "phone");
+}
+
+static void
+show_history_activated (GSimpleAction *action, GVariant *parameter, gpointer user_data)
+{
+  show_page (user_data, "history");
+}
+
+/* Calling back from the history: the number goes through the dial entry, so
+ * a call that cannot be made is explained where the user can fix it. */
+static void
+call_number_activated (GSimpleAction *action, GVariant *parameter, gpointer user_data)
+{
+  PlWindow *self = user_data;
+
+  show_page (self, "phone");
+  pl_window_set_dial_text (self, g_variant_get_string (parameter, NULL));
+  dial_from_entry (self);
+}
 
 static void
 dial_activated (GSimpleAction *action, GVariant *parameter, gpointer user_data)
@@ -520,6 +580,10 @@ static const GActionEntry win_entries[] = {
   { "next-call", next_call_activated },
   { "previous-call", previous_call_activated },
   { "dismiss-problem", dismiss_problem_activated },
+  { "page", NULL, "s", "'phone'", page_change_state },
+  { "show-phone", show_phone_activated },
+  { "show-history", show_history_activated },
+  { "call-number", call_number_activated, "s" },
 };
 
 /* The one place that decides what can be done now. Every notify that can
@@ -753,6 +817,9 @@ active_call_cb (PlWindow *self)
         }
       pl_call_pane_set_call (self->call_pane, call);
       set_action_bool_state (self, "show-dialpad", FALSE);
+      /* A call in front is what the user needs to see, whatever page was up. */
+      if (call)
+        show_page (self, "phone");
     }
   update_actions (self);
 }
@@ -999,6 +1066,10 @@ pl_window_dispose (GObject *object)
     g_signal_handlers_disconnect_by_func (self->call, call_notify_cb, self);
   g_clear_object (&self->call);
   set_account (self, NULL);
+  if (self->history)
+    g_signal_handlers_disconnect_by_func (self->history, history_state_cb, self);
+  g_clear_object (&self->history);
+  g_clear_pointer (&self->history_problem, g_free);
   gtk_widget_dispose_template (GTK_WIDGET (self), PL_TYPE_WINDOW);
   g_clear_object (&self->settings);
   g_clear_object (&self->engine);
@@ -1027,6 +1098,7 @@ pl_window_class_init (PlWindowClass *klass)
 
   g_type_ensure (PL_TYPE_CALL_PANE);
   g_type_ensure (PL_TYPE_DIALPAD);
+  g_type_ensure (PL_TYPE_HISTORY_PAGE);
 
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/parkline/Parkline/pl-window.ui");
@@ -1050,6 +1122,10 @@ pl_window_class_init (PlWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, PlWindow, calls_view);
   gtk_widget_class_bind_template_child (widget_class, PlWindow, sidebar_separator);
   gtk_widget_class_bind_template_child (widget_class, PlWindow, sidebar_slot);
+  gtk_widget_class_bind_template_child (widget_class, PlWindow, view_stack);
+  gtk_widget_class_bind_template_child (widget_class, PlWindow, history_page);
+  gtk_widget_class_bind_template_child (widget_class, PlWindow, phone_page_button);
+  gtk_widget_class_bind_template_child (widget_class, PlWindow, history_page_button);
   gtk_widget_class_bind_template_callback (widget_class, dial_entry_activate_cb);
   gtk_widget_class_bind_template_callback (widget_class, dial_entry_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, dialpad_pressed_cb);
@@ -1072,6 +1148,15 @@ pl_window_init (PlWindow *self)
   g_signal_connect (factory, "bind", G_CALLBACK (row_bind_cb), NULL);
   g_signal_connect (factory, "unbind", G_CALLBACK (row_unbind_cb), NULL);
   gtk_list_view_set_factory (self->calls_view, factory);
+
+  /* The page buttons share one stateful action; their tooltips name the
+   * keys of the plain actions the accelerator table binds. */
+  g_object_set_data (G_OBJECT (self->phone_page_button), "pl-accel-action",
+                     (gpointer) "win.show-phone");
+  g_object_set_data (G_OBJECT (self->history_page_button), "pl-accel-action",
+                     (gpointer) "win.show-history");
+  g_signal_connect_object (self->history_page, "toast", G_CALLBACK (pl_window_show_toast), self,
+                           G_CONNECT_SWAPPED);
 
   keys = gtk_event_controller_key_new ();
   g_signal_connect (keys, "key-pressed", G_CALLBACK (key_pressed_cb), self);
@@ -1096,6 +1181,45 @@ pl_window_new (GtkApplication *application, PlCallManager *manager)
   g_return_val_if_fail (PL_IS_CALL_MANAGER (manager), NULL);
 
   return g_object_new (PL_TYPE_WINDOW, "application", application, "call-manager", manager, NULL);
+}
+
+/* The banner told that history was off (the core words it around the
+ * store's problem): once history works again, the banner goes. */
+static void
+history_state_cb (PlWindow *self)
+{
+  const char *problem = pl_history_get_problem (self->history);
+  const char *shown = gtk_label_get_label (self->problem_label);
+
+  if (problem != NULL)
+    {
+      g_free (self->history_problem);
+      self->history_problem = g_strdup (problem);
+    }
+  else if (!pl_history_get_disabled (self->history) && self->history_problem != NULL
+           && gtk_revealer_get_reveal_child (self->problem_revealer)
+           && strstr (shown, self->history_problem) != NULL)
+    dismiss_problem_activated (NULL, NULL, self);
+}
+
+void
+pl_window_set_history (PlWindow *self, PlHistory *history)
+{
+  g_return_if_fail (PL_IS_WINDOW (self));
+  g_return_if_fail (history == NULL || PL_IS_HISTORY (history));
+
+  if (self->history)
+    g_signal_handlers_disconnect_by_func (self->history, history_state_cb, self);
+  g_set_object (&self->history, history);
+  if (history)
+    {
+      g_signal_connect_object (history, "notify::disabled", G_CALLBACK (history_state_cb), self,
+                               G_CONNECT_SWAPPED);
+      g_signal_connect_object (history, "notify::problem", G_CALLBACK (history_state_cb), self,
+                               G_CONNECT_SWAPPED);
+      history_state_cb (self);
+    }
+  pl_history_page_set_history (self->history_page, history);
 }
 
 /* Returns: (transfer none) */

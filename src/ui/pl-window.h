@@ -4,6 +4,7 @@
 #include <adwaita.h>
 
 #include "pl-call-manager.h"
+#include "pl-history.h"
 
 G_BEGIN_DECLS
 
@@ -15,6 +16,8 @@ G_DECLARE_FINAL_TYPE (PlWindow, pl_window, PL, WINDOW, AdwApplicationWindow)
  * account are reached through the manager. */
 PlWindow *pl_window_new (GtkApplication *application, PlCallManager *manager);
 PlCallManager *pl_window_get_call_manager (PlWindow *self);
+/* The history the History page shows (win.show-history); NULL for none. */
+void pl_window_set_history (PlWindow *self, PlHistory *history);
 /* Puts a widget (the park sidebar) on the right; NULL removes it. */
 void pl_window_set_sidebar (PlWindow *self, GtkWidget *sidebar);
 void pl_window_show_toast (PlWindow *self, const char *text);

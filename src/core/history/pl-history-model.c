@@ -123,10 +123,18 @@ count_done (GObject *source, GAsyncResult *result, gpointer data)
   set_loading (self, FALSE);
   if (self->replace_all || error || !apply_top_insert (self, old, (guint)CLAMP (n, 0, G_MAXUINT)))
     {
-      self->n_items = (guint)CLAMP (n, 0, G_MAXUINT);
+      guint fresh = (guint)CLAMP (n, 0, G_MAXUINT);
+
       drop_pages (self);
-      if (old != 0 || self->n_items != 0)
-        g_list_model_items_changed (G_LIST_MODEL (self), 0, old, self->n_items);
+      /* Said in two steps: when one signal both removes and adds, GTK 4.8's
+       * list views look every added item up (all of them, each a page
+       * query) to find widgets to reuse. */
+      self->n_items = 0;
+      if (old != 0)
+        g_list_model_items_changed (G_LIST_MODEL (self), 0, old, 0);
+      self->n_items = fresh;
+      if (fresh != 0)
+        g_list_model_items_changed (G_LIST_MODEL (self), 0, 0, fresh);
     }
   self->replace_all = FALSE;
   if (old != self->n_items)

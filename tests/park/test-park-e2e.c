@@ -1,0 +1,333 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Two Parkline desks (alice, bob) on the loopback park PBX, each a real
+ * PlCore with its own baresip: park, watch, retrieve, ring-back, failures,
+ * for every server profile. The PBX places the outside caller itself
+ * ("originate"), so the caller is a real SIP leg with music. */
+#include <stdio.h>
+#include <string.h>
+
+#include "pbx-test-lib.h"
+#include "pl-test-desk.h"
+#include "pl-test-util.h"
+
+#define WAIT_MS 20000
+
+typedef struct
+{
+  const char *name;
+  const char *pbx_keys; /* [pbx] keys for the PBX */
+  const char *lots;     /* Parkline's lot config, {port} not needed: domain is the account's */
+  int first_slot;
+  gboolean server_identity; /* the NOTIFY names the parked caller */
+} Profile;
+
+static const Profile asterisk = {
+  "asterisk",
+  "profile=asterisk\nparkingtime=30\n",
+  "[lot Main]\nprofile=asterisk\npark-extension=700\nfirst-slot=701\nlast-slot=710\n"
+  "timeout=30\n",
+  701,
+  FALSE,
+};
+
+static const Profile asterisk_list = {
+  "asterisk-list",
+  "profile=asterisk\nparkingtime=30\n",
+  "[lot Main]\nprofile=asterisk\npark-extension=700\nfirst-slot=701\nlast-slot=710\n"
+  "timeout=30\nsubscribe=list\nlist-uri=sip:parkslots@{domain}\n",
+  701,
+  FALSE,
+};
+
+static const Profile freepbx = {
+  "freepbx",
+  "profile=freepbx\nparkingtime=30\n",
+  "[lot Main]\nprofile=freepbx\nfirst-slot=701\nlast-slot=710\ntimeout=30\n",
+  701,
+  FALSE,
+};
+
+static const Profile freeswitch = {
+  "freeswitch",
+  "profile=freeswitch\nparkingtime=30\nslots=6001-6010\n",
+  "[lot Valet]\nprofile=freeswitch\nfirst-slot=6001\nlast-slot=6010\ntimeout=30\n",
+  6001,
+  FALSE,
+};
+
+static const Profile identity = {
+  "identity",
+  "profile=identity\nparkingtime=30\n",
+  "[lot Main]\nprofile=asterisk\npark-extension=700\nfirst-slot=701\nlast-slot=710\n"
+  "timeout=30\n",
+  701,
+  TRUE,
+};
+
+static const Profile asterisk_timeout = {
+  "asterisk-timeout",
+  "profile=asterisk\nparkingtime=3\ncomebackdialtime=15\n",
+  "[lot Main]\nprofile=asterisk\npark-extension=700\nfirst-slot=701\nlast-slot=710\n"
+  "timeout=3\n",
+  701,
+  FALSE,
+};
+
+typedef struct
+{
+  TestPbx *pbx;
+  PlTestDesk *alice;
+  PlTestDesk *bob;
+} Fixture;
+
+static gboolean
+lot_is_known (PlParkLot *lot)
+{
+  guint n = g_list_model_get_n_items (G_LIST_MODEL (lot));
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr (PlParkSlot) slot = g_list_model_get_item (G_LIST_MODEL (lot), i);
+      if (pl_park_slot_get_state (slot) == PL_PARK_SLOT_STALE)
+        return FALSE;
+    }
+  return n > 0;
+}
+
+static PlParkSlotState
+slot_state (PlTestDesk *desk, int number)
+{
+  PlParkSlot *slot = pl_park_lot_get_slot (pl_test_desk_lot (desk), number);
+  g_assert_nonnull (slot);
+  return pl_park_slot_get_state (slot);
+}
+
+static void
+fixture_setup (Fixture *fx, gconstpointer data)
+{
+  const Profile *profile = data;
+
+  fx->pbx = test_pbx_start (profile->pbx_keys);
+  fx->alice = pl_test_desk_new ("alice", "alicepw", fx->pbx->sip_port, profile->lots);
+  fx->bob = pl_test_desk_new ("bob", "bobpw", fx->pbx->sip_port, profile->lots);
+  /* Subscriptions answered: every slot known, none assumed free. */
+  g_assert_true (PL_TEST_WAIT (lot_is_known (pl_test_desk_lot (fx->alice))
+                                   && lot_is_known (pl_test_desk_lot (fx->bob)),
+                               WAIT_MS));
+}
+
+static void
+fixture_teardown (Fixture *fx, gconstpointer data)
+{
+  g_clear_pointer (&fx->bob, pl_test_desk_free);
+  g_clear_pointer (&fx->alice, pl_test_desk_free);
+  g_clear_pointer (&fx->pbx, test_pbx_stop);
+}
+
+/* The PBX rings alice as "Caller One" <201>; alice answers. */
+static PlCall *
+answered_call_from_caller (Fixture *fx)
+{
+  PlCallManager *calls = pl_test_desk_calls (fx->alice);
+  g_autofree char *reply = test_pbx_cmd (fx->pbx, "originate 201 \"Caller One\" alice");
+  PlCall *call;
+
+  g_assert_true (g_str_has_prefix (reply, "OK"));
+  g_assert_true (
+      PL_TEST_WAIT (pl_call_manager_find_by_state (calls, PL_CALL_STATE_INCOMING), WAIT_MS));
+  call = pl_call_manager_find_by_state (calls, PL_CALL_STATE_INCOMING);
+  g_assert_cmpstr (pl_call_get_peer_name (call), ==, "Caller One");
+  g_assert_true (pl_call_manager_answer (calls, call, NULL));
+  g_assert_true (PL_TEST_WAIT (pl_call_get_state (call) == PL_CALL_STATE_ACTIVE, WAIT_MS));
+  return call;
+}
+
+static void
+write_measurement (const char *profile, const char *what, double ms)
+{
+  g_autofree char *dir = pl_test_artifact_dir ("park");
+  g_autofree char *path = g_build_filename (dir, "timings.tsv", NULL);
+  g_autofree char *line = g_strdup_printf ("%s\t%s\t%.1f\n", profile, what, ms);
+  FILE *file = fopen (path, "a");
+
+  g_test_message ("%s: %s %.1f ms", profile, what, ms);
+  if (file)
+    {
+      fputs (line, file);
+      fclose (file);
+    }
+}
+
+static void
+test_park_and_retrieve (Fixture *fx, gconstpointer data)
+{
+  const Profile *profile = data;
+  g_autoptr (PlCall) parked = g_object_ref (answered_call_from_caller (fx));
+  g_autoptr (GError) error = NULL;
+  PlCall *retrieved;
+  PlParkSlot *alice_slot, *bob_slot;
+  gint64 t_park, t_visible, t_retrieve, t_connected;
+  int slot = profile->first_slot;
+
+  t_park = g_get_monotonic_time ();
+  g_assert_true (
+      pl_park_service_park (pl_test_desk_park (fx->alice), parked, NULL, PL_PARK_ANY_SLOT, &error));
+  g_assert_no_error (error);
+  g_assert_cmpstr (pl_call_get_note (parked), ==, "Parking…");
+
+  /* bob sees it, within the same second on loopback. */
+  g_assert_true (PL_TEST_WAIT (slot_state (fx->bob, slot) == PL_PARK_SLOT_OCCUPIED, WAIT_MS));
+  t_visible = g_get_monotonic_time ();
+  write_measurement (profile->name, "park-to-visible", (t_visible - t_park) / 1000.0);
+  g_assert_cmpint (t_visible - t_park, <, 5 * G_USEC_PER_SEC);
+
+  /* alice knows who she parked; bob only if the server says so. */
+  g_assert_true (PL_TEST_WAIT (slot_state (fx->alice, slot) == PL_PARK_SLOT_OCCUPIED, WAIT_MS));
+  alice_slot = pl_park_lot_get_slot (pl_test_desk_lot (fx->alice), slot);
+  bob_slot = pl_park_lot_get_slot (pl_test_desk_lot (fx->bob), slot);
+  g_assert_true (pl_park_slot_get_parked_by_me (alice_slot));
+  g_assert_cmpstr (pl_park_slot_get_caller_name (alice_slot), ==, "Caller One");
+  g_assert_false (pl_park_slot_get_parked_by_me (bob_slot));
+  if (profile->server_identity)
+    g_assert_cmpstr (pl_park_slot_get_caller_name (bob_slot), ==, "Caller One");
+  else
+    {
+      g_autofree char *shown = pl_park_slot_dup_display_name (bob_slot);
+      g_assert_cmpstr (shown, ==, "Parked call");
+    }
+
+  /* The parker's call ends as parked once the PBX confirms. */
+  g_assert_true (PL_TEST_WAIT (!pl_call_is_live (parked), WAIT_MS));
+  g_assert_cmpint (pl_call_get_end (parked), ==, PL_CALL_END_PARKED);
+  {
+    g_autofree char *told = g_strdup_printf ("Parked Caller One on %d", slot);
+    g_assert_true (PL_TEST_WAIT (pl_test_desk_told (fx->alice, told), WAIT_MS));
+  }
+
+  t_retrieve = g_get_monotonic_time ();
+  retrieved = pl_park_service_retrieve (pl_test_desk_park (fx->bob), NULL, slot, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (retrieved);
+  g_assert_true (PL_TEST_WAIT (pl_call_get_state (retrieved) == PL_CALL_STATE_ACTIVE, WAIT_MS));
+  t_connected = g_get_monotonic_time ();
+  write_measurement (profile->name, "retrieve-to-connected", (t_connected - t_retrieve) / 1000.0);
+  if (profile->server_identity)
+    g_assert_cmpstr (pl_call_get_peer_name (retrieved), ==, "Caller One");
+
+  /* Both sidebars free again, and the PBX agrees. */
+  g_assert_true (PL_TEST_WAIT (slot_state (fx->alice, slot) == PL_PARK_SLOT_FREE
+                                   && slot_state (fx->bob, slot) == PL_PARK_SLOT_FREE,
+                               WAIT_MS));
+  {
+    g_autofree char *slot_text = g_strdup_printf ("%d", slot);
+    g_assert_false (test_pbx_slot_busy (fx->pbx, slot_text));
+  }
+  g_assert_true (pl_call_manager_hangup (pl_test_desk_calls (fx->bob), retrieved, NULL));
+  g_assert_true (PL_TEST_WAIT (!pl_call_is_live (retrieved), WAIT_MS));
+
+  /* History on both desks, written by the core. */
+  {
+    PlHistory *alice_history = pl_core_get_history (fx->alice->core);
+    PlHistory *bob_history = pl_core_get_history (fx->bob->core);
+    g_autoptr (GPtrArray) alice_rows = NULL;
+    g_autoptr (GPtrArray) bob_rows = NULL;
+
+    g_assert_true (pl_history_flush_sync (alice_history, NULL));
+    g_assert_true (pl_history_flush_sync (bob_history, NULL));
+    alice_rows = pl_history_query_sync (alice_history, PL_HISTORY_FILTER_PARKED, NULL, 0, 10, NULL);
+    g_assert_nonnull (alice_rows);
+    g_assert_cmpuint (alice_rows->len, ==, 1);
+    bob_rows = pl_history_query_sync (bob_history, PL_HISTORY_FILTER_ALL, NULL, 0, 10, NULL);
+    g_assert_nonnull (bob_rows);
+    g_assert_cmpuint (bob_rows->len, ==, 1);
+  }
+}
+
+/* A misconfigured park extension: the PBX answers the REFER with a sipfrag
+ * 404; the customer must stay connected. */
+static void
+test_park_failure_keeps_call (Fixture *fx, gconstpointer data)
+{
+  PlCall *call = answered_call_from_caller (fx);
+  g_autoptr (GPtrArray) lots = NULL;
+  g_autoptr (GKeyFile) keyfile = g_key_file_new ();
+
+  g_assert_true (g_key_file_load_from_data (
+      keyfile, "[lot Main]\nprofile=asterisk\npark-extension=799\nfirst-slot=701\nlast-slot=710\n",
+      -1, 0, NULL));
+  lots = pl_park_lot_configs_load (keyfile, NULL);
+  pl_park_service_configure (pl_test_desk_park (fx->alice), fx->alice->account, lots, "127.0.0.1");
+  g_assert_true (
+      pl_park_service_park (pl_test_desk_park (fx->alice), call, NULL, PL_PARK_ANY_SLOT, NULL));
+  g_assert_true (PL_TEST_WAIT (pl_test_desk_told (fx->alice, "Parking failed"), WAIT_MS));
+  g_assert_true (pl_test_desk_told (fx->alice, "404"));
+  g_assert_true (pl_call_is_live (call));
+  g_assert_cmpint (pl_call_get_state (call), ==, PL_CALL_STATE_ACTIVE);
+  g_assert_null (pl_call_get_note (call));
+  g_assert_true (pl_call_manager_hangup (pl_test_desk_calls (fx->alice), call, NULL));
+}
+
+/* Nobody retrieves: the PBX rings alice back with the caller's identity
+ * only, and Parkline labels it. */
+static void
+test_timeout_ringback (Fixture *fx, gconstpointer data)
+{
+  g_autoptr (PlCall) parked = g_object_ref (answered_call_from_caller (fx));
+  PlCallManager *calls = pl_test_desk_calls (fx->alice);
+  PlCall *back;
+
+  g_assert_true (
+      pl_park_service_park (pl_test_desk_park (fx->alice), parked, NULL, PL_PARK_ANY_SLOT, NULL));
+  g_assert_true (PL_TEST_WAIT (!pl_call_is_live (parked), WAIT_MS));
+  g_assert_true (
+      PL_TEST_WAIT (pl_call_manager_find_by_state (calls, PL_CALL_STATE_INCOMING), WAIT_MS));
+  back = pl_call_manager_find_by_state (calls, PL_CALL_STATE_INCOMING);
+  g_assert_nonnull (pl_call_get_note (back));
+  g_assert_true (g_str_has_prefix (pl_call_get_note (back), "Returned from 701 after 0:0"));
+  g_assert_cmpstr (pl_call_get_peer_name (back), ==, "Caller One");
+  g_assert_true (pl_test_desk_told (fx->alice, "Nobody picked up"));
+  g_assert_true (pl_call_manager_answer (calls, back, NULL));
+  g_assert_true (PL_TEST_WAIT (pl_call_get_state (back) == PL_CALL_STATE_ACTIVE, WAIT_MS));
+  g_assert_true (pl_call_manager_hangup (calls, back, NULL));
+}
+
+/* The PBX restarts: the lot goes stale (unknown, not "all free"), then
+ * comes back by itself. */
+static void
+test_pbx_restart (Fixture *fx, gconstpointer data)
+{
+  g_autofree char *reply = test_pbx_cmd (fx->pbx, "restart");
+
+  g_assert_true (g_str_has_prefix (reply, "OK"));
+  g_assert_true (PL_TEST_WAIT (slot_state (fx->bob, 701) == PL_PARK_SLOT_STALE, WAIT_MS));
+  g_assert_true (PL_TEST_WAIT (lot_is_known (pl_test_desk_lot (fx->bob)), 3 * WAIT_MS));
+  g_assert_cmpint (slot_state (fx->bob, 701), ==, PL_PARK_SLOT_FREE);
+}
+
+static void
+test_retrieve_empty_refused (Fixture *fx, gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+
+  g_assert_null (pl_park_service_retrieve (pl_test_desk_park (fx->bob), NULL, 701, &error));
+  g_assert_error (error, PL_PARK_SERVICE_ERROR, PL_PARK_SERVICE_ERROR_EMPTY);
+}
+
+int
+main (int argc, char *argv[])
+{
+  g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
+#define ADD(path, profile, func)                                                                   \
+  g_test_add (path, Fixture, &profile, fixture_setup, func, fixture_teardown)
+  ADD ("/park-e2e/asterisk/park-and-retrieve", asterisk, test_park_and_retrieve);
+  ADD ("/park-e2e/asterisk-list/park-and-retrieve", asterisk_list, test_park_and_retrieve);
+  ADD ("/park-e2e/freepbx/park-and-retrieve", freepbx, test_park_and_retrieve);
+  ADD ("/park-e2e/freeswitch/park-and-retrieve", freeswitch, test_park_and_retrieve);
+  ADD ("/park-e2e/identity/park-and-retrieve", identity, test_park_and_retrieve);
+  ADD ("/park-e2e/asterisk/park-failure-keeps-call", asterisk, test_park_failure_keeps_call);
+  ADD ("/park-e2e/asterisk/retrieve-empty-refused", asterisk, test_retrieve_empty_refused);
+  ADD ("/park-e2e/asterisk/pbx-restart", asterisk, test_pbx_restart);
+  g_test_add ("/park-e2e/asterisk/timeout-ringback", Fixture, &asterisk_timeout, fixture_setup,
+              test_timeout_ringback, fixture_teardown);
+  return g_test_run ();
+}
