@@ -160,6 +160,7 @@ finish_call (PlCallManager *self, PlCall *call, PlCallEnd end, const char *reaso
   g_debug ("call %s ended: %s (%s)", pl_call_get_id (call) ? pl_call_get_id (call) : "(pending)",
            pl_call_end_to_string (end), reason ? reason : "");
   g_signal_handlers_disconnect_by_func (call, on_call_state_changed, self);
+  pl_call_set_ended_here (call, (get_intent (call) & (INTENT_HANGUP | INTENT_DECLINE)) != 0);
   pl_call_end (call, end, reason);
   if (find_position (self, call, &position))
     g_list_store_remove (self->calls, position);

@@ -26,6 +26,7 @@ struct _PlCall
   gint64 ended;
   gboolean muted;
   char *note;
+  gboolean ended_here;
   PlCallEnd end;
   char *end_reason;
 };
@@ -348,6 +349,20 @@ pl_call_set_muted (PlCall *self, gboolean muted)
     return;
   self->muted = muted;
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_MUTED]);
+}
+
+gboolean
+pl_call_get_ended_here (PlCall *self)
+{
+  g_return_val_if_fail (PL_IS_CALL (self), FALSE);
+  return self->ended_here;
+}
+
+void
+pl_call_set_ended_here (PlCall *self, gboolean ended_here)
+{
+  g_return_if_fail (PL_IS_CALL (self));
+  self->ended_here = !!ended_here;
 }
 
 const char *

@@ -60,6 +60,9 @@ gint64 pl_call_get_ended (PlCall *self);
 gint64 pl_call_get_duration (PlCall *self);
 /* A line for the user about what happens to the call beyond its state:
  * "Parking…", "Returned from 701 after 0:45". NULL when there is none. */
+/* TRUE when this side ended the call (hang-up, decline, cancel). */
+gboolean pl_call_get_ended_here (PlCall *self);
+void pl_call_set_ended_here (PlCall *self, gboolean ended_here);
 const char *pl_call_get_note (PlCall *self);
 void pl_call_set_note (PlCall *self, const char *note);
 gboolean pl_call_get_muted (PlCall *self);

@@ -151,16 +151,27 @@ handle_dial (PlDBusParkline1 *skeleton, GDBusMethodInvocation *invocation, const
   return G_DBUS_METHOD_INVOCATION_HANDLED;
 }
 
+typedef gboolean (*CallVerb) (PlCallManager *manager, PlCall *call, GError **error);
+
 /* The call-only methods share one shape: resolve the handle, run the verb. */
+static gboolean
+run_verb (PlDBusService *self, GDBusMethodInvocation *invocation, guint handle, CallVerb verb)
+{
+  GError *error = NULL;
+  PlCall *call = resolve_call (self, invocation, handle);
+  gboolean ok;
+
+  if (call == NULL)
+    return G_DBUS_METHOD_INVOCATION_HANDLED;
+  ok = verb (self->manager, call, &error);
+  return finish (invocation, ok, error);
+}
+
 #define CALL_METHOD(name, verb)                                                                    \
   static gboolean handle_##name (PlDBusParkline1 *skeleton, GDBusMethodInvocation *invocation,     \
                                  guint handle, PlDBusService *self)                                \
   {                                                                                                \
-    GError *error = NULL;                                                                          \
-    PlCall *call = resolve_call (self, invocation, handle);                                        \
-    if (call == NULL)                                                                              \
-      return G_DBUS_METHOD_INVOCATION_HANDLED;                                                     \
-    return finish (invocation, verb (self->manager, call, &error), error);                         \
+    return run_verb (self, invocation, handle, verb);                                              \
   }
 
 CALL_METHOD (answer, pl_call_manager_answer)
@@ -178,7 +189,8 @@ handle_transfer (PlDBusParkline1 *skeleton, GDBusMethodInvocation *invocation, g
 
   if (call == NULL)
     return G_DBUS_METHOD_INVOCATION_HANDLED;
-  return finish (invocation, pl_call_manager_transfer (self->manager, call, target, &error), error);
+  gboolean ok = pl_call_manager_transfer (self->manager, call, target, &error);
+  return finish (invocation, ok, error);
 }
 
 static gboolean
@@ -190,8 +202,8 @@ handle_send_dtmf (PlDBusParkline1 *skeleton, GDBusMethodInvocation *invocation, 
 
   if (call == NULL)
     return G_DBUS_METHOD_INVOCATION_HANDLED;
-  return finish (invocation, pl_call_manager_send_dtmf (self->manager, call, digits, &error),
-                 error);
+  gboolean ok = pl_call_manager_send_dtmf (self->manager, call, digits, &error);
+  return finish (invocation, ok, error);
 }
 
 static const char *const slot_state_names[] = {
@@ -317,7 +329,8 @@ handle_park (PlDBusParkline1 *skeleton, GDBusMethodInvocation *invocation, guint
     return G_DBUS_METHOD_INVOCATION_HANDLED;
   if (!parse_slot (self, slot_text, &lot, &slot, &error))
     return finish (invocation, FALSE, error);
-  return finish (invocation, pl_park_service_park (self->park, call, lot, slot, &error), error);
+  gboolean ok = pl_park_service_park (self->park, call, lot, slot, &error);
+  return finish (invocation, ok, error);
 }
 
 static gboolean

@@ -24,6 +24,8 @@ typedef struct
   int slot; /* PL_PARK_ANY_SLOT until learned */
   char *caller_name;
   char *caller_uri;
+  char *uri;           /* the REFER target */
+  GCancellable *probe; /* non-NULL while the PBX is asked whether uri exists */
   gint64 started;
 } ParkAttempt;
 
@@ -77,6 +79,10 @@ static guint signals[N_SIGNALS];
 static void
 park_attempt_free (ParkAttempt *attempt)
 {
+  if (attempt->probe)
+    g_cancellable_cancel (attempt->probe);
+  g_clear_object (&attempt->probe);
+  g_free (attempt->uri);
   g_clear_object (&attempt->call);
   g_clear_object (&attempt->lot);
   g_free (attempt->caller_name);
@@ -486,7 +492,9 @@ on_call_ended (PlCallManager *calls, PlCall *call, PlParkService *self)
       gboolean short_call = answered == 0 || now - answered < RETRIEVE_RACE_WINDOW;
 
       g_signal_handlers_disconnect_by_func (call, on_call_state, self);
-      if (retrieve->slot_emptied_first && short_call)
+      /* Someone else's retrieve leaves us an empty slot: the PBX answers,
+       * announces and hangs up on us; our own quick hang-up is no race. */
+      if (retrieve->slot_emptied_first && short_call && !pl_call_get_ended_here (call))
         {
           g_autofree char *title = caller_title (retrieve->caller_name, retrieve->caller_uri);
           say (self, _ ("%s on %d was taken by someone else"), title, retrieve->slot);
@@ -575,6 +583,90 @@ account_domain (PlParkService *self, GError **error)
   return pl_account_get_domain (self->account);
 }
 
+static void
+send_park (PlParkService *self, ParkAttempt *attempt)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *title = NULL;
+
+  if (pl_call_manager_park (self->calls, attempt->call, attempt->uri, &error))
+    {
+      attempt->started = g_get_real_time ();
+      attempt->park_id = pl_park_lot_note_own_park (
+          attempt->lot, attempt->caller_name, attempt->caller_uri, attempt->slot, attempt->started);
+      return;
+    }
+  title = caller_title (attempt->caller_name, attempt->caller_uri);
+  say (self, _ ("Could not park %s: %s"), title, error->message);
+  pl_call_set_note (attempt->call, NULL);
+  g_ptr_array_remove (self->parks, attempt);
+}
+
+/* The PBX's answer to our OPTIONS for the park target. Only a clear "no
+ * such extension" stops the park: a PBX that does not answer OPTIONS, or
+ * answers them oddly, still gets its REFER. */
+static void
+probe_done (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr (PlParkService) self = user_data;
+  g_autoptr (GError) error = NULL;
+  guint status = pl_subscriber_probe_finish (PL_SUBSCRIBER (source), result, &error);
+  ParkAttempt *attempt = NULL;
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) || self->parks == NULL)
+    return;
+  for (guint i = 0; i < self->parks->len && attempt == NULL; i++)
+    {
+      ParkAttempt *candidate = g_ptr_array_index (self->parks, i);
+      if (candidate->probe && g_task_get_cancellable (G_TASK (result)) == candidate->probe)
+        attempt = candidate;
+    }
+  if (attempt == NULL)
+    return;
+  g_clear_object (&attempt->probe);
+
+  if (!pl_call_is_live (attempt->call))
+    {
+      g_ptr_array_remove (self->parks, attempt);
+      return;
+    }
+  if (status == 404 || status == 484 || status == 604)
+    {
+      g_autofree char *title = caller_title (attempt->caller_name, attempt->caller_uri);
+      g_autofree char *target = pl_sip_uri_dup_display_user (attempt->uri);
+      say (self,
+           _ ("Did not park %s: the phone system does not know %s (%u). The call stays with you; "
+              "check the park lot settings."),
+           title, target, status);
+      pl_call_set_note (attempt->call, NULL);
+      g_ptr_array_remove (self->parks, attempt);
+      return;
+    }
+  if (error)
+    g_message ("Park target check for %s: %s; parking anyway", attempt->uri, error->message);
+  send_park (self, attempt);
+}
+
+static gboolean
+check_parkable (PlParkService *self, PlCall *call, GError **error)
+{
+  PlCallState state = pl_call_get_state (call);
+
+  if (find_park (self, call))
+    {
+      g_set_error_literal (error, PL_PARK_SERVICE_ERROR, PL_PARK_SERVICE_ERROR_BUSY,
+                           _ ("This call is already being parked"));
+      return FALSE;
+    }
+  if (state != PL_CALL_STATE_ACTIVE && state != PL_CALL_STATE_HELD)
+    {
+      g_set_error_literal (error, PL_CALL_MANAGER_ERROR, PL_CALL_MANAGER_ERROR_WRONG_STATE,
+                           _ ("Only a connected call can be parked"));
+      return FALSE;
+    }
+  return TRUE;
+}
+
 gboolean
 pl_park_service_park (PlParkService *self, PlCall *call, PlParkLot *lot, int slot, GError **error)
 {
@@ -613,7 +705,7 @@ pl_park_service_park (PlParkService *self, PlCall *call, PlParkLot *lot, int slo
     }
 
   uri = pl_park_lot_config_park_uri (config, slot, domain, error);
-  if (uri == NULL || !pl_call_manager_park (self->calls, call, uri, error))
+  if (uri == NULL || !check_parkable (self, call, error))
     return FALSE;
 
   attempt = g_new0 (ParkAttempt, 1);
@@ -622,12 +714,28 @@ pl_park_service_park (PlParkService *self, PlCall *call, PlParkLot *lot, int slo
   attempt->slot = slot;
   attempt->caller_name = g_strdup (pl_call_get_peer_name (call));
   attempt->caller_uri = g_strdup (pl_call_get_peer_uri (call));
-  attempt->started = g_get_real_time ();
-  attempt->park_id = pl_park_lot_note_own_park (lot, attempt->caller_name, attempt->caller_uri,
-                                                slot, attempt->started);
+  attempt->uri = g_steal_pointer (&uri);
   g_ptr_array_add (self->parks, attempt);
   pl_call_set_note (call, _ ("Parking…"));
+
+  /* baresip 1.0.0 hangs up when a REFER fails, and the PBX then drops the
+   * customer: ask the PBX first whether it knows the target at all. */
+  if (self->subscriber == NULL)
+    {
+      send_park (self, attempt);
+      return TRUE;
+    }
+  attempt->probe = g_cancellable_new ();
+  pl_subscriber_probe_async (self->subscriber, attempt->uri, attempt->probe, probe_done,
+                             g_object_ref (self));
   return TRUE;
+}
+
+gboolean
+pl_park_service_is_parking (PlParkService *self, PlCall *call)
+{
+  g_return_val_if_fail (PL_IS_PARK_SERVICE (self), FALSE);
+  return call != NULL && find_park (self, call) != NULL;
 }
 
 PlCall *

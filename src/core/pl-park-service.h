@@ -45,6 +45,8 @@ PlParkLot *pl_park_service_find_lot (PlParkService *self, const char *name);
  * (park extension, or the first free slot). lot NULL: the first lot. */
 gboolean pl_park_service_park (PlParkService *self, PlCall *call, PlParkLot *lot, int slot,
                                GError **error);
+/* TRUE while a park of call is in flight (REFER sent, call not ended). */
+gboolean pl_park_service_is_parking (PlParkService *self, PlCall *call);
 PlCall *pl_park_service_retrieve (PlParkService *self, PlParkLot *lot, int slot, GError **error);
 /* The n-th (1-based) occupied slot across all lots, in lot and slot order:
  * what Alt+n retrieves. */

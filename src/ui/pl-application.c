@@ -11,6 +11,7 @@
 #include "pl-application.h"
 #include "pl-preferences-window.h"
 #include "pl-provision.h"
+#include "pl-park-sidebar.h"
 #include "pl-window.h"
 
 #include "pl-baresip-engine.h"
@@ -64,6 +65,20 @@ static const PlAccelEntry accel_table[] = {
   { "win.previous-call", { "<Primary>Page_Up", NULL } },
   { "win.show-phone", { "<Primary>1", NULL } },
   { "win.show-history", { "<Primary>2", NULL } },
+  /* Parking: P for park, more modifiers for the more specific variant;
+   * Alt+n picks up the n-th parked call as the sidebar lists them. */
+  { "win.park", { "<Primary><Shift>p", NULL } },
+  { "win.park-to-selected", { "<Primary><Alt><Shift>p", NULL } },
+  { "win.focus-park", { "F6", NULL } },
+  { "win.retrieve-nth(1)", { "<Alt>1", NULL } },
+  { "win.retrieve-nth(2)", { "<Alt>2", NULL } },
+  { "win.retrieve-nth(3)", { "<Alt>3", NULL } },
+  { "win.retrieve-nth(4)", { "<Alt>4", NULL } },
+  { "win.retrieve-nth(5)", { "<Alt>5", NULL } },
+  { "win.retrieve-nth(6)", { "<Alt>6", NULL } },
+  { "win.retrieve-nth(7)", { "<Alt>7", NULL } },
+  { "win.retrieve-nth(8)", { "<Alt>8", NULL } },
+  { "win.retrieve-nth(9)", { "<Alt>9", NULL } },
 };
 
 const PlAccelEntry *
@@ -148,6 +163,16 @@ core_problem_cb (PlApplication *self, const char *message)
     pl_window_show_problem (window, message);
 }
 
+/* News from the park service ("Parked Caller One on 701"). */
+static void
+core_message_cb (PlApplication *self, const char *text)
+{
+  PlWindow *window = get_window (self);
+
+  if (window)
+    pl_window_show_toast (window, text);
+}
+
 static void
 engine_state_cb (PlApplication *self)
 {
@@ -222,6 +247,73 @@ call_ended_cb (PlApplication *self, PlCall *call)
 {
   withdraw_call_notification (self, call);
   g_signal_handlers_disconnect_by_func (call, call_state_cb, self);
+}
+
+/* Park notifications ------------------------------------------------------ */
+
+static gboolean
+notify_parks (PlApplication *self)
+{
+  GSettingsSchemaSource *source = g_settings_schema_source_get_default ();
+  g_autoptr (GSettingsSchema) schema = NULL;
+  g_autoptr (GSettings) settings = NULL;
+
+  if (source == NULL || (schema = g_settings_schema_source_lookup (source, APP_ID, TRUE)) == NULL
+      || !g_settings_schema_has_key (schema, "notify-parks"))
+    return TRUE;
+  settings = g_settings_new (APP_ID);
+  return g_settings_get_boolean (settings, "notify-parks");
+}
+
+static void
+withdraw_park_notification (PlApplication *self, PlParkSlot *slot)
+{
+  const char *id = g_object_get_data (G_OBJECT (slot), "pl-notification-id");
+
+  if (id == NULL)
+    return;
+  g_application_withdraw_notification (G_APPLICATION (self), id);
+  g_signal_handlers_disconnect_by_data (slot, self);
+  g_object_set_data (G_OBJECT (slot), "pl-notification-id", NULL);
+}
+
+static void
+parked_slot_state_cb (PlApplication *self, GParamSpec *pspec, PlParkSlot *slot)
+{
+  PlParkSlotState state = pl_park_slot_get_state (slot);
+
+  /* Gone from the slot (picked up, rung back): nothing to retrieve. */
+  if (state != PL_PARK_SLOT_OCCUPIED && state != PL_PARK_SLOT_STALE)
+    withdraw_park_notification (self, slot);
+}
+
+static void
+parked_by_other_cb (PlApplication *self, PlParkLot *lot, PlParkSlot *slot)
+{
+  g_autoptr (GNotification) notification = NULL;
+  g_autoptr (GIcon) icon = g_themed_icon_new ("view-pin-symbolic");
+  int number = pl_park_slot_get_number (slot);
+  g_autofree char *name = pl_park_slot_dup_display_name (slot);
+  g_autofree char *title = NULL;
+  g_autofree char *target = pl_park_format_slot_target (pl_park_lot_get_name (lot), number);
+  g_autofree char *id = g_strdup_printf ("park-%s", target);
+
+  if (!notify_parks (self))
+    return;
+  withdraw_park_notification (self, slot);
+  if (pl_park_slot_get_identity_source (slot) == PL_PARK_IDENTITY_UNKNOWN)
+    title = g_strdup_printf (_ ("A call was parked on %d"), number);
+  else
+    title = g_strdup_printf (_ ("%s parked on %d"), name, number);
+  notification = g_notification_new (title);
+  g_notification_set_body (notification, pl_park_lot_get_name (lot));
+  g_notification_set_icon (notification, icon);
+  g_notification_add_button_with_target (notification, _ ("Retrieve"), "app.retrieve-slot", "s",
+                                         target);
+  g_application_send_notification (G_APPLICATION (self), id, notification);
+  g_object_set_data_full (G_OBJECT (slot), "pl-notification-id", g_steal_pointer (&id), g_free);
+  g_signal_connect_object (slot, "notify::state", G_CALLBACK (parked_slot_state_cb), self,
+                           G_CONNECT_SWAPPED);
 }
 
 /* A call outlives its window: closing the window must not hang up. */
@@ -358,6 +450,34 @@ show_call_activated (GSimpleAction *action, GVariant *parameter, gpointer user_d
   g_application_activate (G_APPLICATION (user_data));
 }
 
+/* From a park notification: works with the window hidden. */
+static void
+retrieve_slot_activated (GSimpleAction *action, GVariant *parameter, gpointer user_data)
+{
+  PlApplication *self = user_data;
+  PlParkService *service = pl_core_get_park_service (self->core);
+  g_autoptr (GError) error = NULL;
+  g_autofree char *name = NULL;
+  PlParkLot *lot;
+  int slot = 0;
+
+  g_application_activate (G_APPLICATION (self));
+  if (!pl_park_parse_slot_target (g_variant_get_string (parameter, NULL), &name, &slot)
+      || (lot = pl_park_service_find_lot (service, name)) == NULL)
+    {
+      g_message ("No park slot %s (any more)", g_variant_get_string (parameter, NULL));
+      return;
+    }
+  if (pl_park_service_retrieve (service, lot, slot, &error) == NULL)
+    {
+      PlWindow *window = get_window (self);
+
+      g_message ("Retrieve from notification failed: %s", error->message);
+      if (window)
+        pl_window_show_toast (window, error->message);
+    }
+}
+
 static const GActionEntry app_entries[] = {
   { "quit", quit_activated },
   { "preferences", preferences_activated },
@@ -366,6 +486,7 @@ static const GActionEntry app_entries[] = {
   { "answer-call", answer_call_activated, "s" },
   { "decline-call", decline_call_activated, "s" },
   { "show-call", show_call_activated, "s" },
+  { "retrieve-slot", retrieve_slot_activated, "s" },
 };
 
 /* GApplication ------------------------------------------------------------ */
@@ -404,6 +525,10 @@ pl_application_startup (GApplication *app)
                            G_CONNECT_SWAPPED);
   g_signal_connect_object (self->core, "problem", G_CALLBACK (core_problem_cb), self,
                            G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->core, "message", G_CALLBACK (core_message_cb), self,
+                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (pl_core_get_park_service (self->core), "parked-by-other",
+                           G_CALLBACK (parked_by_other_cb), self, G_CONNECT_SWAPPED);
 
   g_signal_connect_object (self->settings, "changed::run-in-background",
                            G_CALLBACK (background_changed_cb), self, G_CONNECT_SWAPPED);
@@ -425,6 +550,19 @@ pl_application_shutdown (GApplication *app)
       g_autoptr (PlCall) call = g_list_model_get_item (calls, i);
       withdraw_call_notification (self, call);
     }
+  {
+    GListModel *lots = pl_park_service_get_lots (pl_core_get_park_service (self->core));
+
+    for (guint i = 0; i < g_list_model_get_n_items (lots); i++)
+      {
+        g_autoptr (PlParkLot) lot = g_list_model_get_item (lots, i);
+        for (guint k = 0; k < g_list_model_get_n_items (G_LIST_MODEL (lot)); k++)
+          {
+            g_autoptr (PlParkSlot) slot = g_list_model_get_item (G_LIST_MODEL (lot), k);
+            withdraw_park_notification (self, slot);
+          }
+      }
+  }
   g_clear_handle_id (&self->sigint_id, g_source_remove);
   g_clear_handle_id (&self->sigterm_id, g_source_remove);
   g_signal_handlers_disconnect_by_func (self->settings, background_changed_cb, self);
@@ -455,8 +593,13 @@ pl_application_activate (GApplication *app)
 
   if (window == NULL)
     {
+      GtkWidget *sidebar;
+
       window = pl_window_new (GTK_APPLICATION (self), self->manager);
       pl_window_set_history (window, pl_core_get_history (self->core));
+      sidebar = pl_park_sidebar_new (pl_core_get_park_service (self->core), self->manager);
+      pl_park_sidebar_add_actions (PL_PARK_SIDEBAR (sidebar), G_ACTION_MAP (window));
+      pl_window_set_sidebar (window, sidebar);
     }
   gtk_window_present (GTK_WINDOW (window));
 }

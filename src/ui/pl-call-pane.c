@@ -22,12 +22,14 @@ struct _PlCallPane
   GtkLabel *uri_label;
   GtkLabel *state_label;
   GtkLabel *duration_label;
+  GtkLabel *note_label;
   GtkWidget *incoming_box;
   GtkWidget *answer_button;
   GtkWidget *decline_button;
   GtkWidget *controls_box;
   GtkWidget *hangup_button;
   GtkWidget *transfer_button;
+  GtkWidget *park_button;
   GtkPopover *transfer_popover;
   GtkEntry *transfer_entry;
   GtkLabel *transfer_error_label;
@@ -111,6 +113,16 @@ close_transfer_popover (PlCallPane *self)
   gtk_popover_popdown (self->transfer_popover);
 }
 
+/* "Parking…", "Parked on 701", "Returned from 701 after 0:45". */
+static void
+update_note (PlCallPane *self)
+{
+  const char *note = self->call ? pl_call_get_note (self->call) : NULL;
+
+  gtk_label_set_label (self->note_label, note ? note : "");
+  gtk_widget_set_visible (GTK_WIDGET (self->note_label), note != NULL && *note != '\0');
+}
+
 static void
 update_state (PlCallPane *self)
 {
@@ -125,6 +137,7 @@ update_state (PlCallPane *self)
   /* Before the controls hide: the focus can still move to the button. */
   if (!(actions & PL_CALL_ACTION_TRANSFER))
     close_transfer_popover (self);
+
   gtk_widget_set_visible (self->incoming_box, state == PL_CALL_STATE_INCOMING);
   gtk_widget_set_visible (self->controls_box,
                           state == PL_CALL_STATE_ACTIVE || state == PL_CALL_STATE_HELD);
@@ -149,6 +162,8 @@ call_notify_cb (PlCallPane *self, GParamSpec *pspec, PlCall *call)
   else if (g_str_equal (name, "state") || g_str_equal (name, "answered")
            || g_str_equal (name, "end-reason"))
     update_state (self);
+  else if (g_str_equal (name, "note"))
+    update_note (self);
 }
 
 static void
@@ -222,6 +237,19 @@ transfer_popover_show_cb (PlCallPane *self)
 {
   set_transfer_error (self, NULL);
   gtk_widget_grab_focus (GTK_WIDGET (self->transfer_entry));
+}
+
+/* Dragging the caller onto a free slot of the park sidebar parks it there:
+ * the drag carries the call's handle. */
+static GdkContentProvider *
+drag_prepare_cb (GtkDragSource *source, double x, double y, PlCallPane *self)
+{
+  g_autofree char *handle = NULL;
+
+  if (self->call == NULL || !pl_call_is_live (self->call))
+    return NULL;
+  handle = g_strdup_printf ("%u", pl_call_get_handle (self->call));
+  return gdk_content_provider_new_typed (G_TYPE_STRING, handle);
 }
 
 static void
@@ -304,12 +332,14 @@ pl_call_pane_class_init (PlCallPaneClass *klass)
   gtk_widget_class_bind_template_child (widget_class, PlCallPane, uri_label);
   gtk_widget_class_bind_template_child (widget_class, PlCallPane, state_label);
   gtk_widget_class_bind_template_child (widget_class, PlCallPane, duration_label);
+  gtk_widget_class_bind_template_child (widget_class, PlCallPane, note_label);
   gtk_widget_class_bind_template_child (widget_class, PlCallPane, incoming_box);
   gtk_widget_class_bind_template_child (widget_class, PlCallPane, answer_button);
   gtk_widget_class_bind_template_child (widget_class, PlCallPane, decline_button);
   gtk_widget_class_bind_template_child (widget_class, PlCallPane, controls_box);
   gtk_widget_class_bind_template_child (widget_class, PlCallPane, hangup_button);
   gtk_widget_class_bind_template_child (widget_class, PlCallPane, transfer_button);
+  gtk_widget_class_bind_template_child (widget_class, PlCallPane, park_button);
   gtk_widget_class_bind_template_child (widget_class, PlCallPane, transfer_popover);
   gtk_widget_class_bind_template_child (widget_class, PlCallPane, transfer_entry);
   gtk_widget_class_bind_template_child (widget_class, PlCallPane, transfer_error_label);
@@ -325,7 +355,17 @@ pl_call_pane_class_init (PlCallPaneClass *klass)
 static void
 pl_call_pane_init (PlCallPane *self)
 {
+  GtkDragSource *drag;
+
   gtk_widget_init_template (GTK_WIDGET (self));
+  drag = gtk_drag_source_new ();
+  gtk_drag_source_set_actions (drag, GDK_ACTION_MOVE);
+  g_signal_connect (drag, "prepare", G_CALLBACK (drag_prepare_cb), self);
+  gtk_widget_add_controller (GTK_WIDGET (self->avatar), GTK_EVENT_CONTROLLER (drag));
+  drag = gtk_drag_source_new ();
+  gtk_drag_source_set_actions (drag, GDK_ACTION_MOVE);
+  g_signal_connect (drag, "prepare", G_CALLBACK (drag_prepare_cb), self);
+  gtk_widget_add_controller (GTK_WIDGET (self->title_label), GTK_EVENT_CONTROLLER (drag));
   /* Not actionable, but its tooltip should still name the shortcut. */
   g_object_set_data (G_OBJECT (self->transfer_button), "pl-accel-action",
                      (gpointer) "win.show-transfer");
@@ -366,6 +406,7 @@ pl_call_pane_set_call (PlCallPane *self, PlCall *call)
     close_transfer_popover (self);
   update_identity (self);
   update_state (self);
+  update_note (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CALL]);
 }
 

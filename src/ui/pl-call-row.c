@@ -57,7 +57,14 @@ update (PlCallRow *self)
   g_autofree char *title = self->call ? pl_call_dup_title (self->call) : NULL;
   g_autofree char *label = NULL;
   PlCallState state = self->call ? pl_call_get_state (self->call) : PL_CALL_STATE_ENDED;
-  const char *state_text = self->call ? pl_call_state_to_string (state) : "";
+  const char *note = self->call ? pl_call_get_note (self->call) : NULL;
+  g_autofree char *state_text = NULL;
+
+  /* The note says more than the state: "Parking…" rather than "Active". */
+  if (note && *note)
+    state_text = g_strdup (note);
+  else
+    state_text = g_strdup (self->call ? pl_call_state_to_string (state) : "");
 
   gtk_label_set_label (self->title_label, title ? title : "");
   gtk_label_set_label (self->state_label, state_text);
@@ -67,6 +74,19 @@ update (PlCallRow *self)
   /* Read as one phrase: "Alice, On hold". */
   label = g_strdup_printf ("%s, %s", title ? title : "", state_text);
   gtk_accessible_update_property (GTK_ACCESSIBLE (self), GTK_ACCESSIBLE_PROPERTY_LABEL, label, -1);
+}
+
+/* A row can be dropped on a free park slot: the drag carries the call's
+ * handle. */
+static GdkContentProvider *
+drag_prepare_cb (GtkDragSource *source, double x, double y, PlCallRow *self)
+{
+  g_autofree char *handle = NULL;
+
+  if (self->call == NULL || !pl_call_is_live (self->call))
+    return NULL;
+  handle = g_strdup_printf ("%u", pl_call_get_handle (self->call));
+  return gdk_content_provider_new_typed (G_TYPE_STRING, handle);
 }
 
 static void
@@ -136,7 +156,12 @@ pl_call_row_class_init (PlCallRowClass *klass)
 static void
 pl_call_row_init (PlCallRow *self)
 {
+  GtkDragSource *drag = gtk_drag_source_new ();
+
   gtk_widget_init_template (GTK_WIDGET (self));
+  gtk_drag_source_set_actions (drag, GDK_ACTION_MOVE);
+  g_signal_connect (drag, "prepare", G_CALLBACK (drag_prepare_cb), self);
+  gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (drag));
 }
 
 GtkWidget *
@@ -168,6 +193,7 @@ pl_call_row_set_call (PlCallRow *self, PlCall *call)
     {
       g_signal_connect_object (call, "notify::state", G_CALLBACK (update), self, G_CONNECT_SWAPPED);
       g_signal_connect_object (call, "notify::title", G_CALLBACK (update), self, G_CONNECT_SWAPPED);
+      g_signal_connect_object (call, "notify::note", G_CALLBACK (update), self, G_CONNECT_SWAPPED);
     }
   if (self->box)
     update (self);

@@ -4,6 +4,7 @@
  * for every server profile. The PBX places the outside caller itself
  * ("originate"), so the caller is a real SIP leg with music. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "pbx-test-lib.h"
@@ -42,7 +43,7 @@ static const Profile asterisk_list = {
 static const Profile freepbx = {
   "freepbx",
   "profile=freepbx\nparkingtime=30\n",
-  "[lot Main]\nprofile=freepbx\nfirst-slot=701\nlast-slot=710\ntimeout=30\n",
+  "[lot Main]\nprofile=freepbx\npark-extension=\nfirst-slot=701\nlast-slot=710\ntimeout=30\n",
   701,
   FALSE,
 };
@@ -164,7 +165,7 @@ test_park_and_retrieve (Fixture *fx, gconstpointer data)
   const Profile *profile = data;
   g_autoptr (PlCall) parked = g_object_ref (answered_call_from_caller (fx));
   g_autoptr (GError) error = NULL;
-  PlCall *retrieved;
+  g_autoptr (PlCall) retrieved = NULL;
   PlParkSlot *alice_slot, *bob_slot;
   gint64 t_park, t_visible, t_retrieve, t_connected;
   int slot = profile->first_slot;
@@ -208,6 +209,7 @@ test_park_and_retrieve (Fixture *fx, gconstpointer data)
   retrieved = pl_park_service_retrieve (pl_test_desk_park (fx->bob), NULL, slot, &error);
   g_assert_no_error (error);
   g_assert_nonnull (retrieved);
+  g_object_ref (retrieved);
   g_assert_true (PL_TEST_WAIT (pl_call_get_state (retrieved) == PL_CALL_STATE_ACTIVE, WAIT_MS));
   t_connected = g_get_monotonic_time ();
   write_measurement (profile->name, "retrieve-to-connected", (t_connected - t_retrieve) / 1000.0);
@@ -224,6 +226,8 @@ test_park_and_retrieve (Fixture *fx, gconstpointer data)
   }
   g_assert_true (pl_call_manager_hangup (pl_test_desk_calls (fx->bob), retrieved, NULL));
   g_assert_true (PL_TEST_WAIT (!pl_call_is_live (retrieved), WAIT_MS));
+  /* Our own quick hang-up is not someone else taking the call. */
+  g_assert_false (pl_test_desk_told (fx->bob, "taken by someone else"));
 
   /* History on both desks, written by the core. */
   {
@@ -243,14 +247,16 @@ test_park_and_retrieve (Fixture *fx, gconstpointer data)
   }
 }
 
-/* A misconfigured park extension: the PBX answers the REFER with a sipfrag
- * 404; the customer must stay connected. */
+/* A misconfigured park extension: baresip 1.0.0 would hang up when the
+ * PBX answers the REFER with a sipfrag 404, and the PBX would drop the
+ * customer, so Parkline asks the PBX first (OPTIONS) and keeps the call. */
 static void
 test_park_failure_keeps_call (Fixture *fx, gconstpointer data)
 {
-  PlCall *call = answered_call_from_caller (fx);
+  g_autoptr (PlCall) call = g_object_ref (answered_call_from_caller (fx));
   g_autoptr (GPtrArray) lots = NULL;
   g_autoptr (GKeyFile) keyfile = g_key_file_new ();
+  g_autofree char *status = NULL;
 
   g_assert_true (g_key_file_load_from_data (
       keyfile, "[lot Main]\nprofile=asterisk\npark-extension=799\nfirst-slot=701\nlast-slot=710\n",
@@ -259,12 +265,21 @@ test_park_failure_keeps_call (Fixture *fx, gconstpointer data)
   pl_park_service_configure (pl_test_desk_park (fx->alice), fx->alice->account, lots, "127.0.0.1");
   g_assert_true (
       pl_park_service_park (pl_test_desk_park (fx->alice), call, NULL, PL_PARK_ANY_SLOT, NULL));
-  g_assert_true (PL_TEST_WAIT (pl_test_desk_told (fx->alice, "Parking failed"), WAIT_MS));
-  g_assert_true (pl_test_desk_told (fx->alice, "404"));
+  g_assert_true (PL_TEST_WAIT (pl_test_desk_told (fx->alice, "does not know 799"), WAIT_MS));
+  g_assert_null (pl_call_get_note (call));
+  g_assert_false (pl_park_service_is_parking (pl_test_desk_park (fx->alice), call));
+
+  /* Still connected on both sides: the PBX has the call, and it ends only
+   * when alice hangs up. */
+  status = test_pbx_cmd (fx->pbx, "status");
+  g_assert_nonnull (strstr (status, " calls="));
+  g_assert_cmpint (atoi (strstr (status, " calls=") + 7), >=, 1);
   g_assert_true (pl_call_is_live (call));
   g_assert_cmpint (pl_call_get_state (call), ==, PL_CALL_STATE_ACTIVE);
-  g_assert_null (pl_call_get_note (call));
   g_assert_true (pl_call_manager_hangup (pl_test_desk_calls (fx->alice), call, NULL));
+  g_assert_true (PL_TEST_WAIT (!pl_call_is_live (call), WAIT_MS));
+  g_assert_cmpint (pl_call_get_end (call), ==, PL_CALL_END_HANGUP);
+  g_assert_true (pl_call_get_ended_here (call));
 }
 
 /* Nobody retrieves: the PBX rings alice back with the caller's identity

@@ -76,7 +76,7 @@ auth_filter (const struct sip_msg *msg, void *arg)
   if (!pl_strcmp (&msg->met, "REGISTER"))
     need = true;
   else if ((!pl_strcmp (&msg->met, "INVITE") || !pl_strcmp (&msg->met, "SUBSCRIBE")
-            || !pl_strcmp (&msg->met, "MESSAGE"))
+            || !pl_strcmp (&msg->met, "MESSAGE") || !pl_strcmp (&msg->met, "OPTIONS"))
            && !pl_isset (&msg->to.tag))
     need = true;
   if (!need)
@@ -208,6 +208,47 @@ register_handler (const struct sip_msg *msg)
   pbx_blf_user_changed (ctx.u);
 }
 
+/* Whether res_pjsip would find the OPTIONS Request-URI user in the
+ * endpoint's dialplan context: users, the park extension, slots and the
+ * list resource exist, anything else does not. */
+static bool
+options_target_known (const struct pl *user)
+{
+  g_autofree char *target = g_strndup (user->p, user->l);
+
+  if (pbx_user_by_ext (target) || g_str_equal (target, pbx->cfg.park_ext)
+      || g_str_equal (target, pbx->cfg.list_name))
+    return true;
+  if (g_str_has_prefix (target, "park+") && pbx->cfg.profile != PBX_PROFILE_FREESWITCH)
+    return false;
+  return pbx_slot_index (target) >= 0;
+}
+
+/* Out-of-dialog OPTIONS went through the auth filter like Asterisk's
+ * endpoint identifier; clients use the answer to check an extension before
+ * they transfer a call there. Without a user part it is a plain ping. */
+static void
+options_handler (const struct sip_msg *msg)
+{
+  if (!pl_isset (&msg->to.tag) && pl_isset (&msg->uri.user)
+      && !options_target_known (&msg->uri.user))
+    {
+      (void)sip_treplyf (NULL, NULL, pbx->sip, msg, false, 404, "Not Found",
+                         "Server: %s\r\n"
+                         "Content-Length: 0\r\n\r\n",
+                         pbx->cfg.user_agent);
+      return;
+    }
+  (void)sip_treplyf (NULL, NULL, pbx->sip, msg, false, 200, "OK",
+                     "Allow: OPTIONS, REGISTER, SUBSCRIBE, NOTIFY, INVITE, ACK, BYE, "
+                     "CANCEL, REFER\r\n"
+                     "Accept: application/sdp, message/sipfrag;version=2.0, "
+                     "application/dialog-info+xml, application/pidf+xml\r\n"
+                     "Server: %s\r\n"
+                     "Content-Length: 0\r\n\r\n",
+                     pbx->cfg.user_agent);
+}
+
 /* The last listener: everything sipsess and sipevent did not take. */
 static bool
 misc_handler (const struct sip_msg *msg, void *arg)
@@ -219,10 +260,7 @@ misc_handler (const struct sip_msg *msg, void *arg)
     }
   if (!pl_strcmp (&msg->met, "OPTIONS"))
     {
-      (void)sip_treplyf (NULL, NULL, pbx->sip, msg, false, 200, "OK",
-                         "Allow: OPTIONS, REGISTER, SUBSCRIBE, NOTIFY, INVITE, ACK, BYE, "
-                         "CANCEL, REFER\r\n"
-                         "Content-Length: 0\r\n\r\n");
+      options_handler (msg);
       return true;
     }
   if (!pl_strcmp (&msg->met, "REFER"))

@@ -366,6 +366,49 @@ test_register_and_faults (Fixture *f, gconstpointer data)
   test_ua_free (eve);
 }
 
+/* No OPTIONS in the traces: res_pjsip identifies and challenges an
+ * out-of-dialog OPTIONS from an endpoint like any other request, then looks
+ * the Request-URI user up in the dialplan (404 if it is not there). */
+static void
+test_options_probe (Fixture *f, gconstpointer data)
+{
+  static const struct
+  {
+    const char *user;
+    int status;
+  } rows[] = {
+    { "799", 404 }, { "700", 200 },       { "701", 200 },         { "710", 200 },
+    { "711", 404 }, { "parkslots", 200 }, { "park+701", 404 },    { "100", 200 },
+    { "201", 200 }, { "carol", 200 },     { "nobody-here", 404 }, { NULL, 200 },
+  };
+  TestUa *eve = test_ua_new (f->pbx->sip_port, "bob", "wrong");
+  g_autofree char *uri = g_strdup_printf ("sip:799@%s", f->host);
+  const TestSipMsg *r;
+
+  for (guint i = 0; i < G_N_ELEMENTS (rows); i++)
+    {
+      g_autofree char *ruri = rows[i].user ? g_strdup_printf ("sip:%s@%s", rows[i].user, f->host)
+                                           : g_strdup_printf ("sip:%s", f->host);
+      r = test_ua_request (f->bob, NULL, "OPTIONS", ruri, "Accept: application/sdp\r\n", NULL,
+                           NULL);
+      g_assert_nonnull (r);
+      g_test_message ("OPTIONS %s -> %d", ruri, r->status);
+      g_assert_cmpint (r->status, ==, rows[i].status);
+      if (r->status == 200)
+        {
+          g_assert_nonnull (strstr (test_sip_hdr (r, "Allow"), "REFER"));
+          g_assert_nonnull (test_sip_hdr (r, "Accept"));
+        }
+    }
+
+  /* a wrong password never gets to the lookup: the 404 would tell an
+   * unauthenticated client which extensions exist */
+  r = test_ua_request (eve, NULL, "OPTIONS", uri, NULL, NULL, NULL);
+  g_assert_nonnull (r);
+  g_assert_cmpint (r->status, ==, 401);
+  test_ua_free (eve);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -383,5 +426,7 @@ main (int argc, char **argv)
               fixture_teardown);
   g_test_add ("/pbx/conformance/register-and-faults", Fixture, cfg, fixture_setup,
               test_register_and_faults, fixture_teardown);
+  g_test_add ("/pbx/conformance/options-probe", Fixture, cfg, fixture_setup, test_options_probe,
+              fixture_teardown);
   return g_test_run ();
 }

@@ -47,8 +47,13 @@ enum
   OP_SUBSCRIBE = 1,
   OP_UNSUBSCRIBE,
   OP_CONFIG,
+  OP_PROBE,
+  OP_PROBE_CANCEL,
   OP_QUIT,
 };
+
+/* An OPTIONS probe gives up after this long: a park REFER is waiting for it. */
+#define PROBE_TIMEOUT_MS 4000
 
 typedef struct
 {
@@ -57,6 +62,7 @@ typedef struct
   guint expires;
   guint retry_min_ms;
   guint retry_max_ms;
+  guint probe_id;
 } Command;
 
 static void
@@ -93,6 +99,16 @@ typedef struct
   gboolean reported_active;
 } Sub;
 
+typedef struct
+{
+  Worker *worker;
+  guint id;
+  struct sip_dialog *dlg;
+  struct sip_auth *auth;
+  struct sip_request *req;
+  struct tmr timeout;
+} Probe;
+
 struct _Worker
 {
   Shared *shared;
@@ -112,7 +128,8 @@ struct _Worker
   struct sipevent_sock *sock;
   struct sip_lsnr *stray_lsnr;
   struct tmr quit_tmr;
-  GHashTable *subs; /* uri → Sub */
+  GHashTable *subs;   /* uri → Sub */
+  GHashTable *probes; /* id → Probe */
 
   Startup *startup; /* the creator's, valid until startup->done is set */
 };
@@ -162,6 +179,25 @@ event_free (Event *ev)
 }
 
 static gboolean dispatch_event (gpointer data);
+
+/* The outcome of one OPTIONS probe, on its way to the GLib side. */
+typedef struct
+{
+  Shared *shared;
+  guint id;
+  guint status;
+  GError *error;
+} ProbeResult;
+
+static void
+probe_result_free (ProbeResult *res)
+{
+  shared_unref (res->shared);
+  g_clear_error (&res->error);
+  g_free (res);
+}
+
+static gboolean dispatch_probe_result (gpointer data);
 
 static void
 post_event (Worker *w, Event *ev)
@@ -444,6 +480,128 @@ stray_notify_handler (const struct sip_msg *msg, void *arg)
 }
 
 static void
+probe_free (Probe *p)
+{
+  tmr_cancel (&p->timeout);
+  /* a pending request is abandoned without calling us back */
+  mem_deref (p->req);
+  mem_deref (p->dlg);
+  mem_deref (p->auth);
+  g_free (p);
+}
+
+/* Reports the probe and forgets it; the Probe is freed here. */
+static void
+probe_finish (Probe *p, guint status, GError *error)
+{
+  Worker *w = p->worker;
+  ProbeResult *res = g_new0 (ProbeResult, 1);
+
+  res->shared = shared_ref (w->shared);
+  res->id = p->id;
+  res->status = status;
+  res->error = error;
+  g_main_context_invoke_full (w->shared->context, G_PRIORITY_DEFAULT, dispatch_probe_result, res,
+                              (GDestroyNotify)probe_result_free);
+  g_hash_table_remove (w->probes, GUINT_TO_POINTER (p->id));
+}
+
+static void
+probe_finish_errno (Probe *p, int err)
+{
+  GIOErrorEnum code = err == ETIMEDOUT ? G_IO_ERROR_TIMED_OUT : g_io_error_from_errno (err);
+
+  g_debug ("probe %u: %s", p->id, g_strerror (err));
+  probe_finish (p, 0,
+                g_error_new (G_IO_ERROR, code, _ ("The PBX did not answer: %s"), g_strerror (err)));
+}
+
+static int probe_send (Probe *p);
+
+static void
+probe_response_handler (int err, const struct sip_msg *msg, void *arg)
+{
+  Probe *p = arg;
+
+  if (msg != NULL && msg->scode < 200)
+    return;
+  if (msg == NULL)
+    {
+      probe_finish_errno (p, err != 0 ? err : ECONNABORTED);
+      return;
+    }
+  /* one answer to each challenge; a second one for the same realm makes
+   * sip_auth_authenticate() fail and the 401/407 is the result */
+  if ((msg->scode == 401 || msg->scode == 407) && sip_auth_authenticate (p->auth, msg) == 0)
+    {
+      err = probe_send (p);
+      if (err == 0)
+        return;
+      probe_finish_errno (p, err);
+      return;
+    }
+  g_debug ("probe %u: %u %.*s", p->id, msg->scode, (int)msg->reason.l, msg->reason.p);
+  probe_finish (p, msg->scode, NULL);
+}
+
+static int
+probe_send (Probe *p)
+{
+  return sip_drequestf (&p->req, p->worker->sip, true, "OPTIONS", p->dlg, 0, p->auth, NULL,
+                        probe_response_handler, p,
+                        "Accept: application/sdp\r\n"
+                        "Content-Length: 0\r\n"
+                        "\r\n");
+}
+
+static void
+probe_timeout_handler (void *arg)
+{
+  Probe *p = arg;
+
+  probe_finish_errno (p, ETIMEDOUT);
+}
+
+static void
+probe_start (Worker *w, guint id, const char *uri)
+{
+  g_autofree char *from = g_strdup_printf ("sip:%s@%s", w->user, w->domain);
+  g_autofree char *ruri = request_uri (w, uri);
+  Probe *p = g_new0 (Probe, 1);
+  struct uri parsed;
+  struct pl pl;
+  int err;
+
+  p->worker = w;
+  p->id = id;
+  tmr_init (&p->timeout);
+  g_hash_table_insert (w->probes, GUINT_TO_POINTER (id), p);
+
+  pl_set_str (&pl, uri);
+  /* libre would take an empty host for a name to look up */
+  err = uri_decode (&parsed, &pl) != 0 || !pl_isset (&parsed.host) ? EINVAL : 0;
+  if (err == 0)
+    err = sip_dialog_alloc (&p->dlg, ruri, uri, NULL, from, NULL, 0);
+  if (err == 0)
+    err = sip_auth_alloc (&p->auth, auth_handler, w, false);
+  if (err == 0)
+    err = probe_send (p);
+  if (err == EINVAL)
+    {
+      probe_finish (p, 0,
+                    g_error_new (PL_SUBSCRIBER_ERROR, PL_SUBSCRIBER_ERROR_INVALID_ARGUMENT,
+                                 _ ("“%s” is not a SIP address"), uri));
+      return;
+    }
+  if (err != 0)
+    {
+      probe_finish_errno (p, err);
+      return;
+    }
+  tmr_start (&p->timeout, PROBE_TIMEOUT_MS, probe_timeout_handler, p);
+}
+
+static void
 quit_timeout (void *arg)
 {
   re_cancel ();
@@ -475,6 +633,12 @@ mqueue_handler (int id, void *data, void *arg)
       case OP_UNSUBSCRIBE:
         g_hash_table_remove (w->subs, cmd->uri);
         break;
+      case OP_PROBE:
+        probe_start (w, cmd->probe_id, cmd->uri);
+        break;
+      case OP_PROBE_CANCEL:
+        g_hash_table_remove (w->probes, GUINT_TO_POINTER (cmd->probe_id));
+        break;
       case OP_CONFIG:
         w->expires = cmd->expires;
         w->retry_min_ms = MAX (cmd->retry_min_ms, 10);
@@ -486,6 +650,7 @@ mqueue_handler (int id, void *data, void *arg)
           guint grace = g_hash_table_size (w->subs) > 0 ? 200 : 0;
 
           g_hash_table_remove_all (w->subs);
+          g_hash_table_remove_all (w->probes);
           tmr_start (&w->quit_tmr, grace, quit_timeout, w);
         }
         break;
@@ -547,6 +712,7 @@ static void
 worker_free (Worker *w)
 {
   g_clear_pointer (&w->subs, g_hash_table_unref);
+  g_clear_pointer (&w->probes, g_hash_table_unref);
   shared_unref (w->shared);
   g_free (w->user);
   g_free (w->auth_user);
@@ -585,6 +751,7 @@ worker_main (gpointer data)
     (void)re_main (NULL);
 
   g_clear_pointer (&w->subs, g_hash_table_unref);
+  g_clear_pointer (&w->probes, g_hash_table_unref);
   tmr_cancel (&w->quit_tmr);
   w->sock = mem_deref (w->sock);
   w->stray_lsnr = mem_deref (w->stray_lsnr);
@@ -612,7 +779,28 @@ struct _PlSubscriber
   guint expires;
   guint retry_min_ms;
   guint retry_max_ms;
+  GHashTable *probes; /* id → Pending */
+  guint next_probe_id;
 };
+
+/* A probe the GLib side waits for; freed when its task has returned. */
+typedef struct
+{
+  GTask *task;
+  GSource *cancel_source;
+} Pending;
+
+static void
+pending_free (Pending *pending)
+{
+  if (pending->cancel_source != NULL)
+    {
+      g_source_destroy (pending->cancel_source);
+      g_source_unref (pending->cancel_source);
+    }
+  g_object_unref (pending->task);
+  g_free (pending);
+}
 
 G_DEFINE_FINAL_TYPE (PlSubscriber, pl_subscriber, G_TYPE_OBJECT)
 G_DEFINE_QUARK (pl - subscriber - error - quark, pl_subscriber_error)
@@ -641,7 +829,7 @@ dispatch_event (gpointer data)
   return G_SOURCE_REMOVE;
 }
 
-static void
+static gboolean
 send_command (PlSubscriber *self, int op, Command *cmd)
 {
   int err;
@@ -651,7 +839,7 @@ send_command (PlSubscriber *self, int op, Command *cmd)
       g_debug ("subscriber already shut down; command %d dropped", op);
       if (cmd != NULL)
         command_free (cmd);
-      return;
+      return FALSE;
     }
   err = mqueue_push (self->mq, op, cmd);
   if (err != 0)
@@ -659,6 +847,60 @@ send_command (PlSubscriber *self, int op, Command *cmd)
       g_message ("cannot reach the SIP thread: %s", g_strerror (err));
       if (cmd != NULL)
         command_free (cmd);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* Takes the probe out of the table; the caller returns its task. */
+static GTask *
+steal_probe (PlSubscriber *self, guint id)
+{
+  Pending *pending;
+  GTask *task;
+
+  if (self->probes == NULL)
+    return NULL;
+  pending = g_hash_table_lookup (self->probes, GUINT_TO_POINTER (id));
+  if (pending == NULL)
+    return NULL;
+  task = g_object_ref (pending->task);
+  g_hash_table_remove (self->probes, GUINT_TO_POINTER (id));
+  return task;
+}
+
+static gboolean
+dispatch_probe_result (gpointer data)
+{
+  ProbeResult *res = data;
+  g_autoptr (PlSubscriber) self = g_weak_ref_get (&res->shared->self);
+  g_autoptr (GTask) task = NULL;
+
+  /* a cancelled or shut-down probe has already returned */
+  if (self == NULL || (task = steal_probe (self, res->id)) == NULL)
+    return G_SOURCE_REMOVE;
+  if (res->error != NULL)
+    g_task_return_error (task, g_steal_pointer (&res->error));
+  else
+    g_task_return_int (task, res->status);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+fail_pending_probes (PlSubscriber *self)
+{
+  g_autoptr (GList) ids = NULL;
+
+  if (self->probes == NULL)
+    return;
+  ids = g_hash_table_get_keys (self->probes);
+  for (GList *l = ids; l != NULL; l = l->next)
+    {
+      g_autoptr (GTask) task = steal_probe (self, GPOINTER_TO_UINT (l->data));
+
+      if (task != NULL)
+        g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_CLOSED, "%s",
+                                 _ ("SIP subscriptions were shut down"));
     }
 }
 
@@ -672,6 +914,7 @@ pl_subscriber_shutdown (PlSubscriber *self)
   send_command (self, OP_QUIT, NULL);
   g_thread_join (g_steal_pointer (&self->thread));
   self->mq = NULL;
+  fail_pending_probes (self);
 }
 
 static void
@@ -688,6 +931,7 @@ pl_subscriber_finalize (GObject *object)
 {
   PlSubscriber *self = PL_SUBSCRIBER (object);
 
+  g_clear_pointer (&self->probes, g_hash_table_unref);
   g_clear_pointer (&self->shared, shared_unref);
   G_OBJECT_CLASS (pl_subscriber_parent_class)->finalize (object);
 }
@@ -714,6 +958,7 @@ pl_subscriber_init (PlSubscriber *self)
   self->expires = 600;
   self->retry_min_ms = 1000;
   self->retry_max_ms = 5 * 60 * 1000;
+  self->probes = g_hash_table_new_full (NULL, NULL, NULL, (GDestroyNotify)pending_free);
 }
 
 static gboolean
@@ -767,6 +1012,7 @@ pl_subscriber_new (const char *user, const char *auth_user, const char *password
   w->retry_min_ms = self->retry_min_ms;
   w->retry_max_ms = self->retry_max_ms;
   w->subs = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, (GDestroyNotify)sub_free);
+  w->probes = g_hash_table_new_full (NULL, NULL, NULL, (GDestroyNotify)probe_free);
   g_mutex_init (&startup.lock);
   g_cond_init (&startup.cond);
   w->startup = &startup;
@@ -860,4 +1106,101 @@ pl_subscriber_set_retry_interval (PlSubscriber *self, guint min_ms, guint max_ms
   self->retry_min_ms = min_ms;
   self->retry_max_ms = max_ms;
   send_config (self);
+}
+
+typedef struct
+{
+  PlSubscriber *self; /* the probe table owns this source, so self outlives it */
+  guint id;
+} CancelData;
+
+static gboolean
+probe_cancelled (GCancellable *cancellable, gpointer data)
+{
+  CancelData *cd = data;
+  PlSubscriber *self = cd->self;
+  guint id = cd->id;
+  g_autoptr (GTask) task = NULL;
+  Command *cmd;
+
+  /* cd dies with the source inside steal_probe() */
+  task = steal_probe (self, id);
+  if (task == NULL)
+    return G_SOURCE_REMOVE;
+  cmd = g_new0 (Command, 1);
+  cmd->probe_id = id;
+  send_command (self, OP_PROBE_CANCEL, cmd);
+  g_task_return_error_if_cancelled (task);
+  return G_SOURCE_REMOVE;
+}
+
+void
+pl_subscriber_probe_async (PlSubscriber *self, const char *uri, GCancellable *cancellable,
+                           GAsyncReadyCallback callback, gpointer user_data)
+{
+  g_autoptr (GTask) task = NULL;
+  Pending *pending;
+  Command *cmd;
+  guint id;
+
+  g_return_if_fail (PL_IS_SUBSCRIBER (self));
+  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, pl_subscriber_probe_async);
+  if (uri == NULL || g_ascii_strncasecmp (uri, "sip:", 4) != 0 || !field_is_safe (uri, FALSE))
+    {
+      g_task_return_new_error (task, PL_SUBSCRIBER_ERROR, PL_SUBSCRIBER_ERROR_INVALID_ARGUMENT,
+                               _ ("“%s” is not a SIP address"), uri ? uri : "");
+      return;
+    }
+  if (g_task_return_error_if_cancelled (task))
+    return;
+  if (self->thread == NULL)
+    {
+      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_CLOSED, "%s",
+                               _ ("SIP subscriptions were shut down"));
+      return;
+    }
+
+  id = ++self->next_probe_id;
+  if (id == 0)
+    id = ++self->next_probe_id;
+  pending = g_new0 (Pending, 1);
+  pending->task = g_object_ref (task);
+  if (cancellable != NULL)
+    {
+      CancelData *cd = g_new0 (CancelData, 1);
+
+      cd->self = self;
+      cd->id = id;
+      pending->cancel_source = g_cancellable_source_new (cancellable);
+      g_source_set_callback (pending->cancel_source, G_SOURCE_FUNC (probe_cancelled), cd, g_free);
+      g_source_attach (pending->cancel_source, self->shared->context);
+    }
+  g_hash_table_insert (self->probes, GUINT_TO_POINTER (id), pending);
+
+  cmd = g_new0 (Command, 1);
+  cmd->uri = g_strdup (uri);
+  cmd->probe_id = id;
+  if (!send_command (self, OP_PROBE, cmd))
+    {
+      g_autoptr (GTask) failed = steal_probe (self, id);
+
+      g_task_return_new_error (failed, G_IO_ERROR, G_IO_ERROR_FAILED, "%s",
+                               _ ("Cannot reach the SIP thread"));
+    }
+}
+
+guint
+pl_subscriber_probe_finish (PlSubscriber *self, GAsyncResult *result, GError **error)
+{
+  gssize status;
+
+  g_return_val_if_fail (PL_IS_SUBSCRIBER (self), 0);
+  g_return_val_if_fail (g_task_is_valid (result, self), 0);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == pl_subscriber_probe_async, 0);
+
+  status = g_task_propagate_int (G_TASK (result), error);
+  return status > 0 ? (guint)status : 0;
 }

@@ -81,6 +81,24 @@ void pl_subscriber_set_expires (PlSubscriber *self, guint seconds);
  * (defaults 1 s and 5 min). */
 void pl_subscriber_set_retry_interval (PlSubscriber *self, guint min_ms, guint max_ms);
 
+/* Asks the PBX whether uri exists before a call is sent there: an
+ * out-of-dialog OPTIONS to uri (e.g. "sip:700@pbx.example.com"), From the
+ * account, answering a digest challenge once with the account's credentials.
+ * Asterisk (res_pjsip) answers 404 when the Request-URI user is not in the
+ * endpoint's dialplan context and 200 when it is. Must be called on the
+ * thread of the main context that was thread-default at pl_subscriber_new();
+ * the callback runs there too.
+ *
+ * pl_subscriber_probe_finish() returns the final SIP status code (200, 404,
+ * 401/407 when the credentials were refused, 403, 5xx, …), or 0 with error
+ * set when there is no answer: G_IO_ERROR_TIMED_OUT after 4 s, another
+ * G_IO_ERROR from a transport failure (e.g. CONNECTION_REFUSED on TCP),
+ * G_IO_ERROR_CANCELLED, G_IO_ERROR_CLOSED after pl_subscriber_shutdown(), or
+ * PL_SUBSCRIBER_ERROR_INVALID_ARGUMENT for a uri that is not "sip:…". */
+void pl_subscriber_probe_async (PlSubscriber *self, const char *uri, GCancellable *cancellable,
+                                GAsyncReadyCallback callback, gpointer user_data);
+guint pl_subscriber_probe_finish (PlSubscriber *self, GAsyncResult *result, GError **error);
+
 /* Unsubscribes everything, stops re_main and joins the thread; idempotent,
  * also done on dispose. Returns once the thread is gone. */
 void pl_subscriber_shutdown (PlSubscriber *self);

@@ -1,0 +1,923 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "test-park-sidebar"
+
+#include "config.h"
+
+#include <X11/Xlib.h>
+#include <gdk/x11/gdkx.h>
+#include <glib/gstdio.h>
+#include <gtk/gtk.h>
+
+#include "pl-application.h"
+#include "pl-call-pane.h"
+#include "pl-park-sidebar.h"
+#include "pl-park-slot-row.h"
+#include "pl-script-engine.h"
+#include "pl-test-util.h"
+#include "pl-window.h"
+
+/* The park sidebar in the real application window, on a real PlCore over
+ * the scripted engine. Slot states come from real NOTIFY bodies (the
+ * Asterisk traces in tests/park/fixtures) fed to the lots, as the
+ * subscriber would. Each case runs in its own process (see meson.build). */
+
+typedef struct
+{
+  GPtrArray *added;
+  GPtrArray *removed;
+  GVariant *last;
+} NotificationServer;
+
+static const char notifications_xml[]
+    = "<node><interface name='org.gtk.Notifications'>"
+      "<method name='AddNotification'><arg type='s' direction='in'/><arg type='s' direction='in'/>"
+      "<arg type='a{sv}' direction='in'/></method>"
+      "<method name='RemoveNotification'><arg type='s' direction='in'/>"
+      "<arg type='s' direction='in'/></method>"
+      "</interface></node>";
+
+typedef struct
+{
+  NotificationServer notifications;
+  guint notifications_id;
+  GSocket *sink; /* the "PBX" address: swallows the SUBSCRIBEs sent before we stop them */
+  char *domain;
+  PlAccount *account;
+  PlScriptEngine *engine;
+  PlCore *core;
+  PlApplication *app;
+  PlWindow *window;
+  PlParkSidebar *sidebar;
+  void (*body) (gpointer fx);
+} Fixture;
+
+static void
+notifications_method (GDBusConnection *connection, const char *sender, const char *path,
+                      const char *interface, const char *method, GVariant *parameters,
+                      GDBusMethodInvocation *invocation, gpointer user_data)
+{
+  NotificationServer *server = user_data;
+  const char *id = NULL;
+
+  if (g_str_equal (method, "AddNotification"))
+    {
+      GVariant *notification = NULL;
+      g_variant_get (parameters, "(&s&s@a{sv})", NULL, &id, &notification);
+      g_ptr_array_add (server->added, g_strdup (id));
+      g_clear_pointer (&server->last, g_variant_unref);
+      server->last = notification;
+    }
+  else
+    {
+      g_variant_get (parameters, "(&s&s)", NULL, &id);
+      g_ptr_array_add (server->removed, g_strdup (id));
+    }
+  g_dbus_method_invocation_return_value (invocation, NULL);
+}
+
+/* Owned before the first notification: GIO picks its backend then. */
+static void
+start_notification_server (Fixture *fx)
+{
+  static const GDBusInterfaceVTable vtable = { notifications_method };
+  GDBusConnection *bus = g_application_get_dbus_connection (G_APPLICATION (fx->app));
+  g_autoptr (GDBusNodeInfo) info = g_dbus_node_info_new_for_xml (notifications_xml, NULL);
+  g_autoptr (GVariant) reply = NULL;
+  g_autoptr (GError) error = NULL;
+
+  fx->notifications_id
+      = g_dbus_connection_register_object (bus, "/org/gtk/Notifications", info->interfaces[0],
+                                           &vtable, &fx->notifications, NULL, &error);
+  g_assert_no_error (error);
+  reply = g_dbus_connection_call_sync (
+      bus, "org.freedesktop.DBus", "/org/freedesktop/DBus", "org.freedesktop.DBus", "RequestName",
+      g_variant_new ("(su)", "org.gtk.Notifications", 4), G_VARIANT_TYPE ("(u)"),
+      G_DBUS_CALL_FLAGS_NONE, 5000, NULL, &error);
+  g_assert_no_error (error);
+}
+
+/* Keep the pointer off the window: tooltips would start timers that GTK
+ * 4.8 lets fire after the window is gone. */
+static void
+park_pointer (void)
+{
+  GdkDisplay *display = gdk_display_get_default ();
+  Display *xdisplay;
+
+  if (!GDK_IS_X11_DISPLAY (display))
+    return;
+  xdisplay = gdk_x11_display_get_xdisplay (display);
+  XWarpPointer (xdisplay, None, DefaultRootWindow (xdisplay), 0, 0, 0, 0,
+                DisplayWidth (xdisplay, DefaultScreen (xdisplay)) - 1,
+                DisplayHeight (xdisplay, DefaultScreen (xdisplay)) - 1);
+  XSync (xdisplay, False);
+}
+
+enum
+{
+  LOTS_MAIN,
+  LOTS_MAIN_SALES,
+  LOTS_MAIN_VALET,
+};
+
+static GPtrArray *
+lot_configs (int which)
+{
+  GPtrArray *configs = g_ptr_array_new_with_free_func ((GDestroyNotify)pl_park_lot_config_free);
+  PlParkLotConfig *main_lot = pl_park_lot_config_new ("Main", PL_PARK_PROFILE_ASTERISK);
+
+  main_lot->last_slot = 705;
+  g_ptr_array_add (configs, main_lot);
+  if (which == LOTS_MAIN_VALET)
+    g_ptr_array_add (configs, pl_park_lot_config_new ("Valet", PL_PARK_PROFILE_FREESWITCH));
+  if (which == LOTS_MAIN_SALES)
+    {
+      PlParkLotConfig *sales = pl_park_lot_config_new ("Sales", PL_PARK_PROFILE_FREEPBX);
+      sales->last_slot = 74;
+      g_ptr_array_add (configs, sales);
+    }
+  return configs;
+}
+
+static void
+fixture_setup (Fixture *fx, gconstpointer data)
+{
+  g_autoptr (GSettings) settings = g_settings_new (APP_ID);
+  g_autoptr (GSocketAddress) any = g_inet_socket_address_new_from_string ("127.0.0.1", 0);
+  g_autoptr (GSocketAddress) bound = NULL;
+  g_autoptr (GPtrArray) configs = lot_configs (GPOINTER_TO_INT (data));
+  g_autoptr (GError) error = NULL;
+
+  fx->sink
+      = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_DATAGRAM, G_SOCKET_PROTOCOL_UDP, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_socket_bind (fx->sink, any, FALSE, &error));
+  bound = g_socket_get_local_address (fx->sink, &error);
+  g_assert_no_error (error);
+  fx->domain = g_strdup_printf ("127.0.0.1:%u",
+                                g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound)));
+
+  fx->notifications.added = g_ptr_array_new_with_free_func (g_free);
+  fx->notifications.removed = g_ptr_array_new_with_free_func (g_free);
+  fx->account = pl_account_new ("test");
+  pl_account_set_display_name (fx->account, "Desk 100");
+  pl_account_set_user (fx->account, "100");
+  pl_account_set_domain (fx->account, fx->domain);
+  fx->engine = pl_script_engine_new (NULL);
+  fx->core = pl_core_new (PL_ENGINE (fx->engine), settings, NULL);
+  pl_core_use_lots (fx->core, configs);
+  pl_core_use_account (fx->core, fx->account);
+  fx->app = pl_application_new_with_core (fx->core);
+  g_signal_connect_swapped (fx->app, "startup", G_CALLBACK (start_notification_server), fx);
+}
+
+static void
+finalize_and_wait (gpointer object)
+{
+  gpointer weak = object;
+
+  g_object_add_weak_pointer (G_OBJECT (object), &weak);
+  g_object_unref (object);
+  if (!PL_TEST_WAIT (weak == NULL, 5000))
+    g_error ("%s was not finalized", G_OBJECT_TYPE_NAME (weak));
+}
+
+static void
+fixture_teardown (Fixture *fx, gconstpointer data)
+{
+  finalize_and_wait (fx->app);
+  finalize_and_wait (fx->core);
+  finalize_and_wait (fx->engine);
+  finalize_and_wait (fx->account);
+  g_socket_close (fx->sink, NULL);
+  g_clear_object (&fx->sink);
+  g_free (fx->domain);
+  g_ptr_array_unref (fx->notifications.added);
+  g_ptr_array_unref (fx->notifications.removed);
+  g_clear_pointer (&fx->notifications.last, g_variant_unref);
+}
+
+static PlParkService *
+service (Fixture *fx)
+{
+  return pl_core_get_park_service (fx->core);
+}
+
+static gboolean
+body_idle (gpointer user_data)
+{
+  Fixture *fx = user_data;
+  GtkApplication *app = GTK_APPLICATION (fx->app);
+  GDBusConnection *bus = g_application_get_dbus_connection (G_APPLICATION (app));
+  GObject *slot;
+
+  park_pointer ();
+  g_assert_true (PL_TEST_WAIT (gtk_application_get_windows (app) != NULL, 5000));
+  fx->window = gtk_application_get_windows (app)->data;
+  g_object_add_weak_pointer (G_OBJECT (fx->window), (gpointer *)&fx->window);
+  g_assert_true (PL_TEST_WAIT (gtk_widget_get_mapped (GTK_WIDGET (fx->window)), 5000));
+  g_assert_true (
+      PL_TEST_WAIT (g_list_model_get_n_items (pl_park_service_get_lots (service (fx))) > 0, 5000));
+  /* The lots get their states from this test, not from the (absent) PBX. */
+  pl_park_service_shutdown (service (fx));
+
+  slot = gtk_widget_get_template_child (GTK_WIDGET (fx->window), PL_TYPE_WINDOW, "sidebar_slot");
+  g_assert_nonnull (slot);
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (slot)));
+  fx->sidebar = PL_PARK_SIDEBAR (gtk_widget_get_first_child (GTK_WIDGET (slot)));
+  g_assert_true (PL_IS_PARK_SIDEBAR (fx->sidebar));
+
+  fx->body (fx);
+
+  for (GList *l; (l = gtk_application_get_windows (app)) != NULL;)
+    gtk_window_destroy (l->data);
+  g_assert_true (PL_TEST_WAIT (fx->window == NULL, 5000));
+  g_dbus_connection_unregister_object (bus, fx->notifications_id);
+  g_application_quit (G_APPLICATION (app));
+  return G_SOURCE_REMOVE;
+}
+
+static void
+run_test (Fixture *fx, gconstpointer data)
+{
+  g_idle_add (body_idle, fx);
+  g_assert_cmpint (g_application_run (G_APPLICATION (fx->app), 0, NULL), ==, 0);
+  g_assert_null (fx->window);
+}
+
+/* Helpers ------------------------------------------------------------------ */
+
+static char *
+load_fixture (const char *name)
+{
+  g_autofree char *path = g_test_build_filename (G_TEST_DIST, "park", "fixtures", name, NULL);
+  g_autoptr (GError) error = NULL;
+  char *contents = NULL;
+
+  g_assert_true (g_file_get_contents (path, &contents, NULL, &error));
+  g_assert_no_error (error);
+  return contents;
+}
+
+static void
+notify_body (Fixture *fx, const char *lot_name, int slot, const char *body)
+{
+  PlParkLot *lot = pl_park_service_find_lot (service (fx), lot_name);
+  g_autofree char *uri = g_strdup_printf ("sip:%d@%s", slot, fx->domain);
+  g_autoptr (GError) error = NULL;
+
+  g_assert_nonnull (lot);
+  g_assert_true (pl_park_lot_apply_notify (lot, uri, "application/dialog-info+xml", body,
+                                           strlen (body), g_get_real_time (), &error));
+  g_assert_no_error (error);
+}
+
+/* The Asterisk trace of slot 701, renumbered for another slot: same body as
+ * the PBX sends, other entity. */
+static void
+notify_fixture (Fixture *fx, const char *lot, int slot, const char *fixture)
+{
+  g_autofree char *text = load_fixture (fixture);
+  g_autofree char *number = g_strdup_printf ("%d", slot);
+  g_auto (GStrv) parts = g_strsplit (text, g_str_has_prefix (fixture, "fs-") ? "6001" : "701", -1);
+  g_autofree char *body = g_strjoinv (number, parts);
+
+  notify_body (fx, lot, slot, body);
+}
+
+/* A busy slot whose PBX names the caller (dialog-info <remote><identity>). */
+static void
+notify_caller (Fixture *fx, const char *lot, int slot, guint version, const char *name,
+               const char *user)
+{
+  g_autofree char *body = g_strdup_printf (
+      "<?xml version=\"1.0\"?><dialog-info xmlns=\"urn:ietf:params:xml:ns:dialog-info\" "
+      "version=\"%u\" state=\"full\" entity=\"sip:%d@%s\"><dialog id=\"%d\">"
+      "<state>confirmed</state><remote><identity display=\"%s\">sip:%s@%s</identity></remote>"
+      "</dialog></dialog-info>",
+      version, slot, fx->domain, slot, name, user, fx->domain);
+
+  notify_body (fx, lot, slot, body);
+}
+
+static void
+all_free (Fixture *fx, const char *lot_name)
+{
+  PlParkLot *lot = pl_park_service_find_lot (service (fx), lot_name);
+  const PlParkLotConfig *config = pl_park_lot_get_config (lot);
+
+  for (int slot = config->first_slot; slot <= config->last_slot; slot++)
+    notify_fixture (fx, lot_name, slot,
+                    config->profile == PL_PARK_PROFILE_FREESWITCH ? "fs-6001-v0-free.xml"
+                                                                  : "ast-701-v0-free.xml");
+}
+
+static PlParkSlotRow *
+row (Fixture *fx, const char *lot, int slot)
+{
+  GtkWidget *widget = pl_park_sidebar_get_row (fx->sidebar, lot, slot);
+  g_assert_nonnull (widget);
+  return PL_PARK_SLOT_ROW (widget);
+}
+
+static GtkWidget *
+row_child (PlParkSlotRow *row, const char *name)
+{
+  GObject *object = gtk_widget_get_template_child (GTK_WIDGET (row), PL_TYPE_PARK_SLOT_ROW, name);
+  g_assert_nonnull (object);
+  return GTK_WIDGET (object);
+}
+
+static const char *
+row_text (Fixture *fx, const char *lot, int slot, const char *label)
+{
+  return gtk_label_get_label (GTK_LABEL (row_child (row (fx, lot, slot), label)));
+}
+
+static gboolean
+log_has (Fixture *fx, const char *line)
+{
+  GPtrArray *log = pl_script_engine_get_log (fx->engine);
+
+  for (guint i = 0; i < log->len; i++)
+    if (g_strcmp0 (g_ptr_array_index (log, i), line) == 0)
+      return TRUE;
+  return FALSE;
+}
+
+static gboolean
+enabled (Fixture *fx, const char *action)
+{
+  return g_action_group_get_action_enabled (G_ACTION_GROUP (fx->window), action);
+}
+
+static PlCall *
+active_call (Fixture *fx, const char *id, const char *peer, const char *name)
+{
+  PlCallManager *manager = pl_core_get_call_manager (fx->core);
+  PlCall *call;
+
+  pl_script_engine_emit (fx->engine, PL_ENGINE_EVENT_CALL_INCOMING, id, PL_CALL_DIRECTION_INCOMING,
+                         peer, NULL);
+  call = pl_call_manager_find_call (manager, id);
+  g_assert_nonnull (call);
+  if (name)
+    pl_call_set_peer_name (call, name);
+  pl_script_engine_emit (fx->engine, PL_ENGINE_EVENT_CALL_ESTABLISHED, id,
+                         PL_CALL_DIRECTION_INCOMING, peer, NULL);
+  g_assert_cmpint (pl_call_get_state (call), ==, PL_CALL_STATE_ACTIVE);
+  return call;
+}
+
+static void
+activate_park (Fixture *fx)
+{
+  g_assert_true (enabled (fx, "park"));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fx->window), "win.park", NULL));
+}
+
+static gboolean
+send_keys (Fixture *fx, const char *const *keys)
+{
+  g_autofree char *xdotool = g_find_program_in_path ("xdotool");
+  GdkSurface *surface = gtk_native_get_surface (GTK_NATIVE (fx->window));
+  g_autoptr (GPtrArray) argv = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr (GError) error = NULL;
+  int status = -1;
+
+  if (xdotool == NULL || !GDK_IS_X11_SURFACE (surface))
+    return FALSE;
+  g_ptr_array_add (argv, g_strdup (xdotool));
+  g_ptr_array_add (argv, g_strdup ("windowfocus"));
+  g_ptr_array_add (argv, g_strdup ("--sync"));
+  g_ptr_array_add (argv, g_strdup_printf ("%lu", (gulong)gdk_x11_surface_get_xid (surface)));
+  g_ptr_array_add (argv, g_strdup ("key"));
+  g_ptr_array_add (argv, g_strdup ("--delay"));
+  g_ptr_array_add (argv, g_strdup ("20"));
+  for (guint i = 0; keys[i]; i++)
+    g_ptr_array_add (argv, g_strdup (keys[i]));
+  g_ptr_array_add (argv, NULL);
+  g_assert_true (g_spawn_sync (NULL, (char **)argv->pdata, NULL, G_SPAWN_DEFAULT, NULL, NULL, NULL,
+                               NULL, &status, &error));
+  g_assert_no_error (error);
+  g_assert_true (g_spawn_check_wait_status (status, NULL));
+  return TRUE;
+}
+
+#define SEND_KEYS_OR_SKIP(fx, ...)                                                                 \
+  G_STMT_START                                                                                     \
+  {                                                                                                \
+    static const char *const keys_[] = { __VA_ARGS__, NULL };                                      \
+    if (!send_keys ((fx), keys_))                                                                  \
+      {                                                                                            \
+        g_test_skip ("needs xdotool on an X11 display");                                           \
+        return;                                                                                    \
+      }                                                                                            \
+  }                                                                                                \
+  G_STMT_END
+
+static void
+save_screenshot (GtkWidget *widget, const char *name)
+{
+  g_autoptr (GdkPaintable) paintable = NULL;
+  g_autoptr (GtkSnapshot) snapshot = NULL;
+  g_autoptr (GskRenderNode) node = NULL;
+  g_autoptr (GdkTexture) texture = NULL;
+  g_autofree char *dir = pl_test_artifact_dir ("ui");
+  g_autofree char *file = g_strdup_printf ("%s.png", name);
+  g_autofree char *path = g_build_filename (dir, file, NULL);
+  int width, height;
+  GStatBuf st;
+
+  /* Let the layout settle before the picture. */
+  pl_test_spin (400);
+  gtk_test_widget_wait_for_draw (widget);
+  width = gtk_widget_get_width (widget);
+  height = gtk_widget_get_height (widget);
+  g_assert_cmpint (width, >, 100);
+  g_assert_cmpint (height, >, 100);
+  paintable = gtk_widget_paintable_new (widget);
+  snapshot = gtk_snapshot_new ();
+  gdk_paintable_snapshot (paintable, GDK_SNAPSHOT (snapshot), width, height);
+  node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
+  g_assert_nonnull (node);
+  texture = gsk_renderer_render_texture (gtk_native_get_renderer (gtk_widget_get_native (widget)),
+                                         node, &GRAPHENE_RECT_INIT (0, 0, width, height));
+  g_assert_true (gdk_texture_save_to_png (texture, path));
+  g_assert_cmpint (g_stat (path, &st), ==, 0);
+  g_assert_cmpint (st.st_size, >, 2000);
+  g_test_message ("screenshot: %s", path);
+}
+
+/* Tests -------------------------------------------------------------------- */
+
+static void
+rows_follow_model (gpointer data)
+{
+  Fixture *fx = data;
+  GtkWidget *banner = pl_park_sidebar_get_stale_banner (fx->sidebar, "Main");
+  GtkWidget *stack = GTK_WIDGET (
+      gtk_widget_get_template_child (GTK_WIDGET (fx->sidebar), PL_TYPE_PARK_SIDEBAR, "stack"));
+  g_autofree char *expected = NULL;
+
+  /* Before any NOTIFY nothing is known: unknown, never "free". */
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (GTK_STACK (stack)), ==, "lots");
+  g_assert_nonnull (banner);
+  g_assert_true (gtk_widget_get_visible (banner));
+  g_assert_cmpstr (row_text (fx, "Main", 701, "name_label"), ==, "State unknown");
+  g_assert_null (pl_park_sidebar_get_row (fx->sidebar, "Main", 706));
+  for (int slot = 701; slot <= 705; slot++)
+    g_assert_nonnull (pl_park_sidebar_get_row (fx->sidebar, "Main", slot));
+
+  all_free (fx, "Main");
+  g_assert_false (gtk_widget_get_visible (banner));
+  g_assert_cmpstr (row_text (fx, "Main", 702, "name_label"), ==, "Free");
+  g_assert_true (gtk_widget_has_css_class (GTK_WIDGET (row (fx, "Main", 702)), "free"));
+  g_assert_false (gtk_widget_get_visible (row_child (row (fx, "Main", 702), "retrieve_button")));
+  g_assert_false (enabled (fx, "retrieve-nth"));
+
+  /* The real Asterisk trace: busy, no identity. */
+  notify_fixture (fx, "Main", 701, "ast-701-v1-busy.xml");
+  g_assert_cmpstr (row_text (fx, "Main", 701, "name_label"), ==, "Parked call");
+  g_assert_true (gtk_widget_get_visible (row_child (row (fx, "Main", 701), "retrieve_button")));
+  g_assert_true (gtk_widget_get_visible (row_child (row (fx, "Main", 701), "countdown")));
+  g_assert_cmpstr (row_text (fx, "Main", 701, "time_label"), ==, "0:00");
+  g_assert_true (enabled (fx, "retrieve-nth"));
+  g_assert_true (enabled (fx, "retrieve-slot"));
+
+  /* A PBX that names the caller. */
+  notify_caller (fx, "Main", 703, 1, "Caller One", "2001");
+  g_assert_cmpstr (row_text (fx, "Main", 703, "name_label"), ==, "Caller One");
+  g_assert_cmpstr (row_text (fx, "Main", 703, "detail_label"), ==, "2001");
+  expected = g_strdup ("Slot 703, Caller One, 2001, parked 0:00, 0:45 left, Retrieve");
+  {
+    g_autofree char *diff = gtk_test_accessible_check_property (
+        GTK_ACCESSIBLE (row (fx, "Main", 703)), GTK_ACCESSIBLE_PROPERTY_LABEL, expected);
+    g_assert_null (diff);
+  }
+  {
+    g_autofree char *diff = gtk_test_accessible_check_property (
+        GTK_ACCESSIBLE (row_child (row (fx, "Main", 703), "retrieve_button")),
+        GTK_ACCESSIBLE_PROPERTY_LABEL, "Retrieve Caller One from slot 703");
+    g_assert_null (diff);
+  }
+  /* The clock runs: after a second tick the time moves on. */
+  g_assert_true (
+      PL_TEST_WAIT (g_strcmp0 (row_text (fx, "Main", 703, "time_label"), "0:00") != 0, 3000));
+
+  /* Picked up by someone: free again. */
+  notify_fixture (fx, "Main", 701, "ast-701-v2-free.xml");
+  g_assert_cmpstr (row_text (fx, "Main", 701, "name_label"), ==, "Free");
+  g_assert_false (gtk_widget_get_visible (row_child (row (fx, "Main", 701), "retrieve_button")));
+
+  /* One subscription lost: the lot says so, the slot is not "free". */
+  pl_park_lot_set_slot_stale (pl_park_service_find_lot (service (fx), "Main"), 702);
+  g_assert_true (gtk_widget_get_visible (banner));
+  g_assert_cmpstr (row_text (fx, "Main", 702, "name_label"), ==, "State unknown");
+
+  /* All lots gone (settings changed): the empty state. */
+  pl_park_service_configure (service (fx), fx->account, NULL, "127.0.0.1");
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (GTK_STACK (stack)), ==, "empty");
+  g_assert_false (enabled (fx, "park"));
+}
+
+static void
+test_rows_follow_model (Fixture *fx, gconstpointer data)
+{
+  fx->body = rows_follow_model;
+  run_test (fx, data);
+}
+
+static void
+retrieve_keys (gpointer data)
+{
+  Fixture *fx = data;
+  g_autofree char *dial_701 = g_strdup_printf ("dial - sip:701@%s", fx->domain);
+  g_autofree char *dial_704 = g_strdup_printf ("dial - sip:704@%s", fx->domain);
+  g_autofree char *dial_703 = g_strdup_printf ("dial - sip:703@%s", fx->domain);
+  PlCallManager *manager = pl_core_get_call_manager (fx->core);
+  GtkWidget *target;
+
+  all_free (fx, "Main");
+  notify_fixture (fx, "Main", 701, "ast-701-v1-busy.xml");
+  notify_caller (fx, "Main", 704, 1, "Caller Four", "2004");
+
+  /* Alt+1: the first parked call, as listed. */
+  SEND_KEYS_OR_SKIP (fx, "alt+1");
+  g_assert_true (PL_TEST_WAIT (log_has (fx, dial_701), 5000));
+  {
+    PlCall *call = pl_call_manager_get_active_call (manager);
+    g_assert_nonnull (call);
+    g_assert_cmpstr (pl_call_get_note (call), ==, "Retrieving from 701");
+  }
+
+  /* Alt+2 is the second: 704, named from the lot. */
+  SEND_KEYS_OR_SKIP (fx, "alt+2");
+  g_assert_true (PL_TEST_WAIT (log_has (fx, dial_704), 5000));
+
+  /* Keyboard only: F6 goes to the lots, arrows move, Enter retrieves. */
+  notify_caller (fx, "Main", 703, 1, "Caller Three", "2003");
+  SEND_KEYS_OR_SKIP (fx, "F6");
+  target = GTK_WIDGET (row (fx, "Main", 701));
+  g_assert_true (PL_TEST_WAIT (gtk_widget_has_focus (target), 3000));
+  SEND_KEYS_OR_SKIP (fx, "Down", "Down", "Return");
+  g_assert_true (PL_TEST_WAIT (log_has (fx, dial_703), 5000));
+
+  /* The engine stopping disables retrieving. */
+  pl_script_engine_set_state (fx->engine, PL_ENGINE_STATE_RESTARTING);
+  g_assert_false (enabled (fx, "retrieve-nth"));
+  pl_script_engine_set_state (fx->engine, PL_ENGINE_STATE_RUNNING);
+  g_assert_true (enabled (fx, "retrieve-nth"));
+}
+
+static void
+test_retrieve_keys (Fixture *fx, gconstpointer data)
+{
+  fx->body = retrieve_keys;
+  run_test (fx, data);
+}
+
+static void
+park_asterisk (gpointer data)
+{
+  Fixture *fx = data;
+  PlCall *call;
+  g_autofree char *transfer = NULL;
+  GtkWidget *pane = GTK_WIDGET (
+      gtk_widget_get_template_child (GTK_WIDGET (fx->window), PL_TYPE_WINDOW, "call_pane"));
+  GtkWidget *note
+      = GTK_WIDGET (gtk_widget_get_template_child (pane, PL_TYPE_CALL_PANE, "note_label"));
+  GtkWidget *button = GTK_WIDGET (gtk_widget_get_template_child (
+      GTK_WIDGET (fx->sidebar), PL_TYPE_PARK_SIDEBAR, "park_selected_button"));
+
+  all_free (fx, "Main");
+  g_assert_false (enabled (fx, "park"));
+  call = active_call (fx, "c1", "sip:2001@pbx", "Caller One");
+  g_assert_true (enabled (fx, "park"));
+
+  /* Asterisk picks the slot itself: no parking on a chosen one. */
+  gtk_list_box_select_row (
+      GTK_LIST_BOX (gtk_widget_get_parent (GTK_WIDGET (row (fx, "Main", 702)))),
+      GTK_LIST_BOX_ROW (row (fx, "Main", 702)));
+  g_assert_false (enabled (fx, "park-to-selected"));
+  g_assert_nonnull (strstr (gtk_widget_get_tooltip_text (button), "picks the slot"));
+
+  transfer = g_strdup_printf ("transfer c1 sip:700@%s", fx->domain);
+  SEND_KEYS_OR_SKIP (fx, "ctrl+shift+p");
+  g_assert_true (PL_TEST_WAIT (log_has (fx, transfer), 5000));
+  g_assert_cmpstr (pl_call_get_note (call), ==, "Parking…");
+  /* Once is enough. */
+  g_assert_false (enabled (fx, "park"));
+  g_assert_true (gtk_widget_get_visible (note));
+  g_assert_cmpstr (gtk_label_get_label (GTK_LABEL (note)), ==, "Parking…");
+
+  /* The PBX fills the next slot: ours, probably, named from our call. */
+  notify_fixture (fx, "Main", 701, "ast-701-v1-busy.xml");
+  g_assert_cmpstr (row_text (fx, "Main", 701, "name_label"), ==, "Caller One");
+  g_assert_cmpstr (pl_call_get_note (call), ==, "Parked, probably on 701");
+  g_assert_nonnull (strstr (row_text (fx, "Main", 701, "detail_label"), "probably"));
+
+  /* A second call whose park the PBX refuses can be parked again. */
+  {
+    PlCall *second = active_call (fx, "c2", "sip:2002@pbx", "Caller Two");
+    g_autofree char *again = g_strdup_printf ("transfer c2 sip:700@%s", fx->domain);
+
+    pl_script_engine_fail_next (fx->engine, PL_ENGINE_ACTION_TRANSFER, "403 Forbidden");
+    activate_park (fx);
+    g_assert_true (PL_TEST_WAIT (pl_call_get_note (second) == NULL && enabled (fx, "park"), 5000));
+    pl_script_engine_clear_log (fx->engine);
+    activate_park (fx);
+    g_assert_true (PL_TEST_WAIT (log_has (fx, again), 5000));
+  }
+}
+
+static void
+test_park_asterisk (Fixture *fx, gconstpointer data)
+{
+  fx->body = park_asterisk;
+  run_test (fx, data);
+}
+
+static GtkDropTarget *
+drop_target (GtkWidget *widget)
+{
+  g_autoptr (GListModel) controllers = gtk_widget_observe_controllers (widget);
+
+  for (guint i = 0; i < g_list_model_get_n_items (controllers); i++)
+    {
+      g_autoptr (GObject) controller = g_list_model_get_item (controllers, i);
+      if (GTK_IS_DROP_TARGET (controller))
+        return GTK_DROP_TARGET (controller);
+    }
+  return NULL;
+}
+
+static void
+park_freepbx (gpointer data)
+{
+  Fixture *fx = data;
+  PlCall *first, *second;
+  g_autofree char *to_72 = g_strdup_printf ("transfer c1 sip:72@%s", fx->domain);
+  g_autofree char *to_74 = NULL;
+  g_autofree char *handle = NULL;
+  GtkDropTarget *target;
+  GValue value = G_VALUE_INIT;
+  gboolean dropped = FALSE;
+
+  all_free (fx, "Main");
+  all_free (fx, "Sales");
+  first = active_call (fx, "c1", "sip:2001@pbx", "Caller One");
+
+  /* FreePBX parks where it is told. */
+  gtk_list_box_select_row (
+      GTK_LIST_BOX (gtk_widget_get_parent (GTK_WIDGET (row (fx, "Sales", 72)))),
+      GTK_LIST_BOX_ROW (row (fx, "Sales", 72)));
+  g_assert_true (enabled (fx, "park-to-selected"));
+  SEND_KEYS_OR_SKIP (fx, "ctrl+alt+shift+p");
+  g_assert_true (PL_TEST_WAIT (log_has (fx, to_72), 5000));
+  g_assert_cmpstr (pl_call_get_note (first), ==, "Parking…");
+  g_assert_cmpint (pl_park_slot_get_state (pl_park_slot_row_get_slot (row (fx, "Sales", 72))), ==,
+                   PL_PARK_SLOT_PARKING);
+  g_assert_cmpstr (row_text (fx, "Sales", 72, "detail_label"), ==, "Parking…");
+
+  /* A second call dragged onto free slot 74. */
+  second = active_call (fx, "c2", "sip:2002@pbx", "Caller Two");
+  to_74 = g_strdup_printf ("transfer c2 sip:74@%s", fx->domain);
+  handle = g_strdup_printf ("%u", pl_call_get_handle (second));
+  target = drop_target (GTK_WIDGET (row (fx, "Sales", 74)));
+  g_assert_nonnull (target);
+  g_value_init (&value, G_TYPE_STRING);
+  g_value_set_string (&value, handle);
+  g_signal_emit_by_name (target, "drop", &value, 10.0, 10.0, &dropped);
+  g_value_unset (&value);
+  g_assert_true (dropped);
+  g_assert_true (PL_TEST_WAIT (log_has (fx, to_74), 5000));
+  g_assert_cmpstr (pl_call_get_note (second), ==, "Parking…");
+
+  /* Not on a busy slot, not with text that names no call. */
+  g_assert_false (pl_park_slot_row_drop_call (row (fx, "Sales", 72), handle));
+  g_assert_false (pl_park_slot_row_drop_call (row (fx, "Sales", 73), "hello"));
+}
+
+static void
+test_park_freepbx (Fixture *fx, gconstpointer data)
+{
+  fx->body = park_freepbx;
+  run_test (fx, data);
+}
+
+static void
+notification (gpointer data)
+{
+  Fixture *fx = data;
+
+  all_free (fx, "Main");
+  notify_caller (fx, "Main", 702, 1, "Caller One", "2001");
+  g_assert_true (PL_TEST_WAIT (fx->notifications.added->len == 1, 5000));
+  g_assert_cmpstr (g_ptr_array_index (fx->notifications.added, 0), ==, "park-Main:702");
+  {
+    const char *title = NULL;
+    g_autoptr (GVariant) buttons = NULL;
+    const char *action = NULL;
+    g_autoptr (GVariant) target = NULL;
+
+    g_assert_true (g_variant_lookup (fx->notifications.last, "title", "&s", &title));
+    g_assert_cmpstr (title, ==, "Caller One parked on 702");
+    buttons = g_variant_lookup_value (fx->notifications.last, "buttons", NULL);
+    g_assert_nonnull (buttons);
+    {
+      g_autoptr (GVariant) button = g_variant_get_child_value (buttons, 0);
+      g_assert_true (g_variant_lookup (button, "action", "&s", &action));
+      g_assert_cmpstr (action, ==, "app.retrieve-slot");
+      target = g_variant_lookup_value (button, "target", NULL);
+      g_assert_cmpstr (g_variant_get_string (target, NULL), ==, "Main:702");
+    }
+  }
+
+  /* The button works with the window in the background. */
+  g_action_group_activate_action (G_ACTION_GROUP (fx->app), "retrieve-slot",
+                                  g_variant_new_string ("Main:702"));
+  {
+    g_autofree char *dial = g_strdup_printf ("dial - sip:702@%s", fx->domain);
+    g_assert_true (PL_TEST_WAIT (log_has (fx, dial), 5000));
+  }
+
+  /* Emptied: the notification goes. */
+  {
+    g_autofree char *text = load_fixture ("ast-701-v2-free.xml");
+    g_auto (GStrv) parts = g_strsplit (text, "701", -1);
+    g_autofree char *body = g_strjoinv ("702", parts);
+    notify_body (fx, "Main", 702, body);
+  }
+  g_assert_true (PL_TEST_WAIT (fx->notifications.removed->len == 1, 5000));
+  g_assert_cmpstr (g_ptr_array_index (fx->notifications.removed, 0), ==, "park-Main:702");
+
+  /* Switched off in the settings: no more notifications. */
+  {
+    g_autoptr (GSettings) settings = g_settings_new (APP_ID);
+    g_settings_set_boolean (settings, "notify-parks", FALSE);
+  }
+  notify_caller (fx, "Main", 704, 1, "Caller Four", "2004");
+  g_assert_cmpint (pl_park_slot_get_state (pl_park_slot_row_get_slot (row (fx, "Main", 704))), ==,
+                   PL_PARK_SLOT_OCCUPIED);
+  pl_test_spin (300);
+  g_assert_cmpuint (fx->notifications.added->len, ==, 1);
+}
+
+static void
+test_notification (Fixture *fx, gconstpointer data)
+{
+  fx->body = notification;
+  run_test (fx, data);
+}
+
+/* 99 valet slots: only the busy ones are listed, the rest is a count. */
+static void
+big_lot (gpointer data)
+{
+  Fixture *fx = data;
+  GtkWidget *count;
+
+  all_free (fx, "Valet");
+  g_assert_null (pl_park_sidebar_get_row (fx->sidebar, "Valet", 6001));
+  count = gtk_widget_get_next_sibling (gtk_widget_get_first_child (gtk_widget_get_first_child (
+      gtk_widget_get_parent (pl_park_sidebar_get_stale_banner (fx->sidebar, "Valet")))));
+  g_assert_cmpstr (gtk_label_get_label (GTK_LABEL (count)), ==, "0 parked · 99 free");
+
+  notify_fixture (fx, "Valet", 6042, "fs-6001-v1-busy.xml");
+  g_assert_nonnull (pl_park_sidebar_get_row (fx->sidebar, "Valet", 6042));
+  g_assert_null (pl_park_sidebar_get_row (fx->sidebar, "Valet", 6041));
+  /* FreeSWITCH's identity is the slot ("park"), not a caller. */
+  g_assert_cmpstr (row_text (fx, "Valet", 6042, "name_label"), ==, "Parked call");
+  g_assert_cmpstr (gtk_label_get_label (GTK_LABEL (count)), ==, "1 parked · 98 free");
+
+  /* The small lot still lists all its slots. */
+  all_free (fx, "Main");
+  g_assert_nonnull (pl_park_sidebar_get_row (fx->sidebar, "Main", 702));
+
+  /* Retrieve-nth counts across lots: Main has none, Valet's 6042 is first. */
+  g_assert_true (enabled (fx, "retrieve-nth"));
+  gtk_widget_activate_action (GTK_WIDGET (fx->window), "win.retrieve-nth", "i", 1);
+  {
+    g_autofree char *dial = g_strdup_printf ("dial - sip:6042@%s", fx->domain);
+    g_assert_true (PL_TEST_WAIT (log_has (fx, dial), 5000));
+  }
+}
+
+static void
+test_big_lot (Fixture *fx, gconstpointer data)
+{
+  fx->body = big_lot;
+  run_test (fx, data);
+}
+
+static void
+screenshot (gpointer data)
+{
+  Fixture *fx = data;
+  gint64 now = g_get_real_time ();
+
+  gtk_window_set_default_size (GTK_WINDOW (fx->window), 900, 700);
+  all_free (fx, "Main");
+  notify_caller (fx, "Main", 701, 1, "Caller One", "2001");
+  notify_caller (fx, "Main", 703, 1, "Anna Schmidt", "4930123");
+  active_call (fx, "c1", "sip:2002@pbx", "Caller Two");
+  /* Parked a while ago: the countdown shows its state. */
+  pl_park_slot_update (pl_park_slot_row_get_slot (row (fx, "Main", 703)), PL_PARK_SLOT_OCCUPIED,
+                       "Anna Schmidt", "sip:4930123@pbx", PL_PARK_IDENTITY_SERVER,
+                       now - 38 * G_USEC_PER_SEC, FALSE, FALSE, FALSE);
+  pl_park_slot_update (pl_park_slot_row_get_slot (row (fx, "Main", 701)), PL_PARK_SLOT_OCCUPIED,
+                       "Caller One", "sip:2001@pbx", PL_PARK_IDENTITY_SERVER,
+                       now - 12 * G_USEC_PER_SEC, FALSE, FALSE, FALSE);
+  gtk_list_box_select_row (
+      GTK_LIST_BOX (gtk_widget_get_parent (GTK_WIDGET (row (fx, "Main", 703)))),
+      GTK_LIST_BOX_ROW (row (fx, "Main", 703)));
+  /* "Sales" stays unknown: its banner shows. */
+  g_assert_true (gtk_widget_get_visible (pl_park_sidebar_get_stale_banner (fx->sidebar, "Sales")));
+  /* 7 s left: the countdown warns. */
+  g_assert_true (
+      gtk_widget_has_css_class (row_child (row (fx, "Main", 703), "countdown"), "ending"));
+  save_screenshot (GTK_WIDGET (fx->window), "park-sidebar");
+  save_screenshot (GTK_WIDGET (fx->sidebar), "park-sidebar-only");
+  /* For a look at the real X server's picture (import -window root …). */
+  if (g_getenv ("PL_TEST_GRAB_COMMAND"))
+    g_assert_true (
+        g_spawn_command_line_sync (g_getenv ("PL_TEST_GRAB_COMMAND"), NULL, NULL, NULL, NULL));
+}
+
+static void
+test_screenshot (Fixture *fx, gconstpointer data)
+{
+  fx->body = screenshot;
+  run_test (fx, data);
+}
+
+/* HOME and the XDG user dirs (history database, runtime files) point into
+ * scratch space; the system's data dirs stay visible for GTK to draw. */
+static GPtrArray *scratch_dirs;
+
+static void
+remove_tree (const char *path)
+{
+  GDir *dir = g_dir_open (path, 0, NULL);
+  const char *name;
+
+  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *child = g_build_filename (path, name, NULL);
+      if (g_file_test (child, G_FILE_TEST_IS_DIR) && !g_file_test (child, G_FILE_TEST_IS_SYMLINK))
+        remove_tree (child);
+      else
+        g_remove (child);
+    }
+  if (dir != NULL)
+    g_dir_close (dir);
+  g_rmdir (path);
+}
+
+static void
+isolate_user_dirs (void)
+{
+  static const char *const variables[]
+      = { "HOME", "XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_CACHE_HOME", "XDG_RUNTIME_DIR" };
+
+  for (gsize i = 0; i < G_N_ELEMENTS (variables); i++)
+    {
+      g_autofree char *name = g_ascii_strdown (variables[i], -1);
+      g_autofree char *dir = pl_test_make_dir (name);
+      g_setenv (variables[i], dir, TRUE);
+      g_ptr_array_add (scratch_dirs, g_steal_pointer (&dir));
+    }
+}
+
+int
+main (int argc, char *argv[])
+{
+  int status;
+
+  /* Key presses go through XTEST. */
+  g_setenv ("GDK_BACKEND", "x11", TRUE);
+  /* The test AT context records accessible properties for the checks. */
+  g_setenv ("GTK_A11Y", "test", TRUE);
+  g_test_init (&argc, &argv, NULL);
+  scratch_dirs = g_ptr_array_new_with_free_func (g_free);
+  isolate_user_dirs ();
+  gtk_init ();
+  park_pointer ();
+
+#define ADD(path, func, two_lots)                                                                  \
+  g_test_add (path, Fixture, GINT_TO_POINTER (two_lots), fixture_setup, func, fixture_teardown)
+  ADD ("/ui/park-sidebar/rows-follow-model", test_rows_follow_model, LOTS_MAIN);
+  ADD ("/ui/park-sidebar/retrieve-keys", test_retrieve_keys, LOTS_MAIN);
+  ADD ("/ui/park-sidebar/park-asterisk", test_park_asterisk, LOTS_MAIN);
+  ADD ("/ui/park-sidebar/park-freepbx", test_park_freepbx, LOTS_MAIN_SALES);
+  ADD ("/ui/park-sidebar/notification", test_notification, LOTS_MAIN);
+  ADD ("/ui/park-sidebar/big-lot", test_big_lot, LOTS_MAIN_VALET);
+  ADD ("/ui/park-sidebar/screenshot", test_screenshot, LOTS_MAIN_SALES);
+#undef ADD
+  status = g_test_run ();
+  for (guint i = 0; i < scratch_dirs->len; i++)
+    remove_tree (g_ptr_array_index (scratch_dirs, i));
+  g_ptr_array_unref (scratch_dirs);
+  return status;
+}
