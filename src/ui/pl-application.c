@@ -9,6 +9,7 @@
 
 #include "pl-account-dialog.h"
 #include "pl-application.h"
+#include "pl-preferences-window.h"
 #include "pl-provision.h"
 #include "pl-park-sidebar.h"
 #include "pl-window.h"
@@ -23,8 +24,11 @@ struct _PlApplication
   /* Borrowed from the core, for brevity. */
   PlEngine *engine;
   PlCallManager *manager;
+  GSettings *settings;
   GPtrArray *pending_dials; /* URIs that arrived before the engine was up */
   gboolean holding;
+  gboolean background_hold; /* "run-in-background" */
+  gboolean started_hidden;  /* --background holds for the whole run */
   guint sigint_id;
   guint sigterm_id;
 };
@@ -231,6 +235,8 @@ call_added_cb (PlApplication *self, PlCall *call)
 {
   if (pl_call_get_state (call) != PL_CALL_STATE_INCOMING)
     return;
+  if (!g_settings_get_boolean (self->settings, "notify-calls"))
+    return;
   send_call_notification (self, call);
   g_signal_connect_object (call, "notify::state", G_CALLBACK (call_state_cb), self,
                            G_CONNECT_SWAPPED);
@@ -323,17 +329,18 @@ calls_changed_cb (PlApplication *self)
   self->holding = busy;
 }
 
-/* Accounts ---------------------------------------------------------------- */
-
+/* Run in background: a hold keeps the application (and its calls and
+ * notifications) alive with no window open. */
 static void
-account_saved_cb (PlApplication *self, PlAccount *account)
+background_changed_cb (PlApplication *self)
 {
-  PlAccountStore *accounts = pl_core_get_account_store (self->core);
+  gboolean wanted = g_settings_get_boolean (self->settings, "run-in-background");
 
-  /* The engine follows the store's first account (the core's rule); hand it
-   * over again so that an edit in place re-registers at once. */
-  if (pl_account_store_get_default (accounts) == account)
-    pl_engine_set_account (self->engine, account);
+  if (wanted && !self->background_hold)
+    g_application_hold (G_APPLICATION (self));
+  else if (!wanted && self->background_hold)
+    g_application_release (G_APPLICATION (self));
+  self->background_hold = wanted;
 }
 
 /* Application actions ----------------------------------------------------- */
@@ -355,14 +362,20 @@ preferences_activated (GSimpleAction *action, GVariant *parameter, gpointer user
 {
   PlApplication *self = user_data;
   PlAccountStore *accounts = pl_core_get_account_store (self->core);
-  PlAccount *account = pl_engine_get_account (self->engine);
-  PlAccountDialog *dialog;
+  PlPreferencesWindow *prefs = NULL;
 
-  if (account == NULL)
-    account = pl_account_store_get_default (accounts);
-  dialog = pl_account_dialog_new (GTK_WINDOW (get_window (self)), accounts, account);
-  g_signal_connect_object (dialog, "saved", G_CALLBACK (account_saved_cb), self, G_CONNECT_SWAPPED);
-  gtk_window_present (GTK_WINDOW (dialog));
+  for (GList *l = gtk_application_get_windows (GTK_APPLICATION (self)); l; l = l->next)
+    if (PL_IS_PREFERENCES_WINDOW (l->data))
+      prefs = l->data;
+  if (prefs == NULL)
+    {
+      prefs = pl_preferences_window_new (GTK_WINDOW (get_window (self)), self->core);
+      gtk_window_set_application (GTK_WINDOW (prefs), GTK_APPLICATION (self));
+    }
+  gtk_window_present (GTK_WINDOW (prefs));
+  /* First run ("Set Up Account…"): straight to the account form. */
+  if (pl_account_store_get_default (accounts) == NULL)
+    pl_preferences_window_edit_account (prefs, NULL);
 }
 
 static void
@@ -517,6 +530,10 @@ pl_application_startup (GApplication *app)
   g_signal_connect_object (pl_core_get_park_service (self->core), "parked-by-other",
                            G_CALLBACK (parked_by_other_cb), self, G_CONNECT_SWAPPED);
 
+  g_signal_connect_object (self->settings, "changed::run-in-background",
+                           G_CALLBACK (background_changed_cb), self, G_CONNECT_SWAPPED);
+  background_changed_cb (self);
+
   self->sigint_id = g_unix_signal_add (SIGINT, quit_on_signal, self);
   self->sigterm_id = g_unix_signal_add (SIGTERM, quit_on_signal, self);
   pl_core_start (self->core);
@@ -548,6 +565,10 @@ pl_application_shutdown (GApplication *app)
   }
   g_clear_handle_id (&self->sigint_id, g_source_remove);
   g_clear_handle_id (&self->sigterm_id, g_source_remove);
+  g_signal_handlers_disconnect_by_func (self->settings, background_changed_cb, self);
+  if (self->background_hold)
+    g_application_release (app);
+  self->background_hold = FALSE;
   pl_core_stop (self->core);
   G_APPLICATION_CLASS (pl_application_parent_class)->shutdown (app);
 }
@@ -633,8 +654,17 @@ pl_application_command_line (GApplication *app, GApplicationCommandLine *command
   PlApplication *self = PL_APPLICATION (app);
   int argc = 0;
   g_auto (GStrv) argv = g_application_command_line_get_arguments (command_line, &argc);
+  GVariantDict *options = g_application_command_line_get_options_dict (command_line);
 
-  g_application_activate (app);
+  /* Started at login: no window, and keep running without one. */
+  if (g_variant_dict_contains (options, "background"))
+    {
+      if (!self->started_hidden)
+        g_application_hold (app);
+      self->started_hidden = TRUE;
+    }
+  else
+    g_application_activate (app);
   /* "parkline sip:201@pbx", "parkline tel:+4930123", "parkline 201" */
   for (int i = 1; i < argc; i++)
     if (argv[i][0] != '-' && argv[i][0] != '\0')
@@ -693,6 +723,7 @@ pl_application_dispose (GObject *object)
 
   self->manager = NULL;
   self->engine = NULL;
+  g_clear_object (&self->settings);
   g_clear_object (&self->core);
   G_OBJECT_CLASS (pl_application_parent_class)->dispose (object);
 }
@@ -734,6 +765,9 @@ pl_application_class_init (PlApplicationClass *klass)
 static const GOptionEntry option_entries[] = {
   { "provision", 0, 0, G_OPTION_ARG_FILENAME, NULL,
     N_ ("Store the account and park lots of a provisioning FILE, then exit"), N_ ("FILE") },
+  { "background", 0, 0, G_OPTION_ARG_NONE, NULL,
+    N_ ("Start without a window and keep running in the background (for starting at login)"),
+    NULL },
   { "account-file", 0, 0, G_OPTION_ARG_FILENAME, NULL,
     N_ ("Use the account and park lots of FILE for this run only, storing nothing"), N_ ("FILE") },
   { NULL },
@@ -744,6 +778,7 @@ pl_application_init (PlApplication *self)
 {
   g_application_add_main_option_entries (G_APPLICATION (self), option_entries);
   self->pending_dials = g_ptr_array_new_with_free_func (g_free);
+  self->settings = g_settings_new (APP_ID);
 }
 
 PlApplication *

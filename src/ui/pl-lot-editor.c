@@ -1,0 +1,472 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "pl-lot-editor"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "pl-lot-editor.h"
+
+struct _PlLotEditor
+{
+  AdwWindow parent_instance;
+
+  GPtrArray *others;     /* PlParkLotConfig, owned copies */
+  PlParkProfile profile; /* the profile the fields were last filled for */
+  gboolean filling;
+
+  AdwEntryRow *name_row;
+  AdwComboRow *profile_row;
+  AdwEntryRow *extension_row;
+  GtkSpinButton *first_spin;
+  GtkSpinButton *last_spin;
+  GtkSpinButton *timeout_spin;
+  AdwComboRow *subscribe_row;
+  AdwEntryRow *list_uri_row;
+  GtkWidget *templates_group;
+  AdwEntryRow *park_uri_row;
+  AdwEntryRow *retrieve_uri_row;
+  AdwEntryRow *subscribe_uri_row;
+  GtkWidget *error_group;
+  GtkLabel *error_label;
+  GtkWidget *save_button;
+};
+
+G_DEFINE_FINAL_TYPE (PlLotEditor, pl_lot_editor, ADW_TYPE_WINDOW)
+
+enum
+{
+  SIGNAL_SAVED,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
+static char *
+dup_stripped (gpointer editable)
+{
+  return g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (editable))));
+}
+
+static void
+set_text (gpointer editable, const char *text)
+{
+  gtk_editable_set_text (GTK_EDITABLE (editable), text ? text : "");
+}
+
+/* What is typed counts at once, before the spin button commits it on
+ * activate or focus-out: errors follow the keyboard. */
+static int
+spin_value (GtkSpinButton *spin)
+{
+  const char *text = gtk_editable_get_text (GTK_EDITABLE (spin));
+  gint64 value;
+
+  if (g_ascii_string_to_signed (text, 10, 0, G_MAXINT, &value, NULL))
+    return (int)value;
+  return gtk_spin_button_get_value_as_int (spin);
+}
+
+static void
+set_spin (GtkSpinButton *spin, int value)
+{
+  gtk_spin_button_set_value (spin, value);
+  /* The value is clamped silently; keep the text in step even then. */
+  {
+    g_autofree char *text = g_strdup_printf ("%d", value);
+    set_text (spin, text);
+  }
+}
+
+static gboolean
+has_park_extension (PlParkProfile profile)
+{
+  return profile == PL_PARK_PROFILE_ASTERISK || profile == PL_PARK_PROFILE_FREEPBX;
+}
+
+PlParkLotConfig *
+pl_lot_editor_dup_config (PlLotEditor *self)
+{
+  PlParkLotConfig *c;
+  g_autofree char *name = NULL;
+  PlParkProfile profile;
+
+  g_return_val_if_fail (PL_IS_LOT_EDITOR (self), NULL);
+
+  name = dup_stripped (self->name_row);
+  profile = (PlParkProfile)adw_combo_row_get_selected (self->profile_row);
+  c = pl_park_lot_config_new (name, profile);
+  g_clear_pointer (&c->park_extension, g_free);
+  /* Kept even when empty, so that a cleared extension is saved as cleared
+   * rather than falling back to the profile's default. */
+  if (has_park_extension (profile))
+    c->park_extension = dup_stripped (self->extension_row);
+  c->first_slot = spin_value (self->first_spin);
+  c->last_slot = spin_value (self->last_spin);
+  c->timeout = (guint)MAX (spin_value (self->timeout_spin), 0);
+  c->subscribe = (PlParkSubscribeMethod)adw_combo_row_get_selected (self->subscribe_row);
+  if (c->subscribe == PL_PARK_SUBSCRIBE_LIST)
+    c->list_uri = dup_stripped (self->list_uri_row);
+  g_clear_pointer (&c->park_template, g_free);
+  g_clear_pointer (&c->retrieve_template, g_free);
+  g_clear_pointer (&c->subscribe_template, g_free);
+  if (profile == PL_PARK_PROFILE_CUSTOM)
+    {
+      c->park_template = dup_stripped (self->park_uri_row);
+      c->retrieve_template = dup_stripped (self->retrieve_uri_row);
+      c->subscribe_template = dup_stripped (self->subscribe_uri_row);
+    }
+  return c;
+}
+
+static void
+mark (gpointer widget, gboolean invalid)
+{
+  if (invalid)
+    gtk_widget_add_css_class (GTK_WIDGET (widget), "error");
+  else
+    gtk_widget_remove_css_class (GTK_WIDGET (widget), "error");
+  gtk_accessible_update_state (GTK_ACCESSIBLE (widget), GTK_ACCESSIBLE_STATE_INVALID,
+                               invalid ? GTK_ACCESSIBLE_INVALID_TRUE : GTK_ACCESSIBLE_INVALID_FALSE,
+                               -1);
+}
+
+static void
+mark_template (AdwEntryRow *row, gboolean need_slot)
+{
+  g_autofree char *text = dup_stripped (row);
+
+  mark (row, !pl_park_template_validate (text, need_slot, NULL));
+}
+
+/* The core's validators decide; the error code only says which rows to
+ * point at. */
+static void
+mark_rows (PlLotEditor *self, const PlParkLotConfig *c, const GError *error, gboolean with_others)
+{
+  gboolean extension_bad = FALSE;
+
+  mark (self->name_row, error && error->code == PL_PARK_PROFILE_ERROR_INVALID_NAME);
+  mark (self->first_spin,
+        error
+            && (error->code == PL_PARK_PROFILE_ERROR_INVALID_RANGE
+                || (with_others && error->code == PL_PARK_PROFILE_ERROR_OVERLAP)));
+  mark (self->last_spin, error
+                             && (error->code == PL_PARK_PROFILE_ERROR_INVALID_RANGE
+                                 || (with_others && error->code == PL_PARK_PROFILE_ERROR_OVERLAP)));
+  mark (self->timeout_spin, error && error->code == PL_PARK_PROFILE_ERROR_INVALID_VALUE
+                                && (c->timeout == 0 || c->timeout > 24 * 3600));
+  if (error != NULL)
+    switch (error->code)
+      {
+        case PL_PARK_PROFILE_ERROR_NO_PARK_EXTENSION:
+          extension_bad = TRUE;
+          break;
+        case PL_PARK_PROFILE_ERROR_OVERLAP:
+          extension_bad = !with_others;
+          break;
+        case PL_PARK_PROFILE_ERROR_INVALID_VALUE:
+          extension_bad = !gtk_widget_has_css_class (GTK_WIDGET (self->timeout_spin), "error");
+          break;
+        default:
+          break;
+      }
+  mark (self->extension_row, extension_bad);
+
+  if (error != NULL && error->code == PL_PARK_PROFILE_ERROR_INVALID_TEMPLATE)
+    {
+      mark_template (self->park_uri_row, FALSE);
+      mark_template (self->retrieve_uri_row, TRUE);
+      mark_template (self->subscribe_uri_row, TRUE);
+      mark_template (self->list_uri_row, FALSE);
+    }
+  else
+    {
+      mark (self->park_uri_row, FALSE);
+      mark (self->retrieve_uri_row, FALSE);
+      mark (self->subscribe_uri_row, FALSE);
+      mark (self->list_uri_row, FALSE);
+    }
+}
+
+static gboolean
+validate (PlLotEditor *self)
+{
+  g_autoptr (PlParkLotConfig) c = pl_lot_editor_dup_config (self);
+  g_autoptr (GError) error = NULL;
+  gboolean with_others = FALSE;
+
+  if (pl_park_lot_config_validate (c, &error))
+    {
+      /* Borrowed pointers: the array must not free them. */
+      g_autoptr (GPtrArray) all = g_ptr_array_new ();
+
+      for (guint i = 0; i < self->others->len; i++)
+        g_ptr_array_add (all, g_ptr_array_index (self->others, i));
+      g_ptr_array_add (all, c);
+      with_others = TRUE;
+      pl_park_lot_configs_validate (all, &error);
+    }
+  mark_rows (self, c, error, with_others);
+  gtk_label_set_label (self->error_label, error ? error->message : "");
+  /* The whole group, or its empty space would stay. */
+  gtk_widget_set_visible (self->error_group, error != NULL);
+  gtk_widget_set_sensitive (self->save_button, error == NULL);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "lot.save", error == NULL);
+  return error == NULL;
+}
+
+static void
+update_visibility (PlLotEditor *self)
+{
+  PlParkProfile profile = (PlParkProfile)adw_combo_row_get_selected (self->profile_row);
+  guint method = adw_combo_row_get_selected (self->subscribe_row);
+
+  gtk_widget_set_visible (GTK_WIDGET (self->extension_row), has_park_extension (profile));
+  gtk_widget_set_visible (self->templates_group, profile == PL_PARK_PROFILE_CUSTOM);
+  gtk_widget_set_visible (GTK_WIDGET (self->list_uri_row), method == PL_PARK_SUBSCRIBE_LIST);
+  /* A list subscription replaces the per-slot one. */
+  gtk_widget_set_visible (GTK_WIDGET (self->subscribe_uri_row), method != PL_PARK_SUBSCRIBE_LIST);
+}
+
+static void
+field_changed_cb (PlLotEditor *self)
+{
+  if (!self->filling)
+    validate (self);
+}
+
+static void
+fill (PlLotEditor *self, const PlParkLotConfig *c)
+{
+  self->filling = TRUE;
+  set_text (self->name_row, c->name);
+  adw_combo_row_set_selected (self->profile_row, c->profile);
+  set_text (self->extension_row, c->park_extension);
+  set_spin (self->first_spin, c->first_slot);
+  set_spin (self->last_spin, c->last_slot);
+  set_spin (self->timeout_spin, (int)c->timeout);
+  adw_combo_row_set_selected (self->subscribe_row, c->subscribe);
+  set_text (self->list_uri_row, c->list_uri);
+  set_text (self->park_uri_row, c->park_template);
+  set_text (self->retrieve_uri_row, c->retrieve_template);
+  set_text (self->subscribe_uri_row, c->subscribe_template);
+  self->profile = c->profile;
+  self->filling = FALSE;
+  update_visibility (self);
+}
+
+static void
+replace_if_default (gpointer editable, const char *old_default, const char *new_default)
+{
+  g_autofree char *text = dup_stripped (editable);
+
+  if (g_strcmp0 (text, old_default ? old_default : "") == 0)
+    set_text (editable, new_default);
+}
+
+static void
+replace_spin_if_default (GtkSpinButton *spin, int old_default, int new_default)
+{
+  if (spin_value (spin) == old_default)
+    set_spin (spin, new_default);
+}
+
+/* A new profile brings its defaults, but only into fields the user has not
+ * changed from the old profile's defaults. */
+static void
+profile_changed_cb (PlLotEditor *self)
+{
+  PlParkProfile profile = (PlParkProfile)adw_combo_row_get_selected (self->profile_row);
+  g_autoptr (PlParkLotConfig) old = NULL;
+  g_autoptr (PlParkLotConfig) new = NULL;
+
+  if (self->filling || profile == self->profile)
+    return;
+  old = pl_park_lot_config_new ("", self->profile);
+  new = pl_park_lot_config_new ("", profile);
+  self->filling = TRUE;
+  replace_if_default (self->extension_row, old->park_extension, new->park_extension);
+  replace_spin_if_default (self->first_spin, old->first_slot, new->first_slot);
+  replace_spin_if_default (self->last_spin, old->last_slot, new->last_slot);
+  replace_spin_if_default (self->timeout_spin, (int)old->timeout, (int)new->timeout);
+  replace_if_default (self->park_uri_row, old->park_template, new->park_template);
+  replace_if_default (self->retrieve_uri_row, old->retrieve_template, new->retrieve_template);
+  replace_if_default (self->subscribe_uri_row, old->subscribe_template, new->subscribe_template);
+  self->filling = FALSE;
+  self->profile = profile;
+  update_visibility (self);
+  validate (self);
+}
+
+static void
+subscribe_changed_cb (PlLotEditor *self)
+{
+  if (self->filling)
+    return;
+  update_visibility (self);
+  validate (self);
+}
+
+const char *
+pl_lot_editor_get_error (PlLotEditor *self)
+{
+  g_return_val_if_fail (PL_IS_LOT_EDITOR (self), NULL);
+
+  if (!gtk_widget_get_visible (self->error_group))
+    return NULL;
+  return gtk_label_get_label (self->error_label);
+}
+
+gboolean
+pl_lot_editor_can_save (PlLotEditor *self)
+{
+  g_return_val_if_fail (PL_IS_LOT_EDITOR (self), FALSE);
+  return gtk_widget_get_sensitive (self->save_button);
+}
+
+void
+pl_lot_editor_save (PlLotEditor *self)
+{
+  g_autoptr (PlParkLotConfig) c = NULL;
+
+  g_return_if_fail (PL_IS_LOT_EDITOR (self));
+
+  /* Commit typed numbers the way focus-out would. */
+  gtk_spin_button_update (self->first_spin);
+  gtk_spin_button_update (self->last_spin);
+  gtk_spin_button_update (self->timeout_spin);
+  if (!validate (self))
+    return;
+  c = pl_lot_editor_dup_config (self);
+  g_signal_emit (self, signals[SIGNAL_SAVED], 0, c);
+  gtk_window_close (GTK_WINDOW (self));
+}
+
+static void
+save_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
+{
+  pl_lot_editor_save (PL_LOT_EDITOR (widget));
+}
+
+static void
+pl_lot_editor_dispose (GObject *object)
+{
+  gtk_widget_dispose_template (GTK_WIDGET (object), PL_TYPE_LOT_EDITOR);
+  G_OBJECT_CLASS (pl_lot_editor_parent_class)->dispose (object);
+}
+
+static void
+pl_lot_editor_finalize (GObject *object)
+{
+  PlLotEditor *self = PL_LOT_EDITOR (object);
+
+  g_clear_pointer (&self->others, g_ptr_array_unref);
+  G_OBJECT_CLASS (pl_lot_editor_parent_class)->finalize (object);
+}
+
+static void
+pl_lot_editor_class_init (PlLotEditorClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = pl_lot_editor_dispose;
+  object_class->finalize = pl_lot_editor_finalize;
+
+  signals[SIGNAL_SAVED] = g_signal_new ("saved", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                                        NULL, NULL, NULL, G_TYPE_NONE, 1, PL_TYPE_PARK_LOT_CONFIG);
+
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               "/io/github/parkline/Parkline/pl-lot-editor.ui");
+  gtk_widget_class_bind_template_child (widget_class, PlLotEditor, name_row);
+  gtk_widget_class_bind_template_child (widget_class, PlLotEditor, profile_row);
+  gtk_widget_class_bind_template_child (widget_class, PlLotEditor, extension_row);
+  gtk_widget_class_bind_template_child (widget_class, PlLotEditor, first_spin);
+  gtk_widget_class_bind_template_child (widget_class, PlLotEditor, last_spin);
+  gtk_widget_class_bind_template_child (widget_class, PlLotEditor, timeout_spin);
+  gtk_widget_class_bind_template_child (widget_class, PlLotEditor, subscribe_row);
+  gtk_widget_class_bind_template_child (widget_class, PlLotEditor, list_uri_row);
+  gtk_widget_class_bind_template_child (widget_class, PlLotEditor, templates_group);
+  gtk_widget_class_bind_template_child (widget_class, PlLotEditor, park_uri_row);
+  gtk_widget_class_bind_template_child (widget_class, PlLotEditor, retrieve_uri_row);
+  gtk_widget_class_bind_template_child (widget_class, PlLotEditor, subscribe_uri_row);
+  gtk_widget_class_bind_template_child (widget_class, PlLotEditor, error_group);
+  gtk_widget_class_bind_template_child (widget_class, PlLotEditor, error_label);
+  gtk_widget_class_bind_template_child (widget_class, PlLotEditor, save_button);
+  gtk_widget_class_bind_template_callback (widget_class, field_changed_cb);
+
+  gtk_widget_class_install_action (widget_class, "lot.save", NULL, save_action);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "window.close", NULL);
+}
+
+static void
+label_row (gpointer row)
+{
+  gtk_accessible_update_property (GTK_ACCESSIBLE (row), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  adw_preferences_row_get_title (ADW_PREFERENCES_ROW (row)), -1);
+}
+
+static void
+label_rows (GtkWidget *widget)
+{
+  if (ADW_IS_PREFERENCES_ROW (widget))
+    label_row (widget);
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child;
+       child = gtk_widget_get_next_sibling (child))
+    label_rows (child);
+}
+
+static void
+pl_lot_editor_init (PlLotEditor *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+
+  label_rows (GTK_WIDGET (self));
+  g_signal_connect_swapped (self->profile_row, "notify::selected", G_CALLBACK (profile_changed_cb),
+                            self);
+  g_signal_connect_swapped (self->subscribe_row, "notify::selected",
+                            G_CALLBACK (subscribe_changed_cb), self);
+}
+
+static char *
+unused_name (GPtrArray *others)
+{
+  for (guint n = 1;; n++)
+    {
+      g_autofree char *name = n == 1 ? g_strdup (_ ("Main")) : g_strdup_printf (_ ("Lot %u"), n);
+      gboolean taken = FALSE;
+
+      for (guint i = 0; i < others->len && !taken; i++)
+        taken = g_strcmp0 (((PlParkLotConfig *)g_ptr_array_index (others, i))->name, name) == 0;
+      if (!taken)
+        return g_steal_pointer (&name);
+    }
+}
+
+PlLotEditor *
+pl_lot_editor_new (GtkWindow *parent, const PlParkLotConfig *config, GPtrArray *others)
+{
+  PlLotEditor *self;
+  g_autoptr (PlParkLotConfig) fresh = NULL;
+
+  g_return_val_if_fail (parent == NULL || GTK_IS_WINDOW (parent), NULL);
+
+  self = g_object_new (PL_TYPE_LOT_EDITOR, "transient-for", parent, NULL);
+  self->others = g_ptr_array_new_with_free_func ((GDestroyNotify)pl_park_lot_config_free);
+  for (guint i = 0; others != NULL && i < others->len; i++)
+    g_ptr_array_add (self->others, pl_park_lot_config_copy (g_ptr_array_index (others, i)));
+
+  if (config == NULL)
+    {
+      g_autofree char *name = unused_name (self->others);
+
+      fresh = pl_park_lot_config_new (name, PL_PARK_PROFILE_ASTERISK);
+      gtk_window_set_title (GTK_WINDOW (self), _ ("New Park Lot"));
+    }
+  fill (self, config ? config : fresh);
+  validate (self);
+  gtk_window_set_default_widget (GTK_WINDOW (self), self->save_button);
+  gtk_widget_grab_focus (GTK_WIDGET (self->name_row));
+  return self;
+}
