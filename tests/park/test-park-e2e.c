@@ -320,6 +320,80 @@ test_pbx_restart (Fixture *fx, gconstpointer data)
 }
 
 static void
+dbus_reply_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr (GError) error = NULL;
+  GVariant **reply = user_data;
+
+  *reply = g_dbus_connection_call_finish (G_DBUS_CONNECTION (source), result, &error);
+  g_assert_no_error (error);
+}
+
+static GVariant *
+dbus_call (GDBusConnection *client, GDBusConnection *server, const char *method, GVariant *args)
+{
+  GVariant *reply = NULL;
+
+  /* The service answers from this thread's main context: call async and
+   * iterate until the reply is in. */
+  g_dbus_connection_call (client, g_dbus_connection_get_unique_name (server),
+                          "/io/github/parkline/Parkline", "io.github.parkline.Parkline1", method,
+                          args, NULL, G_DBUS_CALL_FLAGS_NONE, 10000, NULL, dbus_reply_cb, &reply);
+  g_assert_true (PL_TEST_WAIT (reply != NULL, WAIT_MS));
+  return reply;
+}
+
+/* Scripts and integrations: Dial and Hangup over D-Bus drive a real call
+ * from alice's desk to bob's. */
+static void
+test_dbus_dial (Fixture *fx, gconstpointer data)
+{
+  g_autoptr (GTestDBus) bus = g_test_dbus_new (G_TEST_DBUS_NONE);
+  g_autoptr (GDBusConnection) server = NULL;
+  g_autoptr (GDBusConnection) client = NULL;
+  g_autoptr (GVariant) reply = NULL;
+  g_autoptr (GError) error = NULL;
+  PlCallManager *bob_calls = pl_test_desk_calls (fx->bob);
+  PlCall *ours, *theirs;
+  guint handle = 0;
+
+  g_test_dbus_up (bus);
+  server = g_dbus_connection_new_for_address_sync (
+      g_test_dbus_get_bus_address (bus),
+      G_DBUS_CONNECTION_FLAGS_AUTHENTICATION_CLIENT
+          | G_DBUS_CONNECTION_FLAGS_MESSAGE_BUS_CONNECTION,
+      NULL, NULL, &error);
+  g_assert_no_error (error);
+  client = g_dbus_connection_new_for_address_sync (
+      g_test_dbus_get_bus_address (bus),
+      G_DBUS_CONNECTION_FLAGS_AUTHENTICATION_CLIENT
+          | G_DBUS_CONNECTION_FLAGS_MESSAGE_BUS_CONNECTION,
+      NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (pl_core_export_dbus (fx->alice->core, server, &error));
+  g_assert_no_error (error);
+
+  reply = dbus_call (client, server, "Dial", g_variant_new ("(s)", "101"));
+  g_variant_get (reply, "(u)", &handle);
+  ours = pl_call_manager_find_by_handle (pl_test_desk_calls (fx->alice), handle);
+  g_assert_nonnull (ours);
+  g_assert_true (
+      PL_TEST_WAIT (pl_call_manager_find_by_state (bob_calls, PL_CALL_STATE_INCOMING), WAIT_MS));
+  theirs = pl_call_manager_find_by_state (bob_calls, PL_CALL_STATE_INCOMING);
+  g_assert_true (pl_call_manager_answer (bob_calls, theirs, NULL));
+  g_assert_true (PL_TEST_WAIT (pl_call_get_state (ours) == PL_CALL_STATE_ACTIVE, WAIT_MS));
+
+  g_clear_pointer (&reply, g_variant_unref);
+  reply = dbus_call (client, server, "Hangup", g_variant_new ("(u)", handle));
+  g_assert_true (PL_TEST_WAIT (
+      g_list_model_get_n_items (pl_call_manager_get_calls (bob_calls)) == 0, WAIT_MS));
+
+  g_dbus_connection_close_sync (client, NULL, NULL);
+  g_dbus_connection_close_sync (server, NULL, NULL);
+  g_test_dbus_down (bus);
+}
+
+static void
 test_retrieve_empty_refused (Fixture *fx, gconstpointer data)
 {
   g_autoptr (GError) error = NULL;
@@ -341,6 +415,7 @@ main (int argc, char *argv[])
   ADD ("/park-e2e/identity/park-and-retrieve", identity, test_park_and_retrieve);
   ADD ("/park-e2e/asterisk/park-failure-keeps-call", asterisk, test_park_failure_keeps_call);
   ADD ("/park-e2e/asterisk/retrieve-empty-refused", asterisk, test_retrieve_empty_refused);
+  ADD ("/park-e2e/asterisk/dbus-dial", asterisk, test_dbus_dial);
   ADD ("/park-e2e/asterisk/pbx-restart", asterisk, test_pbx_restart);
   g_test_add ("/park-e2e/asterisk/timeout-ringback", Fixture, &asterisk_timeout, fixture_setup,
               test_timeout_ringback, fixture_teardown);
