@@ -3,10 +3,6 @@
 
 #include "config.h"
 
-#include <X11/Xlib.h>
-#include <gdk/x11/gdkx.h>
-#include <glib/gstdio.h>
-
 #include "pl-application.h"
 #include "pl-history-entry.h"
 #include "pl-history-format.h"
@@ -14,6 +10,7 @@
 #include "pl-history-row.h"
 #include "pl-script-engine.h"
 #include "pl-test-util.h"
+#include "pl-ui-test.h"
 #include "pl-window.h"
 
 /* The History page on a real SQLite history, in the real window of a real
@@ -205,70 +202,16 @@ fixture_setup_retention (Fixture *fx, gconstpointer data)
 }
 
 static void
-finalize_and_wait (gpointer object)
-{
-  gpointer weak = object;
-
-  g_object_add_weak_pointer (G_OBJECT (object), &weak);
-  g_object_unref (object);
-  if (!PL_TEST_WAIT (weak == NULL, 5000))
-    g_error ("%s was not finalized", G_OBJECT_TYPE_NAME (weak));
-}
-
-static void
-remove_tree (const char *path)
-{
-  GDir *dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  if (dir != NULL)
-    {
-      while ((name = g_dir_read_name (dir)) != NULL)
-        {
-          g_autofree char *child_path = g_build_filename (path, name, NULL);
-          if (g_file_test (child_path, G_FILE_TEST_IS_DIR)
-              && !g_file_test (child_path, G_FILE_TEST_IS_SYMLINK))
-            remove_tree (child_path);
-          else
-            g_remove (child_path);
-        }
-      g_dir_close (dir);
-    }
-  g_rmdir (path);
-}
-
-static void
 fixture_teardown (Fixture *fx, gconstpointer data)
 {
   g_autoptr (GSettings) settings = g_settings_new (APP_ID);
 
-  finalize_and_wait (fx->app);
-  finalize_and_wait (fx->core);
-  finalize_and_wait (fx->engine);
-  finalize_and_wait (fx->account);
+  pl_ui_test_finalize_all (fx->app, fx->core, fx->engine, fx->account);
   g_settings_reset (settings, "history-retention-days");
   g_ptr_array_unref (fx->toasts);
-  remove_tree (fx->dir);
+  pl_ui_test_remove_tree (fx->dir);
   g_free (fx->dir);
   g_free (fx->history_path);
-}
-
-/* Xvfb starts with the pointer in the middle of the screen, over the window:
- * tooltips would start timers that GTK 4.8 lets fire after the window is
- * gone. */
-static void
-park_pointer (void)
-{
-  GdkDisplay *display = gdk_display_get_default ();
-  Display *xdisplay;
-
-  if (!GDK_IS_X11_DISPLAY (display))
-    return;
-  xdisplay = gdk_x11_display_get_xdisplay (display);
-  XWarpPointer (xdisplay, None, DefaultRootWindow (xdisplay), 0, 0, 0, 0,
-                DisplayWidth (xdisplay, DefaultScreen (xdisplay)) - 1,
-                DisplayHeight (xdisplay, DefaultScreen (xdisplay)) - 1);
-  XSync (xdisplay, False);
 }
 
 static PlHistoryPage *
@@ -283,18 +226,13 @@ page (Fixture *fx)
 static GtkWidget *
 page_child (Fixture *fx, const char *name)
 {
-  GObject *object
-      = gtk_widget_get_template_child (GTK_WIDGET (page (fx)), PL_TYPE_HISTORY_PAGE, name);
-  g_assert_nonnull (object);
-  return GTK_WIDGET (object);
+  return pl_ui_test_template_child (page (fx), PL_TYPE_HISTORY_PAGE, name);
 }
 
 static GtkWidget *
 row_child (PlHistoryRow *row, const char *name)
 {
-  GObject *object = gtk_widget_get_template_child (GTK_WIDGET (row), PL_TYPE_HISTORY_ROW, name);
-  g_assert_nonnull (object);
-  return GTK_WIDGET (object);
+  return pl_ui_test_template_child (row, PL_TYPE_HISTORY_ROW, name);
 }
 
 static PlHistoryModel *
@@ -352,65 +290,6 @@ n_visible_rows (Fixture *fx)
 {
   g_autoptr (GPtrArray) rows = visible_rows (fx);
   return rows->len;
-}
-
-/* Renders the window as it is drawn and writes it to the artifact dir. */
-static void
-save_screenshot (GtkWidget *widget, const char *name)
-{
-  g_autoptr (GdkPaintable) paintable = NULL;
-  g_autoptr (GtkSnapshot) snapshot = NULL;
-  g_autoptr (GskRenderNode) node = NULL;
-  g_autoptr (GdkTexture) texture = NULL;
-  g_autofree char *dir = pl_test_artifact_dir ("ui");
-  g_autofree char *file = g_strdup_printf ("%s.png", name);
-  g_autofree char *path = g_build_filename (dir, file, NULL);
-  int width, height;
-  GStatBuf st;
-
-  /* Let the layout settle before the picture. */
-  pl_test_spin (400);
-  gtk_test_widget_wait_for_draw (widget);
-  width = gtk_widget_get_width (widget);
-  height = gtk_widget_get_height (widget);
-  g_assert_cmpint (width, >, 100);
-  g_assert_cmpint (height, >, 100);
-
-  paintable = gtk_widget_paintable_new (widget);
-  snapshot = gtk_snapshot_new ();
-  gdk_paintable_snapshot (paintable, GDK_SNAPSHOT (snapshot), width, height);
-  node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
-  g_assert_nonnull (node);
-  texture = gsk_renderer_render_texture (gtk_native_get_renderer (GTK_NATIVE (widget)), node,
-                                         &GRAPHENE_RECT_INIT (0, 0, width, height));
-  g_assert_true (gdk_texture_save_to_png (texture, path));
-  g_assert_cmpint (g_stat (path, &st), ==, 0);
-  g_assert_cmpint (st.st_size, >, 2000);
-  g_test_message ("screenshot: %s", path);
-}
-
-static void
-type_into (GtkWidget *editable, const char *text)
-{
-  gtk_editable_set_text (GTK_EDITABLE (editable), "");
-  for (const char *p = text; *p; p = g_utf8_next_char (p))
-    {
-      int position = -1;
-      gtk_editable_set_position (GTK_EDITABLE (editable), -1);
-      position = gtk_editable_get_position (GTK_EDITABLE (editable));
-      gtk_editable_insert_text (GTK_EDITABLE (editable), p, g_utf8_next_char (p) - p, &position);
-    }
-}
-
-static gboolean
-log_has (Fixture *fx, const char *line)
-{
-  GPtrArray *log = pl_script_engine_get_log (fx->engine);
-
-  for (guint i = 0; i < log->len; i++)
-    if (g_strcmp0 (g_ptr_array_index (log, i), line) == 0)
-      return TRUE;
-  return FALSE;
 }
 
 static gboolean
@@ -478,20 +357,15 @@ body_idle (gpointer user_data)
   Fixture *fx = user_data;
   GtkApplication *app = GTK_APPLICATION (fx->app);
 
-  g_assert_true (PL_TEST_WAIT (gtk_application_get_windows (app) != NULL, 5000));
-  fx->window = gtk_application_get_windows (app)->data;
+  pl_ui_test_await_window (app, (gpointer *)&fx->window);
   g_assert_true (PL_IS_WINDOW (fx->window));
-  g_object_add_weak_pointer (G_OBJECT (fx->window), (gpointer *)&fx->window);
-  g_assert_true (PL_TEST_WAIT (gtk_widget_get_mapped (GTK_WIDGET (fx->window)), 5000));
   g_signal_connect_swapped (page (fx), "toast", G_CALLBACK (toast_cb), fx);
   g_test_message ("window up %" G_GINT64_FORMAT " ms after start",
                   (g_get_monotonic_time () - fx->started) / 1000);
 
   fx->body (fx, NULL);
 
-  for (GList *l; (l = gtk_application_get_windows (app)) != NULL;)
-    gtk_window_destroy (l->data);
-  g_assert_true (PL_TEST_WAIT (fx->window == NULL, 5000));
+  pl_ui_test_destroy_windows (app, (gpointer *)&fx->window);
   g_application_quit (G_APPLICATION (app));
   return G_SOURCE_REMOVE;
 }
@@ -500,9 +374,8 @@ static void
 run_test (Fixture *fx, gconstpointer data)
 {
   fx->body = (void (*) (gpointer, gconstpointer))data;
-  g_idle_add (body_idle, fx);
   fx->started = g_get_monotonic_time ();
-  g_assert_cmpint (g_application_run (G_APPLICATION (fx->app), 0, NULL), ==, 0);
+  pl_ui_test_run_app (G_APPLICATION (fx->app), NULL, body_idle, fx);
   g_assert_null (fx->window);
 }
 
@@ -656,7 +529,7 @@ test_list (Fixture *fx, gconstpointer data)
   g_assert_true (gtk_widget_get_visible (row_child (first, "park_label")));
   g_assert_cmpstr (gtk_label_get_label (GTK_LABEL (row_child (first, "park_label"))), ==,
                    "Parked on 701 · returned after 0:45");
-  save_screenshot (GTK_WIDGET (fx->window), "history");
+  pl_ui_test_save_screenshot (GTK_WIDGET (fx->window), "history");
   {
     guint n_checked = 0;
     check_accessible_names (GTK_WIDGET (page (fx)), &n_checked);
@@ -691,7 +564,7 @@ test_list (Fixture *fx, gconstpointer data)
     /* About 58 rows a day: half way down a screenful crosses a day or two
      * often, but not always; the model check above is the strict one. */
     g_test_message ("older header on screen: %d", older_header);
-    save_screenshot (GTK_WIDGET (fx->window), "history-scrolled");
+    pl_ui_test_save_screenshot (GTK_WIDGET (fx->window), "history-scrolled");
   }
 }
 
@@ -707,7 +580,7 @@ test_search (Fixture *fx, gconstpointer data)
                  || gtk_widget_is_ancestor (gtk_root_get_focus (GTK_ROOT (fx->window)), entry));
 
   /* Search as you type, after the entry's own delay. */
-  type_into (entry, "Quarter");
+  pl_ui_test_type_into (entry, "Quarter");
   g_assert_true (PL_TEST_WAIT (settled (fx) && n_items (fx) == N_QUARTERMAIN, 5000));
   g_assert_cmpstr (pl_history_model_get_search (model (fx)), ==, "Quarter");
   g_assert_true (PL_TEST_WAIT (n_visible_rows (fx) == N_QUARTERMAIN, 5000));
@@ -715,7 +588,7 @@ test_search (Fixture *fx, gconstpointer data)
   for (guint i = 0; i < rows->len; i++)
     g_assert_cmpstr (pl_history_entry_get_title (pl_history_row_get_entry (rows->pdata[i])), ==,
                      "Zoë Quartermain");
-  save_screenshot (GTK_WIDGET (fx->window), "history-search");
+  pl_ui_test_save_screenshot (GTK_WIDGET (fx->window), "history-search");
 
   /* Enter takes the keyboard to the results. */
   g_signal_emit_by_name (entry, "activate");
@@ -723,24 +596,24 @@ test_search (Fixture *fx, gconstpointer data)
                                          page_child (fx, "history_view")));
 
   /* By number too, fewer than three characters included. */
-  type_into (entry, "4477");
+  pl_ui_test_type_into (entry, "4477");
   g_assert_true (PL_TEST_WAIT (settled (fx) && n_items (fx) == N_QUARTERMAIN
                                    && !g_strcmp0 (pl_history_model_get_search (model (fx)), "4477"),
                                5000));
-  type_into (entry, "20");
+  pl_ui_test_type_into (entry, "20");
   g_assert_true (PL_TEST_WAIT (
       settled (fx) && !g_strcmp0 (pl_history_model_get_search (model (fx)), "20"), 5000));
   g_assert_cmpuint (n_items (fx), >, 0);
   g_assert_cmpuint (n_items (fx), <, N_CALLS);
 
   /* Nothing found: the status page says so. */
-  type_into (entry, "no such caller");
+  pl_ui_test_type_into (entry, "no such caller");
   g_assert_true (PL_TEST_WAIT (settled (fx) && n_items (fx) == 0, 5000));
   g_assert_true (PL_TEST_WAIT (g_strcmp0 (shown (fx), "no-matches") == 0, 5000));
-  save_screenshot (GTK_WIDGET (fx->window), "history-no-matches");
+  pl_ui_test_save_screenshot (GTK_WIDGET (fx->window), "history-no-matches");
 
   /* Emptying the search brings everything back. */
-  type_into (entry, "");
+  pl_ui_test_type_into (entry, "");
   g_assert_true (PL_TEST_WAIT (settled (fx) && n_items (fx) == N_CALLS, 5000));
   g_assert_cmpstr (shown (fx), ==, "list");
 }
@@ -792,12 +665,12 @@ test_filter (Fixture *fx, gconstpointer data)
             }
         }
       if (g_str_equal (cases[c].name, "missed"))
-        save_screenshot (GTK_WIDGET (fx->window), "history-missed");
+        pl_ui_test_save_screenshot (GTK_WIDGET (fx->window), "history-missed");
     }
 
   /* A filter with a search that matches nothing in it. */
   set_filter (fx, "returned");
-  type_into (page_child (fx, "search_entry"), "Quarter");
+  pl_ui_test_type_into (page_child (fx, "search_entry"), "Quarter");
   g_assert_true (
       PL_TEST_WAIT (settled (fx) && n_items (fx) == 0
                         && !g_strcmp0 (pl_history_model_get_search (model (fx)), "Quarter"),
@@ -814,7 +687,7 @@ test_call_back (Fixture *fx, gconstpointer data)
   PlCall *call;
 
   show_full_history (fx);
-  type_into (page_child (fx, "search_entry"), "Quarter");
+  pl_ui_test_type_into (page_child (fx, "search_entry"), "Quarter");
   g_assert_true (PL_TEST_WAIT (settled (fx) && n_items (fx) == N_QUARTERMAIN, 5000));
   g_assert_true (PL_TEST_WAIT (n_visible_rows (fx) == N_QUARTERMAIN, 5000));
   rows = visible_rows (fx);
@@ -826,7 +699,7 @@ test_call_back (Fixture *fx, gconstpointer data)
   pl_script_engine_clear_log (fx->engine);
   /* A real click on the row's button, through the action it carries. */
   g_signal_emit_by_name (button, "clicked");
-  g_assert_true (PL_TEST_WAIT (log_has (fx, "dial - sip:4477@pbx.test"), 5000));
+  g_assert_true (PL_TEST_WAIT (pl_ui_test_log_has (fx->engine, "dial - sip:4477@pbx.test"), 5000));
   /* The call is in front: the phone page shows it. */
   g_assert_cmpstr (
       adw_view_stack_get_visible_child_name (ADW_VIEW_STACK (
@@ -844,7 +717,7 @@ test_call_back (Fixture *fx, gconstpointer data)
   pl_script_engine_emit (fx->engine, PL_ENGINE_EVENT_CALL_CLOSED, "c1", PL_CALL_DIRECTION_OUTGOING,
                          "sip:4477@pbx.test", "Connection reset by user");
   show_history (fx);
-  type_into (page_child (fx, "search_entry"), "");
+  pl_ui_test_type_into (page_child (fx, "search_entry"), "");
   g_assert_true (PL_TEST_WAIT (settled (fx) && n_items (fx) == N_CALLS + 1, 5000));
   g_assert_true (PL_TEST_WAIT (
       ({
@@ -861,7 +734,7 @@ test_call_back (Fixture *fx, gconstpointer data)
   g_assert_cmpstr (pl_history_entry_get_outcome (pl_history_row_get_entry (row)), ==, "answered");
   g_assert_cmpstr (gtk_image_get_icon_name (GTK_IMAGE (row_child (row, "direction_icon"))), ==,
                    "call-outgoing-symbolic");
-  save_screenshot (GTK_WIDGET (fx->window), "history-live");
+  pl_ui_test_save_screenshot (GTK_WIDGET (fx->window), "history-live");
 }
 
 static void
@@ -898,7 +771,7 @@ test_timeline (Fixture *fx, gconstpointer data)
   g_assert_nonnull (line);
   g_assert_cmpstr (gtk_label_get_label (GTK_LABEL (line)), ==, second_line);
   g_assert_null (gtk_widget_get_next_sibling (line));
-  save_screenshot (GTK_WIDGET (fx->window), "history-timeline");
+  pl_ui_test_save_screenshot (GTK_WIDGET (fx->window), "history-timeline");
 
   /* A call that was not parked has no timeline to open. */
   g_signal_emit_by_name (page_child (fx, "history_view"), "activate", 1u);
@@ -908,19 +781,6 @@ test_timeline (Fixture *fx, gconstpointer data)
   g_signal_emit_by_name (page_child (fx, "history_view"), "activate", 0u);
   g_assert_false (pl_history_row_get_expanded (row));
   g_assert_false (gtk_widget_get_visible (timeline));
-}
-
-static AdwMessageDialog *
-find_message_dialog (void)
-{
-  GList *toplevels = gtk_window_list_toplevels ();
-  AdwMessageDialog *found = NULL;
-
-  for (GList *l = toplevels; l; l = l->next)
-    if (ADW_IS_MESSAGE_DIALOG (l->data) && gtk_widget_get_mapped (l->data))
-      found = l->data;
-  g_list_free (toplevels);
-  return found;
 }
 
 static void
@@ -933,16 +793,18 @@ test_clear (Fixture *fx, gconstpointer data)
 
   /* Asked first; cancelling keeps everything. */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page (fx)), "history.clear", NULL));
-  g_assert_true (PL_TEST_WAIT ((dialog = find_message_dialog ()) != NULL, 5000));
-  save_screenshot (GTK_WIDGET (dialog), "history-clear-dialog");
+  g_assert_true (
+      PL_TEST_WAIT ((dialog = pl_ui_test_find_toplevel (ADW_TYPE_MESSAGE_DIALOG)) != NULL, 5000));
+  pl_ui_test_save_screenshot (GTK_WIDGET (dialog), "history-clear-dialog");
   adw_message_dialog_response (dialog, "cancel");
   gtk_window_destroy (GTK_WINDOW (dialog));
-  g_assert_true (PL_TEST_WAIT (find_message_dialog () == NULL, 5000));
+  g_assert_true (PL_TEST_WAIT (pl_ui_test_find_toplevel (ADW_TYPE_MESSAGE_DIALOG) == NULL, 5000));
   pl_test_spin (200);
   g_assert_cmpuint (n_items (fx), ==, N_CALLS);
 
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (page (fx)), "history.clear", NULL));
-  g_assert_true (PL_TEST_WAIT ((dialog = find_message_dialog ()) != NULL, 5000));
+  g_assert_true (
+      PL_TEST_WAIT ((dialog = pl_ui_test_find_toplevel (ADW_TYPE_MESSAGE_DIALOG)) != NULL, 5000));
   adw_message_dialog_response (dialog, "clear");
   gtk_window_destroy (GTK_WINDOW (dialog));
   g_assert_true (PL_TEST_WAIT (toasted (fx, "Call history cleared"), 5000));
@@ -952,7 +814,7 @@ test_clear (Fixture *fx, gconstpointer data)
       pl_history_count_sync (pl_core_get_history (fx->core), PL_HISTORY_FILTER_ALL, NULL, &error),
       ==, 0);
   g_assert_no_error (error);
-  save_screenshot (GTK_WIDGET (fx->window), "history-empty");
+  pl_ui_test_save_screenshot (GTK_WIDGET (fx->window), "history-empty");
 }
 
 static void
@@ -974,7 +836,7 @@ test_corrupt (Fixture *fx, gconstpointer data)
   g_assert_false (gtk_widget_get_visible (page_child (fx, "toolbar")));
   g_assert_true (gtk_revealer_get_reveal_child (GTK_REVEALER (gtk_widget_get_template_child (
       GTK_WIDGET (fx->window), PL_TYPE_WINDOW, "problem_revealer"))));
-  save_screenshot (GTK_WIDGET (fx->window), "history-disabled");
+  pl_ui_test_save_screenshot (GTK_WIDGET (fx->window), "history-disabled");
 
   /* "Start a New History" moves the damaged file aside and starts empty. */
   g_signal_emit_by_name (gtk_widget_get_template_child (GTK_WIDGET (page (fx)),
@@ -1061,46 +923,20 @@ test_retention (Fixture *fx, gconstpointer data)
 static void
 test_keys (Fixture *fx, gconstpointer data)
 {
-  g_autofree char *xdotool = g_find_program_in_path ("xdotool");
-  GdkSurface *surface = gtk_native_get_surface (GTK_NATIVE (fx->window));
   AdwViewStack *stack = ADW_VIEW_STACK (
       gtk_widget_get_template_child (GTK_WIDGET (fx->window), PL_TYPE_WINDOW, "view_stack"));
-  g_autofree char *xid = NULL;
-  g_autoptr (GError) error = NULL;
-  int status = -1;
 
-  if (xdotool == NULL || !GDK_IS_X11_SURFACE (surface))
-    {
-      g_test_skip ("needs xdotool on an X11 display");
-      return;
-    }
-  xid = g_strdup_printf ("%lu", (gulong)gdk_x11_surface_get_xid (surface));
-  {
-    const char *argv[] = { xdotool, "windowfocus", "--sync", xid, "key", "ctrl+2", NULL };
-    g_assert_true (g_spawn_sync (NULL, (char **)argv, NULL, G_SPAWN_DEFAULT, NULL, NULL, NULL, NULL,
-                                 &status, &error));
-    g_assert_no_error (error);
-  }
+  PL_UI_TEST_SEND_KEYS_OR_SKIP (fx->window, "ctrl+2");
   g_assert_true (PL_TEST_WAIT (
       g_strcmp0 (adw_view_stack_get_visible_child_name (stack), "history") == 0, 5000));
   /* Typing digits there searches instead of dialling. */
   g_assert_true (PL_TEST_WAIT (settled (fx) && n_items (fx) == N_CALLS, 5000));
-  {
-    const char *argv[] = { xdotool, "key", "--delay", "20", "4", "4", "7", "7", NULL };
-    g_assert_true (g_spawn_sync (NULL, (char **)argv, NULL, G_SPAWN_DEFAULT, NULL, NULL, NULL, NULL,
-                                 &status, &error));
-    g_assert_no_error (error);
-  }
+  PL_UI_TEST_SEND_KEYS_OR_SKIP (fx->window, "4", "4", "7", "7");
   g_assert_true (PL_TEST_WAIT (settled (fx) && n_items (fx) == N_QUARTERMAIN, 5000));
   g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (gtk_widget_get_template_child (
                        GTK_WIDGET (fx->window), PL_TYPE_WINDOW, "dial_entry"))),
                    ==, "");
-  {
-    const char *argv[] = { xdotool, "key", "ctrl+1", NULL };
-    g_assert_true (g_spawn_sync (NULL, (char **)argv, NULL, G_SPAWN_DEFAULT, NULL, NULL, NULL, NULL,
-                                 &status, &error));
-    g_assert_no_error (error);
-  }
+  PL_UI_TEST_SEND_KEYS_OR_SKIP (fx->window, "ctrl+1");
   g_assert_true (
       PL_TEST_WAIT (g_strcmp0 (adw_view_stack_get_visible_child_name (stack), "phone") == 0, 5000));
   /* The header toggles follow and name their keys. */
@@ -1136,48 +972,15 @@ test_big (Fixture *fx, gconstpointer data)
     }
 }
 
-/* HOME and the XDG user dirs point into a fresh scratch directory. */
-static char *
-isolate_user_dirs (void)
-{
-  static const struct
-  {
-    const char *variable;
-    const char *subdir;
-  } dirs[] = {
-    { "HOME", "home" },
-    { "XDG_CONFIG_HOME", "config" },
-    { "XDG_DATA_HOME", "data" },
-    { "XDG_CACHE_HOME", "cache" },
-    { "XDG_STATE_HOME", "state" },
-    { "XDG_RUNTIME_DIR", "runtime" },
-  };
-  char *scratch = g_dir_make_tmp ("pl-history-ui-XXXXXX", NULL);
-
-  g_assert_nonnull (scratch);
-  for (gsize i = 0; i < G_N_ELEMENTS (dirs); i++)
-    {
-      g_autofree char *path = g_build_filename (scratch, dirs[i].subdir, NULL);
-      g_assert_cmpint (g_mkdir_with_parents (path, 0700), ==, 0);
-      g_setenv (dirs[i].variable, path, TRUE);
-    }
-  return scratch;
-}
-
 int
 main (int argc, char *argv[])
 {
   g_autofree char *scratch = NULL;
   int status;
 
-  g_setenv ("GDK_BACKEND", "x11", TRUE);
-  g_setenv ("GTK_A11Y", "test", TRUE);
   /* The expected day names and dates are English. */
   g_setenv ("LC_ALL", "C.UTF-8", TRUE);
-  scratch = isolate_user_dirs ();
-  g_test_init (&argc, &argv, NULL);
-  gtk_init ();
-  park_pointer ();
+  scratch = pl_ui_test_init (&argc, &argv, "pl-history-ui-XXXXXX");
 
   g_test_add_func ("/ui/history/format", test_format);
 #define ADD(path, func, setup)                                                                     \
@@ -1195,6 +998,6 @@ main (int argc, char *argv[])
   ADD ("/ui/history/big", test_big, fixture_setup_big);
 #undef ADD
   status = g_test_run ();
-  remove_tree (scratch);
+  pl_ui_test_remove_tree (scratch);
   return status;
 }

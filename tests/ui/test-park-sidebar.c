@@ -3,9 +3,6 @@
 
 #include "config.h"
 
-#include <X11/Xlib.h>
-#include <gdk/x11/gdkx.h>
-#include <glib/gstdio.h>
 #include <gtk/gtk.h>
 
 #include "pl-application.h"
@@ -14,6 +11,7 @@
 #include "pl-park-slot-row.h"
 #include "pl-script-engine.h"
 #include "pl-test-util.h"
+#include "pl-ui-test.h"
 #include "pl-window.h"
 
 /* The park sidebar in the real application window, on a real PlCore over
@@ -23,23 +21,7 @@
 
 typedef struct
 {
-  GPtrArray *added;
-  GPtrArray *removed;
-  GVariant *last;
-} NotificationServer;
-
-static const char notifications_xml[]
-    = "<node><interface name='org.gtk.Notifications'>"
-      "<method name='AddNotification'><arg type='s' direction='in'/><arg type='s' direction='in'/>"
-      "<arg type='a{sv}' direction='in'/></method>"
-      "<method name='RemoveNotification'><arg type='s' direction='in'/>"
-      "<arg type='s' direction='in'/></method>"
-      "</interface></node>";
-
-typedef struct
-{
-  NotificationServer notifications;
-  guint notifications_id;
+  PlUiTestNotifications notifications;
   GSocket *sink; /* the "PBX" address: swallows the SUBSCRIBEs sent before we stop them */
   char *domain;
   PlAccount *account;
@@ -51,66 +33,11 @@ typedef struct
   void (*body) (gpointer fx);
 } Fixture;
 
-static void
-notifications_method (GDBusConnection *connection, const char *sender, const char *path,
-                      const char *interface, const char *method, GVariant *parameters,
-                      GDBusMethodInvocation *invocation, gpointer user_data)
-{
-  NotificationServer *server = user_data;
-  const char *id = NULL;
-
-  if (g_str_equal (method, "AddNotification"))
-    {
-      GVariant *notification = NULL;
-      g_variant_get (parameters, "(&s&s@a{sv})", NULL, &id, &notification);
-      g_ptr_array_add (server->added, g_strdup (id));
-      g_clear_pointer (&server->last, g_variant_unref);
-      server->last = notification;
-    }
-  else
-    {
-      g_variant_get (parameters, "(&s&s)", NULL, &id);
-      g_ptr_array_add (server->removed, g_strdup (id));
-    }
-  g_dbus_method_invocation_return_value (invocation, NULL);
-}
-
 /* Owned before the first notification: GIO picks its backend then. */
 static void
 start_notification_server (Fixture *fx)
 {
-  static const GDBusInterfaceVTable vtable = { notifications_method };
-  GDBusConnection *bus = g_application_get_dbus_connection (G_APPLICATION (fx->app));
-  g_autoptr (GDBusNodeInfo) info = g_dbus_node_info_new_for_xml (notifications_xml, NULL);
-  g_autoptr (GVariant) reply = NULL;
-  g_autoptr (GError) error = NULL;
-
-  fx->notifications_id
-      = g_dbus_connection_register_object (bus, "/org/gtk/Notifications", info->interfaces[0],
-                                           &vtable, &fx->notifications, NULL, &error);
-  g_assert_no_error (error);
-  reply = g_dbus_connection_call_sync (
-      bus, "org.freedesktop.DBus", "/org/freedesktop/DBus", "org.freedesktop.DBus", "RequestName",
-      g_variant_new ("(su)", "org.gtk.Notifications", 4), G_VARIANT_TYPE ("(u)"),
-      G_DBUS_CALL_FLAGS_NONE, 5000, NULL, &error);
-  g_assert_no_error (error);
-}
-
-/* Keep the pointer off the window: tooltips would start timers that GTK
- * 4.8 lets fire after the window is gone. */
-static void
-park_pointer (void)
-{
-  GdkDisplay *display = gdk_display_get_default ();
-  Display *xdisplay;
-
-  if (!GDK_IS_X11_DISPLAY (display))
-    return;
-  xdisplay = gdk_x11_display_get_xdisplay (display);
-  XWarpPointer (xdisplay, None, DefaultRootWindow (xdisplay), 0, 0, 0, 0,
-                DisplayWidth (xdisplay, DefaultScreen (xdisplay)) - 1,
-                DisplayHeight (xdisplay, DefaultScreen (xdisplay)) - 1);
-  XSync (xdisplay, False);
+  pl_ui_test_notifications_start (&fx->notifications, G_APPLICATION (fx->app));
 }
 
 enum
@@ -157,12 +84,7 @@ fixture_setup (Fixture *fx, gconstpointer data)
   fx->domain = g_strdup_printf ("127.0.0.1:%u",
                                 g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound)));
 
-  fx->notifications.added = g_ptr_array_new_with_free_func (g_free);
-  fx->notifications.removed = g_ptr_array_new_with_free_func (g_free);
-  fx->account = pl_account_new ("test");
-  pl_account_set_display_name (fx->account, "Desk 100");
-  pl_account_set_user (fx->account, "100");
-  pl_account_set_domain (fx->account, fx->domain);
+  fx->account = pl_ui_test_desk_account (fx->domain);
   fx->engine = pl_script_engine_new (NULL);
   fx->core = pl_core_new (PL_ENGINE (fx->engine), settings, NULL);
   pl_core_use_lots (fx->core, configs);
@@ -172,29 +94,13 @@ fixture_setup (Fixture *fx, gconstpointer data)
 }
 
 static void
-finalize_and_wait (gpointer object)
-{
-  gpointer weak = object;
-
-  g_object_add_weak_pointer (G_OBJECT (object), &weak);
-  g_object_unref (object);
-  if (!PL_TEST_WAIT (weak == NULL, 5000))
-    g_error ("%s was not finalized", G_OBJECT_TYPE_NAME (weak));
-}
-
-static void
 fixture_teardown (Fixture *fx, gconstpointer data)
 {
-  finalize_and_wait (fx->app);
-  finalize_and_wait (fx->core);
-  finalize_and_wait (fx->engine);
-  finalize_and_wait (fx->account);
+  pl_ui_test_finalize_all (fx->app, fx->core, fx->engine, fx->account);
   g_socket_close (fx->sink, NULL);
   g_clear_object (&fx->sink);
   g_free (fx->domain);
-  g_ptr_array_unref (fx->notifications.added);
-  g_ptr_array_unref (fx->notifications.removed);
-  g_clear_pointer (&fx->notifications.last, g_variant_unref);
+  pl_ui_test_notifications_clear (&fx->notifications);
 }
 
 static PlParkService *
@@ -208,14 +114,10 @@ body_idle (gpointer user_data)
 {
   Fixture *fx = user_data;
   GtkApplication *app = GTK_APPLICATION (fx->app);
-  GDBusConnection *bus = g_application_get_dbus_connection (G_APPLICATION (app));
   GObject *slot;
 
-  park_pointer ();
-  g_assert_true (PL_TEST_WAIT (gtk_application_get_windows (app) != NULL, 5000));
-  fx->window = gtk_application_get_windows (app)->data;
-  g_object_add_weak_pointer (G_OBJECT (fx->window), (gpointer *)&fx->window);
-  g_assert_true (PL_TEST_WAIT (gtk_widget_get_mapped (GTK_WIDGET (fx->window)), 5000));
+  pl_ui_test_park_pointer ();
+  pl_ui_test_await_window (app, (gpointer *)&fx->window);
   g_assert_true (
       PL_TEST_WAIT (g_list_model_get_n_items (pl_park_service_get_lots (service (fx))) > 0, 5000));
   /* The lots get their states from this test, not from the (absent) PBX. */
@@ -229,10 +131,8 @@ body_idle (gpointer user_data)
 
   fx->body (fx);
 
-  for (GList *l; (l = gtk_application_get_windows (app)) != NULL;)
-    gtk_window_destroy (l->data);
-  g_assert_true (PL_TEST_WAIT (fx->window == NULL, 5000));
-  g_dbus_connection_unregister_object (bus, fx->notifications_id);
+  pl_ui_test_destroy_windows (app, (gpointer *)&fx->window);
+  pl_ui_test_notifications_stop (&fx->notifications, G_APPLICATION (app));
   g_application_quit (G_APPLICATION (app));
   return G_SOURCE_REMOVE;
 }
@@ -240,8 +140,7 @@ body_idle (gpointer user_data)
 static void
 run_test (Fixture *fx, gconstpointer data)
 {
-  g_idle_add (body_idle, fx);
-  g_assert_cmpint (g_application_run (G_APPLICATION (fx->app), 0, NULL), ==, 0);
+  pl_ui_test_run_app (G_APPLICATION (fx->app), NULL, body_idle, fx);
   g_assert_null (fx->window);
 }
 
@@ -323,32 +222,13 @@ row (Fixture *fx, const char *lot, int slot)
 static GtkWidget *
 row_child (PlParkSlotRow *row, const char *name)
 {
-  GObject *object = gtk_widget_get_template_child (GTK_WIDGET (row), PL_TYPE_PARK_SLOT_ROW, name);
-  g_assert_nonnull (object);
-  return GTK_WIDGET (object);
+  return pl_ui_test_template_child (row, PL_TYPE_PARK_SLOT_ROW, name);
 }
 
 static const char *
 row_text (Fixture *fx, const char *lot, int slot, const char *label)
 {
   return gtk_label_get_label (GTK_LABEL (row_child (row (fx, lot, slot), label)));
-}
-
-static gboolean
-log_has (Fixture *fx, const char *line)
-{
-  GPtrArray *log = pl_script_engine_get_log (fx->engine);
-
-  for (guint i = 0; i < log->len; i++)
-    if (g_strcmp0 (g_ptr_array_index (log, i), line) == 0)
-      return TRUE;
-  return FALSE;
-}
-
-static gboolean
-enabled (Fixture *fx, const char *action)
-{
-  return g_action_group_get_action_enabled (G_ACTION_GROUP (fx->window), action);
 }
 
 static PlCall *
@@ -372,81 +252,8 @@ active_call (Fixture *fx, const char *id, const char *peer, const char *name)
 static void
 activate_park (Fixture *fx)
 {
-  g_assert_true (enabled (fx, "park"));
+  g_assert_true (pl_ui_test_action_enabled (fx->window, "park"));
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fx->window), "win.park", NULL));
-}
-
-static gboolean
-send_keys (Fixture *fx, const char *const *keys)
-{
-  g_autofree char *xdotool = g_find_program_in_path ("xdotool");
-  GdkSurface *surface = gtk_native_get_surface (GTK_NATIVE (fx->window));
-  g_autoptr (GPtrArray) argv = g_ptr_array_new_with_free_func (g_free);
-  g_autoptr (GError) error = NULL;
-  int status = -1;
-
-  if (xdotool == NULL || !GDK_IS_X11_SURFACE (surface))
-    return FALSE;
-  g_ptr_array_add (argv, g_strdup (xdotool));
-  g_ptr_array_add (argv, g_strdup ("windowfocus"));
-  g_ptr_array_add (argv, g_strdup ("--sync"));
-  g_ptr_array_add (argv, g_strdup_printf ("%lu", (gulong)gdk_x11_surface_get_xid (surface)));
-  g_ptr_array_add (argv, g_strdup ("key"));
-  g_ptr_array_add (argv, g_strdup ("--delay"));
-  g_ptr_array_add (argv, g_strdup ("20"));
-  for (guint i = 0; keys[i]; i++)
-    g_ptr_array_add (argv, g_strdup (keys[i]));
-  g_ptr_array_add (argv, NULL);
-  g_assert_true (g_spawn_sync (NULL, (char **)argv->pdata, NULL, G_SPAWN_DEFAULT, NULL, NULL, NULL,
-                               NULL, &status, &error));
-  g_assert_no_error (error);
-  g_assert_true (g_spawn_check_wait_status (status, NULL));
-  return TRUE;
-}
-
-#define SEND_KEYS_OR_SKIP(fx, ...)                                                                 \
-  G_STMT_START                                                                                     \
-  {                                                                                                \
-    static const char *const keys_[] = { __VA_ARGS__, NULL };                                      \
-    if (!send_keys ((fx), keys_))                                                                  \
-      {                                                                                            \
-        g_test_skip ("needs xdotool on an X11 display");                                           \
-        return;                                                                                    \
-      }                                                                                            \
-  }                                                                                                \
-  G_STMT_END
-
-static void
-save_screenshot (GtkWidget *widget, const char *name)
-{
-  g_autoptr (GdkPaintable) paintable = NULL;
-  g_autoptr (GtkSnapshot) snapshot = NULL;
-  g_autoptr (GskRenderNode) node = NULL;
-  g_autoptr (GdkTexture) texture = NULL;
-  g_autofree char *dir = pl_test_artifact_dir ("ui");
-  g_autofree char *file = g_strdup_printf ("%s.png", name);
-  g_autofree char *path = g_build_filename (dir, file, NULL);
-  int width, height;
-  GStatBuf st;
-
-  /* Let the layout settle before the picture. */
-  pl_test_spin (400);
-  gtk_test_widget_wait_for_draw (widget);
-  width = gtk_widget_get_width (widget);
-  height = gtk_widget_get_height (widget);
-  g_assert_cmpint (width, >, 100);
-  g_assert_cmpint (height, >, 100);
-  paintable = gtk_widget_paintable_new (widget);
-  snapshot = gtk_snapshot_new ();
-  gdk_paintable_snapshot (paintable, GDK_SNAPSHOT (snapshot), width, height);
-  node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
-  g_assert_nonnull (node);
-  texture = gsk_renderer_render_texture (gtk_native_get_renderer (gtk_widget_get_native (widget)),
-                                         node, &GRAPHENE_RECT_INIT (0, 0, width, height));
-  g_assert_true (gdk_texture_save_to_png (texture, path));
-  g_assert_cmpint (g_stat (path, &st), ==, 0);
-  g_assert_cmpint (st.st_size, >, 2000);
-  g_test_message ("screenshot: %s", path);
 }
 
 /* Tests -------------------------------------------------------------------- */
@@ -474,7 +281,7 @@ rows_follow_model (gpointer data)
   g_assert_cmpstr (row_text (fx, "Main", 702, "name_label"), ==, "Free");
   g_assert_true (gtk_widget_has_css_class (GTK_WIDGET (row (fx, "Main", 702)), "free"));
   g_assert_false (gtk_widget_get_visible (row_child (row (fx, "Main", 702), "retrieve_button")));
-  g_assert_false (enabled (fx, "retrieve-nth"));
+  g_assert_false (pl_ui_test_action_enabled (fx->window, "retrieve-nth"));
 
   /* The real Asterisk trace: busy, no identity. */
   notify_fixture (fx, "Main", 701, "ast-701-v1-busy.xml");
@@ -482,8 +289,8 @@ rows_follow_model (gpointer data)
   g_assert_true (gtk_widget_get_visible (row_child (row (fx, "Main", 701), "retrieve_button")));
   g_assert_true (gtk_widget_get_visible (row_child (row (fx, "Main", 701), "countdown")));
   g_assert_cmpstr (row_text (fx, "Main", 701, "time_label"), ==, "0:00");
-  g_assert_true (enabled (fx, "retrieve-nth"));
-  g_assert_true (enabled (fx, "retrieve-slot"));
+  g_assert_true (pl_ui_test_action_enabled (fx->window, "retrieve-nth"));
+  g_assert_true (pl_ui_test_action_enabled (fx->window, "retrieve-slot"));
 
   /* A PBX that names the caller. */
   notify_caller (fx, "Main", 703, 1, "Caller One", "2001");
@@ -518,7 +325,7 @@ rows_follow_model (gpointer data)
   /* All lots gone (settings changed): the empty state. */
   pl_park_service_configure (service (fx), fx->account, NULL, "127.0.0.1");
   g_assert_cmpstr (gtk_stack_get_visible_child_name (GTK_STACK (stack)), ==, "empty");
-  g_assert_false (enabled (fx, "park"));
+  g_assert_false (pl_ui_test_action_enabled (fx->window, "park"));
 }
 
 static void
@@ -543,8 +350,8 @@ retrieve_keys (gpointer data)
   notify_caller (fx, "Main", 704, 1, "Caller Four", "2004");
 
   /* Alt+1: the first parked call, as listed. */
-  SEND_KEYS_OR_SKIP (fx, "alt+1");
-  g_assert_true (PL_TEST_WAIT (log_has (fx, dial_701), 5000));
+  PL_UI_TEST_SEND_KEYS_OR_SKIP (fx->window, "alt+1");
+  g_assert_true (PL_TEST_WAIT (pl_ui_test_log_has (fx->engine, dial_701), 5000));
   {
     PlCall *call = pl_call_manager_get_active_call (manager);
     g_assert_nonnull (call);
@@ -552,22 +359,22 @@ retrieve_keys (gpointer data)
   }
 
   /* Alt+2 is the second: 704, named from the lot. */
-  SEND_KEYS_OR_SKIP (fx, "alt+2");
-  g_assert_true (PL_TEST_WAIT (log_has (fx, dial_704), 5000));
+  PL_UI_TEST_SEND_KEYS_OR_SKIP (fx->window, "alt+2");
+  g_assert_true (PL_TEST_WAIT (pl_ui_test_log_has (fx->engine, dial_704), 5000));
 
   /* Keyboard only: F6 goes to the lots, arrows move, Enter retrieves. */
   notify_caller (fx, "Main", 703, 1, "Caller Three", "2003");
-  SEND_KEYS_OR_SKIP (fx, "F6");
+  PL_UI_TEST_SEND_KEYS_OR_SKIP (fx->window, "F6");
   target = GTK_WIDGET (row (fx, "Main", 701));
   g_assert_true (PL_TEST_WAIT (gtk_widget_has_focus (target), 3000));
-  SEND_KEYS_OR_SKIP (fx, "Down", "Down", "Return");
-  g_assert_true (PL_TEST_WAIT (log_has (fx, dial_703), 5000));
+  PL_UI_TEST_SEND_KEYS_OR_SKIP (fx->window, "Down", "Down", "Return");
+  g_assert_true (PL_TEST_WAIT (pl_ui_test_log_has (fx->engine, dial_703), 5000));
 
   /* The engine stopping disables retrieving. */
   pl_script_engine_set_state (fx->engine, PL_ENGINE_STATE_RESTARTING);
-  g_assert_false (enabled (fx, "retrieve-nth"));
+  g_assert_false (pl_ui_test_action_enabled (fx->window, "retrieve-nth"));
   pl_script_engine_set_state (fx->engine, PL_ENGINE_STATE_RUNNING);
-  g_assert_true (enabled (fx, "retrieve-nth"));
+  g_assert_true (pl_ui_test_action_enabled (fx->window, "retrieve-nth"));
 }
 
 static void
@@ -591,23 +398,23 @@ park_asterisk (gpointer data)
       GTK_WIDGET (fx->sidebar), PL_TYPE_PARK_SIDEBAR, "park_selected_button"));
 
   all_free (fx, "Main");
-  g_assert_false (enabled (fx, "park"));
+  g_assert_false (pl_ui_test_action_enabled (fx->window, "park"));
   call = active_call (fx, "c1", "sip:2001@pbx", "Caller One");
-  g_assert_true (enabled (fx, "park"));
+  g_assert_true (pl_ui_test_action_enabled (fx->window, "park"));
 
   /* Asterisk picks the slot itself: no parking on a chosen one. */
   gtk_list_box_select_row (
       GTK_LIST_BOX (gtk_widget_get_parent (GTK_WIDGET (row (fx, "Main", 702)))),
       GTK_LIST_BOX_ROW (row (fx, "Main", 702)));
-  g_assert_false (enabled (fx, "park-to-selected"));
+  g_assert_false (pl_ui_test_action_enabled (fx->window, "park-to-selected"));
   g_assert_nonnull (strstr (gtk_widget_get_tooltip_text (button), "picks the slot"));
 
   transfer = g_strdup_printf ("transfer c1 sip:700@%s", fx->domain);
-  SEND_KEYS_OR_SKIP (fx, "ctrl+shift+p");
-  g_assert_true (PL_TEST_WAIT (log_has (fx, transfer), 5000));
+  PL_UI_TEST_SEND_KEYS_OR_SKIP (fx->window, "ctrl+shift+p");
+  g_assert_true (PL_TEST_WAIT (pl_ui_test_log_has (fx->engine, transfer), 5000));
   g_assert_cmpstr (pl_call_get_note (call), ==, "Parking…");
   /* Once is enough. */
-  g_assert_false (enabled (fx, "park"));
+  g_assert_false (pl_ui_test_action_enabled (fx->window, "park"));
   g_assert_true (gtk_widget_get_visible (note));
   g_assert_cmpstr (gtk_label_get_label (GTK_LABEL (note)), ==, "Parking…");
 
@@ -624,10 +431,11 @@ park_asterisk (gpointer data)
 
     pl_script_engine_fail_next (fx->engine, PL_ENGINE_ACTION_TRANSFER, "403 Forbidden");
     activate_park (fx);
-    g_assert_true (PL_TEST_WAIT (pl_call_get_note (second) == NULL && enabled (fx, "park"), 5000));
+    g_assert_true (PL_TEST_WAIT (
+        pl_call_get_note (second) == NULL && pl_ui_test_action_enabled (fx->window, "park"), 5000));
     pl_script_engine_clear_log (fx->engine);
     activate_park (fx);
-    g_assert_true (PL_TEST_WAIT (log_has (fx, again), 5000));
+    g_assert_true (PL_TEST_WAIT (pl_ui_test_log_has (fx->engine, again), 5000));
   }
 }
 
@@ -672,9 +480,9 @@ park_freepbx (gpointer data)
   gtk_list_box_select_row (
       GTK_LIST_BOX (gtk_widget_get_parent (GTK_WIDGET (row (fx, "Sales", 72)))),
       GTK_LIST_BOX_ROW (row (fx, "Sales", 72)));
-  g_assert_true (enabled (fx, "park-to-selected"));
-  SEND_KEYS_OR_SKIP (fx, "ctrl+alt+shift+p");
-  g_assert_true (PL_TEST_WAIT (log_has (fx, to_72), 5000));
+  g_assert_true (pl_ui_test_action_enabled (fx->window, "park-to-selected"));
+  PL_UI_TEST_SEND_KEYS_OR_SKIP (fx->window, "ctrl+alt+shift+p");
+  g_assert_true (PL_TEST_WAIT (pl_ui_test_log_has (fx->engine, to_72), 5000));
   g_assert_cmpstr (pl_call_get_note (first), ==, "Parking…");
   g_assert_cmpint (pl_park_slot_get_state (pl_park_slot_row_get_slot (row (fx, "Sales", 72))), ==,
                    PL_PARK_SLOT_PARKING);
@@ -691,7 +499,7 @@ park_freepbx (gpointer data)
   g_signal_emit_by_name (target, "drop", &value, 10.0, 10.0, &dropped);
   g_value_unset (&value);
   g_assert_true (dropped);
-  g_assert_true (PL_TEST_WAIT (log_has (fx, to_74), 5000));
+  g_assert_true (PL_TEST_WAIT (pl_ui_test_log_has (fx->engine, to_74), 5000));
   g_assert_cmpstr (pl_call_get_note (second), ==, "Parking…");
 
   /* Not on a busy slot, not with text that names no call. */
@@ -739,7 +547,7 @@ notification (gpointer data)
                                   g_variant_new_string ("Main:702"));
   {
     g_autofree char *dial = g_strdup_printf ("dial - sip:702@%s", fx->domain);
-    g_assert_true (PL_TEST_WAIT (log_has (fx, dial), 5000));
+    g_assert_true (PL_TEST_WAIT (pl_ui_test_log_has (fx->engine, dial), 5000));
   }
 
   /* Emptied: the notification goes. */
@@ -796,11 +604,11 @@ big_lot (gpointer data)
   g_assert_nonnull (pl_park_sidebar_get_row (fx->sidebar, "Main", 702));
 
   /* Retrieve-nth counts across lots: Main has none, Valet's 6042 is first. */
-  g_assert_true (enabled (fx, "retrieve-nth"));
+  g_assert_true (pl_ui_test_action_enabled (fx->window, "retrieve-nth"));
   gtk_widget_activate_action (GTK_WIDGET (fx->window), "win.retrieve-nth", "i", 1);
   {
     g_autofree char *dial = g_strdup_printf ("dial - sip:6042@%s", fx->domain);
-    g_assert_true (PL_TEST_WAIT (log_has (fx, dial), 5000));
+    g_assert_true (PL_TEST_WAIT (pl_ui_test_log_has (fx->engine, dial), 5000));
   }
 }
 
@@ -837,8 +645,8 @@ screenshot (gpointer data)
   /* 7 s left: the countdown warns. */
   g_assert_true (
       gtk_widget_has_css_class (row_child (row (fx, "Main", 703), "countdown"), "ending"));
-  save_screenshot (GTK_WIDGET (fx->window), "park-sidebar");
-  save_screenshot (GTK_WIDGET (fx->sidebar), "park-sidebar-only");
+  pl_ui_test_save_screenshot (GTK_WIDGET (fx->window), "park-sidebar");
+  pl_ui_test_save_screenshot (GTK_WIDGET (fx->sidebar), "park-sidebar-only");
   /* For a look at the real X server's picture (import -window root …). */
   if (g_getenv ("PL_TEST_GRAB_COMMAND"))
     g_assert_true (
@@ -852,58 +660,13 @@ test_screenshot (Fixture *fx, gconstpointer data)
   run_test (fx, data);
 }
 
-/* HOME and the XDG user dirs (history database, runtime files) point into
- * scratch space; the system's data dirs stay visible for GTK to draw. */
-static GPtrArray *scratch_dirs;
-
-static void
-remove_tree (const char *path)
-{
-  GDir *dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (path, name, NULL);
-      if (g_file_test (child, G_FILE_TEST_IS_DIR) && !g_file_test (child, G_FILE_TEST_IS_SYMLINK))
-        remove_tree (child);
-      else
-        g_remove (child);
-    }
-  if (dir != NULL)
-    g_dir_close (dir);
-  g_rmdir (path);
-}
-
-static void
-isolate_user_dirs (void)
-{
-  static const char *const variables[]
-      = { "HOME", "XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_CACHE_HOME", "XDG_RUNTIME_DIR" };
-
-  for (gsize i = 0; i < G_N_ELEMENTS (variables); i++)
-    {
-      g_autofree char *name = g_ascii_strdown (variables[i], -1);
-      g_autofree char *dir = pl_test_make_dir (name);
-      g_setenv (variables[i], dir, TRUE);
-      g_ptr_array_add (scratch_dirs, g_steal_pointer (&dir));
-    }
-}
-
 int
 main (int argc, char *argv[])
 {
+  g_autofree char *scratch = NULL;
   int status;
 
-  /* Key presses go through XTEST. */
-  g_setenv ("GDK_BACKEND", "x11", TRUE);
-  /* The test AT context records accessible properties for the checks. */
-  g_setenv ("GTK_A11Y", "test", TRUE);
-  g_test_init (&argc, &argv, NULL);
-  scratch_dirs = g_ptr_array_new_with_free_func (g_free);
-  isolate_user_dirs ();
-  gtk_init ();
-  park_pointer ();
+  scratch = pl_ui_test_init (&argc, &argv, "pl-park-ui-XXXXXX");
 
 #define ADD(path, func, two_lots)                                                                  \
   g_test_add (path, Fixture, GINT_TO_POINTER (two_lots), fixture_setup, func, fixture_teardown)
@@ -916,8 +679,6 @@ main (int argc, char *argv[])
   ADD ("/ui/park-sidebar/screenshot", test_screenshot, LOTS_MAIN_SALES);
 #undef ADD
   status = g_test_run ();
-  for (guint i = 0; i < scratch_dirs->len; i++)
-    remove_tree (g_ptr_array_index (scratch_dirs, i));
-  g_ptr_array_unref (scratch_dirs);
+  pl_ui_test_remove_tree (scratch);
   return status;
 }

@@ -3,10 +3,6 @@
 
 #include "config.h"
 
-#include <X11/Xlib.h>
-#include <gdk/x11/gdkx.h>
-#include <glib/gstdio.h>
-
 #include "pl-application.h"
 #include "pl-audio-devices.h"
 #include "pl-autostart.h"
@@ -14,6 +10,7 @@
 #include "pl-preferences-window.h"
 #include "pl-script-engine.h"
 #include "pl-test-util.h"
+#include "pl-ui-test.h"
 #include "pl-window.h"
 
 /* The Preferences window inside the real application on the scripted engine,
@@ -33,31 +30,11 @@ typedef struct
 
 typedef void (*TestBody) (Fixture *fx);
 
-/* Xvfb puts the pointer over the windows; tooltips would then start timers
- * that outlive them. */
-static void
-park_pointer (void)
-{
-  GdkDisplay *display = gdk_display_get_default ();
-  Display *xdisplay;
-
-  if (!GDK_IS_X11_DISPLAY (display))
-    return;
-  xdisplay = gdk_x11_display_get_xdisplay (display);
-  XWarpPointer (xdisplay, None, DefaultRootWindow (xdisplay), 0, 0, 0, 0,
-                DisplayWidth (xdisplay, DefaultScreen (xdisplay)) - 1,
-                DisplayHeight (xdisplay, DefaultScreen (xdisplay)) - 1);
-  XSync (xdisplay, False);
-}
-
 static void
 fixture_setup (Fixture *fx, gconstpointer data)
 {
   fx->settings = g_settings_new (APP_ID);
-  fx->account = pl_account_new ("test");
-  pl_account_set_display_name (fx->account, "Desk 100");
-  pl_account_set_user (fx->account, "100");
-  pl_account_set_domain (fx->account, "pbx.test");
+  fx->account = pl_ui_test_desk_account ("pbx.test");
   fx->engine = pl_script_engine_new (NULL);
   fx->core = pl_core_new (PL_ENGINE (fx->engine), fx->settings, NULL);
   pl_core_use_account (fx->core, fx->account);
@@ -65,37 +42,10 @@ fixture_setup (Fixture *fx, gconstpointer data)
 }
 
 static void
-finalize_and_wait (gpointer object)
-{
-  gpointer weak = object;
-
-  g_object_add_weak_pointer (G_OBJECT (object), &weak);
-  g_object_unref (object);
-  if (!PL_TEST_WAIT (weak == NULL, 5000))
-    g_error ("%s was not finalized", G_OBJECT_TYPE_NAME (weak));
-}
-
-static void
 fixture_teardown (Fixture *fx, gconstpointer data)
 {
-  finalize_and_wait (fx->app);
-  finalize_and_wait (fx->core);
-  finalize_and_wait (fx->engine);
-  finalize_and_wait (fx->account);
+  pl_ui_test_finalize_all (fx->app, fx->core, fx->engine, fx->account);
   g_clear_object (&fx->settings);
-}
-
-static gpointer
-find_toplevel (GType type)
-{
-  GList *toplevels = gtk_window_list_toplevels ();
-  gpointer found = NULL;
-
-  for (GList *l = toplevels; l; l = l->next)
-    if (G_TYPE_CHECK_INSTANCE_TYPE (l->data, type) && gtk_widget_get_mapped (l->data))
-      found = l->data;
-  g_list_free (toplevels);
-  return found;
 }
 
 static gboolean
@@ -104,14 +54,12 @@ body_idle (gpointer user_data)
   Fixture *fx = user_data;
   GtkApplication *app = GTK_APPLICATION (fx->app);
 
-  g_assert_true (PL_TEST_WAIT (gtk_application_get_windows (app) != NULL, 5000));
-  g_assert_true (
-      PL_TEST_WAIT (gtk_widget_get_mapped (gtk_application_get_windows (app)->data), 5000));
+  pl_ui_test_await_window (app, NULL);
 
   /* As Ctrl+, or the menu would. */
   g_action_group_activate_action (G_ACTION_GROUP (app), "preferences", NULL);
-  g_assert_true (
-      PL_TEST_WAIT ((fx->prefs = find_toplevel (PL_TYPE_PREFERENCES_WINDOW)) != NULL, 5000));
+  g_assert_true (PL_TEST_WAIT (
+      (fx->prefs = pl_ui_test_find_toplevel (PL_TYPE_PREFERENCES_WINDOW)) != NULL, 5000));
   g_object_add_weak_pointer (G_OBJECT (fx->prefs), (gpointer *)&fx->prefs);
   /* A second activation presents the same window. */
   g_action_group_activate_action (G_ACTION_GROUP (app), "preferences", NULL);
@@ -140,77 +88,20 @@ static void
 run_test (Fixture *fx, gconstpointer data)
 {
   fx->body = (void (*) (gpointer))data;
-  g_idle_add (body_idle, fx);
-  g_assert_cmpint (g_application_run (G_APPLICATION (fx->app), 0, NULL), ==, 0);
+  pl_ui_test_run_app (G_APPLICATION (fx->app), NULL, body_idle, fx);
   g_assert_null (fx->prefs);
-}
-
-static GtkWidget *
-template_child (gpointer widget, GType type, const char *name)
-{
-  GObject *object = gtk_widget_get_template_child (GTK_WIDGET (widget), type, name);
-
-  g_assert_nonnull (object);
-  return GTK_WIDGET (object);
 }
 
 static GtkWidget *
 prefs_child (Fixture *fx, const char *name)
 {
-  return template_child (fx->prefs, PL_TYPE_PREFERENCES_WINDOW, name);
+  return pl_ui_test_template_child (fx->prefs, PL_TYPE_PREFERENCES_WINDOW, name);
 }
 
 static GtkWidget *
 editor_child (PlLotEditor *editor, const char *name)
 {
-  return template_child (editor, PL_TYPE_LOT_EDITOR, name);
-}
-
-/* Types like a user: one character at a time, each one a "changed". */
-static void
-type_into (GtkWidget *editable, const char *text)
-{
-  gtk_editable_set_text (GTK_EDITABLE (editable), "");
-  for (const char *p = text; *p; p++)
-    {
-      int position;
-      gtk_editable_set_position (GTK_EDITABLE (editable), -1);
-      position = gtk_editable_get_position (GTK_EDITABLE (editable));
-      gtk_editable_insert_text (GTK_EDITABLE (editable), p, 1, &position);
-    }
-}
-
-static void
-save_screenshot (GtkWidget *widget, const char *name)
-{
-  g_autoptr (GdkPaintable) paintable = NULL;
-  g_autoptr (GtkSnapshot) snapshot = NULL;
-  g_autoptr (GskRenderNode) node = NULL;
-  g_autoptr (GdkTexture) texture = NULL;
-  g_autofree char *dir = pl_test_artifact_dir ("ui");
-  g_autofree char *file = g_strdup_printf ("prefs-%s.png", name);
-  g_autofree char *path = g_build_filename (dir, file, NULL);
-  int width, height;
-  GStatBuf st;
-
-  /* Page transitions and the layout settle first. */
-  pl_test_spin (400);
-  gtk_test_widget_wait_for_draw (widget);
-  width = gtk_widget_get_width (widget);
-  height = gtk_widget_get_height (widget);
-  g_assert_cmpint (width, >, 100);
-  g_assert_cmpint (height, >, 100);
-  paintable = gtk_widget_paintable_new (widget);
-  snapshot = gtk_snapshot_new ();
-  gdk_paintable_snapshot (paintable, GDK_SNAPSHOT (snapshot), width, height);
-  node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
-  g_assert_nonnull (node);
-  texture = gsk_renderer_render_texture (gtk_native_get_renderer (GTK_NATIVE (widget)), node,
-                                         &GRAPHENE_RECT_INIT (0, 0, width, height));
-  g_assert_true (gdk_texture_save_to_png (texture, path));
-  g_assert_cmpint (g_stat (path, &st), ==, 0);
-  g_assert_cmpint (st.st_size, >, 2000);
-  g_test_message ("screenshot: %s", path);
+  return pl_ui_test_template_child (editor, PL_TYPE_LOT_EDITOR, name);
 }
 
 static void
@@ -230,7 +121,8 @@ open_lot_editor (Fixture *fx, int index)
     g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fx->prefs), "prefs.add-lot", NULL));
   else
     pl_preferences_window_edit_lot (fx->prefs, index);
-  g_assert_true (PL_TEST_WAIT ((editor = find_toplevel (PL_TYPE_LOT_EDITOR)) != NULL, 5000));
+  g_assert_true (
+      PL_TEST_WAIT ((editor = pl_ui_test_find_toplevel (PL_TYPE_LOT_EDITOR)) != NULL, 5000));
   return editor;
 }
 
@@ -305,13 +197,13 @@ test_pages (Fixture *fx)
   g_assert_null (gtk_list_box_get_row_at_index (accounts, 1));
   check_accessible (GTK_WIDGET (fx->prefs), &n_rows);
   g_assert_cmpuint (n_rows, >=, 2);
-  save_screenshot (GTK_WIDGET (fx->prefs), "accounts");
+  pl_ui_test_save_screenshot (GTK_WIDGET (fx->prefs), "prefs-accounts");
 
   show_page (fx, "lots");
-  save_screenshot (GTK_WIDGET (fx->prefs), "lots-empty");
+  pl_ui_test_save_screenshot (GTK_WIDGET (fx->prefs), "prefs-lots-empty");
   show_page (fx, "behaviour");
   check_accessible (GTK_WIDGET (fx->prefs), &n_rows);
-  save_screenshot (GTK_WIDGET (fx->prefs), "behaviour");
+  pl_ui_test_save_screenshot (GTK_WIDGET (fx->prefs), "prefs-behaviour");
 
   /* Switches write their keys. */
   g_assert_true (g_settings_get_boolean (fx->settings, "notify-calls"));
@@ -359,7 +251,7 @@ test_registration (Fixture *fx)
   pl_account_set_registration (account, PL_REGISTRATION_FAILED, "Wrong user or password");
   g_assert_nonnull (strstr (adw_action_row_get_subtitle (row), "Wrong user or password"));
   g_assert_true (gtk_widget_has_css_class (GTK_WIDGET (row), "registration-failed"));
-  save_screenshot (GTK_WIDGET (fx->prefs), "registration-failed");
+  pl_ui_test_save_screenshot (GTK_WIDGET (fx->prefs), "prefs-registration-failed");
 
   /* Test Registration: the engine loses the account and gets it back, so
    * it signs in afresh; the row follows the new state. */
@@ -394,7 +286,7 @@ test_remove_account (Fixture *fx)
   g_assert_null (gtk_list_box_get_row_at_index (list, 0));
   /* The engine follows the store. */
   g_assert_null (pl_engine_get_account (PL_ENGINE (fx->engine)));
-  save_screenshot (GTK_WIDGET (fx->prefs), "no-accounts");
+  pl_ui_test_save_screenshot (GTK_WIDGET (fx->prefs), "prefs-no-accounts");
 }
 
 static void
@@ -414,22 +306,22 @@ test_inverted_range (Fixture *fx)
   }
   g_assert_true (pl_lot_editor_can_save (editor));
 
-  type_into (editor_child (editor, "first_spin"), "710");
-  type_into (editor_child (editor, "last_spin"), "701");
+  pl_ui_test_type_into (editor_child (editor, "first_spin"), "710");
+  pl_ui_test_type_into (editor_child (editor, "last_spin"), "701");
   g_assert_nonnull (pl_lot_editor_get_error (editor));
   g_assert_nonnull (strstr (pl_lot_editor_get_error (editor), "710–701"));
   g_assert_true (gtk_widget_has_css_class (editor_child (editor, "first_spin"), "error"));
   g_assert_true (gtk_widget_has_css_class (editor_child (editor, "last_spin"), "error"));
   g_assert_false (pl_lot_editor_can_save (editor));
   g_assert_false (gtk_widget_get_sensitive (editor_child (editor, "save_button")));
-  save_screenshot (GTK_WIDGET (editor), "lot-inverted");
+  pl_ui_test_save_screenshot (GTK_WIDGET (editor), "prefs-lot-inverted");
 
   /* Save does nothing while invalid. */
   pl_lot_editor_save (editor);
   g_assert_cmpstr (g_settings_get_string (fx->settings, "park-lots"), ==, "");
 
   /* Fixing it clears the error at once. */
-  type_into (editor_child (editor, "last_spin"), "720");
+  pl_ui_test_type_into (editor_child (editor, "last_spin"), "720");
   g_assert_null (pl_lot_editor_get_error (editor));
   g_assert_false (gtk_widget_has_css_class (editor_child (editor, "first_spin"), "error"));
   g_assert_true (pl_lot_editor_can_save (editor));
@@ -447,27 +339,27 @@ test_save_and_overlap (Fixture *fx)
 
   show_page (fx, "lots");
   editor = open_lot_editor (fx, -1);
-  type_into (editor_child (editor, "name_row"), "Front Desk");
+  pl_ui_test_type_into (editor_child (editor, "name_row"), "Front Desk");
   adw_combo_row_set_selected (ADW_COMBO_ROW (editor_child (editor, "profile_row")),
                               PL_PARK_PROFILE_FREEPBX);
   /* The profile's defaults came in. */
   g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (editor_child (editor, "extension_row"))),
                    ==, "70");
-  type_into (editor_child (editor, "extension_row"), "800");
-  type_into (editor_child (editor, "first_spin"), "801");
-  type_into (editor_child (editor, "last_spin"), "805");
-  type_into (editor_child (editor, "timeout_spin"), "90");
+  pl_ui_test_type_into (editor_child (editor, "extension_row"), "800");
+  pl_ui_test_type_into (editor_child (editor, "first_spin"), "801");
+  pl_ui_test_type_into (editor_child (editor, "last_spin"), "805");
+  pl_ui_test_type_into (editor_child (editor, "timeout_spin"), "90");
   adw_combo_row_set_selected (ADW_COMBO_ROW (editor_child (editor, "subscribe_row")),
                               PL_PARK_SUBSCRIBE_LIST);
   g_assert_true (gtk_widget_get_visible (editor_child (editor, "list_uri_row")));
   /* An empty list URI is an error until filled in. */
   g_assert_false (pl_lot_editor_can_save (editor));
   g_assert_true (gtk_widget_has_css_class (editor_child (editor, "list_uri_row"), "error"));
-  type_into (editor_child (editor, "list_uri_row"), "sip:parked@{domain}");
+  pl_ui_test_type_into (editor_child (editor, "list_uri_row"), "sip:parked@{domain}");
   g_assert_null (pl_lot_editor_get_error (editor));
-  save_screenshot (GTK_WIDGET (editor), "lot-valid");
+  pl_ui_test_save_screenshot (GTK_WIDGET (editor), "prefs-lot-valid");
   pl_lot_editor_save (editor);
-  g_assert_true (PL_TEST_WAIT (find_toplevel (PL_TYPE_LOT_EDITOR) == NULL, 5000));
+  g_assert_true (PL_TEST_WAIT (pl_ui_test_find_toplevel (PL_TYPE_LOT_EDITOR) == NULL, 5000));
 
   /* Stored in "park-lots" and read back by the core's loader as entered. */
   lots = stored_lots (fx);
@@ -489,32 +381,32 @@ test_save_and_overlap (Fixture *fx)
 
   /* A second lot overlapping the first. */
   editor = open_lot_editor (fx, -1);
-  type_into (editor_child (editor, "name_row"), "Back Office");
-  type_into (editor_child (editor, "extension_row"), "700");
-  type_into (editor_child (editor, "first_spin"), "803");
-  type_into (editor_child (editor, "last_spin"), "809");
+  pl_ui_test_type_into (editor_child (editor, "name_row"), "Back Office");
+  pl_ui_test_type_into (editor_child (editor, "extension_row"), "700");
+  pl_ui_test_type_into (editor_child (editor, "first_spin"), "803");
+  pl_ui_test_type_into (editor_child (editor, "last_spin"), "809");
   g_assert_nonnull (pl_lot_editor_get_error (editor));
   g_assert_nonnull (strstr (pl_lot_editor_get_error (editor), "share slots"));
   g_assert_true (gtk_widget_has_css_class (editor_child (editor, "first_spin"), "error"));
   g_assert_false (pl_lot_editor_can_save (editor));
-  save_screenshot (GTK_WIDGET (editor), "lot-overlap");
+  pl_ui_test_save_screenshot (GTK_WIDGET (editor), "prefs-lot-overlap");
 
   /* Clear of the range, but with the first lot's name. */
-  type_into (editor_child (editor, "first_spin"), "901");
-  type_into (editor_child (editor, "last_spin"), "905");
-  type_into (editor_child (editor, "name_row"), "Front Desk");
+  pl_ui_test_type_into (editor_child (editor, "first_spin"), "901");
+  pl_ui_test_type_into (editor_child (editor, "last_spin"), "905");
+  pl_ui_test_type_into (editor_child (editor, "name_row"), "Front Desk");
   g_assert_nonnull (strstr (pl_lot_editor_get_error (editor), "Two park lots"));
   g_assert_true (gtk_widget_has_css_class (editor_child (editor, "name_row"), "error"));
   g_assert_false (pl_lot_editor_can_save (editor));
 
-  type_into (editor_child (editor, "name_row"), "Back Office");
+  pl_ui_test_type_into (editor_child (editor, "name_row"), "Back Office");
   g_assert_true (pl_lot_editor_can_save (editor));
   pl_lot_editor_save (editor);
   g_assert_true (PL_TEST_WAIT (gtk_list_box_get_row_at_index (list, 1) != NULL, 2000));
   g_clear_pointer (&lots, g_ptr_array_unref);
   lots = stored_lots (fx);
   g_assert_cmpuint (lots->len, ==, 2);
-  save_screenshot (GTK_WIDGET (fx->prefs), "lots");
+  pl_ui_test_save_screenshot (GTK_WIDGET (fx->prefs), "prefs-lots");
 
   /* Editing the first lot does not count its own range as an overlap. */
   editor = open_lot_editor (fx, 0);
@@ -549,21 +441,21 @@ test_custom_template (Fixture *fx)
   g_assert_null (pl_lot_editor_get_error (editor));
 
   /* Retrieving needs to say which slot. */
-  type_into (editor_child (editor, "retrieve_uri_row"), "sip:pickup@{domain}");
+  pl_ui_test_type_into (editor_child (editor, "retrieve_uri_row"), "sip:pickup@{domain}");
   g_assert_nonnull (strstr (pl_lot_editor_get_error (editor), "needs a {slot}"));
   g_assert_true (gtk_widget_has_css_class (editor_child (editor, "retrieve_uri_row"), "error"));
   g_assert_false (gtk_widget_has_css_class (editor_child (editor, "park_uri_row"), "error"));
   g_assert_false (pl_lot_editor_can_save (editor));
-  save_screenshot (GTK_WIDGET (editor), "lot-custom-template");
+  pl_ui_test_save_screenshot (GTK_WIDGET (editor), "prefs-lot-custom-template");
 
   /* Unknown placeholders are pointed at too. */
-  type_into (editor_child (editor, "retrieve_uri_row"), "sip:*8{slot}@{domain}");
-  type_into (editor_child (editor, "park_uri_row"), "sip:{lot}@{domain}");
+  pl_ui_test_type_into (editor_child (editor, "retrieve_uri_row"), "sip:*8{slot}@{domain}");
+  pl_ui_test_type_into (editor_child (editor, "park_uri_row"), "sip:{lot}@{domain}");
   g_assert_nonnull (strstr (pl_lot_editor_get_error (editor), "unknown placeholder"));
   g_assert_true (gtk_widget_has_css_class (editor_child (editor, "park_uri_row"), "error"));
   g_assert_false (gtk_widget_has_css_class (editor_child (editor, "retrieve_uri_row"), "error"));
 
-  type_into (editor_child (editor, "park_uri_row"), "sip:park{slot}@{domain}");
+  pl_ui_test_type_into (editor_child (editor, "park_uri_row"), "sip:park{slot}@{domain}");
   g_assert_true (pl_lot_editor_can_save (editor));
   pl_lot_editor_save (editor);
   {
@@ -629,7 +521,7 @@ test_audio (Fixture *fx)
           g_test_message ("loudest level while the tone played: %.3f", loudest);
         }
     }
-  save_screenshot (GTK_WIDGET (fx->prefs), "audio");
+  pl_ui_test_save_screenshot (GTK_WIDGET (fx->prefs), "prefs-audio");
 }
 
 /* "parkline --background": no window, and still running once a window has
@@ -669,64 +561,13 @@ test_background (Fixture *fx, gconstpointer data)
   g_assert_true (fx->reached_end);
 }
 
-/* Isolation (as in test-window.c): HOME and XDG dirs in a scratch dir. */
-static void
-remove_tree (const char *path)
-{
-  GDir *dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  if (dir != NULL)
-    {
-      while ((name = g_dir_read_name (dir)) != NULL)
-        {
-          g_autofree char *child_path = g_build_filename (path, name, NULL);
-          if (g_file_test (child_path, G_FILE_TEST_IS_DIR)
-              && !g_file_test (child_path, G_FILE_TEST_IS_SYMLINK))
-            remove_tree (child_path);
-          else
-            g_remove (child_path);
-        }
-      g_dir_close (dir);
-    }
-  g_rmdir (path);
-}
-
-static char *
-isolate_user_dirs (void)
-{
-  static const char *const dirs[][2] = {
-    { "HOME", "home" },
-    { "XDG_CONFIG_HOME", "config" },
-    { "XDG_DATA_HOME", "data" },
-    { "XDG_CACHE_HOME", "cache" },
-    { "XDG_STATE_HOME", "state" },
-    { "XDG_RUNTIME_DIR", "runtime" },
-  };
-  char *scratch = g_dir_make_tmp ("pl-prefs-test-XXXXXX", NULL);
-
-  g_assert_nonnull (scratch);
-  for (gsize i = 0; i < G_N_ELEMENTS (dirs); i++)
-    {
-      g_autofree char *path = g_build_filename (scratch, dirs[i][1], NULL);
-      g_assert_cmpint (g_mkdir_with_parents (path, 0700), ==, 0);
-      g_setenv (dirs[i][0], path, TRUE);
-    }
-  return scratch;
-}
-
 int
 main (int argc, char *argv[])
 {
   g_autofree char *scratch = NULL;
   int status;
 
-  g_setenv ("GDK_BACKEND", "x11", TRUE);
-  g_setenv ("GTK_A11Y", "test", TRUE);
-  scratch = isolate_user_dirs ();
-  g_test_init (&argc, &argv, NULL);
-  gtk_init ();
-  park_pointer ();
+  scratch = pl_ui_test_init (&argc, &argv, "pl-prefs-test-XXXXXX");
 
 #define ADD(path, func)                                                                            \
   g_test_add (path, Fixture, (gconstpointer)(TestBody)func, fixture_setup, run_test,               \
@@ -742,6 +583,6 @@ main (int argc, char *argv[])
   g_test_add ("/ui/app/background", Fixture, NULL, fixture_setup, test_background,
               fixture_teardown);
   status = g_test_run ();
-  remove_tree (scratch);
+  pl_ui_test_remove_tree (scratch);
   return status;
 }

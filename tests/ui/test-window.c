@@ -3,66 +3,21 @@
 
 #include "config.h"
 
-#include <X11/Xlib.h>
-#include <gdk/x11/gdkx.h>
-#include <glib/gstdio.h>
-
 #include "pl-account-dialog.h"
 #include "pl-application.h"
 #include "pl-call-pane.h"
 #include "pl-park-sidebar.h"
 #include "pl-script-engine.h"
 #include "pl-test-util.h"
+#include "pl-ui-test.h"
 #include "pl-window.h"
 
 /* Each test runs in its own process (see meson.build): a GApplication
  * registers on the session bus once per process. */
 
-/* A fake org.gtk.Notifications server, as GNOME Shell provides. ------------ */
-
 typedef struct
 {
-  GPtrArray *added;   /* notification ids */
-  GPtrArray *removed; /* notification ids */
-  GVariant *last;     /* the last notification's a{sv} */
-} NotificationServer;
-
-static const char notifications_xml[]
-    = "<node><interface name='org.gtk.Notifications'>"
-      "<method name='AddNotification'><arg type='s' direction='in'/><arg type='s' direction='in'/>"
-      "<arg type='a{sv}' direction='in'/></method>"
-      "<method name='RemoveNotification'><arg type='s' direction='in'/>"
-      "<arg type='s' direction='in'/></method>"
-      "</interface></node>";
-
-static void
-notifications_method (GDBusConnection *connection, const char *sender, const char *path,
-                      const char *interface, const char *method, GVariant *parameters,
-                      GDBusMethodInvocation *invocation, gpointer user_data)
-{
-  NotificationServer *server = user_data;
-  const char *id = NULL;
-
-  if (g_str_equal (method, "AddNotification"))
-    {
-      GVariant *notification = NULL;
-      g_variant_get (parameters, "(&s&s@a{sv})", NULL, &id, &notification);
-      g_ptr_array_add (server->added, g_strdup (id));
-      g_clear_pointer (&server->last, g_variant_unref);
-      server->last = notification;
-    }
-  else
-    {
-      g_variant_get (parameters, "(&s&s)", NULL, &id);
-      g_ptr_array_add (server->removed, g_strdup (id));
-    }
-  g_dbus_method_invocation_return_value (invocation, NULL);
-}
-
-typedef struct
-{
-  NotificationServer notifications;
-  guint notifications_id;
+  PlUiTestNotifications notifications;
   PlAccount *account;
   PlScriptEngine *engine;
   PlCore *core;
@@ -73,50 +28,14 @@ typedef struct
   const char *const *argv; /* the command line, NULL for none */
 } Fixture;
 
-/* Owned before the first notification: GIO picks its backend then, and
- * without a server it would warn (fatal here). */
+/* Owned before the first notification: GIO picks its backend then. */
 static void
 start_notification_server (Fixture *fx)
 {
-  static const GDBusInterfaceVTable vtable = { notifications_method };
-  GDBusConnection *bus = g_application_get_dbus_connection (G_APPLICATION (fx->app));
-  g_autoptr (GDBusNodeInfo) info = g_dbus_node_info_new_for_xml (notifications_xml, NULL);
-  g_autoptr (GVariant) reply = NULL;
-  g_autoptr (GError) error = NULL;
-
-  g_assert_nonnull (bus);
-  fx->notifications.added = g_ptr_array_new_with_free_func (g_free);
-  fx->notifications.removed = g_ptr_array_new_with_free_func (g_free);
-  fx->notifications_id
-      = g_dbus_connection_register_object (bus, "/org/gtk/Notifications", info->interfaces[0],
-                                           &vtable, &fx->notifications, NULL, &error);
-  g_assert_no_error (error);
-  reply = g_dbus_connection_call_sync (
-      bus, "org.freedesktop.DBus", "/org/freedesktop/DBus", "org.freedesktop.DBus", "RequestName",
-      g_variant_new ("(su)", "org.gtk.Notifications", 4), G_VARIANT_TYPE ("(u)"),
-      G_DBUS_CALL_FLAGS_NONE, 5000, NULL, &error);
-  g_assert_no_error (error);
+  pl_ui_test_notifications_start (&fx->notifications, G_APPLICATION (fx->app));
 }
 
 typedef void (*TestBody) (Fixture *fx, gconstpointer data);
-
-/* Xvfb starts with the pointer in the middle of the screen, over the window:
- * tooltips would then start timers that GTK 4.8 lets fire after the window
- * is gone. Park the pointer in a corner the window never covers. */
-static void
-park_pointer (void)
-{
-  GdkDisplay *display = gdk_display_get_default ();
-  Display *xdisplay;
-
-  if (!GDK_IS_X11_DISPLAY (display))
-    return;
-  xdisplay = gdk_x11_display_get_xdisplay (display);
-  XWarpPointer (xdisplay, None, DefaultRootWindow (xdisplay), 0, 0, 0, 0,
-                DisplayWidth (xdisplay, DefaultScreen (xdisplay)) - 1,
-                DisplayHeight (xdisplay, DefaultScreen (xdisplay)) - 1);
-  XSync (xdisplay, False);
-}
 
 static void
 fixture_setup (Fixture *fx, gconstpointer data)
@@ -125,10 +44,7 @@ fixture_setup (Fixture *fx, gconstpointer data)
 
   settings = g_settings_new (APP_ID);
 
-  fx->account = pl_account_new ("test");
-  pl_account_set_display_name (fx->account, "Desk 100");
-  pl_account_set_user (fx->account, "100");
-  pl_account_set_domain (fx->account, "pbx.test");
+  fx->account = pl_ui_test_desk_account ("pbx.test");
   fx->engine = pl_script_engine_new (NULL);
   fx->core = pl_core_new (PL_ENGINE (fx->engine), settings, NULL);
   /* An account for this run only: no keyring involved. */
@@ -138,28 +54,10 @@ fixture_setup (Fixture *fx, gconstpointer data)
 }
 
 static void
-finalize_and_wait (gpointer object)
-{
-  gpointer weak = object;
-
-  g_object_add_weak_pointer (G_OBJECT (object), &weak);
-  g_object_unref (object);
-  /* Idle-completed engine actions and D-Bus replies hold references until
-   * they run. */
-  if (!PL_TEST_WAIT (weak == NULL, 5000))
-    g_error ("%s was not finalized", G_OBJECT_TYPE_NAME (weak));
-}
-
-static void
 fixture_teardown (Fixture *fx, gconstpointer data)
 {
-  finalize_and_wait (fx->app);
-  finalize_and_wait (fx->core);
-  finalize_and_wait (fx->engine);
-  finalize_and_wait (fx->account);
-  g_ptr_array_unref (fx->notifications.added);
-  g_ptr_array_unref (fx->notifications.removed);
-  g_clear_pointer (&fx->notifications.last, g_variant_unref);
+  pl_ui_test_finalize_all (fx->app, fx->core, fx->engine, fx->account);
+  pl_ui_test_notifications_clear (&fx->notifications);
 }
 
 /* The body runs inside g_application_run (), as the application would:
@@ -169,22 +67,16 @@ body_idle (gpointer user_data)
 {
   Fixture *fx = user_data;
   GtkApplication *app = GTK_APPLICATION (fx->app);
-  GDBusConnection *bus = g_application_get_dbus_connection (G_APPLICATION (app));
 
-  g_assert_true (PL_TEST_WAIT (gtk_application_get_windows (app) != NULL, 5000));
-  fx->window = gtk_application_get_windows (app)->data;
+  pl_ui_test_await_window (app, (gpointer *)&fx->window);
   g_assert_true (PL_IS_WINDOW (fx->window));
-  g_object_add_weak_pointer (G_OBJECT (fx->window), (gpointer *)&fx->window);
-  g_assert_true (PL_TEST_WAIT (gtk_widget_get_mapped (GTK_WIDGET (fx->window)), 5000));
   g_assert_cmpint (pl_engine_get_state (PL_ENGINE (fx->engine)), ==, PL_ENGINE_STATE_RUNNING);
 
   fx->body (fx, NULL);
 
-  for (GList *l; (l = gtk_application_get_windows (app)) != NULL;)
-    gtk_window_destroy (l->data);
-  g_assert_true (PL_TEST_WAIT (fx->window == NULL, 5000));
+  pl_ui_test_destroy_windows (app, (gpointer *)&fx->window);
   g_assert_null (fx->with_window);
-  g_dbus_connection_unregister_object (bus, fx->notifications_id);
+  pl_ui_test_notifications_stop (&fx->notifications, G_APPLICATION (app));
   g_application_quit (G_APPLICATION (app));
   return G_SOURCE_REMOVE;
 }
@@ -193,20 +85,14 @@ static void
 run_test (Fixture *fx, gconstpointer data)
 {
   fx->body = (void (*) (gpointer, gconstpointer))data;
-  g_idle_add (body_idle, fx);
-  g_assert_cmpint (g_application_run (G_APPLICATION (fx->app),
-                                      fx->argv ? (int)g_strv_length ((char **)fx->argv) : 0,
-                                      (char **)fx->argv),
-                   ==, 0);
+  pl_ui_test_run_app (G_APPLICATION (fx->app), fx->argv, body_idle, fx);
   g_assert_null (fx->window);
 }
 
 static GtkWidget *
 child (Fixture *fx, GType type, const char *name)
 {
-  GObject *object = gtk_widget_get_template_child (GTK_WIDGET (fx->window), type, name);
-  g_assert_nonnull (object);
-  return GTK_WIDGET (object);
+  return pl_ui_test_template_child (fx->window, type, name);
 }
 
 static GtkWidget *dialog_child (PlAccountDialog *dialog, const char *name);
@@ -214,16 +100,8 @@ static GtkWidget *dialog_child (PlAccountDialog *dialog, const char *name);
 static GtkWidget *
 pane_child (Fixture *fx, const char *name)
 {
-  GtkWidget *pane = child (fx, PL_TYPE_WINDOW, "call_pane");
-  GObject *object = gtk_widget_get_template_child (pane, PL_TYPE_CALL_PANE, name);
-  g_assert_nonnull (object);
-  return GTK_WIDGET (object);
-}
-
-static gboolean
-enabled (Fixture *fx, const char *action)
-{
-  return g_action_group_get_action_enabled (G_ACTION_GROUP (fx->window), action);
+  return pl_ui_test_template_child (child (fx, PL_TYPE_WINDOW, "call_pane"), PL_TYPE_CALL_PANE,
+                                    name);
 }
 
 static gboolean
@@ -232,17 +110,6 @@ bool_state (Fixture *fx, const char *action)
   g_autoptr (GVariant) state
       = g_action_group_get_action_state (G_ACTION_GROUP (fx->window), action);
   return g_variant_get_boolean (state);
-}
-
-static gboolean
-log_has (Fixture *fx, const char *line)
-{
-  GPtrArray *log = pl_script_engine_get_log (fx->engine);
-
-  for (guint i = 0; i < log->len; i++)
-    if (g_strcmp0 (g_ptr_array_index (log, i), line) == 0)
-      return TRUE;
-  return FALSE;
 }
 
 static PlCallManager *
@@ -282,104 +149,6 @@ activate (Fixture *fx, const char *action, GVariant *parameter)
   g_assert_true (gtk_widget_activate_action_variant (GTK_WIDGET (fx->window), name, parameter));
 }
 
-static void
-type_into (GtkWidget *editable, const char *text)
-{
-  gtk_editable_set_text (GTK_EDITABLE (editable), "");
-  for (const char *p = text; *p; p++)
-    {
-      int position = -1;
-      gtk_editable_set_position (GTK_EDITABLE (editable), -1);
-      position = gtk_editable_get_position (GTK_EDITABLE (editable));
-      gtk_editable_insert_text (GTK_EDITABLE (editable), p, 1, &position);
-    }
-}
-
-/* Renders the window as it is drawn and writes it to the artifact dir. */
-static void
-save_widget_screenshot (GtkWidget *widget, const char *name)
-{
-  g_autoptr (GdkPaintable) paintable = NULL;
-  g_autoptr (GtkSnapshot) snapshot = NULL;
-  g_autoptr (GskRenderNode) node = NULL;
-  g_autoptr (GdkTexture) texture = NULL;
-  g_autofree char *dir = pl_test_artifact_dir ("ui");
-  g_autofree char *file = g_strdup_printf ("%s.png", name);
-  g_autofree char *path = g_build_filename (dir, file, NULL);
-  int width, height;
-  GStatBuf st;
-
-  /* Let revealers and the layout settle before the picture. */
-  pl_test_spin (400);
-  gtk_test_widget_wait_for_draw (widget);
-  width = gtk_widget_get_width (widget);
-  height = gtk_widget_get_height (widget);
-  g_assert_cmpint (width, >, 100);
-  g_assert_cmpint (height, >, 100);
-
-  paintable = gtk_widget_paintable_new (widget);
-  snapshot = gtk_snapshot_new ();
-  gdk_paintable_snapshot (paintable, GDK_SNAPSHOT (snapshot), width, height);
-  node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
-  g_assert_nonnull (node);
-  texture = gsk_renderer_render_texture (gtk_native_get_renderer (GTK_NATIVE (widget)), node,
-                                         &GRAPHENE_RECT_INIT (0, 0, width, height));
-  g_assert_true (gdk_texture_save_to_png (texture, path));
-  g_assert_cmpint (g_stat (path, &st), ==, 0);
-  g_assert_cmpint (st.st_size, >, 2000);
-  g_test_message ("screenshot: %s", path);
-}
-
-static void
-save_screenshot (Fixture *fx, const char *name)
-{
-  save_widget_screenshot (GTK_WIDGET (fx->window), name);
-}
-
-/* Real key presses through the X server (XTEST), so the accelerator table,
- * the shortcut controllers and the key handler are all exercised. */
-static gboolean
-send_keys (Fixture *fx, const char *const *keys)
-{
-  g_autofree char *xdotool = g_find_program_in_path ("xdotool");
-  GdkSurface *surface = gtk_native_get_surface (GTK_NATIVE (fx->window));
-  g_autoptr (GPtrArray) argv = g_ptr_array_new_with_free_func (g_free);
-  g_autoptr (GError) error = NULL;
-  int status = -1;
-
-  if (xdotool == NULL || !GDK_IS_X11_SURFACE (surface))
-    return FALSE;
-
-  g_ptr_array_add (argv, g_strdup (xdotool));
-  g_ptr_array_add (argv, g_strdup ("windowfocus"));
-  g_ptr_array_add (argv, g_strdup ("--sync"));
-  g_ptr_array_add (argv, g_strdup_printf ("%lu", (gulong)gdk_x11_surface_get_xid (surface)));
-  g_ptr_array_add (argv, g_strdup ("key"));
-  g_ptr_array_add (argv, g_strdup ("--delay"));
-  g_ptr_array_add (argv, g_strdup ("20"));
-  for (guint i = 0; keys[i]; i++)
-    g_ptr_array_add (argv, g_strdup (keys[i]));
-  g_ptr_array_add (argv, NULL);
-
-  g_assert_true (g_spawn_sync (NULL, (char **)argv->pdata, NULL, G_SPAWN_DEFAULT, NULL, NULL, NULL,
-                               NULL, &status, &error));
-  g_assert_no_error (error);
-  g_assert_true (g_spawn_check_wait_status (status, NULL));
-  return TRUE;
-}
-
-#define SEND_KEYS_OR_SKIP(fx, ...)                                                                 \
-  G_STMT_START                                                                                     \
-  {                                                                                                \
-    static const char *const keys_[] = { __VA_ARGS__, NULL };                                      \
-    if (!send_keys ((fx), keys_))                                                                  \
-      {                                                                                            \
-        g_test_skip ("needs xdotool on an X11 display");                                           \
-        return;                                                                                    \
-      }                                                                                            \
-  }                                                                                                \
-  G_STMT_END
-
 /* Tests -------------------------------------------------------------------- */
 
 static void
@@ -404,7 +173,7 @@ test_builds (Fixture *fx, gconstpointer data)
   pl_account_set_registration (fx->account, PL_REGISTRATION_FAILED, "401 Unauthorized");
   g_assert_cmpstr (gtk_label_get_label (GTK_LABEL (status)), ==, "Wrong user or password");
   g_assert_true (gtk_widget_has_css_class (status, "error"));
-  save_screenshot (fx, "registration-failed");
+  pl_ui_test_save_screenshot (GTK_WIDGET (fx->window), "registration-failed");
   pl_account_set_registration (fx->account, PL_REGISTRATION_REGISTERED, NULL);
 
   /* Tooltips name the shortcut from the one accelerator table. */
@@ -421,7 +190,7 @@ test_builds (Fixture *fx, gconstpointer data)
   g_assert_true (gtk_widget_get_visible (slot));
   g_assert_true (gtk_widget_get_parent (sidebar) == slot);
 
-  save_screenshot (fx, "idle");
+  pl_ui_test_save_screenshot (GTK_WIDGET (fx->window), "idle");
 }
 
 static void
@@ -430,22 +199,22 @@ test_no_account (Fixture *fx, gconstpointer data)
   GtkWidget *setup = child (fx, PL_TYPE_WINDOW, "setup_button");
   GtkWidget *status = child (fx, PL_TYPE_WINDOW, "account_status_label");
 
-  g_assert_true (enabled (fx, "dial"));
+  g_assert_true (pl_ui_test_action_enabled (fx->window, "dial"));
   pl_engine_set_account (PL_ENGINE (fx->engine), NULL);
   g_assert_true (gtk_widget_get_visible (setup));
   g_assert_cmpstr (gtk_label_get_label (GTK_LABEL (status)), ==, "No account");
-  g_assert_false (enabled (fx, "dial"));
-  save_screenshot (fx, "no-account");
+  g_assert_false (pl_ui_test_action_enabled (fx->window, "dial"));
+  pl_ui_test_save_screenshot (GTK_WIDGET (fx->window), "no-account");
 
   pl_engine_set_account (PL_ENGINE (fx->engine), fx->account);
   g_assert_false (gtk_widget_get_visible (setup));
-  g_assert_true (enabled (fx, "dial"));
+  g_assert_true (pl_ui_test_action_enabled (fx->window, "dial"));
 
   /* No dialling while the engine is down either. */
   pl_script_engine_set_state (fx->engine, PL_ENGINE_STATE_RESTARTING);
-  g_assert_false (enabled (fx, "dial"));
+  g_assert_false (pl_ui_test_action_enabled (fx->window, "dial"));
   pl_script_engine_set_state (fx->engine, PL_ENGINE_STATE_RUNNING);
-  g_assert_true (enabled (fx, "dial"));
+  g_assert_true (pl_ui_test_action_enabled (fx->window, "dial"));
 }
 
 static void
@@ -458,7 +227,7 @@ assert_actions (Fixture *fx, const char *const *on)
   for (guint i = 0; all[i]; i++)
     {
       gboolean expected = g_strv_contains (on, all[i]);
-      if (enabled (fx, all[i]) != expected)
+      if (pl_ui_test_action_enabled (fx->window, all[i]) != expected)
         g_error ("win.%s should be %s", all[i], expected ? "enabled" : "disabled");
     }
 }
@@ -481,10 +250,10 @@ test_actions_follow_state (Fixture *fx, gconstpointer data)
   assert_actions (fx, ringing);
   g_assert_true (gtk_widget_get_visible (child (fx, PL_TYPE_WINDOW, "call_pane")));
   g_assert_true (gtk_widget_get_visible (pane_child (fx, "incoming_box")));
-  save_screenshot (fx, "incoming");
+  pl_ui_test_save_screenshot (GTK_WIDGET (fx->window), "incoming");
 
   activate (fx, "answer", NULL);
-  g_assert_true (PL_TEST_WAIT (log_has (fx, "answer c1 "), 2000));
+  g_assert_true (PL_TEST_WAIT (pl_ui_test_log_has (fx->engine, "answer c1 "), 2000));
   establish (fx, call);
   assert_actions (fx, talking);
   g_assert_false (bool_state (fx, "hold"));
@@ -494,29 +263,30 @@ test_actions_follow_state (Fixture *fx, gconstpointer data)
   activate (fx, "mute", NULL);
   g_assert_true (pl_call_get_muted (call));
   g_assert_true (bool_state (fx, "mute"));
-  g_assert_true (PL_TEST_WAIT (log_has (fx, "mute c1 1"), 2000));
+  g_assert_true (PL_TEST_WAIT (pl_ui_test_log_has (fx->engine, "mute c1 1"), 2000));
 
   activate (fx, "dtmf", g_variant_new_string ("5"));
-  g_assert_true (PL_TEST_WAIT (log_has (fx, "dtmf c1 5"), 2000));
-  save_screenshot (fx, "active");
+  g_assert_true (PL_TEST_WAIT (pl_ui_test_log_has (fx->engine, "dtmf c1 5"), 2000));
+  pl_ui_test_save_screenshot (GTK_WIDGET (fx->window), "active");
 
   /* The hold toggle: the state comes from the call once the engine agrees. */
   activate (fx, "hold", NULL);
   g_assert_true (PL_TEST_WAIT (pl_call_get_state (call) == PL_CALL_STATE_HELD, 2000));
-  g_assert_true (log_has (fx, "hold c1 "));
+  g_assert_true (pl_ui_test_log_has (fx->engine, "hold c1 "));
   g_assert_true (bool_state (fx, "hold"));
   assert_actions (fx, held);
-  save_screenshot (fx, "held");
+  pl_ui_test_save_screenshot (GTK_WIDGET (fx->window), "held");
   activate (fx, "hold", NULL);
   g_assert_true (PL_TEST_WAIT (pl_call_get_state (call) == PL_CALL_STATE_ACTIVE, 2000));
-  g_assert_true (log_has (fx, "resume c1 "));
+  g_assert_true (pl_ui_test_log_has (fx->engine, "resume c1 "));
   g_assert_false (bool_state (fx, "hold"));
 
   activate (fx, "transfer", g_variant_new_string ("202"));
-  g_assert_true (PL_TEST_WAIT (log_has (fx, "transfer c1 sip:202@pbx.test"), 2000));
+  g_assert_true (
+      PL_TEST_WAIT (pl_ui_test_log_has (fx->engine, "transfer c1 sip:202@pbx.test"), 2000));
 
   activate (fx, "hangup", NULL);
-  g_assert_true (PL_TEST_WAIT (log_has (fx, "hangup c1 "), 2000));
+  g_assert_true (PL_TEST_WAIT (pl_ui_test_log_has (fx->engine, "hangup c1 "), 2000));
   close_call (fx, call);
   assert_actions (fx, none);
   g_assert_false (gtk_widget_get_visible (child (fx, PL_TYPE_WINDOW, "call_pane")));
@@ -533,7 +303,7 @@ test_failed_hold (Fixture *fx, gconstpointer data)
   establish (fx, call);
   pl_script_engine_fail_next (fx->engine, PL_ENGINE_ACTION_HOLD, "488 Not Acceptable Here");
   activate (fx, "hold", NULL);
-  g_assert_true (PL_TEST_WAIT (log_has (fx, "hold c1 "), 2000));
+  g_assert_true (PL_TEST_WAIT (pl_ui_test_log_has (fx->engine, "hold c1 "), 2000));
   pl_test_spin (50);
   g_assert_cmpint (pl_call_get_state (call), ==, PL_CALL_STATE_ACTIVE);
   g_assert_false (bool_state (fx, "hold"));
@@ -604,7 +374,7 @@ test_accel_table (Fixture *fx, gconstpointer data)
   activate (fx, "show-help-overlay", NULL);
   g_assert_true (PL_TEST_WAIT (shortcuts_window (fx) != NULL, 5000));
   g_assert_true (PL_TEST_WAIT (gtk_widget_get_mapped (shortcuts_window (fx)), 5000));
-  save_widget_screenshot (shortcuts_window (fx), "shortcuts");
+  pl_ui_test_save_screenshot (shortcuts_window (fx), "shortcuts");
   gtk_window_close (GTK_WINDOW (shortcuts_window (fx)));
 }
 
@@ -621,33 +391,35 @@ test_accel_keys (Fixture *fx, gconstpointer data)
   PlCall *call = incoming (fx, "c1", "sip:alice@pbx.test");
   GtkWidget *entry = child (fx, PL_TYPE_WINDOW, "dial_entry");
 
-  g_assert_true (enabled (fx, "answer"));
-  SEND_KEYS_OR_SKIP (fx, "ctrl+Return");
-  g_assert_true (PL_TEST_WAIT (log_has (fx, "answer c1 "), 3000));
+  g_assert_true (pl_ui_test_action_enabled (fx->window, "answer"));
+  PL_UI_TEST_SEND_KEYS_OR_SKIP (fx->window, "ctrl+Return");
+  g_assert_true (PL_TEST_WAIT (pl_ui_test_log_has (fx->engine, "answer c1 "), 3000));
   establish (fx, call);
 
-  SEND_KEYS_OR_SKIP (fx, "ctrl+shift+h");
+  PL_UI_TEST_SEND_KEYS_OR_SKIP (fx->window, "ctrl+shift+h");
   g_assert_true (PL_TEST_WAIT (pl_call_get_state (call) == PL_CALL_STATE_HELD, 3000));
-  SEND_KEYS_OR_SKIP (fx, "ctrl+shift+h");
+  PL_UI_TEST_SEND_KEYS_OR_SKIP (fx->window, "ctrl+shift+h");
   g_assert_true (PL_TEST_WAIT (pl_call_get_state (call) == PL_CALL_STATE_ACTIVE, 3000));
-  SEND_KEYS_OR_SKIP (fx, "ctrl+shift+m");
+  PL_UI_TEST_SEND_KEYS_OR_SKIP (fx->window, "ctrl+shift+m");
   g_assert_true (PL_TEST_WAIT (pl_call_get_muted (call), 3000));
 
   /* Digits become tones while the dial entry does not have the focus. */
   gtk_root_set_focus (GTK_ROOT (fx->window), NULL);
-  SEND_KEYS_OR_SKIP (fx, "4", "numbersign");
-  g_assert_true (PL_TEST_WAIT (log_has (fx, "dtmf c1 4") && log_has (fx, "dtmf c1 #"), 3000));
+  PL_UI_TEST_SEND_KEYS_OR_SKIP (fx->window, "4", "numbersign");
+  g_assert_true (PL_TEST_WAIT (pl_ui_test_log_has (fx->engine, "dtmf c1 4")
+                                   && pl_ui_test_log_has (fx->engine, "dtmf c1 #"),
+                               3000));
 
   /* Ctrl+L goes to the dial entry; digits typed there stay text. */
-  SEND_KEYS_OR_SKIP (fx, "ctrl+l");
+  PL_UI_TEST_SEND_KEYS_OR_SKIP (fx->window, "ctrl+l");
   g_assert_true (PL_TEST_WAIT (focus_in (fx, entry), 3000));
-  SEND_KEYS_OR_SKIP (fx, "2", "0", "1");
+  PL_UI_TEST_SEND_KEYS_OR_SKIP (fx->window, "2", "0", "1");
   g_assert_true (
       PL_TEST_WAIT (g_str_equal (gtk_editable_get_text (GTK_EDITABLE (entry)), "201"), 3000));
-  g_assert_false (log_has (fx, "dtmf c1 2"));
+  g_assert_false (pl_ui_test_log_has (fx->engine, "dtmf c1 2"));
 
-  SEND_KEYS_OR_SKIP (fx, "ctrl+shift+e");
-  g_assert_true (PL_TEST_WAIT (log_has (fx, "hangup c1 "), 3000));
+  PL_UI_TEST_SEND_KEYS_OR_SKIP (fx->window, "ctrl+shift+e");
+  g_assert_true (PL_TEST_WAIT (pl_ui_test_log_has (fx->engine, "hangup c1 "), 3000));
   close_call (fx, call);
 }
 
@@ -659,8 +431,8 @@ test_enter_answers (Fixture *fx, gconstpointer data)
   PlCall *call = incoming (fx, "c1", "sip:alice@pbx.test");
 
   gtk_widget_grab_focus (entry);
-  SEND_KEYS_OR_SKIP (fx, "Return");
-  g_assert_true (PL_TEST_WAIT (log_has (fx, "answer c1 "), 3000));
+  PL_UI_TEST_SEND_KEYS_OR_SKIP (fx->window, "Return");
+  g_assert_true (PL_TEST_WAIT (pl_ui_test_log_has (fx->engine, "answer c1 "), 3000));
   close_call (fx, call);
 }
 
@@ -671,7 +443,7 @@ test_dial_error (Fixture *fx, gconstpointer data)
   GtkWidget *label = child (fx, PL_TYPE_WINDOW, "dial_error_label");
   GPtrArray *log = pl_script_engine_get_log (fx->engine);
 
-  type_into (entry, "hello world");
+  pl_ui_test_type_into (entry, "hello world");
   /* No scolding while typing... */
   g_assert_false (gtk_widget_get_visible (label));
   g_signal_emit_by_name (entry, "activate");
@@ -682,20 +454,20 @@ test_dial_error (Fixture *fx, gconstpointer data)
                    gtk_label_get_label (GTK_LABEL (label)));
   g_assert_cmpstr (gtk_label_get_label (GTK_LABEL (label)), !=, "");
   g_assert_cmpuint (log->len, ==, 0);
-  save_screenshot (fx, "dial-error");
+  pl_ui_test_save_screenshot (GTK_WIDGET (fx->window), "dial-error");
 
   /* The error follows the fix. */
-  type_into (entry, "201");
+  pl_ui_test_type_into (entry, "201");
   g_assert_false (gtk_widget_get_visible (label));
   g_assert_false (gtk_widget_has_css_class (entry, "error"));
 
   g_signal_emit_by_name (entry, "activate");
-  g_assert_true (PL_TEST_WAIT (log_has (fx, "dial - sip:201@pbx.test"), 2000));
+  g_assert_true (PL_TEST_WAIT (pl_ui_test_log_has (fx->engine, "dial - sip:201@pbx.test"), 2000));
   g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (entry)), ==, "");
   g_assert_true (gtk_widget_get_visible (child (fx, PL_TYPE_WINDOW, "call_pane")));
-  g_assert_true (enabled (fx, "hangup"));
+  g_assert_true (pl_ui_test_action_enabled (fx->window, "hangup"));
   activate (fx, "hangup", NULL);
-  g_assert_true (PL_TEST_WAIT (log_has (fx, "hangup - "), 2000));
+  g_assert_true (PL_TEST_WAIT (pl_ui_test_log_has (fx->engine, "hangup - "), 2000));
 }
 
 static void
@@ -721,9 +493,9 @@ test_dialpad (Fixture *fx, gconstpointer data)
   g_assert_true (gtk_revealer_get_reveal_child (
       GTK_REVEALER (child (fx, PL_TYPE_WINDOW, "dialpad_revealer"))));
   gtk_widget_activate_action (dialpad, "dialpad.press", "s", "9");
-  g_assert_true (PL_TEST_WAIT (log_has (fx, "dtmf c1 9"), 2000));
+  g_assert_true (PL_TEST_WAIT (pl_ui_test_log_has (fx->engine, "dtmf c1 9"), 2000));
   g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (entry)), ==, "");
-  save_screenshot (fx, "keypad");
+  pl_ui_test_save_screenshot (GTK_WIDGET (fx->window), "keypad");
   close_call (fx, call);
 }
 
@@ -742,17 +514,18 @@ test_transfer_popover (Fixture *fx, gconstpointer data)
   activate (fx, "show-transfer", NULL);
   g_assert_true (PL_TEST_WAIT (gtk_widget_get_mapped (popover), 2000));
 
-  type_into (entry, "not a number");
+  pl_ui_test_type_into (entry, "not a number");
   g_signal_emit_by_name (entry, "activate");
   g_assert_true (gtk_widget_get_visible (error_label));
   g_assert_true (gtk_widget_has_css_class (entry, "error"));
-  g_assert_false (log_has (fx, "transfer c1 sip:not a number@pbx.test"));
-  save_screenshot (fx, "transfer-error");
+  g_assert_false (pl_ui_test_log_has (fx->engine, "transfer c1 sip:not a number@pbx.test"));
+  pl_ui_test_save_screenshot (GTK_WIDGET (fx->window), "transfer-error");
 
-  type_into (entry, "203");
+  pl_ui_test_type_into (entry, "203");
   g_assert_false (gtk_widget_get_visible (error_label));
   g_signal_emit_by_name (entry, "activate");
-  g_assert_true (PL_TEST_WAIT (log_has (fx, "transfer c1 sip:203@pbx.test"), 2000));
+  g_assert_true (
+      PL_TEST_WAIT (pl_ui_test_log_has (fx->engine, "transfer c1 sip:203@pbx.test"), 2000));
   g_assert_true (PL_TEST_WAIT (!gtk_widget_get_mapped (popover), 2000));
   /* The focus goes back to the button at once; left in the hidden popover,
    * GTK 4.8 leaked the popover when the call ended in the same frame. */
@@ -775,26 +548,26 @@ test_call_list (Fixture *fx, gconstpointer data)
   activate (fx, "answer", NULL);
   establish (fx, first);
   g_assert_false (gtk_widget_get_visible (calls_box));
-  g_assert_false (enabled (fx, "next-call"));
+  g_assert_false (pl_ui_test_action_enabled (fx->window, "next-call"));
 
   second = incoming (fx, "c2", "sip:bob@pbx.test");
   g_assert_true (gtk_widget_get_visible (calls_box));
-  g_assert_true (enabled (fx, "next-call"));
+  g_assert_true (pl_ui_test_action_enabled (fx->window, "next-call"));
 
   /* The waiting call can be answered with the same key; that puts the
    * first on hold (the manager's rule). */
-  g_assert_true (enabled (fx, "answer"));
-  g_assert_true (enabled (fx, "hold"));
+  g_assert_true (pl_ui_test_action_enabled (fx->window, "answer"));
+  g_assert_true (pl_ui_test_action_enabled (fx->window, "hold"));
   g_assert_true (gtk_revealer_get_reveal_child (
       GTK_REVEALER (child (fx, PL_TYPE_WINDOW, "waiting_revealer"))));
   g_assert_cmpstr (gtk_label_get_label (GTK_LABEL (child (fx, PL_TYPE_WINDOW, "waiting_label"))),
                    ==, "bob is calling");
-  save_screenshot (fx, "call-waiting");
+  pl_ui_test_save_screenshot (GTK_WIDGET (fx->window), "call-waiting");
   activate (fx, "answer", NULL);
-  g_assert_true (PL_TEST_WAIT (log_has (fx, "answer c2 "), 2000));
+  g_assert_true (PL_TEST_WAIT (pl_ui_test_log_has (fx->engine, "answer c2 "), 2000));
   g_assert_true (PL_TEST_WAIT (pl_call_get_state (first) == PL_CALL_STATE_HELD, 2000));
   establish (fx, second);
-  save_screenshot (fx, "two-calls");
+  pl_ui_test_save_screenshot (GTK_WIDGET (fx->window), "two-calls");
 
   g_assert_false (gtk_revealer_get_reveal_child (
       GTK_REVEALER (child (fx, PL_TYPE_WINDOW, "waiting_revealer"))));
@@ -803,7 +576,7 @@ test_call_list (Fixture *fx, gconstpointer data)
   g_signal_emit_by_name (child (fx, PL_TYPE_WINDOW, "calls_view"), "activate", 0);
   g_assert_true (PL_TEST_WAIT (pl_call_get_state (first) == PL_CALL_STATE_ACTIVE, 2000));
   g_assert_true (PL_TEST_WAIT (pl_call_get_state (second) == PL_CALL_STATE_HELD, 2000));
-  g_assert_true (log_has (fx, "resume c1 "));
+  g_assert_true (pl_ui_test_log_has (fx->engine, "resume c1 "));
 
   activate (fx, "next-call", NULL);
   g_assert_true (PL_TEST_WAIT (pl_call_get_state (second) == PL_CALL_STATE_ACTIVE, 2000));
@@ -834,7 +607,7 @@ test_problem_banner (Fixture *fx, gconstpointer data)
   g_assert_false (gtk_revealer_get_reveal_child (revealer));
   pl_script_engine_set_state (fx->engine, PL_ENGINE_STATE_RESTARTING);
   g_assert_true (gtk_revealer_get_reveal_child (revealer));
-  save_screenshot (fx, "engine-restarting");
+  pl_ui_test_save_screenshot (GTK_WIDGET (fx->window), "engine-restarting");
   pl_script_engine_set_state (fx->engine, PL_ENGINE_STATE_RUNNING);
   g_assert_false (gtk_revealer_get_reveal_child (revealer));
 
@@ -867,8 +640,9 @@ test_open_uri (Fixture *fx, gconstpointer data)
   GFile *files[] = { sip, tel };
 
   g_application_open (G_APPLICATION (fx->app), files, 2, "");
-  g_assert_true (PL_TEST_WAIT (log_has (fx, "dial - sip:201@pbx.test"), 2000));
-  g_assert_true (PL_TEST_WAIT (log_has (fx, "dial - sip:+49301234@pbx.test"), 2000));
+  g_assert_true (PL_TEST_WAIT (pl_ui_test_log_has (fx->engine, "dial - sip:201@pbx.test"), 2000));
+  g_assert_true (
+      PL_TEST_WAIT (pl_ui_test_log_has (fx->engine, "dial - sip:+49301234@pbx.test"), 2000));
 }
 
 /* Every control a user can reach has a name a screen reader can say. */
@@ -927,19 +701,6 @@ fixture_setup_no_account (Fixture *fx, gconstpointer data)
   g_signal_connect_swapped (fx->app, "startup", G_CALLBACK (start_notification_server), fx);
 }
 
-static PlAccountDialog *
-find_account_dialog (void)
-{
-  GList *toplevels = gtk_window_list_toplevels ();
-  PlAccountDialog *found = NULL;
-
-  for (GList *l = toplevels; l; l = l->next)
-    if (PL_IS_ACCOUNT_DIALOG (l->data) && gtk_widget_get_mapped (l->data))
-      found = l->data;
-  g_list_free (toplevels);
-  return found;
-}
-
 /* First run: "Set Up Account…" → dialog → Save → the engine has the account
  * and dialling works. */
 static void
@@ -951,20 +712,21 @@ test_first_run (Fixture *fx, gconstpointer data)
 
   g_assert_true (PL_TEST_WAIT (gtk_widget_get_visible (setup), 5000));
   g_assert_null (pl_engine_get_account (PL_ENGINE (fx->engine)));
-  g_assert_false (enabled (fx, "dial"));
+  g_assert_false (pl_ui_test_action_enabled (fx->window, "dial"));
 
   g_signal_emit_by_name (setup, "clicked");
-  g_assert_true (PL_TEST_WAIT ((dialog = find_account_dialog ()) != NULL, 5000));
+  g_assert_true (
+      PL_TEST_WAIT ((dialog = pl_ui_test_find_toplevel (PL_TYPE_ACCOUNT_DIALOG)) != NULL, 5000));
   gtk_editable_set_text (GTK_EDITABLE (dialog_child (dialog, "user_row")), " 201 ");
   gtk_editable_set_text (GTK_EDITABLE (dialog_child (dialog, "domain_row")), "pbx.example.com");
   g_signal_emit_by_name (dialog_child (dialog, "save_button"), "clicked");
 
   g_assert_true (PL_TEST_WAIT (pl_engine_get_account (PL_ENGINE (fx->engine)) != NULL, 5000));
   g_assert_cmpstr (pl_account_get_user (pl_engine_get_account (PL_ENGINE (fx->engine))), ==, "201");
-  g_assert_true (PL_TEST_WAIT (find_account_dialog () == NULL, 5000));
+  g_assert_true (PL_TEST_WAIT (pl_ui_test_find_toplevel (PL_TYPE_ACCOUNT_DIALOG) == NULL, 5000));
   g_assert_false (gtk_widget_get_visible (setup));
   g_assert_cmpstr (gtk_label_get_label (GTK_LABEL (title)), ==, "201@pbx.example.com");
-  g_assert_true (enabled (fx, "dial"));
+  g_assert_true (pl_ui_test_action_enabled (fx->window, "dial"));
 }
 
 static const char *const command_line[]
@@ -999,7 +761,7 @@ test_open_before_running (Fixture *fx, gconstpointer data)
   pl_test_spin (50);
   g_assert_cmpuint (pl_script_engine_get_log (fx->engine)->len, ==, 0);
   pl_script_engine_set_state (fx->engine, PL_ENGINE_STATE_RUNNING);
-  g_assert_true (PL_TEST_WAIT (log_has (fx, "dial - sip:201@pbx.test"), 2000));
+  g_assert_true (PL_TEST_WAIT (pl_ui_test_log_has (fx->engine, "dial - sip:201@pbx.test"), 2000));
 }
 
 /* Keeps running without a window while a call exists. */
@@ -1014,7 +776,7 @@ test_hold_while_calling (Fixture *fx, gconstpointer data)
   /* The notification's Answer button works without a window. */
   g_action_group_activate_action (G_ACTION_GROUP (fx->app), "answer-call",
                                   g_variant_new_string ("c1"));
-  g_assert_true (PL_TEST_WAIT (log_has (fx, "answer c1 "), 2000));
+  g_assert_true (PL_TEST_WAIT (pl_ui_test_log_has (fx->engine, "answer c1 "), 2000));
   /* ...and brings the window back. */
   g_assert_nonnull (gtk_application_get_windows (GTK_APPLICATION (fx->app)));
   fx->window = gtk_application_get_windows (GTK_APPLICATION (fx->app))->data;
@@ -1052,7 +814,7 @@ has_button (GVariant *notification, const char *action, const char *target)
 static void
 test_notification (Fixture *fx, gconstpointer data)
 {
-  NotificationServer *server = &fx->notifications;
+  PlUiTestNotifications *server = &fx->notifications;
   PlCall *call;
 
   call = incoming (fx, "c1", "sip:alice@pbx.test");
@@ -1064,7 +826,7 @@ test_notification (Fixture *fx, gconstpointer data)
   /* What the shell does when Answer is clicked. */
   g_action_group_activate_action (G_ACTION_GROUP (fx->app), "answer-call",
                                   g_variant_new_string ("c1"));
-  g_assert_true (PL_TEST_WAIT (log_has (fx, "answer c1 "), 2000));
+  g_assert_true (PL_TEST_WAIT (pl_ui_test_log_has (fx->engine, "answer c1 "), 2000));
   establish (fx, call);
   g_assert_true (PL_TEST_WAIT (server->removed->len == 1, 5000));
   g_assert_cmpstr (g_ptr_array_index (server->removed, 0), ==, "incoming-c1");
@@ -1074,7 +836,7 @@ test_notification (Fixture *fx, gconstpointer data)
   g_assert_true (PL_TEST_WAIT (server->added->len == 2, 5000));
   g_action_group_activate_action (G_ACTION_GROUP (fx->app), "decline-call",
                                   g_variant_new_string ("c2"));
-  g_assert_true (PL_TEST_WAIT (log_has (fx, "hangup c2 486"), 2000));
+  g_assert_true (PL_TEST_WAIT (pl_ui_test_log_has (fx->engine, "hangup c2 486"), 2000));
   close_call (fx, call);
   g_assert_true (PL_TEST_WAIT (server->removed->len == 2, 5000));
 
@@ -1084,10 +846,7 @@ test_notification (Fixture *fx, gconstpointer data)
 static GtkWidget *
 dialog_child (PlAccountDialog *dialog, const char *name)
 {
-  GObject *object
-      = gtk_widget_get_template_child (GTK_WIDGET (dialog), PL_TYPE_ACCOUNT_DIALOG, name);
-  g_assert_nonnull (object);
-  return GTK_WIDGET (object);
+  return pl_ui_test_template_child (dialog, PL_TYPE_ACCOUNT_DIALOG, name);
 }
 
 static void
@@ -1125,7 +884,7 @@ test_account_dialog (Fixture *fx, gconstpointer data)
   gtk_editable_set_text (GTK_EDITABLE (proxy_row), "");
   g_assert_null (pl_account_dialog_get_error (dialog));
   adw_combo_row_set_selected (ADW_COMBO_ROW (transport_row), PL_TRANSPORT_TCP);
-  save_widget_screenshot (GTK_WIDGET (dialog), "account-dialog");
+  pl_ui_test_save_screenshot (GTK_WIDGET (dialog), "account-dialog");
 
   /* Valid, and no password typed: stored without touching the keyring. */
   pl_account_dialog_save (dialog);
@@ -1140,74 +899,13 @@ test_account_dialog (Fixture *fx, gconstpointer data)
   g_clear_object (&saved);
 }
 
-static void
-remove_tree (const char *path)
-{
-  GDir *dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  if (dir != NULL)
-    {
-      while ((name = g_dir_read_name (dir)) != NULL)
-        {
-          g_autofree char *child_path = g_build_filename (path, name, NULL);
-          if (g_file_test (child_path, G_FILE_TEST_IS_DIR)
-              && !g_file_test (child_path, G_FILE_TEST_IS_SYMLINK))
-            remove_tree (child_path);
-          else
-            g_remove (child_path);
-        }
-      g_dir_close (dir);
-    }
-  g_rmdir (path);
-}
-
-/* HOME and the XDG user dirs (where the history database, settings and
- * runtime files go) point into a fresh scratch directory. */
-static char *
-isolate_user_dirs (void)
-{
-  static const struct
-  {
-    const char *variable;
-    const char *subdir;
-  } dirs[] = {
-    { "HOME", "home" },
-    { "XDG_CONFIG_HOME", "config" },
-    { "XDG_DATA_HOME", "data" },
-    { "XDG_CACHE_HOME", "cache" },
-    { "XDG_STATE_HOME", "state" },
-    { "XDG_RUNTIME_DIR", "runtime" },
-  };
-  char *scratch = g_dir_make_tmp ("pl-ui-test-XXXXXX", NULL);
-
-  g_assert_nonnull (scratch);
-  for (gsize i = 0; i < G_N_ELEMENTS (dirs); i++)
-    {
-      g_autofree char *path = g_build_filename (scratch, dirs[i].subdir, NULL);
-      g_assert_cmpint (g_mkdir_with_parents (path, 0700), ==, 0);
-      g_setenv (dirs[i].variable, path, TRUE);
-    }
-  return scratch;
-}
-
 int
 main (int argc, char *argv[])
 {
   g_autofree char *scratch = NULL;
   int status;
 
-  /* The key tests drive X11 through XTEST. */
-  g_setenv ("GDK_BACKEND", "x11", TRUE);
-  /* The test AT context records accessible properties for the checks. */
-  g_setenv ("GTK_A11Y", "test", TRUE);
-  /* One case per process, so the process is the isolation unit. Not
-   * G_TEST_OPTION_ISOLATE_DIRS: it also hides the read-only system data
-   * (icon theme, MIME database) that GTK needs to draw. */
-  scratch = isolate_user_dirs ();
-  g_test_init (&argc, &argv, NULL);
-  gtk_init ();
-  park_pointer ();
+  scratch = pl_ui_test_init (&argc, &argv, "pl-ui-test-XXXXXX");
 
 #define ADD(path, func)                                                                            \
   g_test_add (path, Fixture, (gconstpointer)(TestBody)func, fixture_setup, run_test,               \
@@ -1236,6 +934,6 @@ main (int argc, char *argv[])
   ADD ("/ui/app/account-dialog", test_account_dialog);
 #undef ADD
   status = g_test_run ();
-  remove_tree (scratch);
+  pl_ui_test_remove_tree (scratch);
   return status;
 }
