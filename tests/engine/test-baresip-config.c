@@ -68,7 +68,7 @@ test_config_refused (void)
   const char *bad_module[] = { "x.so\nmodule_app evil.so", NULL };
   BadConfig cases[] = {
     { "no-ctrl", { .ctrl_listen = NULL } },
-    { "ctrl-newline", { .ctrl_listen = "127.0.0.1:1\nsip_listen 0.0.0.0:5060" } },
+    { "ctrl-newline", { .ctrl_listen = "127.0.0.1:1\nsip_listen 0.0.0.0:5080" } },
     { "bare-portaudio", { .ctrl_listen = "127.0.0.1:1", .audio_player = "portaudio" } },
     { "empty-device", { .ctrl_listen = "127.0.0.1:1", .audio_source = "portaudio," } },
     { "empty-module", { .ctrl_listen = "127.0.0.1:1", .audio_alert = ",pulse" } },

@@ -15,7 +15,7 @@ typedef struct
 /* One park of Caller One <201> at t=0 on 701 with a 45 s timeout. */
 static const ReturnCase return_cases[] = {
   { "on time", "sip:201@127.0.0.1", 45, FALSE, 701 },
-  { "other host", "sip:201@pbx.example.org:5060", 46, FALSE, 701 },
+  { "other host", "sip:201@pbx.example.org:5080", 46, FALSE, 701 },
   { "slightly early", "sip:201@127.0.0.1", 41, FALSE, 701 },
   { "end of window", "sip:201@127.0.0.1", 45 + PL_PARK_RINGBACK_WINDOW_S, FALSE, 701 },
   { "too early", "sip:201@127.0.0.1", 10, FALSE, 0 },

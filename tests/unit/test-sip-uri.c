@@ -79,7 +79,7 @@ typedef struct
 } PartsCase;
 
 static const PartsCase parts_cases[] = {
-  { "sip:201@127.0.0.1:5060", "201", "127.0.0.1:5060", "201" },
+  { "sip:201@127.0.0.1:5080", "201", "127.0.0.1:5080", "201" },
   { "sip:caller1@pbx;transport=tcp", "caller1", "pbx", "caller1" },
   { "sips:pbx.example.org", NULL, "pbx.example.org", "pbx.example.org" },
   { "tel:+4930123", "+4930123", "+4930123", "+4930123" },
@@ -100,7 +100,7 @@ test_parts (void)
       g_assert_cmpstr (host, ==, c->host);
       g_assert_cmpstr (display, ==, c->display);
     }
-  g_assert_true (pl_sip_uri_same_user ("sip:201@127.0.0.1", "sip:201@pbx.example.org:5060"));
+  g_assert_true (pl_sip_uri_same_user ("sip:201@127.0.0.1", "sip:201@pbx.example.org:5080"));
   g_assert_false (pl_sip_uri_same_user ("sip:201@pbx", "sip:202@pbx"));
   g_assert_false (pl_sip_uri_same_user ("sip:pbx", "sip:pbx"));
 }
