@@ -39,8 +39,6 @@ PlParkRecord *pl_park_ledger_find_slot (PlParkLedger *self, const char *lot, gui
 /* Drops settled and long-expired records. */
 void pl_park_ledger_prune (PlParkLedger *self, gint64 now);
 guint pl_park_ledger_get_n_records (PlParkLedger *self);
-/* "0:45", "12:03", "1:02:03" */
-char *pl_format_duration (gint64 microseconds);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (PlParkLedger, pl_park_ledger_free)
 

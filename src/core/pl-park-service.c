@@ -11,6 +11,7 @@
 #include "pl-sip-uri.h"
 #include "pl-park-service.h"
 #include "pl-subscriber.h"
+#include "pl-util.h"
 
 /* A retrieve whose call ends this soon after the slot emptied under it lost
  * the race: Asterisk answers an empty slot, announces, and hangs up. */

@@ -19,4 +19,7 @@ pl_set_str (char **str_pointer, const char *new_str)
   return TRUE;
 }
 
+/* "0:45", "12:03", "1:02:03": how long a call or a park lasted. */
+char *pl_format_duration (gint64 microseconds);
+
 G_END_DECLS

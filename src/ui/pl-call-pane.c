@@ -6,6 +6,7 @@
 #include <glib/gi18n.h>
 
 #include "pl-call-pane.h"
+#include "pl-util.h"
 #include "pl-sip-uri.h"
 #include "pl-ui-util.h"
 
@@ -56,7 +57,7 @@ update_duration (PlCallPane *self)
       gtk_label_set_label (self->duration_label, "");
       return;
     }
-  text = pl_ui_format_duration (pl_call_get_duration (self->call));
+  text = pl_format_duration (pl_call_get_duration (self->call));
   gtk_label_set_label (self->duration_label, text);
 }
 

@@ -7,6 +7,7 @@
 #include <glib/gi18n.h>
 
 #include "pl-history-format.h"
+#include "pl-util.h"
 #include "pl-ui-util.h"
 
 static GDateTime *
@@ -74,7 +75,7 @@ char *
 pl_history_format_park_summary (const char *slot, PlHistoryParkAction action, gint64 waited_us)
 {
   g_autofree char *parked = NULL;
-  g_autofree char *after = waited_us >= 0 ? pl_ui_format_duration (waited_us) : NULL;
+  g_autofree char *after = waited_us >= 0 ? pl_format_duration (waited_us) : NULL;
   g_autofree char *tail = NULL;
 
   if (action == PL_HISTORY_PARK_ACTION_NONE)
@@ -139,7 +140,7 @@ pl_history_format_park_event (const PlHistoryParkEvent *event)
   me = event->actor == PL_HISTORY_PARK_ACTOR_ME;
   slot = event->slot != NULL && *event->slot != '\0' ? event->slot : NULL;
   if (event->parked_at > 0 && event->at >= event->parked_at)
-    after = pl_ui_format_duration (event->at - event->parked_at);
+    after = pl_format_duration (event->at - event->parked_at);
 
   switch (event->action)
     {

@@ -6,6 +6,7 @@
 #include <glib/gi18n.h>
 
 #include "pl-history-format.h"
+#include "pl-util.h"
 #include "pl-history-row.h"
 #include "pl-ui-util.h"
 
@@ -108,7 +109,7 @@ update (PlHistoryRow *self)
   time = pl_history_format_time (pl_history_entry_get_started (entry));
   gtk_label_set_label (self->time_label, time);
   if (pl_history_entry_get_duration (entry) > 0)
-    duration = pl_ui_format_duration (pl_history_entry_get_duration (entry));
+    duration = pl_format_duration (pl_history_entry_get_duration (entry));
   gtk_label_set_label (self->duration_label, duration ? duration : "");
   gtk_widget_set_visible (GTK_WIDGET (self->duration_label), duration != NULL);
 

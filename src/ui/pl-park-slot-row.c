@@ -6,6 +6,7 @@
 #include <glib/gi18n.h>
 
 #include "pl-park-slot-row.h"
+#include "pl-util.h"
 #include "pl-sip-uri.h"
 #include "pl-ui-util.h"
 
@@ -109,7 +110,7 @@ update (PlParkSlotRow *self)
     gtk_widget_set_tooltip_text (GTK_WIDGET (self->warning_icon), detail);
 
   if (shows_time (state) && since > 0)
-    elapsed = pl_ui_format_duration (MAX (now - since, 0));
+    elapsed = pl_format_duration (MAX (now - since, 0));
   gtk_label_set_label (self->time_label, elapsed ? elapsed : "");
   gtk_widget_set_visible (GTK_WIDGET (self->time_label), elapsed != NULL);
 

@@ -43,21 +43,6 @@ pl_ui_can_dial (gboolean has_account, PlEngineState engine_state)
   return has_account && engine_state == PL_ENGINE_STATE_RUNNING;
 }
 
-/* "0:07", "12:34", "1:02:03": what phones show; no leading zero hours. */
-char *
-pl_ui_format_duration (gint64 duration_us)
-{
-  gint64 seconds = MAX (duration_us, 0) / G_USEC_PER_SEC;
-  gint64 hours = seconds / 3600;
-  gint64 minutes = (seconds / 60) % 60;
-
-  seconds %= 60;
-  if (hours > 0)
-    return g_strdup_printf ("%" G_GINT64_FORMAT ":%02" G_GINT64_FORMAT ":%02" G_GINT64_FORMAT,
-                            hours, minutes, seconds);
-  return g_strdup_printf ("%" G_GINT64_FORMAT ":%02" G_GINT64_FORMAT, minutes, seconds);
-}
-
 /* The engine reports registration failures as SIP status lines or socket
  * errors ("401 Unauthorized", "Connection refused [111]"); users need to know
  * what to fix instead. */

@@ -25,7 +25,6 @@ typedef enum
 
 PlCallActions pl_ui_call_actions (gboolean has_call, PlCallState state);
 gboolean pl_ui_can_dial (gboolean has_account, PlEngineState engine_state);
-char *pl_ui_format_duration (gint64 duration_us);
 char *pl_ui_registration_error_text (const char *raw_error);
 gboolean pl_ui_is_dial_key (guint keyval, char *digit_out);
 

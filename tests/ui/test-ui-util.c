@@ -4,6 +4,7 @@
 #include <gdk/gdkkeysyms.h>
 
 #include "pl-ui-util.h"
+#include "pl-util.h"
 
 static void
 test_call_actions (void)
@@ -64,7 +65,7 @@ test_duration (void)
 
   for (gsize i = 0; i < G_N_ELEMENTS (cases); i++)
     {
-      g_autofree char *text = pl_ui_format_duration (cases[i].us);
+      g_autofree char *text = pl_format_duration (cases[i].us);
       g_assert_cmpstr (text, ==, cases[i].text);
     }
 }

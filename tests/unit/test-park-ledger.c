@@ -68,29 +68,11 @@ test_newest_wins_and_prune (void)
   g_assert_cmpuint (pl_park_ledger_get_n_records (ledger), ==, 0);
 }
 
-static void
-test_format_duration (void)
-{
-  static const struct
-  {
-    gint64 seconds;
-    const char *text;
-  } cases[] = { { 0, "0:00" },    { 12, "0:12" },      { 45, "0:45" },
-                { 723, "12:03" }, { 3723, "1:02:03" }, { -5, "0:00" } };
-
-  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
-    {
-      g_autofree char *text = pl_format_duration (cases[i].seconds * S);
-      g_assert_cmpstr (text, ==, cases[i].text);
-    }
-}
-
 int
 main (int argc, char *argv[])
 {
   g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
   g_test_add_func ("/park-ledger/match-return", test_match_return);
   g_test_add_func ("/park-ledger/newest-wins-and-prune", test_newest_wins_and_prune);
-  g_test_add_func ("/park-ledger/format-duration", test_format_duration);
   return g_test_run ();
 }
