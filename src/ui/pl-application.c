@@ -721,6 +721,15 @@ pl_application_dispose (GObject *object)
 {
   PlApplication *self = PL_APPLICATION (object);
 
+  /* The core ends its calls while it is disposed below: those changes must
+   * not reach this half-disposed application. */
+  if (self->manager)
+    {
+      g_signal_handlers_disconnect_by_data (pl_call_manager_get_calls (self->manager), self);
+      g_signal_handlers_disconnect_by_data (self->manager, self);
+    }
+  if (self->engine)
+    g_signal_handlers_disconnect_by_data (self->engine, self);
   self->manager = NULL;
   self->engine = NULL;
   g_clear_object (&self->settings);
