@@ -106,7 +106,7 @@ test_save_load_keyring (void)
   g_autoptr (GSettings) settings = g_settings_new ("io.github.parkline.Parkline");
   g_autoptr (PlAccountStore) store = pl_account_store_new (settings);
   g_autoptr (PlAccountStore) reloaded = pl_account_store_new (settings);
-  g_autoptr (PlAccount) account = pl_account_new ("work");
+  g_autoptr (PlAccount) account = pl_account_new ("office");
   g_autoptr (GSettings) account_settings = NULL;
   g_autoptr (GSettingsSchema) schema = NULL;
   g_auto (GStrv) keys = NULL;
@@ -129,7 +129,7 @@ test_save_load_keyring (void)
   g_clear_error (&result);
 
   account_settings = g_settings_new_with_path ("io.github.parkline.Parkline.Account",
-                                               "/io/github/parkline/Parkline/accounts/work/");
+                                               "/io/github/parkline/Parkline/accounts/office/");
   g_object_get (account_settings, "settings-schema", &schema, NULL);
   keys = g_settings_schema_list_keys (schema);
   for (guint i = 0; keys[i]; i++)
@@ -145,7 +145,7 @@ test_save_load_keyring (void)
   g_clear_error (&result);
   loaded = pl_account_store_get_default (reloaded);
   g_assert_nonnull (loaded);
-  g_assert_cmpstr (pl_account_get_id (loaded), ==, "work");
+  g_assert_cmpstr (pl_account_get_id (loaded), ==, "office");
   g_assert_cmpstr (pl_account_get_user (loaded), ==, "100");
   g_assert_cmpstr (pl_account_get_display_name (loaded), ==, "Alice");
   g_assert_cmpint (pl_account_get_transport (loaded), ==, PL_TRANSPORT_TCP);
