@@ -6,6 +6,7 @@
 #include <glib/gi18n.h>
 
 #include "pl-call-pane.h"
+#include "pl-call-row.h"
 #include "pl-util.h"
 #include "pl-sip-uri.h"
 #include "pl-ui-util.h"
@@ -240,19 +241,6 @@ transfer_popover_show_cb (PlCallPane *self)
   gtk_widget_grab_focus (GTK_WIDGET (self->transfer_entry));
 }
 
-/* Dragging the caller onto a free slot of the park sidebar parks it there:
- * the drag carries the call's handle. */
-static GdkContentProvider *
-drag_prepare_cb (GtkDragSource *source, double x, double y, PlCallPane *self)
-{
-  g_autofree char *handle = NULL;
-
-  if (self->call == NULL || !pl_call_is_live (self->call))
-    return NULL;
-  handle = g_strdup_printf ("%u", pl_call_get_handle (self->call));
-  return gdk_content_provider_new_typed (G_TYPE_STRING, handle);
-}
-
 static void
 pl_call_pane_map (GtkWidget *widget)
 {
@@ -356,17 +344,10 @@ pl_call_pane_class_init (PlCallPaneClass *klass)
 static void
 pl_call_pane_init (PlCallPane *self)
 {
-  GtkDragSource *drag;
-
   gtk_widget_init_template (GTK_WIDGET (self));
-  drag = gtk_drag_source_new ();
-  gtk_drag_source_set_actions (drag, GDK_ACTION_MOVE);
-  g_signal_connect (drag, "prepare", G_CALLBACK (drag_prepare_cb), self);
-  gtk_widget_add_controller (GTK_WIDGET (self->avatar), GTK_EVENT_CONTROLLER (drag));
-  drag = gtk_drag_source_new ();
-  gtk_drag_source_set_actions (drag, GDK_ACTION_MOVE);
-  g_signal_connect (drag, "prepare", G_CALLBACK (drag_prepare_cb), self);
-  gtk_widget_add_controller (GTK_WIDGET (self->title_label), GTK_EVENT_CONTROLLER (drag));
+  /* The caller's picture and name are what people grab to park the call. */
+  pl_call_add_drag_source (GTK_WIDGET (self->avatar), (gpointer)pl_call_pane_get_call, self);
+  pl_call_add_drag_source (GTK_WIDGET (self->title_label), (gpointer)pl_call_pane_get_call, self);
   /* Not actionable, but its tooltip should still name the shortcut. */
   g_object_set_data (G_OBJECT (self->transfer_button), "pl-accel-action",
                      (gpointer) "win.show-transfer");

@@ -76,17 +76,32 @@ update (PlCallRow *self)
   gtk_accessible_update_property (GTK_ACCESSIBLE (self), GTK_ACCESSIBLE_PROPERTY_LABEL, label, -1);
 }
 
-/* A row can be dropped on a free park slot: the drag carries the call's
- * handle. */
+typedef PlCall *(*CallGetter) (gpointer owner);
+
+/* A call can be dropped on a free park slot to park it there: the drag
+ * carries the call's handle, read when the drag starts. */
 static GdkContentProvider *
-drag_prepare_cb (GtkDragSource *source, double x, double y, PlCallRow *self)
+drag_prepare_cb (GtkDragSource *source, double x, double y, gpointer owner)
 {
+  CallGetter get_call = (CallGetter)g_object_get_data (G_OBJECT (source), "pl-call-getter");
+  PlCall *call = get_call (owner);
   g_autofree char *handle = NULL;
 
-  if (self->call == NULL || !pl_call_is_live (self->call))
+  if (call == NULL || !pl_call_is_live (call))
     return NULL;
-  handle = g_strdup_printf ("%u", pl_call_get_handle (self->call));
+  handle = g_strdup_printf ("%u", pl_call_get_handle (call));
   return gdk_content_provider_new_typed (G_TYPE_STRING, handle);
+}
+
+void
+pl_call_add_drag_source (GtkWidget *widget, PlCall *(*get_call) (gpointer owner), gpointer owner)
+{
+  GtkDragSource *drag = gtk_drag_source_new ();
+
+  gtk_drag_source_set_actions (drag, GDK_ACTION_MOVE);
+  g_object_set_data (G_OBJECT (drag), "pl-call-getter", get_call);
+  g_signal_connect (drag, "prepare", G_CALLBACK (drag_prepare_cb), owner);
+  gtk_widget_add_controller (widget, GTK_EVENT_CONTROLLER (drag));
 }
 
 static void
@@ -156,12 +171,8 @@ pl_call_row_class_init (PlCallRowClass *klass)
 static void
 pl_call_row_init (PlCallRow *self)
 {
-  GtkDragSource *drag = gtk_drag_source_new ();
-
   gtk_widget_init_template (GTK_WIDGET (self));
-  gtk_drag_source_set_actions (drag, GDK_ACTION_MOVE);
-  g_signal_connect (drag, "prepare", G_CALLBACK (drag_prepare_cb), self);
-  gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (drag));
+  pl_call_add_drag_source (GTK_WIDGET (self), (CallGetter)pl_call_row_get_call, self);
 }
 
 GtkWidget *

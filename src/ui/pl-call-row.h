@@ -15,4 +15,9 @@ GtkWidget *pl_call_row_new (void);
 PlCall *pl_call_row_get_call (PlCallRow *self);
 void pl_call_row_set_call (PlCallRow *self, PlCall *call);
 
+/* Lets the user drag the call that get_call (owner) returns onto a park
+ * slot; used by call rows and the call pane. */
+void pl_call_add_drag_source (GtkWidget *widget, PlCall *(*get_call) (gpointer owner),
+                              gpointer owner);
+
 G_END_DECLS
