@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #define G_LOG_DOMAIN "pl-test-peer"
 
+#include "config.h"
+
 #include <glib/gstdio.h>
 #include <signal.h>
 #include <string.h>
@@ -149,7 +151,7 @@ pl_test_peer_new (const char *name, const char *audio_source, const char *const 
   peer->consumed = g_hash_table_new (g_direct_hash, g_direct_equal);
 
   g_string_append_printf (config,
-                          "module_path /usr/lib/baresip/modules\n"
+                          "module_path " PL_BARESIP_MODULE_PATH "\n"
                           "sip_listen 127.0.0.1:%u\n"
                           "net_interface 127.0.0.1\n"
                           "ctrl_tcp_listen 127.0.0.1:%u\n"
@@ -311,9 +313,7 @@ struct _PlTestRegistrar
 static gboolean
 tcp_port_open (guint16 port)
 {
-  g_autoptr (GSocketClient) client = g_socket_client_new ();
-  g_autoptr (GSocketConnection) conn
-      = g_socket_client_connect_to_host (client, "127.0.0.1", port, NULL, NULL);
+  g_autoptr (GSocketConnection) conn = pl_test_connect_loopback (port, NULL);
 
   if (conn)
     g_io_stream_close (G_IO_STREAM (conn), NULL, NULL);

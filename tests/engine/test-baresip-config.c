@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #define G_LOG_DOMAIN "test-baresip-config"
 
+#include "config.h"
+
 #include <string.h>
 
 #include "pl-baresip-config.h"
@@ -17,7 +19,7 @@ test_config_defaults (void)
   g_autofree char *text = pl_baresip_config_text (&params, &error);
 
   g_assert_no_error (error);
-  g_assert_nonnull (strstr (text, "module_path\t/usr/lib/baresip/modules\n"));
+  g_assert_nonnull (strstr (text, "module_path\t" PL_BARESIP_MODULE_PATH "\n"));
   g_assert_nonnull (strstr (text, "ctrl_tcp_listen\t127.0.0.1:4000\n"));
   g_assert_nonnull (strstr (text, "audio_player\tportaudio,pulse\n"));
   g_assert_nonnull (strstr (text, "audio_alert\tportaudio,default\n"));
@@ -30,6 +32,7 @@ test_config_defaults (void)
   g_assert_null (strstr (text, "sip_listen"));
   g_assert_null (strstr (text, "stdio"));
   g_assert_null (strstr (text, "opus"));
+  g_assert_null (strstr (text, "g722"));
   g_assert_null (strstr (text, "0.0.0.0"));
 }
 
@@ -42,18 +45,23 @@ test_config_full (void)
                                    .net_interface = "127.0.0.1",
                                    .audio_source = "aufile,/tmp/tone.wav",
                                    .have_opus = TRUE,
+                                   .have_g722 = TRUE,
                                    .extra_modules = extra };
   g_autofree char *text = pl_baresip_config_text (&params, NULL);
-  const char *opus, *g711;
+  const char *opus, *g722, *g711;
 
   g_assert_nonnull (strstr (text, "sip_listen\t127.0.0.1:5000\n"));
   g_assert_nonnull (strstr (text, "net_interface\t127.0.0.1\n"));
   g_assert_nonnull (strstr (text, "audio_source\taufile,/tmp/tone.wav\n"));
   g_assert_nonnull (strstr (text, "module\taufile.so\n"));
   opus = strstr (text, "module\topus.so");
+  g722 = strstr (text, "module\tg722.so");
   g711 = strstr (text, "module\tg711.so");
+  /* Preference order: wideband first. */
   g_assert_nonnull (opus);
-  g_assert_true (opus < g711);
+  g_assert_nonnull (g722);
+  g_assert_true (opus < g722);
+  g_assert_true (g722 < g711);
 }
 
 typedef struct

@@ -401,11 +401,10 @@ test_hijack (Fixture *f, gconstpointer data)
 {
   guint16 port = pl_baresip_engine_get_ctrl_port (f->engine);
   int pid = pl_baresip_engine_get_pid (f->engine);
-  g_autoptr (GSocketClient) client = g_socket_client_new ();
   g_autoptr (GSocketConnection) intruder = NULL;
   g_autoptr (GError) error = NULL;
 
-  intruder = g_socket_client_connect_to_host (client, "127.0.0.1", port, NULL, &error);
+  intruder = pl_test_connect_loopback (port, &error);
   g_assert_no_error (error);
   g_assert_true (
       PL_TEST_WAIT (pl_test_recorder_has_problem (f->rec, PL_ENGINE_ERROR_PROTOCOL), WAIT_MS));

@@ -86,6 +86,15 @@ pl_test_free_tcp_port (void)
   return bound_port (SOCK_STREAM, 0);
 }
 
+GSocketConnection *
+pl_test_connect_loopback (guint16 port, GError **error)
+{
+  g_autoptr (GSocketClient) client = g_socket_client_new ();
+
+  g_socket_client_set_enable_proxy (client, FALSE);
+  return g_socket_client_connect_to_host (client, "127.0.0.1", port, NULL, error);
+}
+
 guint16
 pl_test_free_sip_port (void)
 {

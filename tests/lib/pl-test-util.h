@@ -31,6 +31,11 @@ void pl_test_spin (guint ms);
 guint16 pl_test_free_sip_port (void);
 guint16 pl_test_free_tcp_port (void);
 
+/* A TCP connection to 127.0.0.1:@port that never consults a desktop proxy
+ * (with glib-networking installed, GSocketClient would ask GNOME's proxy
+ * settings, whose schema the isolated test dirs do not have). */
+GSocketConnection *pl_test_connect_loopback (guint16 port, GError **error);
+
 /* A fresh 0700 directory under the test's scratch space. */
 char *pl_test_make_dir (const char *name);
 

@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #define G_LOG_DOMAIN "pbx-test"
 
+#include "config.h"
+
 #include <signal.h>
 #include <string.h>
 #include <sys/prctl.h>
@@ -61,7 +63,6 @@ test_pbx_start (const char *extra)
   g_autofree char *line = NULL;
   g_autoptr (GError) error = NULL;
   g_autoptr (GDataInputStream) out = NULL;
-  g_autoptr (GSocketClient) client = g_socket_client_new ();
   const char *exe = g_getenv ("PL_TEST_PBX");
   unsigned sp = 0, cp = 0;
 
@@ -87,9 +88,10 @@ test_pbx_start (const char *extra)
   pbx->sip_port = (guint16)sp;
   pbx->ctl_port = (guint16)cp;
 
-  g_socket_client_set_timeout (client, 10);
-  pbx->ctl = g_socket_client_connect_to_host (client, "127.0.0.1", pbx->ctl_port, NULL, &error);
+  pbx->ctl = pl_test_connect_loopback (pbx->ctl_port, &error);
   g_assert_no_error (error);
+  /* A PBX that stops answering fails the test instead of hanging it. */
+  g_socket_set_timeout (g_socket_connection_get_socket (pbx->ctl), 10);
   pbx->ctl_in = g_data_input_stream_new (g_io_stream_get_input_stream (G_IO_STREAM (pbx->ctl)));
   return pbx;
 }
@@ -674,9 +676,8 @@ static gboolean
 try_connect (gpointer data)
 {
   TestPhone *p = data;
-  g_autoptr (GSocketClient) client = g_socket_client_new ();
   guint16 port = GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (p->cancel), "ctl-port"));
-  p->ctl = g_socket_client_connect_to_host (client, "127.0.0.1", port, NULL, NULL);
+  p->ctl = pl_test_connect_loopback (port, NULL);
   return p->ctl != NULL;
 }
 
@@ -720,7 +721,7 @@ test_phone_start (TestPbx *pbx, const char *user, const char *wav)
                             "audio_source aufile,%s\n"
                             "audio_player aubridge,sink-%s\n"
                             "audio_alert aubridge,alert-%s\n"
-                            "module_path /usr/lib/baresip/modules\n"
+                            "module_path " PL_BARESIP_MODULE_PATH "\n"
                             "module g711.so\n"
                             "module aufile.so\n"
                             "module aubridge.so\n"

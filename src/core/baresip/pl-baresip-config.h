@@ -11,7 +11,7 @@ G_BEGIN_DECLS
  * verbatim after validation; NULL means "leave baresip's default". */
 typedef struct
 {
-  const char *module_path;   /* NULL: /usr/lib/baresip/modules */
+  const char *module_path;   /* NULL: PL_BARESIP_MODULE_PATH (meson option) */
   const char *ctrl_listen;   /* "127.0.0.1:PORT", required */
   const char *sip_listen;    /* "IP:PORT" or NULL to let baresip choose */
   const char *net_interface; /* e.g. "127.0.0.1" to keep SDP on loopback */
@@ -19,6 +19,7 @@ typedef struct
   const char *audio_source;
   const char *audio_alert;
   gboolean have_opus;               /* load opus.so (if the module exists) */
+  gboolean have_g722;               /* load g722.so (if the module exists) */
   const char *const *extra_modules; /* extra "module" lines, e.g. "aufile.so" */
 } PlBaresipConfigParams;
 

@@ -437,6 +437,9 @@ try_connect (GTask *task)
   g_autoptr (GSocketAddress) address = g_inet_socket_address_new (loopback, cd->port);
 
   g_socket_client_set_timeout (client, 2);
+  /* baresip listens on loopback: a desktop proxy (glib-networking reads
+   * GNOME's proxy settings) must never be asked, let alone used. */
+  g_socket_client_set_enable_proxy (client, FALSE);
   g_socket_client_connect_async (client, G_SOCKET_CONNECTABLE (address),
                                  g_task_get_cancellable (task), connect_cb, g_object_ref (task));
 }

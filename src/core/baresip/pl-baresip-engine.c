@@ -23,7 +23,6 @@
 #include "pl-enums.h"
 #include "pl-util.h"
 
-#define DEFAULT_MODULE_PATH   "/usr/lib/baresip/modules"
 #define STABLE_RUN_US         (30 * G_USEC_PER_SEC)
 #define QUIT_GRACE_MS         1500
 #define ENGINE_STOPPED_REASON "engine stopped"
@@ -774,6 +773,14 @@ spawn_failed (PlBaresipEngine *self, const char *message)
   pl_engine_emit_problem (PL_ENGINE (self), PL_ENGINE_ERROR_SPAWN, message);
 }
 
+static gboolean
+module_exists (const char *module_path, const char *module)
+{
+  g_autofree char *path = g_build_filename (module_path, module, NULL);
+
+  return g_file_test (path, G_FILE_TEST_EXISTS);
+}
+
 static void
 spawn_instance (PlBaresipEngine *self)
 {
@@ -781,8 +788,8 @@ spawn_instance (PlBaresipEngine *self)
   g_autoptr (GSubprocessLauncher) launcher = NULL;
   g_autoptr (GError) error = NULL;
   g_autofree char *player = NULL, *source = NULL, *alert = NULL;
-  g_autofree char *ctrl_listen = NULL, *config = NULL, *opus = NULL;
-  const char *module_path = o->module_path ? o->module_path : DEFAULT_MODULE_PATH;
+  g_autofree char *ctrl_listen = NULL, *config = NULL;
+  const char *module_path = o->module_path ? o->module_path : PL_BARESIP_MODULE_PATH;
   PlBaresipConfigParams params = { 0 };
   GSubprocessFlags flags = G_SUBPROCESS_FLAGS_STDIN_PIPE;
   Instance *inst;
@@ -796,7 +803,6 @@ spawn_instance (PlBaresipEngine *self)
   port = free_tcp_port ();
   choose_audio (self, &player, &source, &alert);
   ctrl_listen = g_strdup_printf ("127.0.0.1:%u", port);
-  opus = g_build_filename (module_path, "opus.so", NULL);
   params.module_path = module_path;
   params.ctrl_listen = ctrl_listen;
   params.sip_listen = o->sip_listen;
@@ -804,7 +810,8 @@ spawn_instance (PlBaresipEngine *self)
   params.audio_player = player;
   params.audio_source = source;
   params.audio_alert = alert;
-  params.have_opus = g_file_test (opus, G_FILE_TEST_EXISTS);
+  params.have_opus = module_exists (module_path, "opus.so");
+  params.have_g722 = module_exists (module_path, "g722.so");
   params.extra_modules = (const char *const *)o->extra_modules;
   config = pl_baresip_config_text (&params, &error);
   if (config == NULL || !write_private_file (self->config_dir, "config", config, &error)

@@ -11,7 +11,7 @@ G_BEGIN_DECLS
 typedef struct
 {
   char *binary;        /* default: $PL_BARESIP, else PL_BARESIP_BINARY */
-  char *module_path;   /* default: /usr/lib/baresip/modules */
+  char *module_path;   /* default: PL_BARESIP_MODULE_PATH (meson option) */
   char *runtime_dir;   /* parent of the private config dir; default:
                         * $XDG_RUNTIME_DIR/parkline, else a 0700 temp dir */
   char *sip_listen;    /* "IP:PORT"; default: baresip chooses */
