@@ -14,5 +14,5 @@ apt-get install -y -q --no-install-recommends \
   baresip-core sip-tester kamailio sox espeak-ng \
   pulseaudio pulseaudio-utils libasound2-plugins alsa-utils \
   xvfb xauth xdotool dbus dbus-x11 gnome-keyring imagemagick \
-  desktop-file-utils appstream clang-format python3 python3-yaml \
+  desktop-file-utils appstream clang-format python3 flatpak-builder \
   hicolor-icon-theme adwaita-icon-theme fonts-cantarell
