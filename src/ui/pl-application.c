@@ -199,16 +199,18 @@ send_call_notification (PlApplication *self, PlCall *call)
   g_autofree char *title = pl_call_dup_title (call);
   g_autofree char *id = g_strdup_printf ("incoming-%s", pl_call_get_id (call));
   const char *uri = pl_call_get_peer_uri (call);
+  /* Only the park service notes an incoming call: the PBX ringing back a
+   * call parked from here ("Returned from 701 after 0:45"). */
+  const char *note = pl_call_get_note (call);
   g_autoptr (GIcon) icon = g_themed_icon_new ("call-incoming-symbolic");
+  g_autoptr (GString) body = g_string_new (title);
 
-  notification = g_notification_new (_ ("Incoming call"));
+  notification = g_notification_new (note ? _ ("Parked call returning") : _ ("Incoming call"));
   if (uri != NULL && g_strcmp0 (uri, title) != 0)
-    {
-      g_autofree char *body = g_strdup_printf ("%s\n%s", title, uri);
-      g_notification_set_body (notification, body);
-    }
-  else
-    g_notification_set_body (notification, title);
+    g_string_append_printf (body, "\n%s", uri);
+  if (note != NULL)
+    g_string_append_printf (body, "\n%s", note);
+  g_notification_set_body (notification, body->str);
   g_notification_set_priority (notification, G_NOTIFICATION_PRIORITY_URGENT);
   g_notification_set_icon (notification, icon);
   /* Buttons carry the call id: they must work with the window hidden and
@@ -230,6 +232,15 @@ call_state_cb (PlApplication *self, GParamSpec *pspec, PlCall *call)
     withdraw_call_notification (self, call);
 }
 
+/* A note that arrives while the call still rings (a ring-back recognised
+ * late) replaces the notification: same id, new text. */
+static void
+call_note_cb (PlApplication *self, GParamSpec *pspec, PlCall *call)
+{
+  if (pl_call_get_state (call) == PL_CALL_STATE_INCOMING)
+    send_call_notification (self, call);
+}
+
 static void
 call_added_cb (PlApplication *self, PlCall *call)
 {
@@ -240,6 +251,8 @@ call_added_cb (PlApplication *self, PlCall *call)
   send_call_notification (self, call);
   g_signal_connect_object (call, "notify::state", G_CALLBACK (call_state_cb), self,
                            G_CONNECT_SWAPPED);
+  g_signal_connect_object (call, "notify::note", G_CALLBACK (call_note_cb), self,
+                           G_CONNECT_SWAPPED);
 }
 
 static void
@@ -247,6 +260,7 @@ call_ended_cb (PlApplication *self, PlCall *call)
 {
   withdraw_call_notification (self, call);
   g_signal_handlers_disconnect_by_func (call, call_state_cb, self);
+  g_signal_handlers_disconnect_by_func (call, call_note_cb, self);
 }
 
 /* Park notifications ------------------------------------------------------ */

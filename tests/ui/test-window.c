@@ -811,6 +811,15 @@ has_button (GVariant *notification, const char *action, const char *target)
   return FALSE;
 }
 
+/* TRUE if the notification's @key (title, body) contains @text. */
+static gboolean
+notification_says (GVariant *notification, const char *key, const char *text)
+{
+  const char *value = NULL;
+
+  return g_variant_lookup (notification, key, "&s", &value) && strstr (value, text) != NULL;
+}
+
 static void
 test_notification (Fixture *fx, gconstpointer data)
 {
@@ -841,6 +850,20 @@ test_notification (Fixture *fx, gconstpointer data)
   g_assert_true (PL_TEST_WAIT (server->removed->len == 2, 5000));
 
   close_call (fx, pl_call_manager_find_call (manager (fx), "c1"));
+
+  /* A ring-back: once the park service has noted the call (late here, the
+   * harder case), the notification is replaced and says what it is. */
+  call = incoming (fx, "c3", "sip:201@pbx.test");
+  g_assert_true (PL_TEST_WAIT (server->added->len == 3, 5000));
+  g_assert_true (notification_says (server->last, "title", "Incoming call"));
+  pl_call_set_note (call, "Returned from 701 after 0:45");
+  g_assert_true (PL_TEST_WAIT (server->added->len == 4, 5000));
+  g_assert_cmpstr (g_ptr_array_index (server->added, 3), ==, "incoming-c3");
+  g_assert_true (notification_says (server->last, "title", "Parked call returning"));
+  g_assert_true (notification_says (server->last, "body", "Returned from 701 after 0:45"));
+  g_assert_true (has_button (server->last, "app.answer-call", "c3"));
+  close_call (fx, call);
+  g_assert_true (PL_TEST_WAIT (server->removed->len == 3, 5000));
 }
 
 static GtkWidget *

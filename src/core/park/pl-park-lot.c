@@ -694,25 +694,6 @@ pl_park_lot_tick (PlParkLot *self, gint64 now)
     }
 }
 
-int
-pl_park_lot_match_ringback (PlParkLot *self, const char *caller_uri, gint64 now)
-{
-  g_return_val_if_fail (PL_IS_PARK_LOT (self), -1);
-
-  if (caller_uri == NULL)
-    return -1;
-  for (guint i = 0; i < self->n_tracks; i++)
-    {
-      Track *t = &self->tracks[i];
-      const char *uri = pl_park_slot_get_caller_uri (t->slot);
-
-      if (pl_park_slot_get_state (t->slot) == PL_PARK_SLOT_RETURNING && t->returning_until >= now
-          && uri != NULL && pl_sip_uri_same_user (uri, caller_uri))
-        return pl_park_slot_get_number (t->slot);
-    }
-  return -1;
-}
-
 void
 pl_park_lot_ringback_done (PlParkLot *self, int slot)
 {

@@ -20,8 +20,9 @@ G_BEGIN_DECLS
  *   "retrieved" an occupied slot turned free before its timeout
  *   "timed-out" an occupied slot turned free after its timeout: the PBX is
  *               ringing the parker back; the slot stays RETURNING for
- *               PL_PARK_RING_WINDOW so pl_park_lot_match_ringback() can label
- *               the incoming call. */
+ *               PL_PARK_RING_WINDOW, or until the parker here answers
+ *               (pl_park_lot_ringback_done; PlParkLedger recognises the
+ *               call, also for lots nobody watches). */
 
 /* How long after our REFER a slot turning busy is taken to be our park. */
 #define PL_PARK_LEARN_WINDOW (10 * G_USEC_PER_SEC)
@@ -80,9 +81,8 @@ void pl_park_lot_confirm_slot (PlParkLot *self, int slot);
 /* Expires learning windows and RETURNING slots. */
 void pl_park_lot_tick (PlParkLot *self, gint64 now);
 
-/* An incoming call from caller_uri: the slot it returns from (a RETURNING
- * slot whose caller has the same user part), or -1. */
-int pl_park_lot_match_ringback (PlParkLot *self, const char *caller_uri, gint64 now);
+/* The parker answered the ring-back of @slot here: it is no longer
+ * returning. */
 void pl_park_lot_ringback_done (PlParkLot *self, int slot);
 
 /* Glue for PlSubscriber's signals: route one NOTIFY body for the
