@@ -588,8 +588,10 @@ connected_cb (GObject *source, GAsyncResult *result, gpointer user_data)
     }
   g_signal_connect (inst->ctrl, "event", G_CALLBACK (ctrl_event_cb), inst);
   g_signal_connect (inst->ctrl, "closed", G_CALLBACK (ctrl_closed_cb), inst);
-  set_state (self, PL_ENGINE_STATE_RUNNING);
+  /* uanew goes first: whoever reacts to RUNNING (a link waiting to be
+   * dialled) queues behind it, or baresip would dial with no user agent. */
   register_account (self);
+  set_state (self, PL_ENGINE_STATE_RUNNING);
 }
 
 /* Supervision */
