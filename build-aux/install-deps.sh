@@ -13,6 +13,6 @@ apt-get install -y -q --no-install-recommends \
   libre-dev librem-dev portaudio19-dev libsecret-1-dev \
   baresip-core sip-tester kamailio sox espeak-ng \
   pulseaudio pulseaudio-utils libasound2-plugins alsa-utils \
-  xvfb xauth xdotool dbus dbus-x11 gnome-keyring imagemagick \
-  desktop-file-utils appstream clang-format python3 flatpak-builder \
+  xvfb xauth xdotool dbus dbus-x11 gnome-keyring imagemagick notification-daemon optipng \
+  desktop-file-utils appstream clang-format python3 flatpak-builder libglib2.0-bin procps \
   hicolor-icon-theme adwaita-icon-theme fonts-cantarell

@@ -41,4 +41,9 @@ if grep -q '^Comment\[de\]=Anrufe im Team parken' "$desktop"; then echo "ok: Ger
 else echo "FAIL: desktop Comment[de] is not the German text"; status=1; fi
 if grep -q 'xml:lang="de"' "$metainfo"; then echo "ok: metainfo has German text"
 else echo "FAIL: $metainfo has no xml:lang=\"de\""; status=1; fi
+# The store shows screenshot captions and searches keywords per language.
+for tag in caption keyword; do
+  if grep -q "<$tag xml:lang=\"de\">" "$metainfo"; then echo "ok: metainfo has a German $tag"
+  else echo "FAIL: $metainfo has no German <$tag>"; status=1; fi
+done
 exit "$status"
