@@ -94,8 +94,10 @@ update (PlParkSlotRow *self)
             warn = TRUE;
           }
         else if (pl_park_slot_get_probable (self->slot))
-          detail = caller ? g_strdup_printf (_ ("%s · probably here"), caller)
-                          : g_strdup (_ ("Probably here"));
+          detail = caller ? g_strdup_printf (_ ("%s · probably yours"), caller)
+                          : g_strdup (_ ("Probably yours"));
+        else if (pl_park_slot_get_parked_by_me (self->slot))
+          detail = caller ? g_strdup_printf (_ ("%s · yours"), caller) : g_strdup (_ ("Yours"));
         else if (caller && g_strcmp0 (caller, name) != 0)
           detail = g_strdup (caller);
         break;

@@ -88,17 +88,18 @@ static const Step asterisk_timeout[] = {
   { OP_DIALOG, 5.2, 701, "ast-701-v1-busy.xml", .state = PL_PARK_SLOT_OCCUPIED,
     .name = "Caller One", .source = PL_PARK_IDENTITY_OWN_CALL, .flags = BY_ME | PROBABLE,
     .parked = 1 },
-  /* the learning window is over: a later park by someone else is no race */
+  /* the learning window closed with no other slot turning busy: ours for
+   * sure, and a later park by someone else is no race */
   { OP_TICK, 20, 701, .state = PL_PARK_SLOT_OCCUPIED, .name = "Caller One",
-    .source = PL_PARK_IDENTITY_OWN_CALL, .flags = BY_ME | PROBABLE, .parked = 1 },
+    .source = PL_PARK_IDENTITY_OWN_CALL, .flags = BY_ME, .parked = 1 },
   { OP_DIALOG, 21, 702, AST_BUSY_702, .state = PL_PARK_SLOT_OCCUPIED, .name = "Parked call",
     .parked = 2 },
   { OP_DIALOG, 50.2, 701, "ast-701-v2-free.xml", .state = PL_PARK_SLOT_RETURNING,
-    .name = "Caller One", .source = PL_PARK_IDENTITY_OWN_CALL, .flags = BY_ME | PROBABLE,
-    .parked = 2, .timed_out = 1 },
+    .name = "Caller One", .source = PL_PARK_IDENTITY_OWN_CALL, .flags = BY_ME, .parked = 2,
+    .timed_out = 1 },
   /* nobody here answers the ring-back: the slot shows it for the window */
   { OP_TICK, 110, 701, .state = PL_PARK_SLOT_RETURNING, .name = "Caller One",
-    .source = PL_PARK_IDENTITY_OWN_CALL, .flags = BY_ME | PROBABLE, .parked = 2, .timed_out = 1 },
+    .source = PL_PARK_IDENTITY_OWN_CALL, .flags = BY_ME, .parked = 2, .timed_out = 1 },
   { OP_TICK, 111, 701, .state = PL_PARK_SLOT_FREE, .name = "Parked call", .parked = 2,
     .timed_out = 1 },
 };
@@ -199,6 +200,27 @@ static const Step two_parks_race[] = {
     .source = PL_PARK_IDENTITY_OWN_CALL, .flags = BY_ME | PROBABLE | RACE, .parked = 2 },
 };
 
+/* Parking one call after another, each landing before the next is sent:
+ * no race, and each slot is confirmed when its own window closes. */
+static const Step two_parks_in_a_row[] = {
+  { OP_DIALOG, 0, 701, "ast-701-v0-free.xml", .state = PL_PARK_SLOT_FREE },
+  { OP_OWN_PARK, 1, -1, "Caller One", "sip:201@127.0.0.1" },
+  { OP_DIALOG, 1.3, 701, "ast-701-v1-busy.xml", .state = PL_PARK_SLOT_OCCUPIED,
+    .name = "Caller One", .source = PL_PARK_IDENTITY_OWN_CALL, .flags = BY_ME | PROBABLE,
+    .parked = 1 },
+  { OP_OWN_PARK, 4, -1, "Caller Two", "sip:202@127.0.0.1", .parked = 1 },
+  { OP_DIALOG, 4.3, 702, AST_BUSY_702, .state = PL_PARK_SLOT_OCCUPIED, .name = "Caller Two",
+    .source = PL_PARK_IDENTITY_OWN_CALL, .flags = BY_ME | PROBABLE, .parked = 2 },
+  { OP_CHECK, 4.3, 701, .state = PL_PARK_SLOT_OCCUPIED, .name = "Caller One",
+    .source = PL_PARK_IDENTITY_OWN_CALL, .flags = BY_ME | PROBABLE, .parked = 2 },
+  { OP_TICK, 12, 701, .state = PL_PARK_SLOT_OCCUPIED, .name = "Caller One",
+    .source = PL_PARK_IDENTITY_OWN_CALL, .flags = BY_ME, .parked = 2 },
+  { OP_CHECK, 12, 702, .state = PL_PARK_SLOT_OCCUPIED, .name = "Caller Two",
+    .source = PL_PARK_IDENTITY_OWN_CALL, .flags = BY_ME | PROBABLE, .parked = 2 },
+  { OP_TICK, 15, 702, .state = PL_PARK_SLOT_OCCUPIED, .name = "Caller Two",
+    .source = PL_PARK_IDENTITY_OWN_CALL, .flags = BY_ME, .parked = 2 },
+};
+
 static const Step stale[] = {
   { OP_DIALOG, 0, 701, "ast-701-v0-free.xml", .state = PL_PARK_SLOT_FREE },
   { OP_OWN_PARK, 1, -1, "Caller One", "sip:201@127.0.0.1" },
@@ -289,6 +311,7 @@ static const Scenario scenarios[] = {
   SCENARIO (asterisk_park_retrieve, PL_PARK_PROFILE_ASTERISK),
   SCENARIO (asterisk_timeout, PL_PARK_PROFILE_ASTERISK),
   SCENARIO (asterisk_ringback_answered, PL_PARK_PROFILE_ASTERISK),
+  SCENARIO (two_parks_in_a_row, PL_PARK_PROFILE_ASTERISK),
   SCENARIO (freeswitch_slot_refer, PL_PARK_PROFILE_FREESWITCH),
   SCENARIO (server_identity, PL_PARK_PROFILE_FREESWITCH),
   SCENARIO (partial_state, PL_PARK_PROFILE_ASTERISK),

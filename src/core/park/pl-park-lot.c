@@ -27,6 +27,8 @@ typedef struct
   char *uri;
   int expected_slot; /* PL_PARK_ANY_SLOT for the park extension */
   int assigned_slot; /* -1 until a slot turned busy for it */
+  gint64 noted_at;
+  gint64 assigned_at;
   gint64 deadline;
 } OwnPark;
 
@@ -312,9 +314,15 @@ learn_occupant (PlParkLot *self, Track *t, gboolean observed, const char *server
         landed = p;
     }
 
+  /* A park that found its slot before the pending one was even sent is
+   * settled, not a competitor: parking two calls in a row is no race. */
+  if (landed != NULL && any != NULL && n_any == 1 && landed->assigned_at < any->noted_at)
+    landed = NULL;
+
   if (exact != NULL)
     {
       exact->assigned_slot = number;
+      exact->assigned_at = now;
       pl_park_slot_update (t->slot, PL_PARK_SLOT_OCCUPIED, exact->name, exact->uri,
                            PL_PARK_IDENTITY_OWN_CALL, now, TRUE, FALSE, FALSE);
       return;
@@ -335,6 +343,7 @@ learn_occupant (PlParkLot *self, Track *t, gboolean observed, const char *server
   if (any != NULL)
     {
       any->assigned_slot = number;
+      any->assigned_at = now;
       pl_park_slot_update (t->slot, PL_PARK_SLOT_OCCUPIED, any->name, any->uri,
                            PL_PARK_IDENTITY_OWN_CALL, now, TRUE, TRUE, race);
       return;
@@ -610,6 +619,7 @@ pl_park_lot_note_own_park (PlParkLot *self, const char *caller_name, const char 
   park->uri = g_strdup (caller_uri);
   park->expected_slot = expected_slot >= 0 ? expected_slot : PL_PARK_ANY_SLOT;
   park->assigned_slot = -1;
+  park->noted_at = now;
   park->deadline = now + PL_PARK_LEARN_WINDOW;
   self->own_parks = g_list_append (self->own_parks, park);
 
@@ -667,6 +677,19 @@ pl_park_lot_confirm_slot (PlParkLot *self, int slot)
   pl_park_slot_set_race (t->slot, FALSE);
 }
 
+/* The learning window of a park that found its slot closed with no other
+ * slot turning busy in it (that would have flagged a race): the slot is ours
+ * for sure, not just probably. */
+static void
+settle_learned_slot (PlParkLot *self, OwnPark *park)
+{
+  Track *t = park->assigned_slot >= 0 ? track_for (self, park->assigned_slot) : NULL;
+
+  if (t != NULL && pl_park_slot_get_state (t->slot) == PL_PARK_SLOT_OCCUPIED
+      && pl_park_slot_get_parked_by_me (t->slot) && !pl_park_slot_get_race (t->slot))
+    pl_park_slot_set_probable (t->slot, FALSE);
+}
+
 void
 pl_park_lot_tick (PlParkLot *self, gint64 now)
 {
@@ -682,6 +705,7 @@ pl_park_lot_tick (PlParkLot *self, gint64 now)
       l = l->next;
       if (park->deadline >= now)
         continue;
+      settle_learned_slot (self, park);
       undo_parking (self, park);
       remove_park (self, park);
     }
