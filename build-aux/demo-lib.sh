@@ -19,6 +19,7 @@ demo_build() {
 # the services it uses), then removes "work".
 demo_cleanup() {
   local i
+  trap '' INT TERM # a second signal must not cut this short
   for ((i = ${#pids[@]} - 1; i >= 0; i--)); do
     kill "${pids[i]}" 2>/dev/null || true
     wait "${pids[i]}" 2>/dev/null || true

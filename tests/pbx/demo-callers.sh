@@ -58,6 +58,9 @@ lines=("Hello, this is Caller One, I'd like to talk about my order."
 work="$(mktemp -d -t parkline-demo-XXXXXX)"
 pids=()
 cleanup() {
+  # A second signal (a whole process group being stopped) must not cut the
+  # cleanup short and leave a caller behind.
+  trap '' INT TERM
   for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
   # baresip's graceful exit waits for un-REGISTER: give it 3 s, then kill
   for ((t = 0; t < 30; t++)); do
