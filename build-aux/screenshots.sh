@@ -145,12 +145,10 @@ wait_for 10 "the main window" visible_window '^Parkline$'
 main="$(visible_window '^Parkline$')"
 
 # Three parked callers, one at a time (baresip 1.0.0 cannot pick between
-# two ringing calls). Parkline takes two parks within its 10 s learning
-# window for a race ("caller uncertain"), so each waits that out.
+# two ringing calls).
 n=0
 for caller in "4930555018|Maria Schneider" "4940555027|Jonas Weber" "4989555033|Priya Natarajan"; do
   number="${caller%%|*}"
-  [ "$n" -eq 0 ] || sleep 11
   ring "$number" "${caller#*|}"
   answer "$number"
   pl_call Park 0 '""' >/dev/null
