@@ -209,6 +209,13 @@ pl_core_use_lots (PlCore *self, GPtrArray *lot_configs)
   self->lot_configs = g_ptr_array_ref (lot_configs);
 }
 
+GPtrArray *
+pl_core_get_run_lots (PlCore *self)
+{
+  g_return_val_if_fail (PL_IS_CORE (self), NULL);
+  return self->lot_configs;
+}
+
 gboolean
 pl_core_use_keyfile (PlCore *self, const char *path, GError **error)
 {

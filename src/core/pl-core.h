@@ -33,6 +33,9 @@ PlHistoryRecorder *pl_core_get_history_recorder (PlCore *self);
 PlParkService *pl_core_get_park_service (PlCore *self);
 /* Uses these park lots instead of the stored ones, for this run only. */
 void pl_core_use_lots (PlCore *self, GPtrArray *lot_configs);
+/* The lots given for this run (pl_core_use_lots, --account-file), which
+ * win over the stored ones; NULL when the stored lots apply. */
+GPtrArray *pl_core_get_run_lots (PlCore *self);
 /* Account and lots from a provisioning keyfile (see pl-account-store.h and
  * pl-park-profile.h), for this run only. */
 gboolean pl_core_use_keyfile (PlCore *self, const char *path, GError **error);

@@ -36,6 +36,7 @@ struct _PlPreferencesWindow
   GtkWidget *test_registration_button;
   GtkListBox *lots_list;
   GtkLabel *lots_error_label;
+  GtkLabel *run_lots_label;
   GtkWidget *audio_page;
   GtkWidget *no_devices_group;
   GtkWidget *no_devices_row;
@@ -388,6 +389,32 @@ placeholder_row (const char *text)
 
 static void rebuild_lot_rows (PlPreferencesWindow *self);
 
+/* Lots handed to this run (--account-file) win over the stored ones, so
+ * editing the stored ones changes nothing until the next normal start: say
+ * so rather than let an edit look ignored. */
+static void
+show_run_lots (PlPreferencesWindow *self)
+{
+  GPtrArray *run_lots = pl_core_get_run_lots (self->core);
+  g_autoptr (GString) names = g_string_new (NULL);
+  g_autofree char *text = NULL;
+
+  gtk_widget_set_visible (GTK_WIDGET (self->run_lots_label), run_lots != NULL);
+  if (run_lots == NULL)
+    return;
+  for (guint i = 0; i < run_lots->len; i++)
+    {
+      PlParkLotConfig *config = g_ptr_array_index (run_lots, i);
+
+      g_string_append_printf (names, "%s%s", i ? ", " : "", config->name);
+    }
+  text = g_strdup_printf (_ ("This run watches the lots it was started with (%s). The lots "
+                             "below are stored and used when Parkline starts without an "
+                             "account file."),
+                          run_lots->len ? names->str : _ ("none"));
+  gtk_label_set_label (self->run_lots_label, text);
+}
+
 static void
 load_lots (PlPreferencesWindow *self)
 {
@@ -411,6 +438,7 @@ load_lots (PlPreferencesWindow *self)
   g_clear_pointer (&self->lots, g_ptr_array_unref);
   self->lots = lots;
   rebuild_lot_rows (self);
+  show_run_lots (self);
 }
 
 static void
@@ -867,6 +895,7 @@ pl_preferences_window_class_init (PlPreferencesWindowClass *klass)
   BIND (test_registration_button);
   BIND (lots_list);
   BIND (lots_error_label);
+  BIND (run_lots_label);
   BIND (audio_page);
   BIND (no_devices_group);
   BIND (no_devices_row);

@@ -289,6 +289,28 @@ test_remove_account (Fixture *fx)
   pl_ui_test_save_screenshot (GTK_WIDGET (fx->prefs), "prefs-no-accounts");
 }
 
+/* Lots handed to this run win over the stored ones: the page says so,
+ * naming them, instead of letting edits look ignored. */
+static void
+test_run_lots (Fixture *fx)
+{
+  GtkWidget *label = prefs_child (fx, "run_lots_label");
+  g_autoptr (GPtrArray) run_lots
+      = g_ptr_array_new_with_free_func ((GDestroyNotify)pl_park_lot_config_free);
+
+  show_page (fx, "lots");
+  g_assert_false (gtk_widget_get_visible (label));
+
+  g_ptr_array_add (run_lots, pl_park_lot_config_new ("Front Desk", PL_PARK_PROFILE_ASTERISK));
+  pl_core_use_lots (fx->core, run_lots);
+  /* Any change of the stored lots reloads the page. */
+  g_settings_set_string (fx->settings, "park-lots",
+                         "[lot Sales]\nprofile=freepbx\nfirst-slot=71\nlast-slot=79\n");
+  g_assert_true (gtk_widget_get_visible (label));
+  g_assert_nonnull (strstr (gtk_label_get_label (GTK_LABEL (label)), "Front Desk"));
+  g_assert_null (strstr (gtk_label_get_label (GTK_LABEL (label)), "Sales"));
+}
+
 static void
 test_inverted_range (Fixture *fx)
 {
@@ -576,6 +598,7 @@ main (int argc, char *argv[])
   ADD ("/ui/prefs/registration", test_registration);
   ADD ("/ui/prefs/remove-account", test_remove_account);
   ADD ("/ui/prefs/inverted-range", test_inverted_range);
+  ADD ("/ui/prefs/run-lots", test_run_lots);
   ADD ("/ui/prefs/save-and-overlap", test_save_and_overlap);
   ADD ("/ui/prefs/custom-template", test_custom_template);
   ADD ("/ui/prefs/audio", test_audio);
