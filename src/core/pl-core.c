@@ -229,7 +229,9 @@ pl_core_use_keyfile (PlCore *self, const char *path, GError **error)
       || !(account = pl_account_from_keyfile (keyfile, error))
       || !(lots = pl_park_lot_configs_load (keyfile, error)))
     return FALSE;
-  pl_core_use_lots (self, lots);
+  /* A file with just the account leaves the stored lots in charge. */
+  if (lots->len > 0)
+    pl_core_use_lots (self, lots);
   pl_core_use_account (self, account);
   return TRUE;
 }
