@@ -688,6 +688,23 @@ pl_application_command_line (GApplication *app, GApplicationCommandLine *command
 
 /* GObject ----------------------------------------------------------------- */
 
+static const char *const audio_keys[] = { "audio-input", "audio-output", "audio-ringer" };
+
+/* Preferences → Audio: the engine takes new devices by restarting baresip,
+ * right away or after the calls in progress. */
+static void
+audio_settings_changed_cb (PlApplication *self, const char *key, GSettings *settings)
+{
+  g_autofree char *input = NULL, *output = NULL, *ringer = NULL;
+
+  if (!PL_IS_BARESIP_ENGINE (self->engine) || !g_str_has_prefix (key, "audio-"))
+    return;
+  input = g_settings_get_string (settings, audio_keys[0]);
+  output = g_settings_get_string (settings, audio_keys[1]);
+  ringer = g_settings_get_string (settings, audio_keys[2]);
+  pl_baresip_engine_set_audio_devices (PL_BARESIP_ENGINE (self->engine), input, output, ringer);
+}
+
 static void
 pl_application_constructed (GObject *object)
 {
@@ -698,6 +715,11 @@ pl_application_constructed (GObject *object)
   g_assert (self->core != NULL);
   self->engine = pl_core_get_engine (self->core);
   self->manager = pl_core_get_call_manager (self->core);
+  g_signal_connect_object (self->settings, "changed", G_CALLBACK (audio_settings_changed_cb), self,
+                           G_CONNECT_SWAPPED);
+  /* GSettings only reports changes of keys read since connecting. */
+  for (gsize i = 0; i < G_N_ELEMENTS (audio_keys); i++)
+    g_variant_unref (g_settings_get_value (self->settings, audio_keys[i]));
 }
 
 static void
@@ -837,6 +859,7 @@ pl_application_new (void)
   /* The devices the user picked; "default" lets PortAudio choose. */
   options->input_device = g_settings_get_string (settings, "audio-input");
   options->output_device = g_settings_get_string (settings, "audio-output");
+  options->ringer_device = g_settings_get_string (settings, "audio-ringer");
   /* Support can ask for baresip's own log without a rebuild. */
   options->log_file = g_strdup (g_getenv ("PARKLINE_ENGINE_LOG"));
   engine = pl_baresip_engine_new (options);

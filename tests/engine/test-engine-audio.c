@@ -284,6 +284,110 @@ test_tone_to_speaker (void)
   stop_engine (engine);
 }
 
+static gboolean
+config_has (PlBaresipEngine *engine, const char *key, int device_index)
+{
+  g_autofree char *path
+      = g_build_filename (pl_baresip_engine_get_config_dir (engine), "config", NULL);
+  g_autofree char *text = NULL;
+  g_autofree char *line = g_strdup_printf ("\n%s\tportaudio,%d\n", key, device_index);
+
+  return g_file_get_contents (path, &text, NULL, NULL) && strstr (text, line) != NULL;
+}
+
+static gboolean
+restarted_and_registered (PlBaresipEngine *engine, int old_pid)
+{
+  int pid = pl_baresip_engine_get_pid (engine);
+
+  return pid != 0 && pid != old_pid
+         && pl_engine_get_state (PL_ENGINE (engine)) == PL_ENGINE_STATE_RUNNING
+         && pl_account_get_registration_state (pl_engine_get_account (PL_ENGINE (engine)))
+                == PL_REGISTRATION_REGISTERED;
+}
+
+/* Preferences → Audio while a call is up: the call keeps its sound, the new
+ * devices take over once it has ended (baresip reads them at start), and
+ * without a call at once; the new device then carries the next call. */
+static void
+test_device_change (void)
+{
+  g_autofree char *tone = NULL;
+  g_autofree char *source = NULL;
+  g_autoptr (PlTestPeer) bob = NULL;
+  g_autoptr (PlTestRecorder) rec = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GPtrArray) devices = pl_audio_devices_list (&error);
+  const PlAudioDevice *pulse_dev, *fallback;
+  const PlEngineEvent *incoming;
+  PlBaresipEngine *engine;
+  Recorder speaker = { 0 };
+  int pid;
+
+  g_assert_true (pulse_running);
+  g_assert_no_error (error);
+  pulse_dev = pl_audio_devices_find (devices, "pulse", FALSE);
+  fallback = pl_audio_devices_pick (devices, FALSE);
+  g_assert_nonnull (pulse_dev);
+  g_assert_cmpint (pulse_dev->index, !=, fallback->index);
+
+  tone = make_tone ("tone523.wav", 523, 60);
+  source = g_strdup_printf ("aufile,%s", tone);
+  bob = pl_test_peer_new ("bob", source, NULL, NULL);
+  engine = new_engine (pl_test_free_sip_port (), "engine-devices");
+  rec = pl_test_recorder_new (PL_ENGINE (engine));
+  pl_engine_start (PL_ENGINE (engine));
+  g_assert_true (PL_TEST_WAIT (restarted_and_registered (engine, 0), WAIT_MS));
+  pid = pl_baresip_engine_get_pid (engine);
+  g_assert_true (config_has (engine, "audio_player", fallback->index));
+
+  g_assert_true (pl_test_engine_action (PL_ENGINE (engine), PL_ENGINE_ACTION_DIAL, NULL,
+                                        pl_test_peer_uri (bob), &error));
+  incoming = pl_test_peer_wait_event (bob, PL_ENGINE_EVENT_CALL_INCOMING, NULL, WAIT_MS);
+  g_assert_nonnull (incoming);
+  g_free (pl_test_peer_command (bob, "accept", NULL, &error));
+  g_assert_no_error (error);
+  g_assert_nonnull (pl_test_recorder_wait_event (rec, PL_ENGINE_EVENT_CALL_ESTABLISHED,
+                                                 incoming->call_id, WAIT_MS));
+
+  /* The call is not cut off for a device change. */
+  pl_baresip_engine_set_audio_devices (engine, NULL, "pulse", "pulse");
+  pl_test_spin (1000);
+  g_assert_cmpint (pl_baresip_engine_get_pid (engine), ==, pid);
+  g_assert_null (pl_test_recorder_wait_event (rec, PL_ENGINE_EVENT_CALL_CLOSED, NULL, 0));
+
+  g_assert_true (pl_test_engine_action (PL_ENGINE (engine), PL_ENGINE_ACTION_HANGUP,
+                                        incoming->call_id, NULL, &error));
+  g_assert_true (PL_TEST_WAIT (restarted_and_registered (engine, pid), WAIT_MS));
+  g_assert_true (config_has (engine, "audio_player", pulse_dev->index));
+  g_assert_true (config_has (engine, "audio_alert", pulse_dev->index));
+
+  /* The next call's sound comes out of the new device. */
+  recorder_start (&speaker, "test_sink.monitor");
+  g_assert_true (pl_test_engine_action (PL_ENGINE (engine), PL_ENGINE_ACTION_DIAL, NULL,
+                                        pl_test_peer_uri (bob), &error));
+  incoming = pl_test_peer_wait_event (bob, PL_ENGINE_EVENT_CALL_INCOMING, NULL, WAIT_MS);
+  g_assert_nonnull (incoming);
+  g_free (pl_test_peer_command (bob, "accept", NULL, &error));
+  g_assert_no_error (error);
+  g_assert_true (PL_TEST_WAIT (recorder_hears (&speaker, 523), WAIT_MS));
+  g_assert_true (pl_test_engine_action (PL_ENGINE (engine), PL_ENGINE_ACTION_HANGUP,
+                                        incoming->call_id, NULL, &error));
+  recorder_stop (&speaker);
+
+  /* Without a call, at once: only the ringer moves. */
+  g_assert_nonnull (
+      pl_test_recorder_wait_event (rec, PL_ENGINE_EVENT_CALL_CLOSED, incoming->call_id, WAIT_MS));
+  pid = pl_baresip_engine_get_pid (engine);
+  pl_baresip_engine_set_audio_devices (engine, NULL, "pulse", fallback->name);
+  g_assert_true (PL_TEST_WAIT (restarted_and_registered (engine, pid), WAIT_MS));
+  g_assert_true (config_has (engine, "audio_player", pulse_dev->index));
+  g_assert_true (config_has (engine, "audio_alert", fallback->index));
+
+  g_clear_pointer (&rec, pl_test_recorder_free);
+  stop_engine (engine);
+}
+
 static void
 remove_dir (const char *path)
 {
@@ -392,6 +496,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/engine-audio/devices-listed", test_devices_listed);
   g_test_add_func ("/engine-audio/tone-to-speaker", test_tone_to_speaker);
   g_test_add_func ("/engine-audio/microphone-to-peer", test_microphone_to_peer);
+  g_test_add_func ("/engine-audio/device-change", test_device_change);
   result = g_test_run ();
   g_clear_pointer (&registrar, pl_test_registrar_free);
   stop_pulse ();

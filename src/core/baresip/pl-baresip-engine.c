@@ -48,6 +48,7 @@ pl_baresip_options_copy (const PlBaresipOptions *o)
   copy->net_interface = g_strdup (o->net_interface);
   copy->input_device = g_strdup (o->input_device);
   copy->output_device = g_strdup (o->output_device);
+  copy->ringer_device = g_strdup (o->ringer_device);
   copy->audio_player = g_strdup (o->audio_player);
   copy->audio_source = g_strdup (o->audio_source);
   copy->audio_alert = g_strdup (o->audio_alert);
@@ -68,6 +69,7 @@ pl_baresip_options_free (PlBaresipOptions *o)
   g_free (o->net_interface);
   g_free (o->input_device);
   g_free (o->output_device);
+  g_free (o->ringer_device);
   g_free (o->audio_player);
   g_free (o->audio_source);
   g_free (o->audio_alert);
@@ -119,9 +121,12 @@ struct _PlBaresipEngine
   guint quick_restarts;
   guint restart_count;
   gboolean no_audio_reported;
+  gboolean audio_change_pending; /* new devices wait for the calls to end */
+  guint audio_change_id;
 };
 
 static void pl_baresip_engine_iface_init (PlEngineInterface *iface);
+static void schedule_audio_change (PlBaresipEngine *self);
 
 G_DEFINE_FINAL_TYPE_WITH_CODE (PlBaresipEngine, pl_baresip_engine, G_TYPE_OBJECT,
                                G_IMPLEMENT_INTERFACE (PL_TYPE_ENGINE, pl_baresip_engine_iface_init))
@@ -492,7 +497,10 @@ ctrl_event_cb (PlBaresipCtrl *ctrl, PlEngineEvent *event, gpointer user_data)
                                     _ ("This call has no sound: no audio device was found"));
         }
       else if (info != NULL && event->type == PL_ENGINE_EVENT_CALL_CLOSED)
-        g_hash_table_remove (self->calls, event->call_id);
+        {
+          g_hash_table_remove (self->calls, event->call_id);
+          schedule_audio_change (self);
+        }
     }
 
   pl_engine_emit_event (PL_ENGINE (self), event);
@@ -717,7 +725,7 @@ choose_audio (PlBaresipEngine *self, char **player, char **source, char **alert)
   PlBaresipOptions *o = self->options;
   g_autoptr (GPtrArray) devices = NULL;
   g_autoptr (GError) error = NULL;
-  const PlAudioDevice *in = NULL, *out = NULL;
+  const PlAudioDevice *in = NULL, *out = NULL, *ring = NULL;
 
   *player = g_strdup (o->audio_player);
   *source = g_strdup (o->audio_source);
@@ -730,10 +738,13 @@ choose_audio (PlBaresipEngine *self, char **player, char **source, char **alert)
     {
       in = o->input_device ? pl_audio_devices_find (devices, o->input_device, TRUE) : NULL;
       out = o->output_device ? pl_audio_devices_find (devices, o->output_device, FALSE) : NULL;
+      ring = o->ringer_device ? pl_audio_devices_find (devices, o->ringer_device, FALSE) : NULL;
       if (in == NULL)
         in = pl_audio_devices_pick (devices, TRUE);
       if (out == NULL)
         out = pl_audio_devices_pick (devices, FALSE);
+      if (ring == NULL)
+        ring = out;
     }
   if ((in == NULL && *source == NULL) || (out == NULL && (*player == NULL || *alert == NULL)))
     {
@@ -754,7 +765,7 @@ choose_audio (PlBaresipEngine *self, char **player, char **source, char **alert)
   if (*player == NULL)
     *player = g_strdup_printf ("portaudio,%d", out ? out->index : 0);
   if (*alert == NULL)
-    *alert = g_strdup_printf ("portaudio,%d", out ? out->index : 0);
+    *alert = g_strdup_printf ("portaudio,%d", ring ? ring->index : 0);
   if (*source == NULL)
     *source = g_strdup_printf ("portaudio,%d", in ? in->index : 0);
 }
@@ -802,6 +813,8 @@ spawn_instance (PlBaresipEngine *self)
       spawn_failed (self, error->message);
       return;
     }
+  /* This child reads the devices as they are now. */
+  self->audio_change_pending = FALSE;
   port = free_tcp_port ();
   choose_audio (self, &player, &source, &alert);
   ctrl_listen = g_strdup_printf ("127.0.0.1:%u", port);
@@ -881,6 +894,7 @@ pl_baresip_engine_stop (PlEngine *engine)
 
   g_clear_handle_id (&self->restart_id, g_source_remove);
   g_clear_handle_id (&self->register_timeout_id, g_source_remove);
+  g_clear_handle_id (&self->audio_change_id, g_source_remove);
   if (self->current)
     instance_retire (self->current, TRUE);
   if (self->account)
@@ -888,6 +902,63 @@ pl_baresip_engine_stop (PlEngine *engine)
   /* baresip's "quit" ends calls without telling us about them. */
   close_all_calls (self);
   set_state (self, PL_ENGINE_STATE_STOPPED);
+}
+
+/* A fresh child with the current options, when one is running. */
+static void
+respawn (PlBaresipEngine *self)
+{
+  if (self->current == NULL || self->state != PL_ENGINE_STATE_RUNNING)
+    return;
+  instance_retire (self->current, TRUE);
+  close_all_calls (self);
+  set_state (self, PL_ENGINE_STATE_STARTING);
+  spawn_instance (self);
+}
+
+static gboolean
+apply_audio_change_cb (gpointer user_data)
+{
+  PlBaresipEngine *self = user_data;
+
+  self->audio_change_id = 0;
+  if (!self->audio_change_pending || g_hash_table_size (self->calls) > 0)
+    return G_SOURCE_REMOVE;
+  self->audio_change_pending = FALSE;
+  g_debug ("restarting baresip for new audio devices");
+  respawn (self);
+  return G_SOURCE_REMOVE;
+}
+
+/* From an idle callback: the last call may be ending inside an event
+ * handler that must not see the engine restart under it. */
+static void
+schedule_audio_change (PlBaresipEngine *self)
+{
+  if (self->audio_change_pending && self->audio_change_id == 0
+      && g_hash_table_size (self->calls) == 0)
+    self->audio_change_id = g_idle_add (apply_audio_change_cb, self);
+}
+
+void
+pl_baresip_engine_set_audio_devices (PlBaresipEngine *self, const char *input, const char *output,
+                                     const char *ringer)
+{
+  PlBaresipOptions *o;
+  gboolean changed;
+
+  g_return_if_fail (PL_IS_BARESIP_ENGINE (self));
+  o = self->options;
+  changed = g_strcmp0 (o->input_device, input) != 0 || g_strcmp0 (o->output_device, output) != 0
+            || g_strcmp0 (o->ringer_device, ringer) != 0;
+  if (!changed)
+    return;
+  pl_set_str (&o->input_device, input);
+  pl_set_str (&o->output_device, output);
+  pl_set_str (&o->ringer_device, ringer);
+  /* A child that is starting reads the new options anyway. */
+  self->audio_change_pending = self->current && self->state == PL_ENGINE_STATE_RUNNING;
+  schedule_audio_change (self);
 }
 
 static void
@@ -904,13 +975,7 @@ pl_baresip_engine_set_account (PlEngine *engine, PlAccount *account)
 
   /* baresip 1.0.0 cannot re-register a changed UA in place; a fresh child
    * is the simple, predictable way. */
-  if (self->current && self->state == PL_ENGINE_STATE_RUNNING)
-    {
-      instance_retire (self->current, TRUE);
-      close_all_calls (self);
-      set_state (self, PL_ENGINE_STATE_STARTING);
-      spawn_instance (self);
-    }
+  respawn (self);
 }
 
 static PlAccount *

@@ -18,7 +18,8 @@ typedef struct
   char *net_interface; /* e.g. "127.0.0.1" to keep SDP on loopback */
   char *input_device;  /* PortAudio device name; default: "default" or
                         * PortAudio's default input */
-  char *output_device; /* same, for playback and ringing */
+  char *output_device; /* same, for call audio (and ringing without a ringer) */
+  char *ringer_device; /* same, for the ring tone; default: output_device */
   /* Full "module,device" overrides (tests: "aufile,/x.wav", "alsa,null").
    * When all three are set, no PortAudio device check is done. */
   char *audio_player;
@@ -55,6 +56,12 @@ G_DECLARE_FINAL_TYPE (PlBaresipEngine, pl_baresip_engine, PL, BARESIP_ENGINE, GO
  * - A registrar that does not answer within register_timeout_ms gives a
  *   synthetic REGISTER_FAIL with param "unreachable". */
 PlBaresipEngine *pl_baresip_engine_new (const PlBaresipOptions *options);
+
+/* New PortAudio device names (NULL: PortAudio's default). baresip reads its
+ * devices at start, so a change restarts it and re-registers: at once when
+ * no call is up, else once the last call has ended. */
+void pl_baresip_engine_set_audio_devices (PlBaresipEngine *self, const char *input,
+                                          const char *output, const char *ringer);
 
 /* For tests and diagnostics. */
 int pl_baresip_engine_get_pid (PlBaresipEngine *self);
