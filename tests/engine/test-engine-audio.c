@@ -30,8 +30,8 @@ run_or_fail (const char *const *argv)
   g_autoptr (GError) error = NULL;
   int status = 0;
 
-  g_spawn_sync (NULL, (char **)argv, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, NULL, NULL, &status,
-                &error);
+  g_spawn_sync (NULL, (char **)argv, NULL, G_SPAWN_SEARCH_PATH | G_SPAWN_STDOUT_TO_DEV_NULL, NULL,
+                NULL, NULL, NULL, &status, &error);
   g_assert_no_error (error);
   g_assert_true (g_spawn_check_wait_status (status, NULL));
 }
@@ -306,6 +306,21 @@ restarted_and_registered (PlBaresipEngine *engine, int old_pid)
                 == PL_REGISTRATION_REGISTERED;
 }
 
+/* An extra ALSA device ("other_out") on a second sink, so that it and the
+ * "pulse" device (PulseAudio's default sink, test_sink) can be told apart
+ * by ear; NULL puts the plain configuration back. */
+static void
+add_alsa_device (const char *sink)
+{
+  g_autofree char *asoundrc = g_build_filename (base_dir, "home", ".asoundrc", NULL);
+  g_autofree char *extra
+      = sink ? g_strdup_printf ("pcm.other_out { type pulse device %s }\n", sink) : g_strdup ("");
+  g_autofree char *text
+      = g_strdup_printf ("pcm.!default { type pulse }\nctl.!default { type pulse }\n%s", extra);
+
+  g_assert_true (g_file_set_contents (asoundrc, text, -1, NULL));
+}
+
 /* Preferences → Audio while a call is up: the call keeps its sound, the new
  * devices take over once it has ended (baresip reads them at start), and
  * without a call at once; the new device then carries the next call. */
@@ -317,30 +332,40 @@ test_device_change (void)
   g_autoptr (PlTestPeer) bob = NULL;
   g_autoptr (PlTestRecorder) rec = NULL;
   g_autoptr (GError) error = NULL;
-  g_autoptr (GPtrArray) devices = pl_audio_devices_list (&error);
-  const PlAudioDevice *pulse_dev, *fallback;
+  g_autoptr (GPtrArray) devices = NULL;
+  const PlAudioDevice *pulse_dev, *other_dev;
   const PlEngineEvent *incoming;
   PlBaresipEngine *engine;
   Recorder speaker = { 0 };
   int pid;
 
+  const char *load[] = { "pactl", "load-module", "module-null-sink", "sink_name=other_sink", NULL };
+  Recorder other = { 0 };
+
   g_assert_true (pulse_running);
+  run_or_fail (load);
+  add_alsa_device ("other_sink");
+  devices = pl_audio_devices_list (&error);
   g_assert_no_error (error);
   pulse_dev = pl_audio_devices_find (devices, "pulse", FALSE);
-  fallback = pl_audio_devices_pick (devices, FALSE);
+  other_dev = pl_audio_devices_find (devices, "other_out", FALSE);
   g_assert_nonnull (pulse_dev);
-  g_assert_cmpint (pulse_dev->index, !=, fallback->index);
+  g_assert_nonnull (other_dev);
 
   tone = make_tone ("tone523.wav", 523, 60);
   source = g_strdup_printf ("aufile,%s", tone);
   bob = pl_test_peer_new ("bob", source, NULL, NULL);
   engine = new_engine (pl_test_free_sip_port (), "engine-devices");
   rec = pl_test_recorder_new (PL_ENGINE (engine));
+  /* Before the start: only remembered. */
+  pl_baresip_engine_set_audio_devices (engine, NULL, "other_out", "other_out");
   pl_engine_start (PL_ENGINE (engine));
   g_assert_true (PL_TEST_WAIT (restarted_and_registered (engine, 0), WAIT_MS));
   pid = pl_baresip_engine_get_pid (engine);
-  g_assert_true (config_has (engine, "audio_player", fallback->index));
+  g_assert_true (config_has (engine, "audio_player", other_dev->index));
 
+  /* The first call sounds on the chosen device's sink. */
+  recorder_start (&other, "other_sink.monitor");
   g_assert_true (pl_test_engine_action (PL_ENGINE (engine), PL_ENGINE_ACTION_DIAL, NULL,
                                         pl_test_peer_uri (bob), &error));
   incoming = pl_test_peer_wait_event (bob, PL_ENGINE_EVENT_CALL_INCOMING, NULL, WAIT_MS);
@@ -349,8 +374,11 @@ test_device_change (void)
   g_assert_no_error (error);
   g_assert_nonnull (pl_test_recorder_wait_event (rec, PL_ENGINE_EVENT_CALL_ESTABLISHED,
                                                  incoming->call_id, WAIT_MS));
+  g_assert_true (PL_TEST_WAIT (recorder_hears (&other, 523), WAIT_MS));
+  recorder_stop (&other);
 
-  /* The call is not cut off for a device change. */
+  /* The call is not cut off for a device change: a fixed wait, because
+   * "nothing happens" has no event to wait for. */
   pl_baresip_engine_set_audio_devices (engine, NULL, "pulse", "pulse");
   pl_test_spin (1000);
   g_assert_cmpint (pl_baresip_engine_get_pid (engine), ==, pid);
@@ -379,13 +407,31 @@ test_device_change (void)
   g_assert_nonnull (
       pl_test_recorder_wait_event (rec, PL_ENGINE_EVENT_CALL_CLOSED, incoming->call_id, WAIT_MS));
   pid = pl_baresip_engine_get_pid (engine);
-  pl_baresip_engine_set_audio_devices (engine, NULL, "pulse", fallback->name);
+  pl_baresip_engine_set_audio_devices (engine, NULL, "pulse", "other_out");
   g_assert_true (PL_TEST_WAIT (restarted_and_registered (engine, pid), WAIT_MS));
   g_assert_true (config_has (engine, "audio_player", pulse_dev->index));
-  g_assert_true (config_has (engine, "audio_alert", fallback->index));
+  g_assert_true (config_has (engine, "audio_alert", other_dev->index));
+
+  /* Changed and changed back before anything applied: nothing to restart. */
+  pid = pl_baresip_engine_get_pid (engine);
+  pl_baresip_engine_set_audio_devices (engine, NULL, "other_out", "other_out");
+  pl_baresip_engine_set_audio_devices (engine, NULL, "pulse", "other_out");
+  pl_test_spin (500);
+  g_assert_cmpint (pl_baresip_engine_get_pid (engine), ==, pid);
+
+  /* Changed while baresip is still starting: applied once it runs. */
+  pl_engine_stop (PL_ENGINE (engine));
+  g_assert_true (PL_TEST_WAIT (!pl_baresip_engine_has_child (engine), WAIT_MS));
+  pl_engine_start (PL_ENGINE (engine));
+  g_assert_cmpint (pl_engine_get_state (PL_ENGINE (engine)), ==, PL_ENGINE_STATE_STARTING);
+  pl_baresip_engine_set_audio_devices (engine, NULL, "other_out", "other_out");
+  g_assert_true (PL_TEST_WAIT (config_has (engine, "audio_player", other_dev->index)
+                                   && restarted_and_registered (engine, 0),
+                               WAIT_MS));
 
   g_clear_pointer (&rec, pl_test_recorder_free);
   stop_engine (engine);
+  add_alsa_device (NULL);
 }
 
 static void

@@ -121,7 +121,7 @@ struct _PlBaresipEngine
   guint quick_restarts;
   guint restart_count;
   gboolean no_audio_reported;
-  gboolean audio_change_pending; /* new devices wait for the calls to end */
+  char *started_devices; /* the device names the current child was started with */
   guint audio_change_id;
 };
 
@@ -440,6 +440,7 @@ check_call_cb (GObject *source, GAsyncResult *result, gpointer user_data)
       event->param = g_strdup (cd->reason);
       g_hash_table_remove (cd->engine->calls, cd->call_id);
       pl_engine_emit_event (PL_ENGINE (cd->engine), event);
+      schedule_audio_change (cd->engine);
     }
   g_object_unref (cd->engine);
   g_free (cd->call_id);
@@ -600,6 +601,7 @@ connected_cb (GObject *source, GAsyncResult *result, gpointer user_data)
    * dialled) queues behind it, or baresip would dial with no user agent. */
   register_account (self);
   set_state (self, PL_ENGINE_STATE_RUNNING);
+  schedule_audio_change (self);
 }
 
 /* Supervision */
@@ -719,6 +721,18 @@ write_private_file (const char *dir, const char *name, const char *contents, GEr
 
 /* Works out the three "module,device" strings. Returns FALSE (and reports
  * the problem once) when PortAudio has no usable device. */
+/* What decides the audio lines of a child's config; full "module,device"
+ * overrides (tests) leave the device names without effect. */
+static char *
+device_names (const PlBaresipOptions *o)
+{
+  if (o->audio_player && o->audio_source && o->audio_alert)
+    return g_strdup ("overridden");
+  return g_strdup_printf ("%s\n%s\n%s", o->input_device ? o->input_device : "",
+                          o->output_device ? o->output_device : "",
+                          o->ringer_device ? o->ringer_device : "");
+}
+
 static void
 choose_audio (PlBaresipEngine *self, char **player, char **source, char **alert)
 {
@@ -814,7 +828,8 @@ spawn_instance (PlBaresipEngine *self)
       return;
     }
   /* This child reads the devices as they are now. */
-  self->audio_change_pending = FALSE;
+  g_free (self->started_devices);
+  self->started_devices = device_names (self->options);
   port = free_tcp_port ();
   choose_audio (self, &player, &source, &alert);
   ctrl_listen = g_strdup_printf ("127.0.0.1:%u", port);
@@ -904,16 +919,30 @@ pl_baresip_engine_stop (PlEngine *engine)
   set_state (self, PL_ENGINE_STATE_STOPPED);
 }
 
-/* A fresh child with the current options, when one is running. */
+/* A fresh child with the current options, when one is running. The account
+ * signs in afresh, so its state must not claim the old registration. */
 static void
 respawn (PlBaresipEngine *self)
 {
   if (self->current == NULL || self->state != PL_ENGINE_STATE_RUNNING)
     return;
+  g_clear_handle_id (&self->register_timeout_id, g_source_remove);
+  if (self->account)
+    pl_account_set_registration (self->account, PL_REGISTRATION_NONE, NULL);
   instance_retire (self->current, TRUE);
   close_all_calls (self);
   set_state (self, PL_ENGINE_STATE_STARTING);
   spawn_instance (self);
+}
+
+/* TRUE when the running child plays on other devices than those chosen. */
+static gboolean
+audio_outdated (PlBaresipEngine *self)
+{
+  g_autofree char *wanted = device_names (self->options);
+
+  return self->current != NULL && self->state == PL_ENGINE_STATE_RUNNING
+         && g_strcmp0 (wanted, self->started_devices) != 0;
 }
 
 static gboolean
@@ -922,21 +951,22 @@ apply_audio_change_cb (gpointer user_data)
   PlBaresipEngine *self = user_data;
 
   self->audio_change_id = 0;
-  if (!self->audio_change_pending || g_hash_table_size (self->calls) > 0)
-    return G_SOURCE_REMOVE;
-  self->audio_change_pending = FALSE;
-  g_debug ("restarting baresip for new audio devices");
-  respawn (self);
+  if (audio_outdated (self) && g_hash_table_size (self->calls) == 0)
+    {
+      g_debug ("restarting baresip for new audio devices");
+      respawn (self);
+    }
   return G_SOURCE_REMOVE;
 }
 
-/* From an idle callback: the last call may be ending inside an event
+/* Checked whenever it could have become possible: a device change, the last
+ * call ending, a child reaching RUNNING (a change made while it started).
+ * From an idle callback: the last call may be ending inside an event
  * handler that must not see the engine restart under it. */
 static void
 schedule_audio_change (PlBaresipEngine *self)
 {
-  if (self->audio_change_pending && self->audio_change_id == 0
-      && g_hash_table_size (self->calls) == 0)
+  if (self->audio_change_id == 0 && audio_outdated (self) && g_hash_table_size (self->calls) == 0)
     self->audio_change_id = g_idle_add (apply_audio_change_cb, self);
 }
 
@@ -945,19 +975,12 @@ pl_baresip_engine_set_audio_devices (PlBaresipEngine *self, const char *input, c
                                      const char *ringer)
 {
   PlBaresipOptions *o;
-  gboolean changed;
 
   g_return_if_fail (PL_IS_BARESIP_ENGINE (self));
   o = self->options;
-  changed = g_strcmp0 (o->input_device, input) != 0 || g_strcmp0 (o->output_device, output) != 0
-            || g_strcmp0 (o->ringer_device, ringer) != 0;
-  if (!changed)
-    return;
   pl_set_str (&o->input_device, input);
   pl_set_str (&o->output_device, output);
   pl_set_str (&o->ringer_device, ringer);
-  /* A child that is starting reads the new options anyway. */
-  self->audio_change_pending = self->current && self->state == PL_ENGINE_STATE_RUNNING;
   schedule_audio_change (self);
 }
 
@@ -1232,6 +1255,7 @@ pl_baresip_engine_dispose (GObject *object)
 
   g_clear_handle_id (&self->restart_id, g_source_remove);
   g_clear_handle_id (&self->register_timeout_id, g_source_remove);
+  g_clear_handle_id (&self->audio_change_id, g_source_remove);
   /* Children outlive us only as long as SIGKILL takes; GSubprocess reaps. */
   for (GList *l = self->instances; l; l = l->next)
     {
@@ -1253,6 +1277,7 @@ pl_baresip_engine_finalize (GObject *object)
 
   remove_config_dir (self);
   g_clear_pointer (&self->calls, g_hash_table_unref);
+  g_free (self->started_devices);
   pl_baresip_options_free (self->options);
   G_OBJECT_CLASS (pl_baresip_engine_parent_class)->finalize (object);
 }
