@@ -205,8 +205,9 @@ void
 pl_core_use_lots (PlCore *self, GPtrArray *lot_configs)
 {
   g_return_if_fail (PL_IS_CORE (self));
+  g_ptr_array_ref (lot_configs);
   g_clear_pointer (&self->lot_configs, g_ptr_array_unref);
-  self->lot_configs = g_ptr_array_ref (lot_configs);
+  self->lot_configs = lot_configs;
 }
 
 GPtrArray *
@@ -229,7 +230,7 @@ pl_core_use_keyfile (PlCore *self, const char *path, GError **error)
       || !(account = pl_account_from_keyfile (keyfile, error))
       || !(lots = pl_park_lot_configs_load (keyfile, error)))
     return FALSE;
-  /* A file with just the account leaves the stored lots in charge. */
+  /* A file with just the account does not replace the lots in use. */
   if (lots->len > 0)
     pl_core_use_lots (self, lots);
   pl_core_use_account (self, account);

@@ -55,6 +55,10 @@ typedef struct
   guint n_steps;
 } Scenario;
 
+#define AST_BUSY_703                                                                               \
+  "<dialog-info xmlns=\"urn:ietf:params:xml:ns:dialog-info\" version=\"1\" state=\"full\" "        \
+  "entity=\"sip:703@127.0.0.1:5070\"><dialog id=\"703\"><state>confirmed</state></dialog>"         \
+  "</dialog-info>"
 #define AST_BUSY_702                                                                               \
   "<dialog-info xmlns=\"urn:ietf:params:xml:ns:dialog-info\" version=\"1\" state=\"full\" "        \
   "entity=\"sip:702@127.0.0.1:5070\"><dialog id=\"702\"><state>confirmed</state></dialog>"         \
@@ -221,6 +225,31 @@ static const Step two_parks_in_a_row[] = {
     .source = PL_PARK_IDENTITY_OWN_CALL, .flags = BY_ME, .parked = 2 },
 };
 
+/* A settled park does not hide a race between two later ones: with two
+ * parks out, the two slots that turn busy are both uncertain, and neither
+ * is confirmed when the windows close; the settled one is. */
+static const Step race_after_settled_park[] = {
+  { OP_DIALOG, 0, 701, "ast-701-v0-free.xml", .state = PL_PARK_SLOT_FREE },
+  { OP_OWN_PARK, 1, -1, "Caller One", "sip:201@127.0.0.1" },
+  { OP_DIALOG, 1.3, 701, "ast-701-v1-busy.xml", .state = PL_PARK_SLOT_OCCUPIED,
+    .name = "Caller One", .source = PL_PARK_IDENTITY_OWN_CALL, .flags = BY_ME | PROBABLE,
+    .parked = 1 },
+  { OP_OWN_PARK, 4, -1, "Caller Two", "sip:202@127.0.0.1", .parked = 1 },
+  { OP_OWN_PARK, 4.1, -1, "Caller Three", "sip:203@127.0.0.1", .parked = 1 },
+  { OP_DIALOG, 4.3, 702, AST_BUSY_702, .state = PL_PARK_SLOT_OCCUPIED, .name = "Caller Two",
+    .source = PL_PARK_IDENTITY_OWN_CALL, .flags = BY_ME | PROBABLE | RACE, .parked = 2 },
+  { OP_DIALOG, 4.5, 703, AST_BUSY_703, .state = PL_PARK_SLOT_OCCUPIED, .name = "Caller Three",
+    .source = PL_PARK_IDENTITY_OWN_CALL, .flags = BY_ME | PROBABLE | RACE, .parked = 3 },
+  { OP_CHECK, 4.5, 701, .state = PL_PARK_SLOT_OCCUPIED, .name = "Caller One",
+    .source = PL_PARK_IDENTITY_OWN_CALL, .flags = BY_ME | PROBABLE, .parked = 3 },
+  { OP_TICK, 16, 701, .state = PL_PARK_SLOT_OCCUPIED, .name = "Caller One",
+    .source = PL_PARK_IDENTITY_OWN_CALL, .flags = BY_ME, .parked = 3 },
+  { OP_CHECK, 16, 702, .state = PL_PARK_SLOT_OCCUPIED, .name = "Caller Two",
+    .source = PL_PARK_IDENTITY_OWN_CALL, .flags = BY_ME | PROBABLE | RACE, .parked = 3 },
+  { OP_CHECK, 16, 703, .state = PL_PARK_SLOT_OCCUPIED, .name = "Caller Three",
+    .source = PL_PARK_IDENTITY_OWN_CALL, .flags = BY_ME | PROBABLE | RACE, .parked = 3 },
+};
+
 static const Step stale[] = {
   { OP_DIALOG, 0, 701, "ast-701-v0-free.xml", .state = PL_PARK_SLOT_FREE },
   { OP_OWN_PARK, 1, -1, "Caller One", "sip:201@127.0.0.1" },
@@ -312,6 +341,7 @@ static const Scenario scenarios[] = {
   SCENARIO (asterisk_timeout, PL_PARK_PROFILE_ASTERISK),
   SCENARIO (asterisk_ringback_answered, PL_PARK_PROFILE_ASTERISK),
   SCENARIO (two_parks_in_a_row, PL_PARK_PROFILE_ASTERISK),
+  SCENARIO (race_after_settled_park, PL_PARK_PROFILE_ASTERISK),
   SCENARIO (freeswitch_slot_refer, PL_PARK_PROFILE_FREESWITCH),
   SCENARIO (server_identity, PL_PARK_PROFILE_FREESWITCH),
   SCENARIO (partial_state, PL_PARK_PROFILE_ASTERISK),

@@ -18,6 +18,7 @@ typedef struct
   PlParkSlotState before_stale;
   gint64 returning_until;
   guint parking_id; /* own park record that put the slot in PARKING */
+  guint learned_id; /* own park record whose caller the slot shows */
 } Track;
 
 typedef struct
@@ -265,6 +266,7 @@ clear_slot (Track *t, PlParkSlotState state)
   pl_park_slot_update (t->slot, state, NULL, NULL, PL_PARK_IDENTITY_UNKNOWN, 0, FALSE, FALSE,
                        FALSE);
   t->parking_id = 0;
+  t->learned_id = 0;
   t->returning_until = 0;
 }
 
@@ -295,34 +297,41 @@ learn_occupant (PlParkLot *self, Track *t, gboolean observed, const char *server
   guint n_any = 0;
   gboolean race = FALSE;
 
+  t->learned_id = 0;
   for (GList *l = self->own_parks; l != NULL; l = l->next)
     {
       OwnPark *p = l->data;
 
-      if (p->deadline < now)
+      if (p->deadline < now || p->assigned_slot >= 0)
         continue;
-      if (p->assigned_slot < 0 && p->expected_slot == number && exact == NULL)
+      if (p->expected_slot == number && exact == NULL)
         exact = p;
-      else if (p->assigned_slot < 0 && p->expected_slot == PL_PARK_ANY_SLOT)
+      else if (p->expected_slot == PL_PARK_ANY_SLOT)
         {
           if (any == NULL)
             any = p;
           n_any++;
         }
-      else if (p->assigned_slot >= 0 && p->assigned_slot != number
-               && p->expected_slot == PL_PARK_ANY_SLOT && landed == NULL)
+    }
+  /* A park-extension park that found another slot while the pending one
+   * was already out could have landed here instead. One that landed before
+   * the pending one was even sent is settled: parking two calls in a row is
+   * no race. */
+  for (GList *l = self->own_parks; l != NULL && landed == NULL; l = l->next)
+    {
+      OwnPark *p = l->data;
+
+      if (p->deadline >= now && p->assigned_slot >= 0 && p->assigned_slot != number
+          && p->expected_slot == PL_PARK_ANY_SLOT
+          && (any == NULL || p->assigned_at >= any->noted_at))
         landed = p;
     }
-
-  /* A park that found its slot before the pending one was even sent is
-   * settled, not a competitor: parking two calls in a row is no race. */
-  if (landed != NULL && any != NULL && n_any == 1 && landed->assigned_at < any->noted_at)
-    landed = NULL;
 
   if (exact != NULL)
     {
       exact->assigned_slot = number;
       exact->assigned_at = now;
+      t->learned_id = exact->id;
       pl_park_slot_update (t->slot, PL_PARK_SLOT_OCCUPIED, exact->name, exact->uri,
                            PL_PARK_IDENTITY_OWN_CALL, now, TRUE, FALSE, FALSE);
       return;
@@ -344,6 +353,7 @@ learn_occupant (PlParkLot *self, Track *t, gboolean observed, const char *server
     {
       any->assigned_slot = number;
       any->assigned_at = now;
+      t->learned_id = any->id;
       pl_park_slot_update (t->slot, PL_PARK_SLOT_OCCUPIED, any->name, any->uri,
                            PL_PARK_IDENTITY_OWN_CALL, now, TRUE, TRUE, race);
       return;
@@ -685,7 +695,8 @@ settle_learned_slot (PlParkLot *self, OwnPark *park)
 {
   Track *t = park->assigned_slot >= 0 ? track_for (self, park->assigned_slot) : NULL;
 
-  if (t != NULL && pl_park_slot_get_state (t->slot) == PL_PARK_SLOT_OCCUPIED
+  if (t != NULL && t->learned_id == park->id
+      && pl_park_slot_get_state (t->slot) == PL_PARK_SLOT_OCCUPIED
       && pl_park_slot_get_parked_by_me (t->slot) && !pl_park_slot_get_race (t->slot))
     pl_park_slot_set_probable (t->slot, FALSE);
 }
