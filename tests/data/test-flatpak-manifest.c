@@ -184,8 +184,9 @@ check_source (Manifest *m, const char *module, JsonObject *source)
     problem (m, "%s: source type %s cannot be pinned", module, type ? type : "(none)");
 }
 
-static JsonObject *
-find_module (Manifest *m, const char *name)
+/* The position of the module named @name in the manifest, or -1. */
+static int
+module_index (Manifest *m, const char *name)
 {
   JsonArray *modules = json_object_get_array_member (m->root, "modules");
 
@@ -195,9 +196,18 @@ find_module (Manifest *m, const char *name)
 
       if (JSON_NODE_HOLDS_OBJECT (node)
           && g_strcmp0 (member_string (json_node_get_object (node), "name"), name) == 0)
-        return json_node_get_object (node);
+        return (int)i;
     }
-  return NULL;
+  return -1;
+}
+
+static JsonObject *
+find_module (Manifest *m, const char *name)
+{
+  int index = module_index (m, name);
+  JsonArray *modules = json_object_get_array_member (m->root, "modules");
+
+  return index < 0 ? NULL : json_array_get_object_element (modules, (guint)index);
 }
 
 static void
@@ -232,18 +242,8 @@ check_modules (Manifest *m)
 
   for (gsize i = 0; i < G_N_ELEMENTS (required_modules); i++)
     {
-      int index = -1;
+      int index = module_index (m, required_modules[i]);
 
-      for (guint j = 0; modules && j < json_array_get_length (modules); j++)
-        {
-          JsonNode *node = json_array_get_element (modules, j);
-
-          if (JSON_NODE_HOLDS_OBJECT (node)
-              && g_strcmp0 (member_string (json_node_get_object (node), "name"),
-                            required_modules[i])
-                     == 0)
-            index = (int)j;
-        }
       if (index < 0)
         problem (m, "module %s is missing", required_modules[i]);
       else if (index < last_index)

@@ -36,6 +36,7 @@ wait_for() { # wait_for SECONDS COMMAND…
     sleep 0.1
   done
 }
+export -f wait_for # for the session script
 
 # What gets installed must be what this test activates.
 grep -qx "Name=$app_id" "$service_file" || fail "service file does not name $app_id"
@@ -107,14 +108,6 @@ invites() { grep -a -c "INVITE sip:$1@$sip" "$PL_WORK/pbx.log" || true; }
 instances() { pgrep -c -f -- "--account-file $PL_WORK/alice.conf" || true; }
 dialled() { [ "$(invites "$1")" -ge 1 ]; }
 gone() { [ "$(instances)" = 0 ]; }
-wait_for() {
-  local deadline=$((SECONDS + $1))
-  shift
-  until "$@"; do
-    [ "$SECONDS" -lt "$deadline" ] || return 1
-    sleep 0.1
-  done
-}
 
 ! gdbus call --session --dest org.freedesktop.DBus --object-path /org/freedesktop/DBus \
   --method org.freedesktop.DBus.NameHasOwner io.github.parkline.Parkline | grep -q true \
