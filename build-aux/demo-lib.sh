@@ -62,9 +62,15 @@ demo_pbx() {
   [[ "$reply" == OK* ]]
 }
 
+# demo_lot NAME TIMEOUT: the keyfile group of the demo lot 701–710.
+demo_lot() {
+  printf '[lot %s]\nprofile=asterisk\npark-extension=700\nfirst-slot=701\nlast-slot=710\ntimeout=%s\n' \
+    "$1" "$2"
+}
+
 # demo_write_alice FILE [LOT] [TIMEOUT]: Alice's desk for this run only,
-# with the lot 701–710 (default "Demo", 45 s): nothing goes to settings or
-# the keyring.
+# with the demo lot (default "Demo", 45 s; LOT "-" for none): nothing goes
+# to settings or the keyring.
 demo_write_alice() {
   cat >"$1" <<CONF
 [account]
@@ -74,12 +80,7 @@ user=alice
 domain=$demo_sip
 password=alicepw
 
-[lot ${2:-Demo}]
-profile=asterisk
-park-extension=700
-first-slot=701
-last-slot=710
-timeout=${3:-45}
 CONF
+  [ "${2:-Demo}" = - ] || demo_lot "${2:-Demo}" "${3:-45}" >>"$1"
   chmod 600 "$1"
 }

@@ -83,12 +83,11 @@ wait_for 10 "the notification daemon" has_owner org.freedesktop.Notifications
 
 # Parked callers stay parked (and ringing callers ring) while we pose.
 demo_start_pbx parkingtime=900 ring_timeout=300
-demo_write_alice "$work/alice.conf" "Front Desk" 900
 # The lot goes to this run's settings (GLib's keyfile backend, GVariant
-# text) and the account file keeps only the account, so Preferences shows
-# the lot as stored, the way a provisioned desk has it.
-lots="$(sed -n '/^\[lot /,$p' "$work/alice.conf" | sed ':a;N;$!ba;s/\n/\\n/g')"
-sed -i '/^\[lot /,$d' "$work/alice.conf"
+# text) and the account file has only the account, so Preferences shows the
+# lot as stored, the way a provisioned desk has it.
+demo_write_alice "$work/alice.conf" -
+lots="$(demo_lot "Front Desk" 900 | sed ':a;N;$!ba;s/\n/\\n/g')"
 mkdir -p "$XDG_CONFIG_HOME/glib-2.0/settings"
 printf "[io/github/parkline/Parkline]\npark-lots='%s'\n" "$lots" \
   >"$XDG_CONFIG_HOME/glib-2.0/settings/keyfile"
