@@ -21,6 +21,7 @@
 #include "pl-baresip-engine.h"
 #include "pl-baresip-protocol.h"
 #include "pl-enums.h"
+#include "pl-sip-uri.h"
 #include "pl-util.h"
 
 #define STABLE_RUN_US         (30 * G_USEC_PER_SEC)
@@ -1043,17 +1044,6 @@ uri_ok (const char *uri)
   return TRUE;
 }
 
-static gboolean
-dtmf_ok (const char *digits)
-{
-  if (digits == NULL || *digits == '\0')
-    return FALSE;
-  for (const char *p = digits; *p; p++)
-    if (!strchr ("0123456789*#ABCDabcd", *p))
-      return FALSE;
-  return TRUE;
-}
-
 static void
 select_cb (GObject *source, GAsyncResult *result, gpointer user_data)
 {
@@ -1176,7 +1166,7 @@ pl_baresip_engine_action_async (PlEngine *engine, PlEngineAction action, const c
         }
         break;
       case PL_ENGINE_ACTION_DTMF:
-        if (!dtmf_ok (arg))
+        if (!pl_dtmf_is_valid (arg))
           {
             g_task_return_new_error (task, PL_ENGINE_ERROR, PL_ENGINE_ERROR_REJECTED,
                                      _ ("Only 0-9, *, # and A-D can be sent as tones"));
