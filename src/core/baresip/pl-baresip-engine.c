@@ -425,22 +425,17 @@ check_call_cb (GObject *source, GAsyncResult *result, gpointer user_data)
 {
   CheckData *cd = user_data;
   g_autofree char *data = pl_baresip_ctrl_command_finish (PL_BARESIP_CTRL (source), result, NULL);
-  CallInfo *info = g_hash_table_lookup (cd->engine->calls, cd->call_id);
+  g_autofree char *call_id = NULL;
+  CallInfo *info = NULL;
 
-  if (data && strstr (data, "call not found") && info)
+  /* Out of the table before anyone hears of the close, as for a real one. */
+  if (data && strstr (data, "call not found")
+      && g_hash_table_steal_extended (cd->engine->calls, cd->call_id, (gpointer *)&call_id,
+                                      (gpointer *)&info))
     {
-      g_autoptr (PlEngineEvent) event = pl_engine_event_new (PL_ENGINE_EVENT_CALL_CLOSED);
-
-      event->type_name = g_strdup ("CALL_CLOSED");
-      event->call_id = g_strdup (cd->call_id);
-      event->account_aor = g_strdup (info->aor);
-      event->peer_uri = g_strdup (info->peer_uri);
-      event->peer_name = g_strdup (info->peer_name);
-      event->has_direction = info->has_direction;
-      event->direction = info->direction;
-      event->param = g_strdup (cd->reason);
-      g_hash_table_remove (cd->engine->calls, cd->call_id);
-      pl_engine_emit_event (PL_ENGINE (cd->engine), event);
+      emit_synthetic (cd->engine, PL_ENGINE_EVENT_CALL_CLOSED, "CALL_CLOSED", call_id, info,
+                      cd->reason);
+      call_info_free (info);
       schedule_audio_change (cd->engine);
     }
   g_object_unref (cd->engine);
