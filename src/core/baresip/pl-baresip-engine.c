@@ -602,6 +602,15 @@ connected_cb (GObject *source, GAsyncResult *result, gpointer user_data)
 
 /* Supervision */
 
+/* No child runs and none will be tried until start() is called again. */
+static void
+give_up (PlBaresipEngine *self, PlEngineError code, const char *message)
+{
+  set_state (self, PL_ENGINE_STATE_FAILED);
+  close_all_calls (self);
+  pl_engine_emit_problem (PL_ENGINE (self), code, message);
+}
+
 static gboolean
 restart_cb (gpointer user_data)
 {
@@ -631,11 +640,7 @@ instance_lost (Instance *inst, PlEngineError code, const char *message)
   max_quick = self->options->max_quick_restarts ? self->options->max_quick_restarts : 5;
   if (self->quick_restarts >= max_quick)
     {
-      set_state (self, PL_ENGINE_STATE_FAILED);
-      close_all_calls (self);
-      pl_engine_emit_problem (PL_ENGINE (self), code,
-                              _ ("The phone engine keeps stopping; Parkline gave up restarting "
-                                 "it"));
+      give_up (self, code, _ ("The phone engine keeps stopping; Parkline gave up restarting it"));
       return;
     }
   set_state (self, PL_ENGINE_STATE_RESTARTING);
@@ -788,14 +793,6 @@ child_setup (gpointer user_data)
   prctl (PR_SET_PDEATHSIG, SIGKILL);
 }
 
-static void
-spawn_failed (PlBaresipEngine *self, const char *message)
-{
-  set_state (self, PL_ENGINE_STATE_FAILED);
-  close_all_calls (self);
-  pl_engine_emit_problem (PL_ENGINE (self), PL_ENGINE_ERROR_SPAWN, message);
-}
-
 static gboolean
 module_exists (const char *module_path, const char *module)
 {
@@ -820,7 +817,7 @@ spawn_instance (PlBaresipEngine *self)
 
   if (!ensure_config_dir (self, &error))
     {
-      spawn_failed (self, error->message);
+      give_up (self, PL_ENGINE_ERROR_SPAWN, error->message);
       return;
     }
   /* This child reads the devices as they are now. */
@@ -844,7 +841,7 @@ spawn_instance (PlBaresipEngine *self)
       || !write_private_file (self->config_dir, "accounts", "", &error)
       || !write_private_file (self->config_dir, "contacts", "", &error))
     {
-      spawn_failed (self, error->message);
+      give_up (self, PL_ENGINE_ERROR_SPAWN, error->message);
       return;
     }
 
@@ -869,7 +866,7 @@ spawn_instance (PlBaresipEngine *self)
       g_autofree char *msg = g_strdup_printf (_ ("The phone engine (%s) could not be started: %s"),
                                               options_binary (self), error->message);
       instance_free (inst);
-      spawn_failed (self, msg);
+      give_up (self, PL_ENGINE_ERROR_SPAWN, msg);
       return;
     }
   g_debug ("started baresip pid %s, control port %u", g_subprocess_get_identifier (inst->proc),
