@@ -928,14 +928,15 @@ respawn (PlBaresipEngine *self)
   spawn_instance (self);
 }
 
-/* TRUE when the running child plays on other devices than those chosen. */
+/* TRUE when the running child plays on other devices than those chosen and
+ * no call would be cut off by replacing it. */
 static gboolean
-audio_outdated (PlBaresipEngine *self)
+audio_change_due (PlBaresipEngine *self)
 {
   g_autofree char *wanted = device_names (self->options);
 
   return self->current != NULL && self->state == PL_ENGINE_STATE_RUNNING
-         && g_strcmp0 (wanted, self->started_devices) != 0;
+         && g_strcmp0 (wanted, self->started_devices) != 0 && g_hash_table_size (self->calls) == 0;
 }
 
 static gboolean
@@ -944,7 +945,7 @@ apply_audio_change_cb (gpointer user_data)
   PlBaresipEngine *self = user_data;
 
   self->audio_change_id = 0;
-  if (audio_outdated (self) && g_hash_table_size (self->calls) == 0)
+  if (audio_change_due (self))
     {
       g_debug ("restarting baresip for new audio devices");
       respawn (self);
@@ -959,7 +960,7 @@ apply_audio_change_cb (gpointer user_data)
 static void
 schedule_audio_change (PlBaresipEngine *self)
 {
-  if (self->audio_change_id == 0 && audio_outdated (self) && g_hash_table_size (self->calls) == 0)
+  if (self->audio_change_id == 0 && audio_change_due (self))
     self->audio_change_id = g_idle_add (apply_audio_change_cb, self);
 }
 
