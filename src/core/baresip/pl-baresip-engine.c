@@ -720,8 +720,6 @@ write_private_file (const char *dir, const char *name, const char *contents, GEr
   return g_file_set_contents_full (path, contents, -1, G_FILE_SET_CONTENTS_CONSISTENT, 0600, error);
 }
 
-/* Works out the three "module,device" strings. Returns FALSE (and reports
- * the problem once) when PortAudio has no usable device. */
 /* What decides the audio lines of a child's config; full "module,device"
  * overrides (tests) leave the device names without effect. */
 static char *
@@ -734,6 +732,8 @@ device_names (const PlBaresipOptions *o)
                           o->ringer_device ? o->ringer_device : "");
 }
 
+/* Works out the three "module,device" strings; reports the problem once
+ * when PortAudio has no usable device. */
 static void
 choose_audio (PlBaresipEngine *self, char **player, char **source, char **alert)
 {
