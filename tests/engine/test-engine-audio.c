@@ -435,20 +435,6 @@ test_device_change (void)
   add_alsa_device (NULL);
 }
 
-static void
-remove_dir (const char *path)
-{
-  g_autoptr (GDir) d = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  while (d && (name = g_dir_read_name (d)))
-    {
-      g_autofree char *file = g_build_filename (path, name, NULL);
-      g_unlink (file);
-    }
-  g_rmdir (path);
-}
-
 static gboolean
 dump_has_tone (const char *dir, double hz)
 {
@@ -519,7 +505,7 @@ test_microphone_to_peer (void)
   g_clear_pointer (&rec, pl_test_recorder_free);
   stop_engine (engine);
   g_clear_pointer (&bob, pl_test_peer_free);
-  remove_dir (dump_dir);
+  pl_test_remove_tree (dump_dir);
 }
 
 int
