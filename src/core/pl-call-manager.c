@@ -114,12 +114,6 @@ update_active_call (PlCallManager *self)
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ACTIVE_CALL]);
 }
 
-static gboolean
-find_position (PlCallManager *self, PlCall *call, guint *position)
-{
-  return g_list_store_find (self->calls, call, position);
-}
-
 static void
 on_call_state_changed (PlCall *call, GParamSpec *pspec, PlCallManager *self)
 {
@@ -148,7 +142,7 @@ finish_call (PlCallManager *self, PlCall *call, PlCallEnd end, const char *reaso
   g_signal_handlers_disconnect_by_func (call, on_call_state_changed, self);
   pl_call_set_ended_here (call, (get_intent (call) & (INTENT_HANGUP | INTENT_DECLINE)) != 0);
   pl_call_end (call, end, reason);
-  if (find_position (self, call, &position))
+  if (g_list_store_find (self->calls, call, &position))
     g_list_store_remove (self->calls, position);
   g_signal_emit (self, signals[SIGNAL_CALL_ENDED], 0, call);
   update_active_call (self);
