@@ -8,6 +8,7 @@
 
 #include "pl-call-manager.h"
 #include "pl-sip-uri.h"
+#include "pl-util.h"
 
 struct _PlCallManager
 {
@@ -113,27 +114,6 @@ update_active_call (PlCallManager *self)
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ACTIVE_CALL]);
 }
 
-static void emit_message (PlCallManager *self, const char *format, ...) G_GNUC_PRINTF (2, 3);
-
-static void
-emit_message (PlCallManager *self, const char *format, ...)
-{
-  g_autofree char *text = NULL;
-  va_list args;
-
-  va_start (args, format);
-  text = g_strdup_vprintf (format, args);
-  va_end (args);
-  g_message ("%s", text);
-  g_signal_emit (self, signals[SIGNAL_MESSAGE], 0, text);
-}
-
-static gboolean
-find_position (PlCallManager *self, PlCall *call, guint *position)
-{
-  return g_list_store_find (self->calls, call, position);
-}
-
 static void
 on_call_state_changed (PlCall *call, GParamSpec *pspec, PlCallManager *self)
 {
@@ -162,7 +142,7 @@ finish_call (PlCallManager *self, PlCall *call, PlCallEnd end, const char *reaso
   g_signal_handlers_disconnect_by_func (call, on_call_state_changed, self);
   pl_call_set_ended_here (call, (get_intent (call) & (INTENT_HANGUP | INTENT_DECLINE)) != 0);
   pl_call_end (call, end, reason);
-  if (find_position (self, call, &position))
+  if (g_list_store_find (self->calls, call, &position))
     g_list_store_remove (self->calls, position);
   g_signal_emit (self, signals[SIGNAL_CALL_ENDED], 0, call);
   update_active_call (self);
@@ -345,11 +325,12 @@ on_engine_event (PlEngine *engine, const PlEngineEvent *event, PlCallManager *se
         {
           PlCallEnd end = classify_end (call, event->param);
           if (end == PL_CALL_END_FAILED && event->param)
-            emit_message (self, _ ("Call to %s failed: %s"), pl_call_get_peer_uri (call),
-                          event->param);
+            pl_emit_message (self, signals[SIGNAL_MESSAGE], _ ("Call to %s failed: %s"),
+                             pl_call_get_peer_uri (call), event->param);
           else if (end == PL_CALL_END_ENGINE_STOPPED)
-            emit_message (self, _ ("The call with %s was cut off: the phone engine stopped"),
-                          pl_call_get_peer_uri (call));
+            pl_emit_message (self, signals[SIGNAL_MESSAGE],
+                             _ ("The call with %s was cut off: the phone engine stopped"),
+                             pl_call_get_peer_uri (call));
           finish_call (self, call, end, event->param);
         }
         break;
@@ -360,9 +341,9 @@ on_engine_event (PlEngine *engine, const PlEngineEvent *event, PlCallManager *se
           /* baresip 1.0.0's menu module drops the call itself when a REFER
            * fails, so the message cannot promise the call is still there. */
           if (get_intent (call) & INTENT_PARK)
-            emit_message (self, _ ("Parking failed: %s"), reason);
+            pl_emit_message (self, signals[SIGNAL_MESSAGE], _ ("Parking failed: %s"), reason);
           else
-            emit_message (self, _ ("Transfer failed: %s"), reason);
+            pl_emit_message (self, signals[SIGNAL_MESSAGE], _ ("Transfer failed: %s"), reason);
           clear_intent (call, INTENT_TRANSFER | INTENT_PARK);
           g_signal_emit (self, signals[SIGNAL_TRANSFER_FAILED], 0, call, reason);
         }
@@ -393,8 +374,9 @@ on_engine_state_changed (PlEngine *engine, GParamSpec *pspec, PlCallManager *sel
   while (g_list_model_get_n_items (G_LIST_MODEL (self->calls)) > 0)
     {
       g_autoptr (PlCall) call = g_list_model_get_item (G_LIST_MODEL (self->calls), 0);
-      emit_message (self, _ ("The call with %s was cut off: the phone engine stopped"),
-                    pl_call_get_peer_uri (call));
+      pl_emit_message (self, signals[SIGNAL_MESSAGE],
+                       _ ("The call with %s was cut off: the phone engine stopped"),
+                       pl_call_get_peer_uri (call));
       finish_call (self, call, PL_CALL_END_ENGINE_STOPPED, PL_ENGINE_CLOSE_REASON_STOPPED);
     }
 }
@@ -585,7 +567,8 @@ action_done (GObject *source, GAsyncResult *result, gpointer user_data)
     }
   else
     {
-      emit_message (data->self, "%s: %s", action_verb (data->action), error->message);
+      pl_emit_message (data->self, signals[SIGNAL_MESSAGE], "%s: %s", action_verb (data->action),
+                       error->message);
       if (data->call && data->action == PL_ENGINE_ACTION_DIAL)
         finish_call (data->self, data->call, PL_CALL_END_FAILED, error->message);
       else if (data->call && data->action == PL_ENGINE_ACTION_TRANSFER)

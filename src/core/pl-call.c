@@ -242,17 +242,6 @@ pl_call_get_peer_uri (PlCall *self)
   return self->peer_uri;
 }
 
-void
-pl_call_set_peer_uri (PlCall *self, const char *peer_uri)
-{
-  g_return_if_fail (PL_IS_CALL (self));
-  if (pl_set_str (&self->peer_uri, peer_uri))
-    {
-      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PEER_URI]);
-      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_TITLE]);
-    }
-}
-
 const char *
 pl_call_get_peer_name (PlCall *self)
 {

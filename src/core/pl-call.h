@@ -48,7 +48,6 @@ PlCallDirection pl_call_get_direction (PlCall *self);
 PlCallState pl_call_get_state (PlCall *self);
 void pl_call_set_state (PlCall *self, PlCallState state);
 const char *pl_call_get_peer_uri (PlCall *self);
-void pl_call_set_peer_uri (PlCall *self, const char *peer_uri);
 const char *pl_call_get_peer_name (PlCall *self);
 void pl_call_set_peer_name (PlCall *self, const char *peer_name);
 char *pl_call_dup_title (PlCall *self);

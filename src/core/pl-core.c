@@ -8,6 +8,7 @@
 
 #include "pl-core.h"
 #include "pl-dbus-service.h"
+#include "pl-util.h"
 
 struct _PlCore
 {
@@ -36,13 +37,6 @@ enum
 };
 
 static guint signals[N_SIGNALS];
-
-static void
-report_problem (PlCore *self, const char *message)
-{
-  g_message ("%s", message);
-  g_signal_emit (self, signals[SIGNAL_PROBLEM], 0, message);
-}
 
 static void
 pl_core_dispose (GObject *object)
@@ -180,9 +174,8 @@ stored_lot_configs (PlCore *self)
   if (!g_key_file_load_from_data (keyfile, text, -1, G_KEY_FILE_NONE, &error)
       || !(configs = pl_park_lot_configs_load (keyfile, &error)))
     {
-      g_autofree char *message
-          = g_strdup_printf (_ ("The park lot settings are broken: %s"), error->message);
-      report_problem (self, message);
+      pl_emit_message (self, signals[SIGNAL_PROBLEM], _ ("The park lot settings are broken: %s"),
+                       error->message);
       return g_ptr_array_new ();
     }
   return configs;
@@ -274,7 +267,7 @@ accounts_loaded (GObject *source, GAsyncResult *result, gpointer user_data)
       if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         return;
       /* The account still registers if the server lets it; say why it may not. */
-      report_problem (self, error->message);
+      pl_emit_message (self, signals[SIGNAL_PROBLEM], "%s", error->message);
     }
   pl_engine_set_account (self->engine, pl_account_store_get_default (self->accounts));
   pl_engine_start (self->engine);
@@ -319,11 +312,8 @@ history_opened (GObject *source, GAsyncResult *result, gpointer user_data)
   if (!pl_history_open_finish (PL_HISTORY (source), result, &error))
     {
       if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        {
-          g_autofree char *message
-              = g_strdup_printf (_ ("Call history is off: %s Calls still work."), error->message);
-          report_problem (self, message);
-        }
+        pl_emit_message (self, signals[SIGNAL_PROBLEM],
+                         _ ("Call history is off: %s Calls still work."), error->message);
       return;
     }
   apply_retention (self);

@@ -19,6 +19,14 @@ pl_set_str (char **str_pointer, const char *new_str)
   return TRUE;
 }
 
+/* Logs the formatted text with g_message() in the caller's log domain and
+ * emits it as the one string argument of @signal_id on @instance: the
+ * user-facing "message" signals. */
+#define pl_emit_message(instance, signal_id, ...)                                                  \
+  pl_emit_message_full (G_LOG_DOMAIN, (instance), (signal_id), __VA_ARGS__)
+void pl_emit_message_full (const char *log_domain, gpointer instance, guint signal_id,
+                           const char *format, ...) G_GNUC_PRINTF (4, 5);
+
 /* "0:45", "12:03", "1:02:03": how long a call or a park lasted. */
 char *pl_format_duration (gint64 microseconds);
 

@@ -47,24 +47,6 @@ peer_exited_cb (GObject *source, GAsyncResult *result, gpointer user_data)
 }
 
 /* Scratch dirs hold a few flat files each; logs live in the artifact dir. */
-static void
-remove_tree (const char *path)
-{
-  g_autoptr (GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  while (dir && (name = g_dir_read_name (dir)))
-    {
-      g_autofree char *child = g_build_filename (path, name, NULL);
-
-      if (g_file_test (child, G_FILE_TEST_IS_DIR) && !g_file_test (child, G_FILE_TEST_IS_SYMLINK))
-        remove_tree (child);
-      else
-        g_unlink (child);
-    }
-  g_rmdir (path);
-}
-
 const char *
 pl_test_silence_wav (void)
 {
@@ -224,7 +206,7 @@ pl_test_peer_free (PlTestPeer *peer)
   g_hash_table_unref (peer->consumed);
   g_free (peer->name);
   g_free (peer->uri);
-  remove_tree (peer->dir);
+  pl_test_remove_tree (peer->dir);
   g_free (peer->dir);
   g_free (peer);
 }
@@ -409,7 +391,7 @@ pl_test_registrar_free (PlTestRegistrar *reg)
     }
   g_clear_object (&reg->proc);
   g_free (reg->exited);
-  remove_tree (reg->dir);
+  pl_test_remove_tree (reg->dir);
   g_free (reg->dir);
   g_free (reg);
 }

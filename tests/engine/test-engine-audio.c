@@ -242,6 +242,27 @@ test_devices_listed (void)
 
 /* A peer sends a 440 Hz tone; it must come out of Parkline's speaker, which
  * is PulseAudio's null sink here. */
+/* Dials @peer from @engine, has the peer answer and waits until the engine
+ * reports the call established; returns the peer's incoming event. */
+static const PlEngineEvent *
+call_peer (PlBaresipEngine *engine, PlTestRecorder *rec, PlTestPeer *peer)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *reply = NULL;
+  const PlEngineEvent *incoming;
+
+  g_assert_true (pl_test_engine_action (PL_ENGINE (engine), PL_ENGINE_ACTION_DIAL, NULL,
+                                        pl_test_peer_uri (peer), &error));
+  g_assert_no_error (error);
+  incoming = pl_test_peer_wait_event (peer, PL_ENGINE_EVENT_CALL_INCOMING, NULL, WAIT_MS);
+  g_assert_nonnull (incoming);
+  reply = pl_test_peer_command (peer, "accept", NULL, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (pl_test_recorder_wait_event (rec, PL_ENGINE_EVENT_CALL_ESTABLISHED,
+                                                 incoming->call_id, WAIT_MS));
+  return incoming;
+}
+
 static void
 test_tone_to_speaker (void)
 {
@@ -250,7 +271,6 @@ test_tone_to_speaker (void)
   g_autoptr (PlTestPeer) bob = NULL;
   g_autoptr (PlTestRecorder) rec = NULL;
   g_autoptr (GError) error = NULL;
-  g_autofree char *reply = NULL;
   PlBaresipEngine *engine;
   const PlEngineEvent *incoming;
   Recorder speaker = { 0 };
@@ -267,14 +287,7 @@ test_tone_to_speaker (void)
   g_assert_false (pl_test_recorder_has_problem (rec, PL_ENGINE_ERROR_NO_AUDIO));
 
   recorder_start (&speaker, "test_sink.monitor");
-  g_assert_true (pl_test_engine_action (PL_ENGINE (engine), PL_ENGINE_ACTION_DIAL, NULL,
-                                        pl_test_peer_uri (bob), &error));
-  incoming = pl_test_peer_wait_event (bob, PL_ENGINE_EVENT_CALL_INCOMING, NULL, WAIT_MS);
-  g_assert_nonnull (incoming);
-  reply = pl_test_peer_command (bob, "accept", NULL, &error);
-  g_assert_no_error (error);
-  g_assert_nonnull (pl_test_recorder_wait_event (rec, PL_ENGINE_EVENT_CALL_ESTABLISHED,
-                                                 incoming->call_id, WAIT_MS));
+  incoming = call_peer (engine, rec, bob);
   /* Before the call the sink is silent; now the tone must arrive. */
   g_assert_true (PL_TEST_WAIT (recorder_hears (&speaker, 440), WAIT_MS));
   g_assert_true (pl_test_engine_action (PL_ENGINE (engine), PL_ENGINE_ACTION_HANGUP,
@@ -366,14 +379,7 @@ test_device_change (void)
 
   /* The first call sounds on the chosen device's sink. */
   recorder_start (&other, "other_sink.monitor");
-  g_assert_true (pl_test_engine_action (PL_ENGINE (engine), PL_ENGINE_ACTION_DIAL, NULL,
-                                        pl_test_peer_uri (bob), &error));
-  incoming = pl_test_peer_wait_event (bob, PL_ENGINE_EVENT_CALL_INCOMING, NULL, WAIT_MS);
-  g_assert_nonnull (incoming);
-  g_free (pl_test_peer_command (bob, "accept", NULL, &error));
-  g_assert_no_error (error);
-  g_assert_nonnull (pl_test_recorder_wait_event (rec, PL_ENGINE_EVENT_CALL_ESTABLISHED,
-                                                 incoming->call_id, WAIT_MS));
+  incoming = call_peer (engine, rec, bob);
   g_assert_true (PL_TEST_WAIT (recorder_hears (&other, 523), WAIT_MS));
   recorder_stop (&other);
 
@@ -392,12 +398,7 @@ test_device_change (void)
 
   /* The next call's sound comes out of the new device. */
   recorder_start (&speaker, "test_sink.monitor");
-  g_assert_true (pl_test_engine_action (PL_ENGINE (engine), PL_ENGINE_ACTION_DIAL, NULL,
-                                        pl_test_peer_uri (bob), &error));
-  incoming = pl_test_peer_wait_event (bob, PL_ENGINE_EVENT_CALL_INCOMING, NULL, WAIT_MS);
-  g_assert_nonnull (incoming);
-  g_free (pl_test_peer_command (bob, "accept", NULL, &error));
-  g_assert_no_error (error);
+  incoming = call_peer (engine, rec, bob);
   g_assert_true (PL_TEST_WAIT (recorder_hears (&speaker, 523), WAIT_MS));
   g_assert_true (pl_test_engine_action (PL_ENGINE (engine), PL_ENGINE_ACTION_HANGUP,
                                         incoming->call_id, NULL, &error));
@@ -432,20 +433,6 @@ test_device_change (void)
   g_clear_pointer (&rec, pl_test_recorder_free);
   stop_engine (engine);
   add_alsa_device (NULL);
-}
-
-static void
-remove_dir (const char *path)
-{
-  g_autoptr (GDir) d = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  while (d && (name = g_dir_read_name (d)))
-    {
-      g_autofree char *file = g_build_filename (path, name, NULL);
-      g_unlink (file);
-    }
-  g_rmdir (path);
 }
 
 static gboolean
@@ -488,7 +475,6 @@ test_microphone_to_peer (void)
   g_autoptr (PlTestRecorder) rec = NULL;
   g_autoptr (GError) error = NULL;
   g_autoptr (GSubprocess) player = NULL;
-  g_autofree char *reply = NULL;
   const char *modules[] = { "sndfile.so", NULL };
   const char *set_source[] = { "pactl", "set-default-source", "test_sink.monitor", NULL };
   PlBaresipEngine *engine;
@@ -509,14 +495,7 @@ test_microphone_to_peer (void)
   pl_engine_start (PL_ENGINE (engine));
   g_assert_true (
       PL_TEST_WAIT (pl_engine_get_state (PL_ENGINE (engine)) == PL_ENGINE_STATE_RUNNING, WAIT_MS));
-  g_assert_true (pl_test_engine_action (PL_ENGINE (engine), PL_ENGINE_ACTION_DIAL, NULL,
-                                        pl_test_peer_uri (bob), &error));
-  incoming = pl_test_peer_wait_event (bob, PL_ENGINE_EVENT_CALL_INCOMING, NULL, WAIT_MS);
-  g_assert_nonnull (incoming);
-  reply = pl_test_peer_command (bob, "accept", NULL, &error);
-  g_assert_no_error (error);
-  g_assert_nonnull (pl_test_recorder_wait_event (rec, PL_ENGINE_EVENT_CALL_ESTABLISHED,
-                                                 incoming->call_id, WAIT_MS));
+  incoming = call_peer (engine, rec, bob);
   /* libsndfile writes as it goes; the tone shows up in the file. */
   g_assert_true (PL_TEST_WAIT (dump_has_tone (dump_dir, 600), WAIT_MS));
   pl_test_engine_action (PL_ENGINE (engine), PL_ENGINE_ACTION_HANGUP, incoming->call_id, NULL,
@@ -526,7 +505,7 @@ test_microphone_to_peer (void)
   g_clear_pointer (&rec, pl_test_recorder_free);
   stop_engine (engine);
   g_clear_pointer (&bob, pl_test_peer_free);
-  remove_dir (dump_dir);
+  pl_test_remove_tree (dump_dir);
 }
 
 int

@@ -442,20 +442,29 @@ test_account_change (Fixture *f, gconstpointer data)
       pl_account_get_registration_state (f->account) == PL_REGISTRATION_REGISTERED, WAIT_MS));
 }
 
+/* Options for an engine whose binary never gets as far as a control port. */
+static PlBaresipOptions *
+options_for_binary (const char *binary, const char *runtime_dir)
+{
+  PlBaresipOptions *o = pl_baresip_options_new ();
+
+  o->binary = g_strdup (binary);
+  o->runtime_dir = g_strdup (runtime_dir);
+  o->audio_player = g_strdup ("alsa,null");
+  o->audio_source = g_strdup ("alsa,null");
+  o->audio_alert = g_strdup ("alsa,null");
+  return o;
+}
+
 /* A binary that dies at once: restarts back off, then the engine gives up. */
 static void
 test_gives_up (void)
 {
-  g_autoptr (PlBaresipOptions) o = pl_baresip_options_new ();
   g_autofree char *rt = pl_test_make_dir ("engine-rt");
+  g_autoptr (PlBaresipOptions) o = options_for_binary ("/bin/false", rt);
   g_autoptr (PlTestRecorder) rec = NULL;
   PlBaresipEngine *engine;
 
-  o->binary = g_strdup ("/bin/false");
-  o->runtime_dir = g_strdup (rt);
-  o->audio_player = g_strdup ("alsa,null");
-  o->audio_source = g_strdup ("alsa,null");
-  o->audio_alert = g_strdup ("alsa,null");
   o->restart_delay_ms = 50;
   o->max_quick_restarts = 3;
   engine = pl_baresip_engine_new (o);
@@ -481,16 +490,11 @@ test_gives_up (void)
 static void
 test_spawn_failure (void)
 {
-  g_autoptr (PlBaresipOptions) o = pl_baresip_options_new ();
   g_autofree char *rt = pl_test_make_dir ("engine-rt");
+  g_autoptr (PlBaresipOptions) o = options_for_binary ("/nonexistent/baresip", rt);
   g_autoptr (PlTestRecorder) rec = NULL;
   PlBaresipEngine *engine;
 
-  o->binary = g_strdup ("/nonexistent/baresip");
-  o->runtime_dir = g_strdup (rt);
-  o->audio_player = g_strdup ("alsa,null");
-  o->audio_source = g_strdup ("alsa,null");
-  o->audio_alert = g_strdup ("alsa,null");
   engine = pl_baresip_engine_new (o);
   rec = pl_test_recorder_new (PL_ENGINE (engine));
   pl_engine_start (PL_ENGINE (engine));

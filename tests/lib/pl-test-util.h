@@ -39,6 +39,10 @@ GSocketConnection *pl_test_connect_loopback (guint16 port, GError **error);
 /* A fresh 0700 directory under the test's scratch space. */
 char *pl_test_make_dir (const char *name);
 
+/* Removes @path and everything under it (symlinks themselves, not their
+ * targets): the clean-up for pl_test_make_dir () and the like. */
+void pl_test_remove_tree (const char *path);
+
 /* The directory to put logs, recordings and screenshots a human may want to
  * look at after the run: $MESON_BUILD_ROOT/meson-logs/<name> or a temp dir. */
 char *pl_test_artifact_dir (const char *name);

@@ -61,16 +61,6 @@ flush (void)
     ;
 }
 
-static gboolean
-log_has (Fixture *fx, const char *line)
-{
-  GPtrArray *log = pl_script_engine_get_log (fx->engine);
-  for (guint i = 0; i < log->len; i++)
-    if (g_strcmp0 (g_ptr_array_index (log, i), line) == 0)
-      return TRUE;
-  return FALSE;
-}
-
 static int
 log_index (Fixture *fx, const char *line)
 {
@@ -79,6 +69,12 @@ log_index (Fixture *fx, const char *line)
     if (g_strcmp0 (g_ptr_array_index (log, i), line) == 0)
       return (int)i;
   return -1;
+}
+
+static gboolean
+log_has (Fixture *fx, const char *line)
+{
+  return log_index (fx, line) >= 0;
 }
 
 static PlCall *

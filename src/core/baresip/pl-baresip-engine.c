@@ -21,6 +21,7 @@
 #include "pl-baresip-engine.h"
 #include "pl-baresip-protocol.h"
 #include "pl-enums.h"
+#include "pl-sip-uri.h"
 #include "pl-util.h"
 
 #define STABLE_RUN_US         (30 * G_USEC_PER_SEC)
@@ -424,22 +425,17 @@ check_call_cb (GObject *source, GAsyncResult *result, gpointer user_data)
 {
   CheckData *cd = user_data;
   g_autofree char *data = pl_baresip_ctrl_command_finish (PL_BARESIP_CTRL (source), result, NULL);
-  CallInfo *info = g_hash_table_lookup (cd->engine->calls, cd->call_id);
+  g_autofree char *call_id = NULL;
+  CallInfo *info = NULL;
 
-  if (data && strstr (data, "call not found") && info)
+  /* Out of the table before anyone hears of the close, as for a real one. */
+  if (data && strstr (data, "call not found")
+      && g_hash_table_steal_extended (cd->engine->calls, cd->call_id, (gpointer *)&call_id,
+                                      (gpointer *)&info))
     {
-      g_autoptr (PlEngineEvent) event = pl_engine_event_new (PL_ENGINE_EVENT_CALL_CLOSED);
-
-      event->type_name = g_strdup ("CALL_CLOSED");
-      event->call_id = g_strdup (cd->call_id);
-      event->account_aor = g_strdup (info->aor);
-      event->peer_uri = g_strdup (info->peer_uri);
-      event->peer_name = g_strdup (info->peer_name);
-      event->has_direction = info->has_direction;
-      event->direction = info->direction;
-      event->param = g_strdup (cd->reason);
-      g_hash_table_remove (cd->engine->calls, cd->call_id);
-      pl_engine_emit_event (PL_ENGINE (cd->engine), event);
+      emit_synthetic (cd->engine, PL_ENGINE_EVENT_CALL_CLOSED, "CALL_CLOSED", call_id, info,
+                      cd->reason);
+      call_info_free (info);
       schedule_audio_change (cd->engine);
     }
   g_object_unref (cd->engine);
@@ -606,6 +602,15 @@ connected_cb (GObject *source, GAsyncResult *result, gpointer user_data)
 
 /* Supervision */
 
+/* No child runs and none will be tried until start() is called again. */
+static void
+give_up (PlBaresipEngine *self, PlEngineError code, const char *message)
+{
+  set_state (self, PL_ENGINE_STATE_FAILED);
+  close_all_calls (self);
+  pl_engine_emit_problem (PL_ENGINE (self), code, message);
+}
+
 static gboolean
 restart_cb (gpointer user_data)
 {
@@ -635,11 +640,7 @@ instance_lost (Instance *inst, PlEngineError code, const char *message)
   max_quick = self->options->max_quick_restarts ? self->options->max_quick_restarts : 5;
   if (self->quick_restarts >= max_quick)
     {
-      set_state (self, PL_ENGINE_STATE_FAILED);
-      close_all_calls (self);
-      pl_engine_emit_problem (PL_ENGINE (self), code,
-                              _ ("The phone engine keeps stopping; Parkline gave up restarting "
-                                 "it"));
+      give_up (self, code, _ ("The phone engine keeps stopping; Parkline gave up restarting it"));
       return;
     }
   set_state (self, PL_ENGINE_STATE_RESTARTING);
@@ -719,8 +720,6 @@ write_private_file (const char *dir, const char *name, const char *contents, GEr
   return g_file_set_contents_full (path, contents, -1, G_FILE_SET_CONTENTS_CONSISTENT, 0600, error);
 }
 
-/* Works out the three "module,device" strings. Returns FALSE (and reports
- * the problem once) when PortAudio has no usable device. */
 /* What decides the audio lines of a child's config; full "module,device"
  * overrides (tests) leave the device names without effect. */
 static char *
@@ -733,6 +732,8 @@ device_names (const PlBaresipOptions *o)
                           o->ringer_device ? o->ringer_device : "");
 }
 
+/* Works out the three "module,device" strings; reports the problem once
+ * when PortAudio has no usable device. */
 static void
 choose_audio (PlBaresipEngine *self, char **player, char **source, char **alert)
 {
@@ -792,14 +793,6 @@ child_setup (gpointer user_data)
   prctl (PR_SET_PDEATHSIG, SIGKILL);
 }
 
-static void
-spawn_failed (PlBaresipEngine *self, const char *message)
-{
-  set_state (self, PL_ENGINE_STATE_FAILED);
-  close_all_calls (self);
-  pl_engine_emit_problem (PL_ENGINE (self), PL_ENGINE_ERROR_SPAWN, message);
-}
-
 static gboolean
 module_exists (const char *module_path, const char *module)
 {
@@ -824,7 +817,7 @@ spawn_instance (PlBaresipEngine *self)
 
   if (!ensure_config_dir (self, &error))
     {
-      spawn_failed (self, error->message);
+      give_up (self, PL_ENGINE_ERROR_SPAWN, error->message);
       return;
     }
   /* This child reads the devices as they are now. */
@@ -848,7 +841,7 @@ spawn_instance (PlBaresipEngine *self)
       || !write_private_file (self->config_dir, "accounts", "", &error)
       || !write_private_file (self->config_dir, "contacts", "", &error))
     {
-      spawn_failed (self, error->message);
+      give_up (self, PL_ENGINE_ERROR_SPAWN, error->message);
       return;
     }
 
@@ -873,7 +866,7 @@ spawn_instance (PlBaresipEngine *self)
       g_autofree char *msg = g_strdup_printf (_ ("The phone engine (%s) could not be started: %s"),
                                               options_binary (self), error->message);
       instance_free (inst);
-      spawn_failed (self, msg);
+      give_up (self, PL_ENGINE_ERROR_SPAWN, msg);
       return;
     }
   g_debug ("started baresip pid %s, control port %u", g_subprocess_get_identifier (inst->proc),
@@ -935,14 +928,15 @@ respawn (PlBaresipEngine *self)
   spawn_instance (self);
 }
 
-/* TRUE when the running child plays on other devices than those chosen. */
+/* TRUE when the running child plays on other devices than those chosen and
+ * no call would be cut off by replacing it. */
 static gboolean
-audio_outdated (PlBaresipEngine *self)
+audio_change_due (PlBaresipEngine *self)
 {
   g_autofree char *wanted = device_names (self->options);
 
   return self->current != NULL && self->state == PL_ENGINE_STATE_RUNNING
-         && g_strcmp0 (wanted, self->started_devices) != 0;
+         && g_strcmp0 (wanted, self->started_devices) != 0 && g_hash_table_size (self->calls) == 0;
 }
 
 static gboolean
@@ -951,7 +945,7 @@ apply_audio_change_cb (gpointer user_data)
   PlBaresipEngine *self = user_data;
 
   self->audio_change_id = 0;
-  if (audio_outdated (self) && g_hash_table_size (self->calls) == 0)
+  if (audio_change_due (self))
     {
       g_debug ("restarting baresip for new audio devices");
       respawn (self);
@@ -966,7 +960,7 @@ apply_audio_change_cb (gpointer user_data)
 static void
 schedule_audio_change (PlBaresipEngine *self)
 {
-  if (self->audio_change_id == 0 && audio_outdated (self) && g_hash_table_size (self->calls) == 0)
+  if (self->audio_change_id == 0 && audio_change_due (self))
     self->audio_change_id = g_idle_add (apply_audio_change_cb, self);
 }
 
@@ -1039,17 +1033,6 @@ uri_ok (const char *uri)
     return FALSE;
   for (const guchar *p = (const guchar *)uri; *p; p++)
     if (*p <= ' ' || *p == 0x7f)
-      return FALSE;
-  return TRUE;
-}
-
-static gboolean
-dtmf_ok (const char *digits)
-{
-  if (digits == NULL || *digits == '\0')
-    return FALSE;
-  for (const char *p = digits; *p; p++)
-    if (!strchr ("0123456789*#ABCDabcd", *p))
       return FALSE;
   return TRUE;
 }
@@ -1176,7 +1159,7 @@ pl_baresip_engine_action_async (PlEngine *engine, PlEngineAction action, const c
         }
         break;
       case PL_ENGINE_ACTION_DTMF:
-        if (!dtmf_ok (arg))
+        if (!pl_dtmf_is_valid (arg))
           {
             g_task_return_new_error (task, PL_ENGINE_ERROR, PL_ENGINE_ERROR_REJECTED,
                                      _ ("Only 0-9, *, # and A-D can be sent as tones"));
