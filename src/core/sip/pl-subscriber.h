@@ -75,8 +75,6 @@ void pl_subscriber_subscribe (PlSubscriber *self, const char *uri, PlSubscriptio
 /* Ends the subscription (SUBSCRIBE Expires: 0 if active); no more signals for uri. */
 void pl_subscriber_unsubscribe (PlSubscriber *self, const char *uri);
 
-/* Expires asked for in SUBSCRIBE (default 600 s); applies to new subscriptions. */
-void pl_subscriber_set_expires (PlSubscriber *self, guint seconds);
 /* Resubscription backoff: first retry after min_ms, doubling up to max_ms
  * (defaults 1 s and 5 min). */
 void pl_subscriber_set_retry_interval (PlSubscriber *self, guint min_ms, guint max_ms);
