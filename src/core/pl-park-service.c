@@ -386,11 +386,10 @@ pl_park_service_configure (PlParkService *self, PlAccount *account, GPtrArray *l
   if (n_lots == 0 || account == NULL || !pl_account_is_complete (account))
     return;
 
-  self->subscriber = pl_subscriber_new (
-      pl_account_get_user (account),
-      *pl_account_get_auth_user (account) ? pl_account_get_auth_user (account) : NULL,
-      pl_account_get_password (account), pl_account_get_domain (account),
-      subscriber_transport (account), local_address, &error);
+  self->subscriber
+      = pl_subscriber_new (pl_account_get_user (account), pl_account_get_auth_user (account),
+                           pl_account_get_password (account), pl_account_get_domain (account),
+                           subscriber_transport (account), local_address, &error);
   if (self->subscriber == NULL)
     {
       say (self, _ ("Cannot watch the park lots: %s"), error->message);

@@ -63,7 +63,7 @@ G_DECLARE_FINAL_TYPE (PlSubscriber, pl_subscriber, PL, SUBSCRIBER, GObject)
 GQuark pl_subscriber_error_quark (void);
 
 /* user: the AOR user part (From: sip:user@domain); auth_user: digest user
- * (NULL: user); domain: host[:port] of the registrar/PBX; local_address: the
+ * (NULL or "": user); domain: host[:port] of the registrar/PBX; local_address: the
  * IP to bind (port chosen by the kernel), NULL for 0.0.0.0. Starts the libre
  * thread and returns once it is listening. */
 PlSubscriber *pl_subscriber_new (const char *user, const char *auth_user, const char *password,
