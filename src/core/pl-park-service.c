@@ -140,12 +140,8 @@ record_event (PlParkService *self, PlCall *call, PlParkLot *lot, int slot,
 static char *
 caller_title (const char *name, const char *uri)
 {
-  g_autofree char *user = NULL;
-
-  if (name && *name)
-    return g_strdup (name);
-  user = uri ? pl_sip_uri_dup_display_user (uri) : NULL;
-  return user ? g_steal_pointer (&user) : g_strdup (_ ("The caller"));
+  char *title = pl_sip_party_title (name, uri);
+  return title ? title : g_strdup (_ ("The caller"));
 }
 
 static ParkAttempt *
