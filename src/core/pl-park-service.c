@@ -140,12 +140,8 @@ record_event (PlParkService *self, PlCall *call, PlParkLot *lot, int slot,
 static char *
 caller_title (const char *name, const char *uri)
 {
-  g_autofree char *user = NULL;
-
-  if (name && *name)
-    return g_strdup (name);
-  user = uri ? pl_sip_uri_dup_display_user (uri) : NULL;
-  return user ? g_steal_pointer (&user) : g_strdup (_ ("The caller"));
+  char *title = pl_sip_party_title (name, uri);
+  return title ? title : g_strdup (_ ("The caller"));
 }
 
 static ParkAttempt *
@@ -318,40 +314,39 @@ drop_subscriber (PlParkService *self)
   g_clear_object (&self->subscriber);
 }
 
+static gboolean
+watch_uri (PlParkService *self, PlParkLot *lot, int slot, const char *domain,
+           PlSubscriptionKind kind)
+{
+  const PlParkLotConfig *config = pl_park_lot_get_config (lot);
+  g_autoptr (GError) error = NULL;
+  g_autofree char *uri = pl_park_lot_config_subscribe_uri (config, slot, domain, &error);
+
+  if (uri == NULL)
+    {
+      say (self, _ ("Cannot watch park lot “%s”: %s"), config->name, error->message);
+      return FALSE;
+    }
+  g_hash_table_insert (self->lot_by_uri, g_strdup (uri), lot);
+  pl_subscriber_subscribe (self->subscriber, uri, kind);
+  return TRUE;
+}
+
 static void
 subscribe_lot (PlParkService *self, PlParkLot *lot, const char *domain)
 {
   const PlParkLotConfig *config = pl_park_lot_get_config (lot);
-  g_autoptr (GError) error = NULL;
 
   if (config->subscribe == PL_PARK_SUBSCRIBE_LIST)
     {
-      g_autofree char *uri
-          = pl_park_expand_template (config->list_uri, PL_PARK_ANY_SLOT, domain, &error);
-      if (uri == NULL)
-        {
-          say (self, _ ("Cannot watch park lot “%s”: %s"), config->name, error->message);
-          return;
-        }
-      g_hash_table_insert (self->lot_by_uri, g_strdup (uri), lot);
-      pl_subscriber_subscribe (self->subscriber, uri, PL_SUBSCRIPTION_DIALOG_LIST);
+      watch_uri (self, lot, PL_PARK_ANY_SLOT, domain, PL_SUBSCRIPTION_DIALOG_LIST);
       return;
     }
-
   for (int slot = config->first_slot; slot <= config->last_slot; slot++)
-    {
-      g_autofree char *uri = pl_park_lot_config_subscribe_uri (config, slot, domain, &error);
-      if (uri == NULL)
-        {
-          say (self, _ ("Cannot watch park lot “%s”: %s"), config->name, error->message);
-          return;
-        }
-      g_hash_table_insert (self->lot_by_uri, g_strdup (uri), lot);
-      pl_subscriber_subscribe (self->subscriber, uri,
-                               config->subscribe == PL_PARK_SUBSCRIBE_PRESENCE
-                                   ? PL_SUBSCRIPTION_PRESENCE
-                                   : PL_SUBSCRIPTION_DIALOG);
-    }
+    if (!watch_uri (self, lot, slot, domain,
+                    config->subscribe == PL_PARK_SUBSCRIBE_PRESENCE ? PL_SUBSCRIPTION_PRESENCE
+                                                                    : PL_SUBSCRIPTION_DIALOG))
+      return;
 }
 
 void
@@ -387,11 +382,10 @@ pl_park_service_configure (PlParkService *self, PlAccount *account, GPtrArray *l
   if (n_lots == 0 || account == NULL || !pl_account_is_complete (account))
     return;
 
-  self->subscriber = pl_subscriber_new (
-      pl_account_get_user (account),
-      *pl_account_get_auth_user (account) ? pl_account_get_auth_user (account) : NULL,
-      pl_account_get_password (account), pl_account_get_domain (account),
-      subscriber_transport (account), local_address, &error);
+  self->subscriber
+      = pl_subscriber_new (pl_account_get_user (account), pl_account_get_auth_user (account),
+                           pl_account_get_password (account), pl_account_get_domain (account),
+                           subscriber_transport (account), local_address, &error);
   if (self->subscriber == NULL)
     {
       say (self, _ ("Cannot watch the park lots: %s"), error->message);

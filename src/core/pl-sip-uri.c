@@ -277,6 +277,19 @@ pl_sip_uri_dup_display_user (const char *uri)
   return user ? user : pl_sip_uri_dup_host (uri);
 }
 
+/* What to call a party: its display name, else the user (or host) of its
+ * URI; NULL when neither says anything, so the caller picks the words. */
+char *
+pl_sip_party_title (const char *name, const char *uri)
+{
+  g_autofree char *user = NULL;
+
+  if (name != NULL && *name != '\0')
+    return g_strdup (name);
+  user = uri ? pl_sip_uri_dup_display_user (uri) : NULL;
+  return user != NULL && *user != '\0' ? g_steal_pointer (&user) : NULL;
+}
+
 /* Two URIs name the same party when their user parts match: PBXs rewrite the
  * host (IP vs. name, ports) freely between legs of one call. */
 gboolean

@@ -20,6 +20,7 @@ gboolean pl_sip_uri_is_valid (const char *uri);
 char *pl_sip_uri_dup_user (const char *uri);
 char *pl_sip_uri_dup_host (const char *uri);
 char *pl_sip_uri_dup_display_user (const char *uri);
+char *pl_sip_party_title (const char *name, const char *uri);
 gboolean pl_sip_uri_same_user (const char *a, const char *b);
 gboolean pl_dtmf_is_valid (const char *digits);
 

@@ -106,6 +106,30 @@ test_parts (void)
 }
 
 static void
+test_party_title (void)
+{
+  static const struct
+  {
+    const char *name;
+    const char *uri;
+    const char *title;
+  } cases[] = {
+    { "Caller One", "sip:201@pbx", "Caller One" },
+    { "", "sip:201@pbx", "201" },
+    { NULL, "sip:201@pbx", "201" },
+    { NULL, "sip:pbx.example.org", "pbx.example.org" },
+    { "", NULL, NULL },
+    { NULL, NULL, NULL },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *title = pl_sip_party_title (cases[i].name, cases[i].uri);
+      g_assert_cmpstr (title, ==, cases[i].title);
+    }
+}
+
+static void
 test_dtmf (void)
 {
   const char *valid[] = { "1", "0123456789", "*#", "ABCD", "a" };
@@ -124,6 +148,7 @@ main (int argc, char *argv[])
   g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
   g_test_add_func ("/sip-uri/normalize", test_normalize);
   g_test_add_func ("/sip-uri/parts", test_parts);
+  g_test_add_func ("/sip-uri/party-title", test_party_title);
   g_test_add_func ("/sip-uri/dtmf", test_dtmf);
   return g_test_run ();
 }

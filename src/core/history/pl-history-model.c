@@ -420,13 +420,6 @@ pl_history_model_get_loading (PlHistoryModel *self)
   return self->loading;
 }
 
-void
-pl_history_model_reload (PlHistoryModel *self)
-{
-  g_return_if_fail (PL_IS_HISTORY_MODEL (self));
-  start_count (self, TRUE);
-}
-
 gboolean
 pl_history_model_starts_day (PlHistoryModel *self, guint position)
 {

@@ -30,7 +30,6 @@ void pl_history_model_set_filter (PlHistoryModel *self, PlHistoryFilter filter);
 const char *pl_history_model_get_search (PlHistoryModel *self);
 void pl_history_model_set_search (PlHistoryModel *self, const char *search);
 gboolean pl_history_model_get_loading (PlHistoryModel *self);
-void pl_history_model_reload (PlHistoryModel *self);
 gboolean pl_history_model_starts_day (PlHistoryModel *self, guint position);
 
 G_END_DECLS

@@ -1784,24 +1784,6 @@ pl_history_add_park_event (PlHistory *self, PlHistoryRecord *call_record,
                       job_new (job_insert_park, row, (GDestroyNotify)park_row_free, TRUE));
 }
 
-void
-pl_history_flush_async (PlHistory *self, GCancellable *cancellable, GAsyncReadyCallback callback,
-                        gpointer user_data)
-{
-  Job *job;
-
-  g_return_if_fail (PL_IS_HISTORY (self));
-  job = job_new (job_nothing, NULL, NULL, FALSE);
-  job->runs_disabled = TRUE;
-  submit_async (self, job, cancellable, callback, user_data, pl_history_flush_async);
-}
-
-gboolean
-pl_history_flush_finish (PlHistory *self, GAsyncResult *result, GError **error)
-{
-  return finish_number (self, result, pl_history_flush_async, error) >= 0;
-}
-
 gboolean
 pl_history_flush_sync (PlHistory *self, GError **error)
 {

@@ -141,9 +141,6 @@ void pl_history_add_park_event (PlHistory *self, PlHistoryRecord *call_record,
                                 const PlHistoryParkInfo *info);
 
 /* Barrier: returns once every job queued before it has run. */
-void pl_history_flush_async (PlHistory *self, GCancellable *cancellable,
-                             GAsyncReadyCallback callback, gpointer user_data);
-gboolean pl_history_flush_finish (PlHistory *self, GAsyncResult *result, GError **error);
 gboolean pl_history_flush_sync (PlHistory *self, GError **error);
 
 gint64 pl_history_insert_call_sync (PlHistory *self, const PlHistoryCallInfo *info, GError **error);

@@ -198,19 +198,12 @@ pl_park_slot_get_identity_source (PlParkSlot *self)
 char *
 pl_park_slot_dup_display_name (PlParkSlot *self)
 {
+  char *title;
+
   g_return_val_if_fail (PL_IS_PARK_SLOT (self), NULL);
 
-  if (self->caller_name != NULL && *self->caller_name != '\0')
-    return g_strdup (self->caller_name);
-  if (self->caller_uri != NULL)
-    {
-      char *user = pl_sip_uri_dup_display_user (self->caller_uri);
-
-      if (user != NULL && *user != '\0')
-        return user;
-      g_free (user);
-    }
-  return g_strdup (_ ("Parked call"));
+  title = pl_sip_party_title (self->caller_name, self->caller_uri);
+  return title ? title : g_strdup (_ ("Parked call"));
 }
 
 gint64

@@ -55,11 +55,13 @@ enum
 /* An OPTIONS probe gives up after this long: a park REFER is waiting for it. */
 #define PROBE_TIMEOUT_MS 4000
 
+/* Expires asked for in SUBSCRIBE, in seconds. */
+#define SUBSCRIBE_EXPIRES 600
+
 typedef struct
 {
   char *uri;
   PlSubscriptionKind kind;
-  guint expires;
   guint retry_min_ms;
   guint retry_max_ms;
   guint probe_id;
@@ -118,7 +120,6 @@ struct _Worker
   char *domain;
   PlSipTransport transport;
   char *local_address;
-  guint expires;
   guint retry_min_ms;
   guint retry_max_ms;
 
@@ -349,7 +350,7 @@ notify_handler (struct sip *sip, const struct sip_msg *msg, void *arg)
     {
       guint expires = pl_isset (&substate.expires) ? pl_u32 (&substate.expires) : 0;
 
-      arm_watchdog (s, expires ? expires : s->worker->expires);
+      arm_watchdog (s, expires ? expires : SUBSCRIBE_EXPIRES);
     }
   /* the state first, so a consumer knows the subscription before its body */
   if (hdr != NULL && sipevent_substate_decode (&substate, &hdr->val) == 0
@@ -408,9 +409,9 @@ start_sub (Sub *s)
         break;
     }
   s->reported_active = FALSE;
-  err = sipevent_subscribe (&s->sipsub, w->sock, ruri, NULL, from, event, NULL, w->expires, w->user,
-                            NULL, 0, auth_handler, w, false, NULL, notify_handler, close_handler, s,
-                            "%s", headers);
+  err = sipevent_subscribe (&s->sipsub, w->sock, ruri, NULL, from, event, NULL, SUBSCRIBE_EXPIRES,
+                            w->user, NULL, 0, auth_handler, w, false, NULL, notify_handler,
+                            close_handler, s, "%s", headers);
   if (err != 0)
     {
       s->sipsub = NULL;
@@ -640,7 +641,6 @@ mqueue_handler (int id, void *data, void *arg)
         g_hash_table_remove (w->probes, GUINT_TO_POINTER (cmd->probe_id));
         break;
       case OP_CONFIG:
-        w->expires = cmd->expires;
         w->retry_min_ms = MAX (cmd->retry_min_ms, 10);
         w->retry_max_ms = MAX (cmd->retry_max_ms, w->retry_min_ms);
         break;
@@ -776,7 +776,6 @@ struct _PlSubscriber
   Shared *shared;
   GThread *thread;
   struct mqueue *mq; /* owned by the libre thread; valid until OP_QUIT */
-  guint expires;
   guint retry_min_ms;
   guint retry_max_ms;
   GHashTable *probes; /* id → Pending */
@@ -955,7 +954,6 @@ pl_subscriber_class_init (PlSubscriberClass *klass)
 static void
 pl_subscriber_init (PlSubscriber *self)
 {
-  self->expires = 600;
   self->retry_min_ms = 1000;
   self->retry_max_ms = 5 * 60 * 1000;
   self->probes = g_hash_table_new_full (NULL, NULL, NULL, (GDestroyNotify)pending_free);
@@ -1008,7 +1006,6 @@ pl_subscriber_new (const char *user, const char *auth_user, const char *password
   w->domain = g_strdup (domain);
   w->transport = transport;
   w->local_address = g_strdup (local_address);
-  w->expires = self->expires;
   w->retry_min_ms = self->retry_min_ms;
   w->retry_max_ms = self->retry_max_ms;
   w->subs = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, (GDestroyNotify)sub_free);
@@ -1081,20 +1078,9 @@ send_config (PlSubscriber *self)
 {
   Command *cmd = g_new0 (Command, 1);
 
-  cmd->expires = self->expires;
   cmd->retry_min_ms = self->retry_min_ms;
   cmd->retry_max_ms = self->retry_max_ms;
   send_command (self, OP_CONFIG, cmd);
-}
-
-void
-pl_subscriber_set_expires (PlSubscriber *self, guint seconds)
-{
-  g_return_if_fail (PL_IS_SUBSCRIBER (self));
-  g_return_if_fail (seconds > 0);
-
-  self->expires = seconds;
-  send_config (self);
 }
 
 void

@@ -63,7 +63,7 @@ G_DECLARE_FINAL_TYPE (PlSubscriber, pl_subscriber, PL, SUBSCRIBER, GObject)
 GQuark pl_subscriber_error_quark (void);
 
 /* user: the AOR user part (From: sip:user@domain); auth_user: digest user
- * (NULL: user); domain: host[:port] of the registrar/PBX; local_address: the
+ * (NULL or "": user); domain: host[:port] of the registrar/PBX; local_address: the
  * IP to bind (port chosen by the kernel), NULL for 0.0.0.0. Starts the libre
  * thread and returns once it is listening. */
 PlSubscriber *pl_subscriber_new (const char *user, const char *auth_user, const char *password,
@@ -75,8 +75,6 @@ void pl_subscriber_subscribe (PlSubscriber *self, const char *uri, PlSubscriptio
 /* Ends the subscription (SUBSCRIBE Expires: 0 if active); no more signals for uri. */
 void pl_subscriber_unsubscribe (PlSubscriber *self, const char *uri);
 
-/* Expires asked for in SUBSCRIBE (default 600 s); applies to new subscriptions. */
-void pl_subscriber_set_expires (PlSubscriber *self, guint seconds);
 /* Resubscription backoff: first retry after min_ms, doubling up to max_ms
  * (defaults 1 s and 5 min). */
 void pl_subscriber_set_retry_interval (PlSubscriber *self, guint min_ms, guint max_ms);
