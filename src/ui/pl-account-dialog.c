@@ -8,6 +8,7 @@
 
 #include "pl-account-dialog.h"
 #include "pl-sip-uri.h"
+#include "pl-ui-util.h"
 
 struct _PlAccountDialog
 {
@@ -331,26 +332,12 @@ pl_account_dialog_class_init (PlAccountDialogClass *klass)
 }
 
 static void
-label_row (AdwEntryRow *row)
-{
-  gtk_accessible_update_property (GTK_ACCESSIBLE (row), GTK_ACCESSIBLE_PROPERTY_LABEL,
-                                  adw_preferences_row_get_title (ADW_PREFERENCES_ROW (row)), -1);
-}
-
-static void
 pl_account_dialog_init (PlAccountDialog *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
   self->cancellable = g_cancellable_new ();
 
-  label_row (self->display_name_row);
-  label_row (self->user_row);
-  label_row (self->domain_row);
-  label_row (self->auth_user_row);
-  label_row (self->password_row);
-  label_row (self->proxy_row);
-  gtk_accessible_update_property (GTK_ACCESSIBLE (self->transport_row),
-                                  GTK_ACCESSIBLE_PROPERTY_LABEL, _ ("Transport"), -1);
+  pl_ui_label_rows (GTK_WIDGET (self));
 }
 
 PlAccountDialog *

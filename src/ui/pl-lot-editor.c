@@ -6,6 +6,7 @@
 #include <glib/gi18n.h>
 
 #include "pl-lot-editor.h"
+#include "pl-ui-util.h"
 
 struct _PlLotEditor
 {
@@ -401,28 +402,11 @@ pl_lot_editor_class_init (PlLotEditorClass *klass)
 }
 
 static void
-label_row (gpointer row)
-{
-  gtk_accessible_update_property (GTK_ACCESSIBLE (row), GTK_ACCESSIBLE_PROPERTY_LABEL,
-                                  adw_preferences_row_get_title (ADW_PREFERENCES_ROW (row)), -1);
-}
-
-static void
-label_rows (GtkWidget *widget)
-{
-  if (ADW_IS_PREFERENCES_ROW (widget))
-    label_row (widget);
-  for (GtkWidget *child = gtk_widget_get_first_child (widget); child;
-       child = gtk_widget_get_next_sibling (child))
-    label_rows (child);
-}
-
-static void
 pl_lot_editor_init (PlLotEditor *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
 
-  label_rows (GTK_WIDGET (self));
+  pl_ui_label_rows (GTK_WIDGET (self));
   g_signal_connect_swapped (self->profile_row, "notify::selected", G_CALLBACK (profile_changed_cb),
                             self);
   g_signal_connect_swapped (self->subscribe_row, "notify::selected",

@@ -9,6 +9,7 @@
 #include "pl-audio-devices.h"
 #include "pl-autostart.h"
 #include "pl-preferences-window.h"
+#include "pl-ui-util.h"
 
 #define METER_INTERVAL_MS 50
 
@@ -60,23 +61,6 @@ set_accessible_label (gpointer widget, const char *label)
 {
   gtk_accessible_update_property (GTK_ACCESSIBLE (widget), GTK_ACCESSIBLE_PROPERTY_LABEL, label,
                                   -1);
-}
-
-static void
-label_row (gpointer row)
-{
-  set_accessible_label (row, adw_preferences_row_get_title (ADW_PREFERENCES_ROW (row)));
-}
-
-/* Screen readers say a row's title: the template's rows get it here. */
-static void
-label_rows (GtkWidget *widget)
-{
-  if (ADW_IS_PREFERENCES_ROW (widget))
-    label_row (widget);
-  for (GtkWidget *child = gtk_widget_get_first_child (widget); child;
-       child = gtk_widget_get_next_sibling (child))
-    label_rows (child);
 }
 
 static GtkWidget *
@@ -927,7 +911,7 @@ pl_preferences_window_init (PlPreferencesWindow *self)
   self->input_indices = g_array_new (FALSE, FALSE, sizeof (int));
   self->output_indices = g_array_new (FALSE, FALSE, sizeof (int));
 
-  label_rows (GTK_WIDGET (self));
+  pl_ui_label_rows (GTK_WIDGET (self));
   set_accessible_label (self->tone_button, _ ("Play a test tone on the speaker"));
   gtk_list_box_set_placeholder (self->accounts_list,
                                 placeholder_row (_ ("No account yet: add one to make calls")));

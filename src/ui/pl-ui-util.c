@@ -5,7 +5,7 @@
 
 #include <string.h>
 #include <glib/gi18n.h>
-#include <gdk/gdkkeysyms.h>
+#include <adwaita.h>
 
 #include "pl-ui-util.h"
 
@@ -100,4 +100,18 @@ pl_ui_is_dial_key (guint keyval, char *digit_out)
   if (digit_out != NULL)
     *digit_out = digit;
   return digit != 0;
+}
+
+/* Screen readers say a row's title only if it is the accessible label, which
+ * rows built from a template do not get on their own. */
+void
+pl_ui_label_rows (GtkWidget *widget)
+{
+  if (ADW_IS_PREFERENCES_ROW (widget))
+    gtk_accessible_update_property (GTK_ACCESSIBLE (widget), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                    adw_preferences_row_get_title (ADW_PREFERENCES_ROW (widget)),
+                                    -1);
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child;
+       child = gtk_widget_get_next_sibling (child))
+    pl_ui_label_rows (child);
 }

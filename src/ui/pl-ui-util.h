@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #pragma once
 
-#include <glib.h>
+#include <gtk/gtk.h>
 
 #include "pl-call.h"
 #include "pl-engine.h"
@@ -27,5 +27,8 @@ PlCallActions pl_ui_call_actions (gboolean has_call, PlCallState state);
 gboolean pl_ui_can_dial (gboolean has_account, PlEngineState engine_state);
 char *pl_ui_registration_error_text (const char *raw_error);
 gboolean pl_ui_is_dial_key (guint keyval, char *digit_out);
+
+/* Gives every AdwPreferencesRow under widget its title as accessible label. */
+void pl_ui_label_rows (GtkWidget *widget);
 
 G_END_DECLS

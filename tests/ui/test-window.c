@@ -888,6 +888,17 @@ test_account_dialog (Fixture *fx, gconstpointer data)
   g_signal_connect_swapped (dialog, "saved", G_CALLBACK (g_set_object), &saved);
   gtk_window_present (GTK_WINDOW (dialog));
   g_assert_true (PL_TEST_WAIT (gtk_widget_get_mapped (GTK_WIDGET (dialog)), 5000));
+  /* Screen readers name each row by its title. */
+  {
+    g_autofree char *diff = gtk_test_accessible_check_property (
+        GTK_ACCESSIBLE (transport_row), GTK_ACCESSIBLE_PROPERTY_LABEL, "Transport");
+    g_assert_null (diff);
+  }
+  {
+    g_autofree char *diff = gtk_test_accessible_check_property (
+        GTK_ACCESSIBLE (domain_row), GTK_ACCESSIBLE_PROPERTY_LABEL, "Domain (registrar)");
+    g_assert_null (diff);
+  }
 
   /* Nothing filled in: the user row is pointed at. */
   pl_account_dialog_save (dialog);
