@@ -379,15 +379,6 @@ preferences_activated (GSimpleAction *action, GVariant *parameter, gpointer user
 }
 
 static void
-shortcuts_activated (GSimpleAction *action, GVariant *parameter, gpointer user_data)
-{
-  PlWindow *window = get_window (user_data);
-
-  if (window)
-    gtk_widget_activate_action (GTK_WIDGET (window), "win.show-help-overlay", NULL);
-}
-
-static void
 about_activated (GSimpleAction *action, GVariant *parameter, gpointer user_data)
 {
   static const char *developers[] = { "The Parkline authors", NULL };
@@ -481,7 +472,6 @@ retrieve_slot_activated (GSimpleAction *action, GVariant *parameter, gpointer us
 static const GActionEntry app_entries[] = {
   { "quit", quit_activated },
   { "preferences", preferences_activated },
-  { "shortcuts", shortcuts_activated },
   { "about", about_activated },
   { "answer-call", answer_call_activated, "s" },
   { "decline-call", decline_call_activated, "s" },
