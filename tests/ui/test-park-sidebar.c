@@ -124,7 +124,7 @@ body_idle (gpointer user_data)
 {
   Fixture *fx = user_data;
   GtkApplication *app = GTK_APPLICATION (fx->app);
-  GObject *slot;
+  GtkWidget *slot;
 
   pl_ui_test_park_pointer ();
   pl_ui_test_await_window (app, (gpointer *)&fx->window);
@@ -133,10 +133,9 @@ body_idle (gpointer user_data)
   /* The lots get their states from this test, not from the (absent) PBX. */
   pl_park_service_shutdown (service (fx));
 
-  slot = gtk_widget_get_template_child (GTK_WIDGET (fx->window), PL_TYPE_WINDOW, "sidebar_slot");
-  g_assert_nonnull (slot);
-  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (slot)));
-  fx->sidebar = PL_PARK_SIDEBAR (gtk_widget_get_first_child (GTK_WIDGET (slot)));
+  slot = pl_ui_test_template_child (fx->window, PL_TYPE_WINDOW, "sidebar_slot");
+  g_assert_true (gtk_widget_get_visible (slot));
+  fx->sidebar = PL_PARK_SIDEBAR (gtk_widget_get_first_child (slot));
   g_assert_true (PL_IS_PARK_SIDEBAR (fx->sidebar));
 
   fx->body (fx);
@@ -273,8 +272,7 @@ rows_follow_model (gpointer data)
 {
   Fixture *fx = data;
   GtkWidget *banner = pl_park_sidebar_get_stale_banner (fx->sidebar, "Main");
-  GtkWidget *stack = GTK_WIDGET (
-      gtk_widget_get_template_child (GTK_WIDGET (fx->sidebar), PL_TYPE_PARK_SIDEBAR, "stack"));
+  GtkWidget *stack = pl_ui_test_template_child (fx->sidebar, PL_TYPE_PARK_SIDEBAR, "stack");
   g_autofree char *expected = NULL;
 
   /* Before any NOTIFY nothing is known: unknown, never "free". */
@@ -386,12 +384,10 @@ park_asterisk (gpointer data)
   Fixture *fx = data;
   PlCall *call;
   g_autofree char *transfer = NULL;
-  GtkWidget *pane = GTK_WIDGET (
-      gtk_widget_get_template_child (GTK_WIDGET (fx->window), PL_TYPE_WINDOW, "call_pane"));
-  GtkWidget *note
-      = GTK_WIDGET (gtk_widget_get_template_child (pane, PL_TYPE_CALL_PANE, "note_label"));
-  GtkWidget *button = GTK_WIDGET (gtk_widget_get_template_child (
-      GTK_WIDGET (fx->sidebar), PL_TYPE_PARK_SIDEBAR, "park_selected_button"));
+  GtkWidget *pane = pl_ui_test_template_child (fx->window, PL_TYPE_WINDOW, "call_pane");
+  GtkWidget *note = pl_ui_test_template_child (pane, PL_TYPE_CALL_PANE, "note_label");
+  GtkWidget *button
+      = pl_ui_test_template_child (fx->sidebar, PL_TYPE_PARK_SIDEBAR, "park_selected_button");
 
   all_free (fx, "Main");
   g_assert_false (pl_ui_test_action_enabled (fx->window, "park"));
