@@ -253,25 +253,20 @@ AdwMessageDialog *
 pl_preferences_window_remove_account (PlPreferencesWindow *self, PlAccount *account)
 {
   g_autofree char *title = NULL;
-  GtkWidget *dialog;
+  g_autofree char *body = NULL;
+  AdwMessageDialog *dialog;
 
   g_return_val_if_fail (PL_IS_PREFERENCES_WINDOW (self), NULL);
   g_return_val_if_fail (PL_IS_ACCOUNT (account), NULL);
 
   title = account_title (account);
-  dialog = adw_message_dialog_new (GTK_WINDOW (self), _ ("Remove Account?"), NULL);
-  adw_message_dialog_format_body (ADW_MESSAGE_DIALOG (dialog),
-                                  _ ("“%s” and its stored password will be deleted."), title);
-  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog), "cancel", _ ("_Cancel"), "remove",
-                                    _ ("_Remove"), NULL);
-  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "remove",
-                                              ADW_RESPONSE_DESTRUCTIVE);
-  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
-  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  body = g_strdup_printf (_ ("“%s” and its stored password will be deleted."), title);
+  dialog = pl_ui_confirm_destructive (GTK_WINDOW (self), _ ("Remove Account?"), body, "remove",
+                                      _ ("_Remove"));
   g_object_set_data_full (G_OBJECT (dialog), "account", g_object_ref (account), g_object_unref);
   g_signal_connect_object (dialog, "response", G_CALLBACK (remove_account_response_cb), self, 0);
   gtk_window_present (GTK_WINDOW (dialog));
-  return ADW_MESSAGE_DIALOG (dialog);
+  return dialog;
 }
 
 /* The row's position names the account: rows hold no reference of their own,
@@ -513,27 +508,22 @@ AdwMessageDialog *
 pl_preferences_window_remove_lot (PlPreferencesWindow *self, guint index)
 {
   const PlParkLotConfig *config;
-  GtkWidget *dialog;
+  g_autofree char *body = NULL;
+  AdwMessageDialog *dialog;
 
   g_return_val_if_fail (PL_IS_PREFERENCES_WINDOW (self), NULL);
   g_return_val_if_fail (index < self->lots->len, NULL);
 
   config = g_ptr_array_index (self->lots, index);
-  dialog = adw_message_dialog_new (GTK_WINDOW (self), _ ("Remove Park Lot?"), NULL);
-  adw_message_dialog_format_body (
-      ADW_MESSAGE_DIALOG (dialog),
+  body = g_strdup_printf (
       _ ("Parkline stops watching the slots of “%s”. Calls parked there stay parked."),
       config->name);
-  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog), "cancel", _ ("_Cancel"), "remove",
-                                    _ ("_Remove"), NULL);
-  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "remove",
-                                              ADW_RESPONSE_DESTRUCTIVE);
-  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
-  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  dialog = pl_ui_confirm_destructive (GTK_WINDOW (self), _ ("Remove Park Lot?"), body, "remove",
+                                      _ ("_Remove"));
   g_object_set_data_full (G_OBJECT (dialog), "lot-name", g_strdup (config->name), g_free);
   g_signal_connect_object (dialog, "response", G_CALLBACK (remove_lot_response_cb), self, 0);
   gtk_window_present (GTK_WINDOW (dialog));
-  return ADW_MESSAGE_DIALOG (dialog);
+  return dialog;
 }
 
 static void

@@ -5,7 +5,6 @@
 
 #include <string.h>
 #include <glib/gi18n.h>
-#include <adwaita.h>
 
 #include "pl-ui-util.h"
 
@@ -114,4 +113,19 @@ pl_ui_label_rows (GtkWidget *widget)
   for (GtkWidget *child = gtk_widget_get_first_child (widget); child;
        child = gtk_widget_get_next_sibling (child))
     pl_ui_label_rows (child);
+}
+
+/* Returns: (transfer none): the dialog, not yet presented */
+AdwMessageDialog *
+pl_ui_confirm_destructive (GtkWindow *parent, const char *heading, const char *body,
+                           const char *response, const char *response_label)
+{
+  AdwMessageDialog *dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (parent, heading, body));
+
+  adw_message_dialog_add_responses (dialog, "cancel", _ ("_Cancel"), response, response_label,
+                                    NULL);
+  adw_message_dialog_set_response_appearance (dialog, response, ADW_RESPONSE_DESTRUCTIVE);
+  adw_message_dialog_set_default_response (dialog, "cancel");
+  adw_message_dialog_set_close_response (dialog, "cancel");
+  return dialog;
 }

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #pragma once
 
-#include <gtk/gtk.h>
+#include <adwaita.h>
 
 #include "pl-call.h"
 #include "pl-engine.h"
@@ -30,5 +30,10 @@ gboolean pl_ui_is_dial_key (guint keyval, char *digit_out);
 
 /* Gives every AdwPreferencesRow under widget its title as accessible label. */
 void pl_ui_label_rows (GtkWidget *widget);
+/* Asks before something is destroyed: "_Cancel" is the default and what
+ * Escape answers; the other answer, response, looks destructive. */
+AdwMessageDialog *pl_ui_confirm_destructive (GtkWindow *parent, const char *heading,
+                                             const char *body, const char *response,
+                                             const char *response_label);
 
 G_END_DECLS
