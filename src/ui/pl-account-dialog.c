@@ -62,18 +62,6 @@ row_dup_stripped (AdwEntryRow *row)
 }
 
 static void
-mark_row (AdwEntryRow *row, gboolean invalid)
-{
-  if (invalid)
-    gtk_widget_add_css_class (GTK_WIDGET (row), "error");
-  else
-    gtk_widget_remove_css_class (GTK_WIDGET (row), "error");
-  gtk_accessible_update_state (GTK_ACCESSIBLE (row), GTK_ACCESSIBLE_STATE_INVALID,
-                               invalid ? GTK_ACCESSIBLE_INVALID_TRUE : GTK_ACCESSIBLE_INVALID_FALSE,
-                               -1);
-}
-
-static void
 set_error (PlAccountDialog *self, const char *message)
 {
   gtk_label_set_label (self->error_label, message ? message : "");
@@ -95,9 +83,9 @@ check_rows (PlAccountDialog *self)
   domain_ok = *domain != '\0' && pl_sip_uri_is_valid (probe);
   proxy_ok = *proxy == '\0' || pl_sip_uri_is_valid (proxy);
 
-  mark_row (self->user_row, !user_ok);
-  mark_row (self->domain_row, !domain_ok);
-  mark_row (self->proxy_row, !proxy_ok);
+  pl_ui_mark_invalid (self->user_row, !user_ok);
+  pl_ui_mark_invalid (self->domain_row, !domain_ok);
+  pl_ui_mark_invalid (self->proxy_row, !proxy_ok);
   if (!user_ok)
     set_error (self, _ ("Enter the user name or extension, without “@” or spaces"));
   else if (!domain_ok)

@@ -121,23 +121,11 @@ pl_lot_editor_dup_config (PlLotEditor *self)
 }
 
 static void
-mark (gpointer widget, gboolean invalid)
-{
-  if (invalid)
-    gtk_widget_add_css_class (GTK_WIDGET (widget), "error");
-  else
-    gtk_widget_remove_css_class (GTK_WIDGET (widget), "error");
-  gtk_accessible_update_state (GTK_ACCESSIBLE (widget), GTK_ACCESSIBLE_STATE_INVALID,
-                               invalid ? GTK_ACCESSIBLE_INVALID_TRUE : GTK_ACCESSIBLE_INVALID_FALSE,
-                               -1);
-}
-
-static void
 mark_template (AdwEntryRow *row, gboolean need_slot)
 {
   g_autofree char *text = dup_stripped (row);
 
-  mark (row, !pl_park_template_validate (text, need_slot, NULL));
+  pl_ui_mark_invalid (row, !pl_park_template_validate (text, need_slot, NULL));
 }
 
 /* The core's validators decide; the error code only says which rows to
@@ -147,16 +135,18 @@ mark_rows (PlLotEditor *self, const PlParkLotConfig *c, const GError *error, gbo
 {
   gboolean extension_bad = FALSE;
 
-  mark (self->name_row, error && error->code == PL_PARK_PROFILE_ERROR_INVALID_NAME);
-  mark (self->first_spin,
-        error
-            && (error->code == PL_PARK_PROFILE_ERROR_INVALID_RANGE
-                || (with_others && error->code == PL_PARK_PROFILE_ERROR_OVERLAP)));
-  mark (self->last_spin, error
-                             && (error->code == PL_PARK_PROFILE_ERROR_INVALID_RANGE
-                                 || (with_others && error->code == PL_PARK_PROFILE_ERROR_OVERLAP)));
-  mark (self->timeout_spin, error && error->code == PL_PARK_PROFILE_ERROR_INVALID_VALUE
-                                && (c->timeout == 0 || c->timeout > 24 * 3600));
+  pl_ui_mark_invalid (self->name_row, error && error->code == PL_PARK_PROFILE_ERROR_INVALID_NAME);
+  pl_ui_mark_invalid (self->first_spin,
+                      error
+                          && (error->code == PL_PARK_PROFILE_ERROR_INVALID_RANGE
+                              || (with_others && error->code == PL_PARK_PROFILE_ERROR_OVERLAP)));
+  pl_ui_mark_invalid (self->last_spin,
+                      error
+                          && (error->code == PL_PARK_PROFILE_ERROR_INVALID_RANGE
+                              || (with_others && error->code == PL_PARK_PROFILE_ERROR_OVERLAP)));
+  pl_ui_mark_invalid (self->timeout_spin, error
+                                              && error->code == PL_PARK_PROFILE_ERROR_INVALID_VALUE
+                                              && (c->timeout == 0 || c->timeout > 24 * 3600));
   if (error != NULL)
     switch (error->code)
       {
@@ -172,7 +162,7 @@ mark_rows (PlLotEditor *self, const PlParkLotConfig *c, const GError *error, gbo
         default:
           break;
       }
-  mark (self->extension_row, extension_bad);
+  pl_ui_mark_invalid (self->extension_row, extension_bad);
 
   if (error != NULL && error->code == PL_PARK_PROFILE_ERROR_INVALID_TEMPLATE)
     {
@@ -183,10 +173,10 @@ mark_rows (PlLotEditor *self, const PlParkLotConfig *c, const GError *error, gbo
     }
   else
     {
-      mark (self->park_uri_row, FALSE);
-      mark (self->retrieve_uri_row, FALSE);
-      mark (self->subscribe_uri_row, FALSE);
-      mark (self->list_uri_row, FALSE);
+      pl_ui_mark_invalid (self->park_uri_row, FALSE);
+      pl_ui_mark_invalid (self->retrieve_uri_row, FALSE);
+      pl_ui_mark_invalid (self->subscribe_uri_row, FALSE);
+      pl_ui_mark_invalid (self->list_uri_row, FALSE);
     }
 }
 

@@ -115,6 +115,18 @@ pl_ui_label_rows (GtkWidget *widget)
     pl_ui_label_rows (child);
 }
 
+void
+pl_ui_mark_invalid (gpointer widget, gboolean invalid)
+{
+  if (invalid)
+    gtk_widget_add_css_class (GTK_WIDGET (widget), "error");
+  else
+    gtk_widget_remove_css_class (GTK_WIDGET (widget), "error");
+  gtk_accessible_update_state (GTK_ACCESSIBLE (widget), GTK_ACCESSIBLE_STATE_INVALID,
+                               invalid ? GTK_ACCESSIBLE_INVALID_TRUE : GTK_ACCESSIBLE_INVALID_FALSE,
+                               -1);
+}
+
 /* Returns: (transfer none): the dialog, not yet presented */
 AdwMessageDialog *
 pl_ui_confirm_destructive (GtkWindow *parent, const char *heading, const char *body,
