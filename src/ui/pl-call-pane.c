@@ -147,10 +147,7 @@ update_state (PlCallPane *self)
   /* A menu button cannot carry an action; mirror win.transfer's rule. */
   gtk_widget_set_sensitive (self->transfer_button, (actions & PL_CALL_ACTION_TRANSFER) != 0);
 
-  if (state == PL_CALL_STATE_HELD)
-    gtk_widget_add_css_class (GTK_WIDGET (self), "held");
-  else
-    gtk_widget_remove_css_class (GTK_WIDGET (self), "held");
+  pl_ui_set_css_class (self, "held", state == PL_CALL_STATE_HELD);
   update_tick (self);
 }
 

@@ -120,19 +120,13 @@ update (PlParkSlotRow *self)
   if (state == PL_PARK_SLOT_OCCUPIED && remaining >= 0 && timeout > 0)
     {
       gtk_level_bar_set_value (self->countdown, CLAMP ((double)remaining / timeout, 0.0, 1.0));
-      if (remaining <= WARN_SECONDS)
-        gtk_widget_add_css_class (GTK_WIDGET (self->countdown), "ending");
-      else
-        gtk_widget_remove_css_class (GTK_WIDGET (self->countdown), "ending");
+      pl_ui_set_css_class (self->countdown, "ending", remaining <= WARN_SECONDS);
     }
 
   gtk_widget_set_visible (self->retrieve_button, state == PL_PARK_SLOT_OCCUPIED);
 
   for (guint i = 0; i < G_N_ELEMENTS (state_classes); i++)
-    if ((guint)state == i)
-      gtk_widget_add_css_class (GTK_WIDGET (self), state_classes[i]);
-    else
-      gtk_widget_remove_css_class (GTK_WIDGET (self), state_classes[i]);
+    pl_ui_set_css_class (self, state_classes[i], (guint)state == i);
 
   /* One phrase for screen readers: "Slot 701, Caller One, parked 0:12, 0:33
    * left, Retrieve". */

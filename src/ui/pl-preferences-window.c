@@ -133,10 +133,7 @@ update_registration (PlPreferencesWindow *self)
       }
   adw_action_row_set_subtitle (self->registration_row, subtitle);
   gtk_image_set_from_icon_name (self->registration_icon, icon);
-  if (failed)
-    gtk_widget_add_css_class (GTK_WIDGET (self->registration_row), "registration-failed");
-  else
-    gtk_widget_remove_css_class (GTK_WIDGET (self->registration_row), "registration-failed");
+  pl_ui_set_css_class (self->registration_row, "registration-failed", failed);
   set_accessible_label (self->registration_row, subtitle);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "prefs.test-registration",
                                  pl_account_store_get_default (self->store) != NULL);

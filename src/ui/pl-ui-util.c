@@ -116,12 +116,18 @@ pl_ui_label_rows (GtkWidget *widget)
 }
 
 void
+pl_ui_set_css_class (gpointer widget, const char *name, gboolean on)
+{
+  if (on)
+    gtk_widget_add_css_class (GTK_WIDGET (widget), name);
+  else
+    gtk_widget_remove_css_class (GTK_WIDGET (widget), name);
+}
+
+void
 pl_ui_mark_invalid (gpointer widget, gboolean invalid)
 {
-  if (invalid)
-    gtk_widget_add_css_class (GTK_WIDGET (widget), "error");
-  else
-    gtk_widget_remove_css_class (GTK_WIDGET (widget), "error");
+  pl_ui_set_css_class (widget, "error", invalid);
   gtk_accessible_update_state (GTK_ACCESSIBLE (widget), GTK_ACCESSIBLE_STATE_INVALID,
                                invalid ? GTK_ACCESSIBLE_INVALID_TRUE : GTK_ACCESSIBLE_INVALID_FALSE,
                                -1);

@@ -30,6 +30,7 @@ gboolean pl_ui_is_dial_key (guint keyval, char *digit_out);
 
 /* Gives every AdwPreferencesRow under widget its title as accessible label. */
 void pl_ui_label_rows (GtkWidget *widget);
+void pl_ui_set_css_class (gpointer widget, const char *name, gboolean on);
 /* Marks a field as wrong (or right again), for the eye and for screen readers. */
 void pl_ui_mark_invalid (gpointer widget, gboolean invalid);
 /* Asks before something is destroyed: "_Cancel" is the default and what

@@ -698,10 +698,7 @@ update_account_status (PlWindow *self)
   gtk_widget_set_tooltip_text (GTK_WIDGET (self->account_status_label), status);
   gtk_widget_set_visible (self->setup_button, self->account == NULL);
 
-  if (error)
-    gtk_widget_add_css_class (GTK_WIDGET (self->account_status_label), "error");
-  else
-    gtk_widget_remove_css_class (GTK_WIDGET (self->account_status_label), "error");
+  pl_ui_set_css_class (self->account_status_label, "error", error);
   gtk_widget_remove_css_class (GTK_WIDGET (self->account_status_icon), "error");
   gtk_widget_remove_css_class (GTK_WIDGET (self->account_status_icon), "success");
   gtk_widget_remove_css_class (GTK_WIDGET (self->account_status_icon), "dim-label");
