@@ -8,6 +8,7 @@
 
 #include "pl-account-dialog.h"
 #include "pl-sip-uri.h"
+#include "pl-ui-util.h"
 
 struct _PlAccountDialog
 {
@@ -61,18 +62,6 @@ row_dup_stripped (AdwEntryRow *row)
 }
 
 static void
-mark_row (AdwEntryRow *row, gboolean invalid)
-{
-  if (invalid)
-    gtk_widget_add_css_class (GTK_WIDGET (row), "error");
-  else
-    gtk_widget_remove_css_class (GTK_WIDGET (row), "error");
-  gtk_accessible_update_state (GTK_ACCESSIBLE (row), GTK_ACCESSIBLE_STATE_INVALID,
-                               invalid ? GTK_ACCESSIBLE_INVALID_TRUE : GTK_ACCESSIBLE_INVALID_FALSE,
-                               -1);
-}
-
-static void
 set_error (PlAccountDialog *self, const char *message)
 {
   gtk_label_set_label (self->error_label, message ? message : "");
@@ -94,9 +83,9 @@ check_rows (PlAccountDialog *self)
   domain_ok = *domain != '\0' && pl_sip_uri_is_valid (probe);
   proxy_ok = *proxy == '\0' || pl_sip_uri_is_valid (proxy);
 
-  mark_row (self->user_row, !user_ok);
-  mark_row (self->domain_row, !domain_ok);
-  mark_row (self->proxy_row, !proxy_ok);
+  pl_ui_mark_invalid (self->user_row, !user_ok);
+  pl_ui_mark_invalid (self->domain_row, !domain_ok);
+  pl_ui_mark_invalid (self->proxy_row, !proxy_ok);
   if (!user_ok)
     set_error (self, _ ("Enter the user name or extension, without “@” or spaces"));
   else if (!domain_ok)
@@ -331,26 +320,12 @@ pl_account_dialog_class_init (PlAccountDialogClass *klass)
 }
 
 static void
-label_row (AdwEntryRow *row)
-{
-  gtk_accessible_update_property (GTK_ACCESSIBLE (row), GTK_ACCESSIBLE_PROPERTY_LABEL,
-                                  adw_preferences_row_get_title (ADW_PREFERENCES_ROW (row)), -1);
-}
-
-static void
 pl_account_dialog_init (PlAccountDialog *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
   self->cancellable = g_cancellable_new ();
 
-  label_row (self->display_name_row);
-  label_row (self->user_row);
-  label_row (self->domain_row);
-  label_row (self->auth_user_row);
-  label_row (self->password_row);
-  label_row (self->proxy_row);
-  gtk_accessible_update_property (GTK_ACCESSIBLE (self->transport_row),
-                                  GTK_ACCESSIBLE_PROPERTY_LABEL, _ ("Transport"), -1);
+  pl_ui_label_rows (GTK_WIDGET (self));
 }
 
 PlAccountDialog *

@@ -265,20 +265,6 @@ call_ended_cb (PlApplication *self, PlCall *call)
 
 /* Park notifications ------------------------------------------------------ */
 
-static gboolean
-notify_parks (PlApplication *self)
-{
-  GSettingsSchemaSource *source = g_settings_schema_source_get_default ();
-  g_autoptr (GSettingsSchema) schema = NULL;
-  g_autoptr (GSettings) settings = NULL;
-
-  if (source == NULL || (schema = g_settings_schema_source_lookup (source, APP_ID, TRUE)) == NULL
-      || !g_settings_schema_has_key (schema, "notify-parks"))
-    return TRUE;
-  settings = g_settings_new (APP_ID);
-  return g_settings_get_boolean (settings, "notify-parks");
-}
-
 static void
 withdraw_park_notification (PlApplication *self, PlParkSlot *slot)
 {
@@ -312,7 +298,7 @@ parked_by_other_cb (PlApplication *self, PlParkLot *lot, PlParkSlot *slot)
   g_autofree char *target = pl_park_format_slot_target (pl_park_lot_get_name (lot), number);
   g_autofree char *id = g_strdup_printf ("park-%s", target);
 
-  if (!notify_parks (self))
+  if (!g_settings_get_boolean (self->settings, "notify-parks"))
     return;
   withdraw_park_notification (self, slot);
   if (pl_park_slot_get_identity_source (slot) == PL_PARK_IDENTITY_UNKNOWN)
@@ -390,15 +376,6 @@ preferences_activated (GSimpleAction *action, GVariant *parameter, gpointer user
   /* First run ("Set Up Account…"): straight to the account form. */
   if (pl_account_store_get_default (accounts) == NULL)
     pl_preferences_window_edit_account (prefs, NULL);
-}
-
-static void
-shortcuts_activated (GSimpleAction *action, GVariant *parameter, gpointer user_data)
-{
-  PlWindow *window = get_window (user_data);
-
-  if (window)
-    gtk_widget_activate_action (GTK_WIDGET (window), "win.show-help-overlay", NULL);
 }
 
 static void
@@ -495,7 +472,6 @@ retrieve_slot_activated (GSimpleAction *action, GVariant *parameter, gpointer us
 static const GActionEntry app_entries[] = {
   { "quit", quit_activated },
   { "preferences", preferences_activated },
-  { "shortcuts", shortcuts_activated },
   { "about", about_activated },
   { "answer-call", answer_call_activated, "s" },
   { "decline-call", decline_call_activated, "s" },

@@ -147,10 +147,7 @@ update_state (PlCallPane *self)
   /* A menu button cannot carry an action; mirror win.transfer's rule. */
   gtk_widget_set_sensitive (self->transfer_button, (actions & PL_CALL_ACTION_TRANSFER) != 0);
 
-  if (state == PL_CALL_STATE_HELD)
-    gtk_widget_add_css_class (GTK_WIDGET (self), "held");
-  else
-    gtk_widget_remove_css_class (GTK_WIDGET (self), "held");
+  pl_ui_set_css_class (self, "held", state == PL_CALL_STATE_HELD);
   update_tick (self);
 }
 
@@ -173,10 +170,7 @@ set_transfer_error (PlCallPane *self, const char *message)
 {
   gtk_label_set_label (self->transfer_error_label, message ? message : "");
   gtk_widget_set_visible (GTK_WIDGET (self->transfer_error_label), message != NULL);
-  if (message)
-    gtk_widget_add_css_class (GTK_WIDGET (self->transfer_entry), "error");
-  else
-    gtk_widget_remove_css_class (GTK_WIDGET (self->transfer_entry), "error");
+  pl_ui_mark_invalid (self->transfer_entry, message != NULL);
   /* The label shows the error; screen readers get it as the description. */
   if (message)
     gtk_accessible_update_property (GTK_ACCESSIBLE (self->transfer_entry),
@@ -184,9 +178,6 @@ set_transfer_error (PlCallPane *self, const char *message)
   else
     gtk_accessible_reset_property (GTK_ACCESSIBLE (self->transfer_entry),
                                    GTK_ACCESSIBLE_PROPERTY_DESCRIPTION);
-  gtk_accessible_update_state (GTK_ACCESSIBLE (self->transfer_entry), GTK_ACCESSIBLE_STATE_INVALID,
-                               message ? GTK_ACCESSIBLE_INVALID_TRUE : GTK_ACCESSIBLE_INVALID_FALSE,
-                               -1);
 }
 
 /* The same normalisation the call manager will apply, so errors show up

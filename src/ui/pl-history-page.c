@@ -9,6 +9,7 @@
 #include "pl-history-format.h"
 #include "pl-history-page.h"
 #include "pl-history-row.h"
+#include "pl-ui-util.h"
 
 /* Park timelines are read on demand; a screenful of rows needs a few dozen,
  * so the cache is simply dropped when it grows past this. */
@@ -339,18 +340,12 @@ clear_activated (GSimpleAction *action, GVariant *parameter, gpointer user_data)
 {
   PlHistoryPage *self = user_data;
   GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
-  GtkWidget *dialog;
+  AdwMessageDialog *dialog = pl_ui_confirm_destructive (
+      GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL, _ ("Clear Call History?"),
+      _ ("Every call and park event is deleted from this computer. "
+         "This cannot be undone."),
+      "clear", _ ("_Clear History"));
 
-  dialog = adw_message_dialog_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
-                                   _ ("Clear Call History?"),
-                                   _ ("Every call and park event is deleted from this computer. "
-                                      "This cannot be undone."));
-  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog), "cancel", _ ("_Cancel"), "clear",
-                                    _ ("_Clear History"), NULL);
-  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "clear",
-                                              ADW_RESPONSE_DESTRUCTIVE);
-  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
-  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
   g_signal_connect_object (dialog, "response", G_CALLBACK (clear_response_cb), self, 0);
   gtk_window_present (GTK_WINDOW (dialog));
 }

@@ -42,15 +42,6 @@ is_missed (PlHistoryEntry *entry)
 }
 
 static void
-set_class (GtkWidget *widget, const char *name, gboolean on)
-{
-  if (on)
-    gtk_widget_add_css_class (widget, name);
-  else
-    gtk_widget_remove_css_class (widget, name);
-}
-
-static void
 update (PlHistoryRow *self)
 {
   PlHistoryEntry *entry = self->entry;
@@ -93,12 +84,12 @@ update (PlHistoryRow *self)
     }
   gtk_image_set_from_icon_name (self->direction_icon, icon);
   gtk_widget_set_tooltip_text (GTK_WIDGET (self->direction_icon), direction_text);
-  set_class (GTK_WIDGET (self->direction_icon), "error", missed);
+  pl_ui_set_css_class (self->direction_icon, "error", missed);
 
   gtk_label_set_label (self->title_label, title ? title : _ ("Unknown caller"));
   gtk_label_set_label (self->outcome_label, outcome ? outcome : "");
-  set_class (GTK_WIDGET (self->outcome_label), "error", missed);
-  set_class (GTK_WIDGET (self->outcome_label), "dim-label", !missed);
+  pl_ui_set_css_class (self->outcome_label, "error", missed);
+  pl_ui_set_css_class (self->outcome_label, "dim-label", !missed);
 
   /* The number says something only when the title is a name. */
   show_number = number != NULL && *number != '\0' && g_strcmp0 (number, title) != 0;

@@ -6,6 +6,7 @@
 #include <glib/gi18n.h>
 
 #include "pl-lot-editor.h"
+#include "pl-ui-util.h"
 
 struct _PlLotEditor
 {
@@ -120,23 +121,11 @@ pl_lot_editor_dup_config (PlLotEditor *self)
 }
 
 static void
-mark (gpointer widget, gboolean invalid)
-{
-  if (invalid)
-    gtk_widget_add_css_class (GTK_WIDGET (widget), "error");
-  else
-    gtk_widget_remove_css_class (GTK_WIDGET (widget), "error");
-  gtk_accessible_update_state (GTK_ACCESSIBLE (widget), GTK_ACCESSIBLE_STATE_INVALID,
-                               invalid ? GTK_ACCESSIBLE_INVALID_TRUE : GTK_ACCESSIBLE_INVALID_FALSE,
-                               -1);
-}
-
-static void
 mark_template (AdwEntryRow *row, gboolean need_slot)
 {
   g_autofree char *text = dup_stripped (row);
 
-  mark (row, !pl_park_template_validate (text, need_slot, NULL));
+  pl_ui_mark_invalid (row, !pl_park_template_validate (text, need_slot, NULL));
 }
 
 /* The core's validators decide; the error code only says which rows to
@@ -146,16 +135,18 @@ mark_rows (PlLotEditor *self, const PlParkLotConfig *c, const GError *error, gbo
 {
   gboolean extension_bad = FALSE;
 
-  mark (self->name_row, error && error->code == PL_PARK_PROFILE_ERROR_INVALID_NAME);
-  mark (self->first_spin,
-        error
-            && (error->code == PL_PARK_PROFILE_ERROR_INVALID_RANGE
-                || (with_others && error->code == PL_PARK_PROFILE_ERROR_OVERLAP)));
-  mark (self->last_spin, error
-                             && (error->code == PL_PARK_PROFILE_ERROR_INVALID_RANGE
-                                 || (with_others && error->code == PL_PARK_PROFILE_ERROR_OVERLAP)));
-  mark (self->timeout_spin, error && error->code == PL_PARK_PROFILE_ERROR_INVALID_VALUE
-                                && (c->timeout == 0 || c->timeout > 24 * 3600));
+  pl_ui_mark_invalid (self->name_row, error && error->code == PL_PARK_PROFILE_ERROR_INVALID_NAME);
+  pl_ui_mark_invalid (self->first_spin,
+                      error
+                          && (error->code == PL_PARK_PROFILE_ERROR_INVALID_RANGE
+                              || (with_others && error->code == PL_PARK_PROFILE_ERROR_OVERLAP)));
+  pl_ui_mark_invalid (self->last_spin,
+                      error
+                          && (error->code == PL_PARK_PROFILE_ERROR_INVALID_RANGE
+                              || (with_others && error->code == PL_PARK_PROFILE_ERROR_OVERLAP)));
+  pl_ui_mark_invalid (self->timeout_spin, error
+                                              && error->code == PL_PARK_PROFILE_ERROR_INVALID_VALUE
+                                              && (c->timeout == 0 || c->timeout > 24 * 3600));
   if (error != NULL)
     switch (error->code)
       {
@@ -171,7 +162,7 @@ mark_rows (PlLotEditor *self, const PlParkLotConfig *c, const GError *error, gbo
         default:
           break;
       }
-  mark (self->extension_row, extension_bad);
+  pl_ui_mark_invalid (self->extension_row, extension_bad);
 
   if (error != NULL && error->code == PL_PARK_PROFILE_ERROR_INVALID_TEMPLATE)
     {
@@ -182,10 +173,10 @@ mark_rows (PlLotEditor *self, const PlParkLotConfig *c, const GError *error, gbo
     }
   else
     {
-      mark (self->park_uri_row, FALSE);
-      mark (self->retrieve_uri_row, FALSE);
-      mark (self->subscribe_uri_row, FALSE);
-      mark (self->list_uri_row, FALSE);
+      pl_ui_mark_invalid (self->park_uri_row, FALSE);
+      pl_ui_mark_invalid (self->retrieve_uri_row, FALSE);
+      pl_ui_mark_invalid (self->subscribe_uri_row, FALSE);
+      pl_ui_mark_invalid (self->list_uri_row, FALSE);
     }
 }
 
@@ -401,28 +392,11 @@ pl_lot_editor_class_init (PlLotEditorClass *klass)
 }
 
 static void
-label_row (gpointer row)
-{
-  gtk_accessible_update_property (GTK_ACCESSIBLE (row), GTK_ACCESSIBLE_PROPERTY_LABEL,
-                                  adw_preferences_row_get_title (ADW_PREFERENCES_ROW (row)), -1);
-}
-
-static void
-label_rows (GtkWidget *widget)
-{
-  if (ADW_IS_PREFERENCES_ROW (widget))
-    label_row (widget);
-  for (GtkWidget *child = gtk_widget_get_first_child (widget); child;
-       child = gtk_widget_get_next_sibling (child))
-    label_rows (child);
-}
-
-static void
 pl_lot_editor_init (PlLotEditor *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
 
-  label_rows (GTK_WIDGET (self));
+  pl_ui_label_rows (GTK_WIDGET (self));
   g_signal_connect_swapped (self->profile_row, "notify::selected", G_CALLBACK (profile_changed_cb),
                             self);
   g_signal_connect_swapped (self->subscribe_row, "notify::selected",

@@ -8,6 +8,7 @@
 
 #include "pl-park-sidebar.h"
 #include "pl-park-slot-row.h"
+#include "pl-ui-util.h"
 #include "pl-window.h"
 
 /* Up to this many slots a lot lists every slot: each keeps its place (the
@@ -412,10 +413,7 @@ section_update (Section *section)
                              n_parked, n_free);
   gtk_label_set_label (section->count_label, count ? count : "");
   gtk_widget_set_visible (section->stale_banner, stale);
-  if (stale)
-    gtk_widget_add_css_class (section->box, "stale");
-  else
-    gtk_widget_remove_css_class (section->box, "stale");
+  pl_ui_set_css_class (section->box, "stale", stale);
 }
 
 static void

@@ -20,7 +20,6 @@ struct _PlParkSlotRow
 
   PlParkLot *lot;
   PlParkSlot *slot;
-  guint tick_id;
 
   GtkLabel *number_label;
   GtkLabel *name_label;
@@ -121,19 +120,13 @@ update (PlParkSlotRow *self)
   if (state == PL_PARK_SLOT_OCCUPIED && remaining >= 0 && timeout > 0)
     {
       gtk_level_bar_set_value (self->countdown, CLAMP ((double)remaining / timeout, 0.0, 1.0));
-      if (remaining <= WARN_SECONDS)
-        gtk_widget_add_css_class (GTK_WIDGET (self->countdown), "ending");
-      else
-        gtk_widget_remove_css_class (GTK_WIDGET (self->countdown), "ending");
+      pl_ui_set_css_class (self->countdown, "ending", remaining <= WARN_SECONDS);
     }
 
   gtk_widget_set_visible (self->retrieve_button, state == PL_PARK_SLOT_OCCUPIED);
 
   for (guint i = 0; i < G_N_ELEMENTS (state_classes); i++)
-    if ((guint)state == i)
-      gtk_widget_add_css_class (GTK_WIDGET (self), state_classes[i]);
-    else
-      gtk_widget_remove_css_class (GTK_WIDGET (self), state_classes[i]);
+    pl_ui_set_css_class (self, state_classes[i], (guint)state == i);
 
   /* One phrase for screen readers: "Slot 701, Caller One, parked 0:12, 0:33
    * left, Retrieve". */
@@ -160,11 +153,31 @@ update (PlParkSlotRow *self)
   }
 }
 
+/* One clock for every row that shows a time: the rows move on together, in
+ * one frame, instead of each on a timer of its own. */
+static GHashTable *ticking_rows;
+static guint clock_id;
+
 static gboolean
-tick_cb (gpointer user_data)
+clock_cb (gpointer user_data)
 {
-  update (user_data);
+  GHashTableIter iter;
+  gpointer row;
+
+  g_hash_table_iter_init (&iter, ticking_rows);
+  while (g_hash_table_iter_next (&iter, &row, NULL))
+    update (row);
   return G_SOURCE_CONTINUE;
+}
+
+static void
+stop_ticking (PlParkSlotRow *self)
+{
+  if (ticking_rows == NULL || !g_hash_table_remove (ticking_rows, self)
+      || g_hash_table_size (ticking_rows) > 0)
+    return;
+  g_clear_handle_id (&clock_id, g_source_remove);
+  g_clear_pointer (&ticking_rows, g_hash_table_unref);
 }
 
 /* The clock only runs while someone can see it and it can change. */
@@ -175,10 +188,16 @@ update_tick (PlParkSlotRow *self)
                     && shows_time (pl_park_slot_get_state (self->slot))
                     && pl_park_slot_get_parked_since (self->slot) > 0;
 
-  if (needed && self->tick_id == 0)
-    self->tick_id = g_timeout_add_seconds (1, tick_cb, self);
-  else if (!needed && self->tick_id != 0)
-    g_clear_handle_id (&self->tick_id, g_source_remove);
+  if (!needed)
+    {
+      stop_ticking (self);
+      return;
+    }
+  if (ticking_rows == NULL)
+    ticking_rows = g_hash_table_new (NULL, NULL);
+  g_hash_table_add (ticking_rows, self);
+  if (clock_id == 0)
+    clock_id = g_timeout_add_seconds (1, clock_cb, NULL);
 }
 
 static void
@@ -239,7 +258,7 @@ pl_park_slot_row_dispose (GObject *object)
 {
   PlParkSlotRow *self = PL_PARK_SLOT_ROW (object);
 
-  g_clear_handle_id (&self->tick_id, g_source_remove);
+  stop_ticking (self);
   if (self->slot)
     g_signal_handlers_disconnect_by_data (self->slot, self);
   g_clear_object (&self->slot);

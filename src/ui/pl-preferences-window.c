@@ -9,6 +9,7 @@
 #include "pl-audio-devices.h"
 #include "pl-autostart.h"
 #include "pl-preferences-window.h"
+#include "pl-ui-util.h"
 
 #define METER_INTERVAL_MS 50
 
@@ -60,23 +61,6 @@ set_accessible_label (gpointer widget, const char *label)
 {
   gtk_accessible_update_property (GTK_ACCESSIBLE (widget), GTK_ACCESSIBLE_PROPERTY_LABEL, label,
                                   -1);
-}
-
-static void
-label_row (gpointer row)
-{
-  set_accessible_label (row, adw_preferences_row_get_title (ADW_PREFERENCES_ROW (row)));
-}
-
-/* Screen readers say a row's title: the template's rows get it here. */
-static void
-label_rows (GtkWidget *widget)
-{
-  if (ADW_IS_PREFERENCES_ROW (widget))
-    label_row (widget);
-  for (GtkWidget *child = gtk_widget_get_first_child (widget); child;
-       child = gtk_widget_get_next_sibling (child))
-    label_rows (child);
 }
 
 static GtkWidget *
@@ -149,10 +133,7 @@ update_registration (PlPreferencesWindow *self)
       }
   adw_action_row_set_subtitle (self->registration_row, subtitle);
   gtk_image_set_from_icon_name (self->registration_icon, icon);
-  if (failed)
-    gtk_widget_add_css_class (GTK_WIDGET (self->registration_row), "registration-failed");
-  else
-    gtk_widget_remove_css_class (GTK_WIDGET (self->registration_row), "registration-failed");
+  pl_ui_set_css_class (self->registration_row, "registration-failed", failed);
   set_accessible_label (self->registration_row, subtitle);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "prefs.test-registration",
                                  pl_account_store_get_default (self->store) != NULL);
@@ -269,25 +250,20 @@ AdwMessageDialog *
 pl_preferences_window_remove_account (PlPreferencesWindow *self, PlAccount *account)
 {
   g_autofree char *title = NULL;
-  GtkWidget *dialog;
+  g_autofree char *body = NULL;
+  AdwMessageDialog *dialog;
 
   g_return_val_if_fail (PL_IS_PREFERENCES_WINDOW (self), NULL);
   g_return_val_if_fail (PL_IS_ACCOUNT (account), NULL);
 
   title = account_title (account);
-  dialog = adw_message_dialog_new (GTK_WINDOW (self), _ ("Remove Account?"), NULL);
-  adw_message_dialog_format_body (ADW_MESSAGE_DIALOG (dialog),
-                                  _ ("“%s” and its stored password will be deleted."), title);
-  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog), "cancel", _ ("_Cancel"), "remove",
-                                    _ ("_Remove"), NULL);
-  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "remove",
-                                              ADW_RESPONSE_DESTRUCTIVE);
-  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
-  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  body = g_strdup_printf (_ ("“%s” and its stored password will be deleted."), title);
+  dialog = pl_ui_confirm_destructive (GTK_WINDOW (self), _ ("Remove Account?"), body, "remove",
+                                      _ ("_Remove"));
   g_object_set_data_full (G_OBJECT (dialog), "account", g_object_ref (account), g_object_unref);
   g_signal_connect_object (dialog, "response", G_CALLBACK (remove_account_response_cb), self, 0);
   gtk_window_present (GTK_WINDOW (dialog));
-  return ADW_MESSAGE_DIALOG (dialog);
+  return dialog;
 }
 
 /* The row's position names the account: rows hold no reference of their own,
@@ -529,27 +505,22 @@ AdwMessageDialog *
 pl_preferences_window_remove_lot (PlPreferencesWindow *self, guint index)
 {
   const PlParkLotConfig *config;
-  GtkWidget *dialog;
+  g_autofree char *body = NULL;
+  AdwMessageDialog *dialog;
 
   g_return_val_if_fail (PL_IS_PREFERENCES_WINDOW (self), NULL);
   g_return_val_if_fail (index < self->lots->len, NULL);
 
   config = g_ptr_array_index (self->lots, index);
-  dialog = adw_message_dialog_new (GTK_WINDOW (self), _ ("Remove Park Lot?"), NULL);
-  adw_message_dialog_format_body (
-      ADW_MESSAGE_DIALOG (dialog),
+  body = g_strdup_printf (
       _ ("Parkline stops watching the slots of “%s”. Calls parked there stay parked."),
       config->name);
-  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog), "cancel", _ ("_Cancel"), "remove",
-                                    _ ("_Remove"), NULL);
-  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "remove",
-                                              ADW_RESPONSE_DESTRUCTIVE);
-  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
-  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  dialog = pl_ui_confirm_destructive (GTK_WINDOW (self), _ ("Remove Park Lot?"), body, "remove",
+                                      _ ("_Remove"));
   g_object_set_data_full (G_OBJECT (dialog), "lot-name", g_strdup (config->name), g_free);
   g_signal_connect_object (dialog, "response", G_CALLBACK (remove_lot_response_cb), self, 0);
   gtk_window_present (GTK_WINDOW (dialog));
-  return ADW_MESSAGE_DIALOG (dialog);
+  return dialog;
 }
 
 static void
@@ -927,7 +898,7 @@ pl_preferences_window_init (PlPreferencesWindow *self)
   self->input_indices = g_array_new (FALSE, FALSE, sizeof (int));
   self->output_indices = g_array_new (FALSE, FALSE, sizeof (int));
 
-  label_rows (GTK_WIDGET (self));
+  pl_ui_label_rows (GTK_WIDGET (self));
   set_accessible_label (self->tone_button, _ ("Play a test tone on the speaker"));
   gtk_list_box_set_placeholder (self->accounts_list,
                                 placeholder_row (_ ("No account yet: add one to make calls")));

@@ -5,7 +5,6 @@
 
 #include <string.h>
 #include <glib/gi18n.h>
-#include <gdk/gdkkeysyms.h>
 
 #include "pl-ui-util.h"
 
@@ -100,4 +99,51 @@ pl_ui_is_dial_key (guint keyval, char *digit_out)
   if (digit_out != NULL)
     *digit_out = digit;
   return digit != 0;
+}
+
+/* Screen readers say a row's title only if it is the accessible label, which
+ * rows built from a template do not get on their own. */
+void
+pl_ui_label_rows (GtkWidget *widget)
+{
+  if (ADW_IS_PREFERENCES_ROW (widget))
+    gtk_accessible_update_property (GTK_ACCESSIBLE (widget), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                    adw_preferences_row_get_title (ADW_PREFERENCES_ROW (widget)),
+                                    -1);
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child;
+       child = gtk_widget_get_next_sibling (child))
+    pl_ui_label_rows (child);
+}
+
+void
+pl_ui_set_css_class (gpointer widget, const char *name, gboolean on)
+{
+  if (on)
+    gtk_widget_add_css_class (GTK_WIDGET (widget), name);
+  else
+    gtk_widget_remove_css_class (GTK_WIDGET (widget), name);
+}
+
+void
+pl_ui_mark_invalid (gpointer widget, gboolean invalid)
+{
+  pl_ui_set_css_class (widget, "error", invalid);
+  gtk_accessible_update_state (GTK_ACCESSIBLE (widget), GTK_ACCESSIBLE_STATE_INVALID,
+                               invalid ? GTK_ACCESSIBLE_INVALID_TRUE : GTK_ACCESSIBLE_INVALID_FALSE,
+                               -1);
+}
+
+/* Returns: (transfer none): the dialog, not yet presented */
+AdwMessageDialog *
+pl_ui_confirm_destructive (GtkWindow *parent, const char *heading, const char *body,
+                           const char *response, const char *response_label)
+{
+  AdwMessageDialog *dialog = ADW_MESSAGE_DIALOG (adw_message_dialog_new (parent, heading, body));
+
+  adw_message_dialog_add_responses (dialog, "cancel", _ ("_Cancel"), response, response_label,
+                                    NULL);
+  adw_message_dialog_set_response_appearance (dialog, response, ADW_RESPONSE_DESTRUCTIVE);
+  adw_message_dialog_set_default_response (dialog, "cancel");
+  adw_message_dialog_set_close_response (dialog, "cancel");
+  return dialog;
 }

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #pragma once
 
-#include <glib.h>
+#include <adwaita.h>
 
 #include "pl-call.h"
 #include "pl-engine.h"
@@ -27,5 +27,16 @@ PlCallActions pl_ui_call_actions (gboolean has_call, PlCallState state);
 gboolean pl_ui_can_dial (gboolean has_account, PlEngineState engine_state);
 char *pl_ui_registration_error_text (const char *raw_error);
 gboolean pl_ui_is_dial_key (guint keyval, char *digit_out);
+
+/* Gives every AdwPreferencesRow under widget its title as accessible label. */
+void pl_ui_label_rows (GtkWidget *widget);
+void pl_ui_set_css_class (gpointer widget, const char *name, gboolean on);
+/* Marks a field as wrong (or right again), for the eye and for screen readers. */
+void pl_ui_mark_invalid (gpointer widget, gboolean invalid);
+/* Asks before something is destroyed: "_Cancel" is the default and what
+ * Escape answers; the other answer, response, looks destructive. */
+AdwMessageDialog *pl_ui_confirm_destructive (GtkWindow *parent, const char *heading,
+                                             const char *body, const char *response,
+                                             const char *response_label);
 
 G_END_DECLS

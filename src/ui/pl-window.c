@@ -25,7 +25,6 @@ struct _PlWindow
   GSettings *settings;
   PlHistory *history;
   char *history_problem; /* the last reason history was off */
-  gboolean dial_error_shown;
   gboolean problem_is_restart;
 
   /* Template widgets */
@@ -144,7 +143,6 @@ report_error (PlWindow *self, const GError *error)
 static void
 set_dial_error (PlWindow *self, const char *message)
 {
-  self->dial_error_shown = message != NULL;
   gtk_label_set_label (self->dial_error_label, message ? message : "");
   gtk_widget_set_visible (GTK_WIDGET (self->dial_error_label), message != NULL);
   gtk_widget_set_tooltip_text (GTK_WIDGET (self->dial_entry), message);
@@ -167,24 +165,33 @@ has_account (PlWindow *self)
   return self->account != NULL;
 }
 
+/* What is wrong with the typed text, or NULL. A missing domain is no typo:
+ * without an account the dial itself says what is missing. */
+static char *
+dup_dial_text_error (PlWindow *self, const char *text)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *uri = pl_sip_uri_normalize (
+      text, self->account ? pl_account_get_domain (self->account) : NULL, &error);
+
+  if (uri != NULL || g_error_matches (error, PL_SIP_URI_ERROR, PL_SIP_URI_ERROR_NO_DOMAIN))
+    return NULL;
+  return g_strdup (error->message);
+}
+
 static void
 dial_from_entry (PlWindow *self)
 {
   const char *text = gtk_editable_get_text (GTK_EDITABLE (self->dial_entry));
   g_autoptr (GError) error = NULL;
-  g_autofree char *domain = NULL;
-  g_autofree char *uri = NULL;
+  g_autofree char *typo = dup_dial_text_error (self, text);
 
   /* Check the input first: a typo is worth pointing out even offline. */
-  if (self->account)
-    domain = g_strdup (pl_account_get_domain (self->account));
-  uri = pl_sip_uri_normalize (text, domain, &error);
-  if (uri == NULL && !g_error_matches (error, PL_SIP_URI_ERROR, PL_SIP_URI_ERROR_NO_DOMAIN))
+  if (typo != NULL)
     {
-      set_dial_error (self, error->message);
+      set_dial_error (self, typo);
       return;
     }
-  g_clear_error (&error);
 
   if (!has_account (self))
     {
@@ -225,21 +232,15 @@ dial_entry_activate_cb (PlWindow *self)
 static void
 dial_entry_changed_cb (PlWindow *self)
 {
-  g_autoptr (GError) error = NULL;
-  g_autofree char *uri = NULL;
-  const char *text;
+  const char *text = gtk_editable_get_text (GTK_EDITABLE (self->dial_entry));
+  g_autofree char *typo = NULL;
 
   /* Errors appear on activation and then follow the typing until fixed. */
-  if (!self->dial_error_shown)
+  if (!gtk_widget_get_visible (GTK_WIDGET (self->dial_error_label)))
     return;
-  text = gtk_editable_get_text (GTK_EDITABLE (self->dial_entry));
-  uri = pl_sip_uri_normalize (text, self->account ? pl_account_get_domain (self->account) : NULL,
-                              &error);
-  if (uri == NULL && *text != '\0'
-      && !g_error_matches (error, PL_SIP_URI_ERROR, PL_SIP_URI_ERROR_NO_DOMAIN))
-    set_dial_error (self, error->message);
-  else
-    set_dial_error (self, NULL);
+  if (*text != '\0')
+    typo = dup_dial_text_error (self, text);
+  set_dial_error (self, typo);
 }
 
 void
@@ -697,10 +698,7 @@ update_account_status (PlWindow *self)
   gtk_widget_set_tooltip_text (GTK_WIDGET (self->account_status_label), status);
   gtk_widget_set_visible (self->setup_button, self->account == NULL);
 
-  if (error)
-    gtk_widget_add_css_class (GTK_WIDGET (self->account_status_label), "error");
-  else
-    gtk_widget_remove_css_class (GTK_WIDGET (self->account_status_label), "error");
+  pl_ui_set_css_class (self->account_status_label, "error", error);
   gtk_widget_remove_css_class (GTK_WIDGET (self->account_status_icon), "error");
   gtk_widget_remove_css_class (GTK_WIDGET (self->account_status_icon), "success");
   gtk_widget_remove_css_class (GTK_WIDGET (self->account_status_icon), "dim-label");

@@ -275,6 +275,46 @@ pl_ui_test_template_child (gpointer widget, GType type, const char *name)
   return GTK_WIDGET (object);
 }
 
+static void
+check_accessible_names (GtkWidget *widget, guint *n_checked)
+{
+  GtkWidget *parent = gtk_widget_get_parent (widget);
+  gboolean is_control = GTK_IS_BUTTON (widget) || GTK_IS_MENU_BUTTON (widget)
+                        || GTK_IS_ENTRY (widget) || GTK_IS_PASSWORD_ENTRY (widget)
+                        || GTK_IS_SEARCH_ENTRY (widget);
+
+  /* GTK's own window buttons and the inner toggle of a menu button are
+   * named by GTK or by their owner. */
+  if (GTK_IS_WINDOW_CONTROLS (widget))
+    return;
+  if (is_control && !GTK_IS_MENU_BUTTON (parent))
+    {
+      gboolean named
+          = gtk_test_accessible_has_property (GTK_ACCESSIBLE (widget),
+                                              GTK_ACCESSIBLE_PROPERTY_LABEL)
+            || (GTK_IS_BUTTON (widget) && gtk_button_get_label (GTK_BUTTON (widget)) != NULL);
+
+      if (!named)
+        g_error ("%s %s (tooltip “%s”) has no accessible name", G_OBJECT_TYPE_NAME (widget),
+                 gtk_widget_get_name (widget), gtk_widget_get_tooltip_text (widget));
+      (*n_checked)++;
+    }
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child;
+       child = gtk_widget_get_next_sibling (child))
+    check_accessible_names (child, n_checked);
+}
+
+/* Every button and entry under WIDGET has a name a screen reader can say
+ * (aborts on the first that has none). Returns how many were checked. */
+guint
+pl_ui_test_check_accessible_names (GtkWidget *widget)
+{
+  guint n_checked = 0;
+
+  check_accessible_names (widget, &n_checked);
+  return n_checked;
+}
+
 gboolean
 pl_ui_test_action_enabled (gpointer window, const char *action)
 {

@@ -40,6 +40,7 @@ void pl_ui_test_destroy_windows (GtkApplication *app, gpointer *window_location)
 
 GtkWidget *pl_ui_test_template_child (gpointer widget, GType type, const char *name);
 gboolean pl_ui_test_action_enabled (gpointer window, const char *action);
+guint pl_ui_test_check_accessible_names (GtkWidget *widget);
 gboolean pl_ui_test_log_has (PlScriptEngine *engine, const char *line);
 void pl_ui_test_type_into (GtkWidget *editable, const char *text);
 void pl_ui_test_save_screenshot (GtkWidget *widget, const char *name);

@@ -214,13 +214,19 @@ fixture_teardown (Fixture *fx, gconstpointer data)
   g_free (fx->history_path);
 }
 
+static GtkWidget *
+window_child (Fixture *fx, const char *name)
+{
+  return pl_ui_test_template_child (fx->window, PL_TYPE_WINDOW, name);
+}
+
 static PlHistoryPage *
 page (Fixture *fx)
 {
-  GObject *object
-      = gtk_widget_get_template_child (GTK_WIDGET (fx->window), PL_TYPE_WINDOW, "history_page");
-  g_assert_true (PL_IS_HISTORY_PAGE (object));
-  return PL_HISTORY_PAGE (object);
+  GtkWidget *widget = window_child (fx, "history_page");
+
+  g_assert_true (PL_IS_HISTORY_PAGE (widget));
+  return PL_HISTORY_PAGE (widget);
 }
 
 static GtkWidget *
@@ -303,36 +309,12 @@ toasted (Fixture *fx, const char *text)
 
 /* Every control has a name a screen reader can say. */
 static void
-check_accessible_names (GtkWidget *widget, guint *n_checked)
-{
-  gboolean is_control
-      = GTK_IS_BUTTON (widget) || GTK_IS_MENU_BUTTON (widget) || GTK_IS_SEARCH_ENTRY (widget);
-
-  if (is_control && !GTK_IS_MENU_BUTTON (gtk_widget_get_parent (widget)))
-    {
-      gboolean named
-          = gtk_test_accessible_has_property (GTK_ACCESSIBLE (widget),
-                                              GTK_ACCESSIBLE_PROPERTY_LABEL)
-            || (GTK_IS_BUTTON (widget) && gtk_button_get_label (GTK_BUTTON (widget)) != NULL);
-
-      if (!named)
-        g_error ("%s (tooltip “%s”) has no accessible name", G_OBJECT_TYPE_NAME (widget),
-                 gtk_widget_get_tooltip_text (widget));
-      (*n_checked)++;
-    }
-  for (GtkWidget *child = gtk_widget_get_first_child (widget); child;
-       child = gtk_widget_get_next_sibling (child))
-    check_accessible_names (child, n_checked);
-}
-
-static void
 show_history (Fixture *fx)
 {
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fx->window), "win.show-history", NULL));
   g_assert_cmpstr (
-      adw_view_stack_get_visible_child_name (ADW_VIEW_STACK (
-          gtk_widget_get_template_child (GTK_WIDGET (fx->window), PL_TYPE_WINDOW, "view_stack"))),
-      ==, "history");
+      adw_view_stack_get_visible_child_name (ADW_VIEW_STACK (window_child (fx, "view_stack"))), ==,
+      "history");
   g_assert_true (PL_TEST_WAIT (gtk_widget_get_mapped (GTK_WIDGET (page (fx))), 5000));
 }
 
@@ -530,12 +512,8 @@ test_list (Fixture *fx, gconstpointer data)
   g_assert_cmpstr (gtk_label_get_label (GTK_LABEL (row_child (first, "park_label"))), ==,
                    "Parked on 701 · returned after 0:45");
   pl_ui_test_save_screenshot (GTK_WIDGET (fx->window), "history");
-  {
-    guint n_checked = 0;
-    check_accessible_names (GTK_WIDGET (page (fx)), &n_checked);
-    /* Search, menu, four filters, the button of every row built. */
-    g_assert_cmpuint (n_checked, >, 6 + 3);
-  }
+  /* Search, menu, four filters, the button of every row built. */
+  g_assert_cmpuint (pl_ui_test_check_accessible_names (GTK_WIDGET (page (fx))), >, 6 + 3);
 
   /* Scrolling far down shows older days with their headers. */
   {
@@ -702,9 +680,8 @@ test_call_back (Fixture *fx, gconstpointer data)
   g_assert_true (PL_TEST_WAIT (pl_ui_test_log_has (fx->engine, "dial - sip:4477@pbx.test"), 5000));
   /* The call is in front: the phone page shows it. */
   g_assert_cmpstr (
-      adw_view_stack_get_visible_child_name (ADW_VIEW_STACK (
-          gtk_widget_get_template_child (GTK_WIDGET (fx->window), PL_TYPE_WINDOW, "view_stack"))),
-      ==, "phone");
+      adw_view_stack_get_visible_child_name (ADW_VIEW_STACK (window_child (fx, "view_stack"))), ==,
+      "phone");
   call = pl_call_manager_get_active_call (pl_application_get_call_manager (fx->app));
   g_assert_nonnull (call);
 
@@ -834,23 +811,19 @@ test_corrupt (Fixture *fx, gconstpointer data)
                    pl_history_get_problem (history));
   /* Nothing to search or filter; the banner says it too. */
   g_assert_false (gtk_widget_get_visible (page_child (fx, "toolbar")));
-  g_assert_true (gtk_revealer_get_reveal_child (GTK_REVEALER (gtk_widget_get_template_child (
-      GTK_WIDGET (fx->window), PL_TYPE_WINDOW, "problem_revealer"))));
+  g_assert_true (
+      gtk_revealer_get_reveal_child (GTK_REVEALER (window_child (fx, "problem_revealer"))));
   pl_ui_test_save_screenshot (GTK_WIDGET (fx->window), "history-disabled");
 
   /* "Start a New History" moves the damaged file aside and starts empty. */
-  g_signal_emit_by_name (gtk_widget_get_template_child (GTK_WIDGET (page (fx)),
-                                                        PL_TYPE_HISTORY_PAGE, "start_new_button"),
-                         "clicked");
+  g_signal_emit_by_name (page_child (fx, "start_new_button"), "clicked");
   g_assert_true (PL_TEST_WAIT (!pl_history_get_disabled (history), 5000));
   g_assert_true (PL_TEST_WAIT (g_strcmp0 (shown (fx), "empty") == 0, 5000));
   g_assert_true (PL_TEST_WAIT (toasted (fx, "A new call history was started"), 5000));
   g_assert_true (gtk_widget_get_visible (page_child (fx, "toolbar")));
   /* History works again: the banner about it goes away. */
-  g_assert_true (
-      PL_TEST_WAIT (!gtk_revealer_get_reveal_child (GTK_REVEALER (gtk_widget_get_template_child (
-                        GTK_WIDGET (fx->window), PL_TYPE_WINDOW, "problem_revealer"))),
-                    5000));
+  g_assert_true (PL_TEST_WAIT (
+      !gtk_revealer_get_reveal_child (GTK_REVEALER (window_child (fx, "problem_revealer"))), 5000));
   dir = g_dir_open (fx->dir, 0, NULL);
   while ((name = g_dir_read_name (dir)) != NULL)
     if (g_str_has_prefix (name, "history.db.damaged-"))
@@ -923,8 +896,7 @@ test_retention (Fixture *fx, gconstpointer data)
 static void
 test_keys (Fixture *fx, gconstpointer data)
 {
-  AdwViewStack *stack = ADW_VIEW_STACK (
-      gtk_widget_get_template_child (GTK_WIDGET (fx->window), PL_TYPE_WINDOW, "view_stack"));
+  AdwViewStack *stack = ADW_VIEW_STACK (window_child (fx, "view_stack"));
 
   PL_UI_TEST_SEND_KEYS_OR_SKIP (fx->window, "ctrl+2");
   g_assert_true (PL_TEST_WAIT (
@@ -933,16 +905,13 @@ test_keys (Fixture *fx, gconstpointer data)
   g_assert_true (PL_TEST_WAIT (settled (fx) && n_items (fx) == N_CALLS, 5000));
   PL_UI_TEST_SEND_KEYS_OR_SKIP (fx->window, "4", "4", "7", "7");
   g_assert_true (PL_TEST_WAIT (settled (fx) && n_items (fx) == N_QUARTERMAIN, 5000));
-  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (gtk_widget_get_template_child (
-                       GTK_WIDGET (fx->window), PL_TYPE_WINDOW, "dial_entry"))),
-                   ==, "");
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (window_child (fx, "dial_entry"))), ==, "");
   PL_UI_TEST_SEND_KEYS_OR_SKIP (fx->window, "ctrl+1");
   g_assert_true (
       PL_TEST_WAIT (g_strcmp0 (adw_view_stack_get_visible_child_name (stack), "phone") == 0, 5000));
   /* The header toggles follow and name their keys. */
-  g_assert_cmpstr (gtk_widget_get_tooltip_text (GTK_WIDGET (gtk_widget_get_template_child (
-                       GTK_WIDGET (fx->window), PL_TYPE_WINDOW, "history_page_button"))),
-                   ==, "Call History (Ctrl+2)");
+  g_assert_cmpstr (gtk_widget_get_tooltip_text (window_child (fx, "history_page_button")), ==,
+                   "Call History (Ctrl+2)");
 }
 
 /* A history too big to read at once: the list builds rows for what is on

@@ -47,6 +47,14 @@ enum
   LOTS_MAIN_VALET,
 };
 
+/* One case: its body and the lots it runs with. */
+typedef struct
+{
+  const char *path;
+  void (*body) (gpointer fx);
+  int lots;
+} Case;
+
 static GPtrArray *
 lot_configs (int which)
 {
@@ -69,10 +77,11 @@ lot_configs (int which)
 static void
 fixture_setup (Fixture *fx, gconstpointer data)
 {
+  const Case *test_case = data;
   g_autoptr (GSettings) settings = g_settings_new (APP_ID);
   g_autoptr (GSocketAddress) any = g_inet_socket_address_new_from_string ("127.0.0.1", 0);
   g_autoptr (GSocketAddress) bound = NULL;
-  g_autoptr (GPtrArray) configs = lot_configs (GPOINTER_TO_INT (data));
+  g_autoptr (GPtrArray) configs = lot_configs (test_case->lots);
   g_autoptr (GError) error = NULL;
 
   fx->sink
@@ -84,6 +93,7 @@ fixture_setup (Fixture *fx, gconstpointer data)
   fx->domain = g_strdup_printf ("127.0.0.1:%u",
                                 g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound)));
 
+  fx->body = test_case->body;
   fx->account = pl_ui_test_desk_account (fx->domain);
   fx->engine = pl_script_engine_new (NULL);
   fx->core = pl_core_new (PL_ENGINE (fx->engine), settings, NULL);
@@ -114,7 +124,7 @@ body_idle (gpointer user_data)
 {
   Fixture *fx = user_data;
   GtkApplication *app = GTK_APPLICATION (fx->app);
-  GObject *slot;
+  GtkWidget *slot;
 
   pl_ui_test_park_pointer ();
   pl_ui_test_await_window (app, (gpointer *)&fx->window);
@@ -123,10 +133,9 @@ body_idle (gpointer user_data)
   /* The lots get their states from this test, not from the (absent) PBX. */
   pl_park_service_shutdown (service (fx));
 
-  slot = gtk_widget_get_template_child (GTK_WIDGET (fx->window), PL_TYPE_WINDOW, "sidebar_slot");
-  g_assert_nonnull (slot);
-  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (slot)));
-  fx->sidebar = PL_PARK_SIDEBAR (gtk_widget_get_first_child (GTK_WIDGET (slot)));
+  slot = pl_ui_test_template_child (fx->window, PL_TYPE_WINDOW, "sidebar_slot");
+  g_assert_true (gtk_widget_get_visible (slot));
+  fx->sidebar = PL_PARK_SIDEBAR (gtk_widget_get_first_child (slot));
   g_assert_true (PL_IS_PARK_SIDEBAR (fx->sidebar));
 
   fx->body (fx);
@@ -263,8 +272,7 @@ rows_follow_model (gpointer data)
 {
   Fixture *fx = data;
   GtkWidget *banner = pl_park_sidebar_get_stale_banner (fx->sidebar, "Main");
-  GtkWidget *stack = GTK_WIDGET (
-      gtk_widget_get_template_child (GTK_WIDGET (fx->sidebar), PL_TYPE_PARK_SIDEBAR, "stack"));
+  GtkWidget *stack = pl_ui_test_template_child (fx->sidebar, PL_TYPE_PARK_SIDEBAR, "stack");
   g_autofree char *expected = NULL;
 
   /* Before any NOTIFY nothing is known: unknown, never "free". */
@@ -329,13 +337,6 @@ rows_follow_model (gpointer data)
 }
 
 static void
-test_rows_follow_model (Fixture *fx, gconstpointer data)
-{
-  fx->body = rows_follow_model;
-  run_test (fx, data);
-}
-
-static void
 retrieve_keys (gpointer data)
 {
   Fixture *fx = data;
@@ -378,24 +379,15 @@ retrieve_keys (gpointer data)
 }
 
 static void
-test_retrieve_keys (Fixture *fx, gconstpointer data)
-{
-  fx->body = retrieve_keys;
-  run_test (fx, data);
-}
-
-static void
 park_asterisk (gpointer data)
 {
   Fixture *fx = data;
   PlCall *call;
   g_autofree char *transfer = NULL;
-  GtkWidget *pane = GTK_WIDGET (
-      gtk_widget_get_template_child (GTK_WIDGET (fx->window), PL_TYPE_WINDOW, "call_pane"));
-  GtkWidget *note
-      = GTK_WIDGET (gtk_widget_get_template_child (pane, PL_TYPE_CALL_PANE, "note_label"));
-  GtkWidget *button = GTK_WIDGET (gtk_widget_get_template_child (
-      GTK_WIDGET (fx->sidebar), PL_TYPE_PARK_SIDEBAR, "park_selected_button"));
+  GtkWidget *pane = pl_ui_test_template_child (fx->window, PL_TYPE_WINDOW, "call_pane");
+  GtkWidget *note = pl_ui_test_template_child (pane, PL_TYPE_CALL_PANE, "note_label");
+  GtkWidget *button
+      = pl_ui_test_template_child (fx->sidebar, PL_TYPE_PARK_SIDEBAR, "park_selected_button");
 
   all_free (fx, "Main");
   g_assert_false (pl_ui_test_action_enabled (fx->window, "park"));
@@ -437,13 +429,6 @@ park_asterisk (gpointer data)
     activate_park (fx);
     g_assert_true (PL_TEST_WAIT (pl_ui_test_log_has (fx->engine, again), 5000));
   }
-}
-
-static void
-test_park_asterisk (Fixture *fx, gconstpointer data)
-{
-  fx->body = park_asterisk;
-  run_test (fx, data);
 }
 
 static GtkDropTarget *
@@ -508,13 +493,6 @@ park_freepbx (gpointer data)
 }
 
 static void
-test_park_freepbx (Fixture *fx, gconstpointer data)
-{
-  fx->body = park_freepbx;
-  run_test (fx, data);
-}
-
-static void
 notification (gpointer data)
 {
   Fixture *fx = data;
@@ -572,13 +550,6 @@ notification (gpointer data)
   g_assert_cmpuint (fx->notifications.added->len, ==, 1);
 }
 
-static void
-test_notification (Fixture *fx, gconstpointer data)
-{
-  fx->body = notification;
-  run_test (fx, data);
-}
-
 /* 99 valet slots: only the busy ones are listed, the rest is a count. */
 static void
 big_lot (gpointer data)
@@ -610,13 +581,6 @@ big_lot (gpointer data)
     g_autofree char *dial = g_strdup_printf ("dial - sip:6042@%s", fx->domain);
     g_assert_true (PL_TEST_WAIT (pl_ui_test_log_has (fx->engine, dial), 5000));
   }
-}
-
-static void
-test_big_lot (Fixture *fx, gconstpointer data)
-{
-  fx->body = big_lot;
-  run_test (fx, data);
 }
 
 static void
@@ -653,31 +617,25 @@ screenshot (gpointer data)
         g_spawn_command_line_sync (g_getenv ("PL_TEST_GRAB_COMMAND"), NULL, NULL, NULL, NULL));
 }
 
-static void
-test_screenshot (Fixture *fx, gconstpointer data)
-{
-  fx->body = screenshot;
-  run_test (fx, data);
-}
-
 int
 main (int argc, char *argv[])
 {
+  static const Case cases[] = {
+    { "/ui/park-sidebar/rows-follow-model", rows_follow_model, LOTS_MAIN },
+    { "/ui/park-sidebar/retrieve-keys", retrieve_keys, LOTS_MAIN },
+    { "/ui/park-sidebar/park-asterisk", park_asterisk, LOTS_MAIN },
+    { "/ui/park-sidebar/park-freepbx", park_freepbx, LOTS_MAIN_SALES },
+    { "/ui/park-sidebar/notification", notification, LOTS_MAIN },
+    { "/ui/park-sidebar/big-lot", big_lot, LOTS_MAIN_VALET },
+    { "/ui/park-sidebar/screenshot", screenshot, LOTS_MAIN_SALES },
+  };
   g_autofree char *scratch = NULL;
   int status;
 
   scratch = pl_ui_test_init (&argc, &argv, "pl-park-ui-XXXXXX");
 
-#define ADD(path, func, two_lots)                                                                  \
-  g_test_add (path, Fixture, GINT_TO_POINTER (two_lots), fixture_setup, func, fixture_teardown)
-  ADD ("/ui/park-sidebar/rows-follow-model", test_rows_follow_model, LOTS_MAIN);
-  ADD ("/ui/park-sidebar/retrieve-keys", test_retrieve_keys, LOTS_MAIN);
-  ADD ("/ui/park-sidebar/park-asterisk", test_park_asterisk, LOTS_MAIN);
-  ADD ("/ui/park-sidebar/park-freepbx", test_park_freepbx, LOTS_MAIN_SALES);
-  ADD ("/ui/park-sidebar/notification", test_notification, LOTS_MAIN);
-  ADD ("/ui/park-sidebar/big-lot", test_big_lot, LOTS_MAIN_VALET);
-  ADD ("/ui/park-sidebar/screenshot", test_screenshot, LOTS_MAIN_SALES);
-#undef ADD
+  for (gsize i = 0; i < G_N_ELEMENTS (cases); i++)
+    g_test_add (cases[i].path, Fixture, &cases[i], fixture_setup, run_test, fixture_teardown);
   status = g_test_run ();
   pl_ui_test_remove_tree (scratch);
   return status;
