@@ -266,13 +266,12 @@ pl_call_set_peer_name (PlCall *self, const char *peer_name)
 char *
 pl_call_dup_title (PlCall *self)
 {
+  char *title;
+
   g_return_val_if_fail (PL_IS_CALL (self), NULL);
 
-  if (self->peer_name)
-    return g_strdup (self->peer_name);
-  if (self->peer_uri)
-    return pl_sip_uri_dup_display_user (self->peer_uri);
-  return g_strdup (_ ("Unknown"));
+  title = pl_sip_party_title (self->peer_name, self->peer_uri);
+  return title ? title : g_strdup (_ ("Unknown"));
 }
 
 const char *

@@ -101,21 +101,6 @@ retrieve_attempt_free (RetrieveAttempt *attempt)
   g_free (attempt);
 }
 
-static void say (PlParkService *self, const char *format, ...) G_GNUC_PRINTF (2, 3);
-
-static void
-say (PlParkService *self, const char *format, ...)
-{
-  g_autofree char *text = NULL;
-  va_list args;
-
-  va_start (args, format);
-  text = g_strdup_vprintf (format, args);
-  va_end (args);
-  g_message ("%s", text);
-  g_signal_emit (self, signals[SIGNAL_MESSAGE], 0, text);
-}
-
 static void
 record_event (PlParkService *self, PlCall *call, PlParkLot *lot, int slot,
               PlHistoryParkAction action, PlHistoryParkActor actor, const char *caller_name,
@@ -202,8 +187,10 @@ on_slot_parked (PlParkLot *lot, PlParkSlot *slot, PlParkService *self)
       break;
     }
   if (pl_park_slot_get_race (slot))
-    say (self, _ ("Two calls were parked at the same moment: %s is probably on %d, check the lot"),
-         title, number);
+    pl_emit_message (
+        self, signals[SIGNAL_MESSAGE],
+        _ ("Two calls were parked at the same moment: %s is probably on %d, check the lot"), title,
+        number);
 }
 
 static void
@@ -241,8 +228,9 @@ on_slot_timed_out (PlParkLot *lot, PlParkSlot *slot, PlParkService *self)
   g_autofree char *title = pl_park_slot_dup_display_name (slot);
 
   if (pl_park_slot_get_parked_by_me (slot))
-    say (self, _ ("Nobody picked up %s from %d: the phone system is ringing you back"), title,
-         number);
+    pl_emit_message (self, signals[SIGNAL_MESSAGE],
+                     _ ("Nobody picked up %s from %d: the phone system is ringing you back"), title,
+                     number);
   else
     record_event (self, NULL, lot, number, PL_HISTORY_PARK_ACTION_RETURNED,
                   PL_HISTORY_PARK_ACTOR_OTHER, pl_park_slot_get_caller_name (slot),
@@ -324,7 +312,8 @@ watch_uri (PlParkService *self, PlParkLot *lot, int slot, const char *domain,
 
   if (uri == NULL)
     {
-      say (self, _ ("Cannot watch park lot “%s”: %s"), config->name, error->message);
+      pl_emit_message (self, signals[SIGNAL_MESSAGE], _ ("Cannot watch park lot “%s”: %s"),
+                       config->name, error->message);
       return FALSE;
     }
   g_hash_table_insert (self->lot_by_uri, g_strdup (uri), lot);
@@ -388,7 +377,8 @@ pl_park_service_configure (PlParkService *self, PlAccount *account, GPtrArray *l
                            subscriber_transport (account), local_address, &error);
   if (self->subscriber == NULL)
     {
-      say (self, _ ("Cannot watch the park lots: %s"), error->message);
+      pl_emit_message (self, signals[SIGNAL_MESSAGE], _ ("Cannot watch the park lots: %s"),
+                       error->message);
       return;
     }
   g_signal_connect (self->subscriber, "notification", G_CALLBACK (on_notification), self);
@@ -465,9 +455,10 @@ on_call_ended (PlCallManager *calls, PlCall *call, PlParkService *self)
       if (pl_call_get_end (call) == PL_CALL_END_PARKED)
         {
           if (park->slot != PL_PARK_ANY_SLOT)
-            say (self, _ ("Parked %s on %d"), title, park->slot);
+            pl_emit_message (self, signals[SIGNAL_MESSAGE], _ ("Parked %s on %d"), title,
+                             park->slot);
           else
-            say (self, _ ("Parked %s"), title);
+            pl_emit_message (self, signals[SIGNAL_MESSAGE], _ ("Parked %s"), title);
           pl_park_ledger_add (self->ledger, pl_park_lot_get_name (park->lot),
                               park->slot != PL_PARK_ANY_SLOT ? (guint)park->slot : 0,
                               park->caller_uri, park->caller_name, park->started, config->timeout);
@@ -492,7 +483,8 @@ on_call_ended (PlCallManager *calls, PlCall *call, PlParkService *self)
       if (retrieve->slot_emptied_first && short_call && !pl_call_get_ended_here (call))
         {
           g_autofree char *title = caller_title (retrieve->caller_name, retrieve->caller_uri);
-          say (self, _ ("%s on %d was taken by someone else"), title, retrieve->slot);
+          pl_emit_message (self, signals[SIGNAL_MESSAGE], _ ("%s on %d was taken by someone else"),
+                           title, retrieve->slot);
           pl_call_set_note (call, _ ("Taken by someone else"));
           record_event (self, call, retrieve->lot, retrieve->slot,
                         PL_HISTORY_PARK_ACTION_TAKEN_BY_OTHER, PL_HISTORY_PARK_ACTOR_OTHER,
@@ -592,7 +584,8 @@ send_park (PlParkService *self, ParkAttempt *attempt)
       return;
     }
   title = caller_title (attempt->caller_name, attempt->caller_uri);
-  say (self, _ ("Could not park %s: %s"), title, error->message);
+  pl_emit_message (self, signals[SIGNAL_MESSAGE], _ ("Could not park %s: %s"), title,
+                   error->message);
   pl_call_set_note (attempt->call, NULL);
   g_ptr_array_remove (self->parks, attempt);
 }
@@ -629,10 +622,11 @@ probe_done (GObject *source, GAsyncResult *result, gpointer user_data)
     {
       g_autofree char *title = caller_title (attempt->caller_name, attempt->caller_uri);
       g_autofree char *target = pl_sip_uri_dup_display_user (attempt->uri);
-      say (self,
-           _ ("Did not park %s: the phone system does not know %s (%u). The call stays with you; "
-              "check the park lot settings."),
-           title, target, status);
+      pl_emit_message (
+          self, signals[SIGNAL_MESSAGE],
+          _ ("Did not park %s: the phone system does not know %s (%u). The call stays with you; "
+             "check the park lot settings."),
+          title, target, status);
       pl_call_set_note (attempt->call, NULL);
       g_ptr_array_remove (self->parks, attempt);
       return;

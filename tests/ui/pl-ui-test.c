@@ -42,31 +42,9 @@ pl_ui_test_isolate_user_dirs (const char *template)
   return scratch;
 }
 
-void
-pl_ui_test_remove_tree (const char *path)
-{
-  GDir *dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  if (dir != NULL)
-    {
-      while ((name = g_dir_read_name (dir)) != NULL)
-        {
-          g_autofree char *child_path = g_build_filename (path, name, NULL);
-          if (g_file_test (child_path, G_FILE_TEST_IS_DIR)
-              && !g_file_test (child_path, G_FILE_TEST_IS_SYMLINK))
-            pl_ui_test_remove_tree (child_path);
-          else
-            g_remove (child_path);
-        }
-      g_dir_close (dir);
-    }
-  g_rmdir (path);
-}
-
 /* Before any test is added: the environment GTK reads at start-up, the
  * private user dirs, then GTK with the pointer out of the way. Returns the
- * scratch directory for pl_ui_test_remove_tree (). */
+ * scratch directory for pl_test_remove_tree (). */
 char *
 pl_ui_test_init (int *argc, char ***argv, const char *scratch_template)
 {

@@ -13,7 +13,6 @@ G_BEGIN_DECLS
 
 char *pl_ui_test_init (int *argc, char ***argv, const char *scratch_template);
 char *pl_ui_test_isolate_user_dirs (const char *template);
-void pl_ui_test_remove_tree (const char *path);
 void pl_ui_test_park_pointer (void);
 void pl_ui_test_finalize_and_wait (gpointer object);
 void pl_ui_test_finalize_all (gpointer app, gpointer core, gpointer engine, gpointer account);

@@ -209,7 +209,7 @@ fixture_teardown (Fixture *fx, gconstpointer data)
   pl_ui_test_finalize_all (fx->app, fx->core, fx->engine, fx->account);
   g_settings_reset (settings, "history-retention-days");
   g_ptr_array_unref (fx->toasts);
-  pl_ui_test_remove_tree (fx->dir);
+  pl_test_remove_tree (fx->dir);
   g_free (fx->dir);
   g_free (fx->history_path);
 }
@@ -967,6 +967,6 @@ main (int argc, char *argv[])
   ADD ("/ui/history/big", test_big, fixture_setup_big);
 #undef ADD
   status = g_test_run ();
-  pl_ui_test_remove_tree (scratch);
+  pl_test_remove_tree (scratch);
   return status;
 }

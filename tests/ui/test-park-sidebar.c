@@ -637,6 +637,6 @@ main (int argc, char *argv[])
   for (gsize i = 0; i < G_N_ELEMENTS (cases); i++)
     g_test_add (cases[i].path, Fixture, &cases[i], fixture_setup, run_test, fixture_teardown);
   status = g_test_run ();
-  pl_ui_test_remove_tree (scratch);
+  pl_test_remove_tree (scratch);
   return status;
 }

@@ -606,6 +606,6 @@ main (int argc, char *argv[])
   g_test_add ("/ui/app/background", Fixture, NULL, fixture_setup, test_background,
               fixture_teardown);
   status = g_test_run ();
-  pl_ui_test_remove_tree (scratch);
+  pl_test_remove_tree (scratch);
   return status;
 }

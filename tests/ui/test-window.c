@@ -938,6 +938,6 @@ main (int argc, char *argv[])
   ADD ("/ui/app/account-dialog", test_account_dialog);
 #undef ADD
   status = g_test_run ();
-  pl_ui_test_remove_tree (scratch);
+  pl_test_remove_tree (scratch);
   return status;
 }
