@@ -123,6 +123,7 @@ struct _PlBaresipEngine
   guint restart_count;
   gboolean no_audio_reported;
   char *started_devices; /* the device names the current child was started with */
+  guint spawn_serial;    /* which start a device choice in a worker belongs to */
   guint audio_change_id;
 };
 
@@ -732,23 +733,43 @@ device_names (const PlBaresipOptions *o)
                           o->ringer_device ? o->ringer_device : "");
 }
 
-/* Works out the three "module,device" strings; reports the problem once
- * when PortAudio has no usable device. */
-static void
-choose_audio (PlBaresipEngine *self, char **player, char **source, char **alert)
+/* The three "module,device" strings for a child's config. */
+typedef struct
 {
-  PlBaresipOptions *o = self->options;
+  char *player;
+  char *source;
+  char *alert;
+  gboolean missing; /* PortAudio offered no usable device */
+} AudioChoice;
+
+static void
+audio_choice_free (AudioChoice *choice)
+{
+  g_free (choice->player);
+  g_free (choice->source);
+  g_free (choice->alert);
+  g_free (choice);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (AudioChoice, audio_choice_free)
+
+/* Works the strings out from the options' devices. Probing PortAudio (and
+ * through it ALSA and PulseAudio) takes from tens to hundreds of
+ * milliseconds, so this runs in a worker thread, on a copy of the options. */
+static AudioChoice *
+choose_audio (const PlBaresipOptions *o)
+{
+  AudioChoice *choice = g_new0 (AudioChoice, 1);
   g_autoptr (GPtrArray) devices = NULL;
-  g_autoptr (GError) error = NULL;
   const PlAudioDevice *in = NULL, *out = NULL, *ring = NULL;
 
-  *player = g_strdup (o->audio_player);
-  *source = g_strdup (o->audio_source);
-  *alert = g_strdup (o->audio_alert);
-  if (*player && *source && *alert)
-    return;
+  choice->player = g_strdup (o->audio_player);
+  choice->source = g_strdup (o->audio_source);
+  choice->alert = g_strdup (o->audio_alert);
+  if (choice->player && choice->source && choice->alert)
+    return choice;
 
-  devices = pl_audio_devices_list (&error);
+  devices = pl_audio_devices_list (NULL);
   if (devices)
     {
       in = o->input_device ? pl_audio_devices_find (devices, o->input_device, TRUE) : NULL;
@@ -761,28 +782,24 @@ choose_audio (PlBaresipEngine *self, char **player, char **source, char **alert)
       if (ring == NULL)
         ring = out;
     }
-  if ((in == NULL && *source == NULL) || (out == NULL && (*player == NULL || *alert == NULL)))
-    {
-      if (!self->no_audio_reported)
-        {
-          self->no_audio_reported = TRUE;
-          pl_engine_emit_problem (PL_ENGINE (self), PL_ENGINE_ERROR_NO_AUDIO,
-                                  _ ("No audio device was found, so calls cannot be made or "
-                                     "answered. Connect a headset or check the sound settings, "
-                                     "then restart Parkline."));
-        }
-    }
-  else
-    self->no_audio_reported = FALSE;
+  choice->missing = (in == NULL && choice->source == NULL)
+                    || (out == NULL && (choice->player == NULL || choice->alert == NULL));
 
   /* Without a device baresip still needs a well-formed value; the call
-   * then fails, which we have already told the user about. */
-  if (*player == NULL)
-    *player = g_strdup_printf ("portaudio,%d", out ? out->index : 0);
-  if (*alert == NULL)
-    *alert = g_strdup_printf ("portaudio,%d", ring ? ring->index : 0);
-  if (*source == NULL)
-    *source = g_strdup_printf ("portaudio,%d", in ? in->index : 0);
+   * then fails, which the user is told about. */
+  if (choice->player == NULL)
+    choice->player = g_strdup_printf ("portaudio,%d", out ? out->index : 0);
+  if (choice->alert == NULL)
+    choice->alert = g_strdup_printf ("portaudio,%d", ring ? ring->index : 0);
+  if (choice->source == NULL)
+    choice->source = g_strdup_printf ("portaudio,%d", in ? in->index : 0);
+  return choice;
+}
+
+static void
+choose_audio_thread (GTask *task, gpointer source, gpointer options, GCancellable *cancellable)
+{
+  g_task_return_pointer (task, choose_audio (options), (GDestroyNotify)audio_choice_free);
 }
 
 /* If Parkline dies without cleaning up, baresip must not linger holding the
@@ -801,13 +818,13 @@ module_exists (const char *module_path, const char *module)
   return g_file_test (path, G_FILE_TEST_EXISTS);
 }
 
+/* Writes the config for @audio and starts the child. */
 static void
-spawn_instance (PlBaresipEngine *self)
+spawn_with_audio (PlBaresipEngine *self, const AudioChoice *audio)
 {
   PlBaresipOptions *o = self->options;
   g_autoptr (GSubprocessLauncher) launcher = NULL;
   g_autoptr (GError) error = NULL;
-  g_autofree char *player = NULL, *source = NULL, *alert = NULL;
   g_autofree char *ctrl_listen = NULL, *config = NULL;
   const char *module_path = o->module_path ? o->module_path : PL_BARESIP_MODULE_PATH;
   PlBaresipConfigParams params = { 0 };
@@ -815,24 +832,22 @@ spawn_instance (PlBaresipEngine *self)
   Instance *inst;
   guint16 port;
 
-  if (!ensure_config_dir (self, &error))
-    {
-      give_up (self, PL_ENGINE_ERROR_SPAWN, error->message);
-      return;
-    }
-  /* This child reads the devices as they are now. */
-  g_free (self->started_devices);
-  self->started_devices = device_names (self->options);
+  if (audio->missing && !self->no_audio_reported)
+    pl_engine_emit_problem (PL_ENGINE (self), PL_ENGINE_ERROR_NO_AUDIO,
+                            _ ("No audio device was found, so calls cannot be made or "
+                               "answered. Connect a headset or check the sound settings, "
+                               "then restart Parkline."));
+  self->no_audio_reported = audio->missing;
+
   port = free_tcp_port ();
-  choose_audio (self, &player, &source, &alert);
   ctrl_listen = g_strdup_printf ("127.0.0.1:%u", port);
   params.module_path = module_path;
   params.ctrl_listen = ctrl_listen;
   params.sip_listen = o->sip_listen;
   params.net_interface = o->net_interface;
-  params.audio_player = player;
-  params.audio_source = source;
-  params.audio_alert = alert;
+  params.audio_player = audio->player;
+  params.audio_source = audio->source;
+  params.audio_alert = audio->alert;
   params.have_opus = module_exists (module_path, "opus.so");
   params.have_g722 = module_exists (module_path, "g722.so");
   params.extra_modules = (const char *const *)o->extra_modules;
@@ -879,6 +894,52 @@ spawn_instance (PlBaresipEngine *self)
   pl_baresip_ctrl_connect_async (inst->ctrl, port,
                                  o->start_timeout_ms ? o->start_timeout_ms : 10000,
                                  inst->cancellable, connected_cb, inst);
+}
+
+static void
+audio_chosen_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  GWeakRef *weak = user_data;
+  g_autoptr (PlBaresipEngine) self = g_weak_ref_get (weak);
+  g_autoptr (AudioChoice) audio = g_task_propagate_pointer (G_TASK (result), NULL);
+
+  g_weak_ref_clear (weak);
+  g_free (weak);
+  /* Gone, stopped, or overtaken by a newer start while we looked. */
+  if (self == NULL
+      || GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (result), "pl-serial")) != self->spawn_serial
+      || (self->state != PL_ENGINE_STATE_STARTING && self->state != PL_ENGINE_STATE_RESTARTING))
+    return;
+  spawn_with_audio (self, audio);
+}
+
+/* Starts a child with the options as they are now: the devices are chosen
+ * off the main thread first. */
+static void
+spawn_instance (PlBaresipEngine *self)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GTask) task = NULL;
+  GWeakRef *weak;
+
+  if (!ensure_config_dir (self, &error))
+    {
+      give_up (self, PL_ENGINE_ERROR_SPAWN, error->message);
+      return;
+    }
+  /* This child gets the devices as they are now. */
+  g_free (self->started_devices);
+  self->started_devices = device_names (self->options);
+  self->spawn_serial++;
+
+  weak = g_new0 (GWeakRef, 1);
+  g_weak_ref_init (weak, self);
+  task = g_task_new (NULL, NULL, audio_chosen_cb, weak);
+  g_task_set_source_tag (task, spawn_instance);
+  g_task_set_task_data (task, pl_baresip_options_copy (self->options),
+                        (GDestroyNotify)pl_baresip_options_free);
+  g_object_set_data (G_OBJECT (task), "pl-serial", GUINT_TO_POINTER (self->spawn_serial));
+  g_task_run_in_thread (task, choose_audio_thread);
 }
 
 /* PlEngine */
