@@ -9,6 +9,7 @@
 
 #include "pl-account-store.h"
 #include "pl-sip-uri.h"
+#include "pl-quark.h"
 
 #define ACCOUNT_SCHEMA_ID APP_ID ".Account"
 #define ACCOUNT_PATH_FMT  "/io/github/parkline/Parkline/accounts/%s/"
@@ -22,7 +23,7 @@ struct _PlAccountStore
 };
 
 G_DEFINE_FINAL_TYPE (PlAccountStore, pl_account_store, G_TYPE_OBJECT)
-G_DEFINE_QUARK (pl - account - store - error - quark, pl_account_store_error)
+PL_DEFINE_QUARK ("pl-account-store-error-quark", pl_account_store_error)
 
 enum
 {

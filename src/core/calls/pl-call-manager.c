@@ -8,6 +8,7 @@
 
 #include "pl-call-manager.h"
 #include "pl-sip-uri.h"
+#include "pl-quark.h"
 #include "pl-util.h"
 
 struct _PlCallManager
@@ -20,7 +21,7 @@ struct _PlCallManager
 };
 
 G_DEFINE_FINAL_TYPE (PlCallManager, pl_call_manager, G_TYPE_OBJECT)
-G_DEFINE_QUARK (pl - call - manager - error - quark, pl_call_manager_error)
+PL_DEFINE_QUARK ("pl-call-manager-error-quark", pl_call_manager_error)
 
 enum
 {

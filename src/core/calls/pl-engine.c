@@ -5,8 +5,9 @@
 
 #include "pl-engine.h"
 #include "pl-enums.h"
+#include "pl-quark.h"
 
-G_DEFINE_QUARK (pl - engine - error - quark, pl_engine_error)
+PL_DEFINE_QUARK ("pl-engine-error-quark", pl_engine_error)
 G_DEFINE_BOXED_TYPE (PlEngineEvent, pl_engine_event, pl_engine_event_copy, pl_engine_event_free)
 G_DEFINE_INTERFACE (PlEngine, pl_engine, G_TYPE_OBJECT)
 

@@ -15,6 +15,7 @@
 #include "pl-history-private.h"
 #include "pl-history-text.h"
 #include "pl-sip-uri.h"
+#include "pl-quark.h"
 #include "pl-util.h"
 
 /* Threading. A SQLite connection is best used from one thread, and our
@@ -288,11 +289,7 @@ struct _PlHistory
 
 G_DEFINE_FINAL_TYPE (PlHistory, pl_history, G_TYPE_OBJECT)
 
-GQuark
-pl_history_error_quark (void)
-{
-  return g_quark_from_static_string ("pl-history-error-quark");
-}
+PL_DEFINE_QUARK ("pl-history-error-quark", pl_history_error)
 
 enum
 {

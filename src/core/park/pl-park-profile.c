@@ -4,11 +4,12 @@
 #include "config.h"
 
 #include "pl-park-profile.h"
+#include "pl-quark.h"
 
 #include <glib/gi18n-lib.h>
 #include <string.h>
 
-G_DEFINE_QUARK (pl - park - profile - error - quark, pl_park_profile_error)
+PL_DEFINE_QUARK ("pl-park-profile-error-quark", pl_park_profile_error)
 G_DEFINE_BOXED_TYPE (PlParkLotConfig, pl_park_lot_config, pl_park_lot_config_copy,
                      pl_park_lot_config_free)
 

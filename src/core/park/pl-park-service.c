@@ -11,6 +11,7 @@
 #include "pl-sip-uri.h"
 #include "pl-park-service.h"
 #include "pl-subscriber.h"
+#include "pl-quark.h"
 #include "pl-util.h"
 
 /* A retrieve whose call ends this soon after the slot emptied under it lost
@@ -58,7 +59,7 @@ struct _PlParkService
 };
 
 G_DEFINE_FINAL_TYPE (PlParkService, pl_park_service, G_TYPE_OBJECT)
-G_DEFINE_QUARK (pl - park - service - error - quark, pl_park_service_error)
+PL_DEFINE_QUARK ("pl-park-service-error-quark", pl_park_service_error)
 
 enum
 {

@@ -2,6 +2,7 @@
 #define G_LOG_DOMAIN "pl-event-body"
 
 #include "pl-event-body.h"
+#include "pl-quark.h"
 
 #include <libxml/parser.h>
 #include <libxml/tree.h>
@@ -16,7 +17,7 @@
 /* Park lots have tens of slots; a list of thousands is an attack. */
 #define PL_RLMI_MAX_RESOURCES 1024
 
-G_DEFINE_QUARK (pl - event - body - error - quark, pl_event_body_error)
+PL_DEFINE_QUARK ("pl-event-body-error-quark", pl_event_body_error)
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (xmlDoc, xmlFreeDoc)
 

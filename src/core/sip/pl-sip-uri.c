@@ -7,8 +7,9 @@
 #include <glib/gi18n-lib.h>
 
 #include "pl-sip-uri.h"
+#include "pl-quark.h"
 
-G_DEFINE_QUARK (pl - sip - uri - error - quark, pl_sip_uri_error)
+PL_DEFINE_QUARK ("pl-sip-uri-error-quark", pl_sip_uri_error)
 
 /* RFC 3261 user part: unreserved, escaped and user-unreserved characters. */
 static gboolean

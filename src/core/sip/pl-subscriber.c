@@ -6,6 +6,7 @@
 #include "pl-subscriber.h"
 
 #include "pl-enums.h"
+#include "pl-quark.h"
 
 #include <glib/gi18n-lib.h>
 #include <re.h>
@@ -802,7 +803,7 @@ pending_free (Pending *pending)
 }
 
 G_DEFINE_FINAL_TYPE (PlSubscriber, pl_subscriber, G_TYPE_OBJECT)
-G_DEFINE_QUARK (pl - subscriber - error - quark, pl_subscriber_error)
+PL_DEFINE_QUARK ("pl-subscriber-error-quark", pl_subscriber_error)
 
 enum
 {
