@@ -250,6 +250,7 @@ test_park_events (Fixture *f, gconstpointer data)
   other.action = PL_HISTORY_PARK_ACTION_TAKEN_BY_OTHER;
   other.actor = PL_HISTORY_PARK_ACTOR_OTHER;
   other.caller_name = "Someone \"Else\"";
+  other.party = "Bob";
   other.at = 0;
   g_assert_cmpint (pl_history_insert_park_event_sync (f->history, &other, &error), >, 0);
   g_assert_no_error (error);
@@ -267,6 +268,7 @@ test_park_events (Fixture *f, gconstpointer data)
   g_assert_cmpstr (ev->caller_uri, ==, "sip:555@pbx.test");
   g_assert_cmpint (ev->parked_at, ==, park.parked_at);
   g_assert_cmpint (ev->at, ==, park.at);
+  g_assert_null (ev->party);
 
   orphans = pl_history_list_park_events_sync (f->history, 0, &error);
   g_assert_cmpuint (orphans->len, ==, 1);
@@ -275,6 +277,7 @@ test_park_events (Fixture *f, gconstpointer data)
   g_assert_cmpint (ev->action, ==, PL_HISTORY_PARK_ACTION_TAKEN_BY_OTHER);
   g_assert_cmpint (ev->actor, ==, PL_HISTORY_PARK_ACTOR_OTHER);
   g_assert_cmpstr (ev->caller_name, ==, "Someone \"Else\"");
+  g_assert_cmpstr (ev->party, ==, "Bob");
   g_assert_cmpint (ev->at, >=, now);
 
   e = only_entry (f->history, PL_HISTORY_FILTER_PARKED, NULL);
@@ -671,7 +674,10 @@ test_migration_v1 (void)
 
   g_assert_finalize_object (g_steal_pointer (&history));
   db = history_test_raw_open (path);
-  g_assert_cmpint (history_test_raw_int (db, "PRAGMA user_version"), ==, 2);
+  g_assert_cmpint (history_test_raw_int (db, "PRAGMA user_version"), ==, 3);
+  /* v3: migrated events have no party */
+  g_assert_cmpint (
+      history_test_raw_int (db, "SELECT count(*) FROM park_events WHERE party IS NOT NULL"), ==, 0);
   integrity = history_test_raw_text (db, "PRAGMA integrity_check");
   g_assert_cmpstr (integrity, ==, "ok");
   g_assert_cmpint (history_test_raw_int (db, "SELECT count(*) FROM calls"), ==, 5);
@@ -1134,7 +1140,7 @@ main (int argc, char *argv[])
   ADD ("/history/store/concurrent", test_concurrent);
 #undef ADD
   g_test_add_func ("/history/store/default-path", test_default_path);
-  g_test_add_func ("/history/migration/v1-to-v2", test_migration_v1);
+  g_test_add_func ("/history/migration/v1-to-latest", test_migration_v1);
   g_test_add_func ("/history/migration/too-new", test_too_new);
   g_test_add_func ("/history/errors/corrupt", test_corrupt);
   g_test_add_func ("/history/errors/corrupt-pages", test_corrupt_pages);

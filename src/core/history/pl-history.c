@@ -34,7 +34,7 @@
  * commit of synchronous=FULL costs nothing noticeable and also covers power
  * loss: "never lost" holds for both. Batched imports amortise it. */
 
-#define SCHEMA_VERSION          2
+#define SCHEMA_VERSION          3
 #define DEFAULT_BUSY_TIMEOUT_MS 5000
 
 /* ---- records ------------------------------------------------------------ */
@@ -107,6 +107,7 @@ pl_history_park_event_copy (PlHistoryParkEvent *event)
   copy->slot = g_strdup (event->slot);
   copy->caller_name = g_strdup (event->caller_name);
   copy->caller_uri = g_strdup (event->caller_uri);
+  copy->party = g_strdup (event->party);
   return copy;
 }
 
@@ -119,6 +120,7 @@ pl_history_park_event_free (PlHistoryParkEvent *event)
   g_free (event->slot);
   g_free (event->caller_name);
   g_free (event->caller_uri);
+  g_free (event->party);
   g_free (event);
 }
 
@@ -132,6 +134,7 @@ static const char *const park_action_names[] = {
   [PL_HISTORY_PARK_ACTION_RETURNED] = "returned",
   [PL_HISTORY_PARK_ACTION_ABANDONED] = "abandoned",
   [PL_HISTORY_PARK_ACTION_TAKEN_BY_OTHER] = "taken-by-other",
+  [PL_HISTORY_PARK_ACTION_PAGED] = "paged",
 };
 
 const char *
@@ -154,7 +157,7 @@ pl_history_park_action_from_string (const char *text)
 
 /* migrations[v] upgrades a database of user_version v to v + 1. Never edit a
  * released step: add a new one. */
-static const char *const migrations[SCHEMA_VERSION] = {
+static const char *const migrations[] = {
   /* v0 → v1: the first release. */
   "CREATE TABLE calls ("
   "  id INTEGER PRIMARY KEY,"
@@ -228,7 +231,13 @@ static const char *const migrations[SCHEMA_VERSION] = {
   "    park_lot = new.lot, park_slot = new.slot, park_action = new.action"
   "    WHERE id = new.call_ref;"
   "END;",
+
+  /* v2 → v3: the other person in a park event (who parked, who took the
+   * call, who was paged), known from a server feed or our own actions. */
+  "ALTER TABLE park_events ADD COLUMN party TEXT;",
 };
+/* A step missing here would leave a hole that silently migrates nothing. */
+G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == SCHEMA_VERSION);
 
 /* ---- worker ------------------------------------------------------------- */
 
@@ -1059,6 +1068,7 @@ typedef struct
   PlHistoryParkActor actor;
   char *caller_name;
   char *caller_uri;
+  char *party;
   gint64 parked_at;
   gint64 at;
 } ParkRow;
@@ -1071,6 +1081,7 @@ park_row_free (ParkRow *row)
   g_free (row->slot);
   g_free (row->caller_name);
   g_free (row->caller_uri);
+  g_free (row->party);
   g_free (row);
 }
 
@@ -1086,6 +1097,7 @@ park_row_from_info (const PlHistoryParkInfo *info)
   row->actor = info->actor;
   row->caller_name = g_strdup (info->caller_name);
   row->caller_uri = g_strdup (info->caller_uri);
+  row->party = g_strdup (info->party);
   row->parked_at = info->parked_at;
   row->at = info->at ? info->at : g_get_real_time ();
   return row;
@@ -1097,7 +1109,7 @@ worker_insert_park (Worker *w, const ParkRow *row, gint64 call_row, GError **err
   sqlite3_stmt *stmt = worker_prepare (
       w,
       "INSERT INTO park_events (call_ref, lot, slot, action, actor, caller_name, caller_uri,"
-      " parked_at, at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+      " parked_at, at, party) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
       error);
 
   if (stmt == NULL)
@@ -1113,6 +1125,7 @@ worker_insert_park (Worker *w, const ParkRow *row, gint64 call_row, GError **err
   bind_text (stmt, 7, row->caller_uri);
   bind_time (stmt, 8, row->parked_at);
   sqlite3_bind_int64 (stmt, 9, row->at);
+  bind_text (stmt, 10, row->party);
   if (!stmt_done (w, stmt, error))
     return 0;
   return sqlite3_last_insert_rowid (w->db);
@@ -1297,11 +1310,11 @@ job_list_park_events (Worker *w, Job *job, GError **error)
   Query *query = job->data;
   const char *sql = query->call_row > 0
                         ? "SELECT id, call_ref, lot, slot, action, actor, caller_name,"
-                          " caller_uri, parked_at, at FROM park_events WHERE call_ref = ?1"
-                          " ORDER BY at, id"
+                          " caller_uri, parked_at, at, party FROM park_events"
+                          " WHERE call_ref = ?1 ORDER BY at, id"
                         : "SELECT id, call_ref, lot, slot, action, actor, caller_name,"
-                          " caller_uri, parked_at, at FROM park_events WHERE call_ref IS NULL"
-                          " ORDER BY at, id";
+                          " caller_uri, parked_at, at, party FROM park_events"
+                          " WHERE call_ref IS NULL ORDER BY at, id";
   sqlite3_stmt *stmt = worker_prepare (w, sql, error);
   GPtrArray *events;
   int rc;
@@ -1328,6 +1341,7 @@ job_list_park_events (Worker *w, Job *job, GError **error)
       event->caller_uri = column_dup (stmt, 7);
       event->parked_at = sqlite3_column_int64 (stmt, 8);
       event->at = sqlite3_column_int64 (stmt, 9);
+      event->party = column_dup (stmt, 10);
       g_ptr_array_add (events, event);
     }
   sqlite3_reset (stmt);

@@ -38,6 +38,7 @@ typedef enum
   PL_HISTORY_PARK_ACTION_RETURNED,
   PL_HISTORY_PARK_ACTION_ABANDONED,
   PL_HISTORY_PARK_ACTION_TAKEN_BY_OTHER,
+  PL_HISTORY_PARK_ACTION_PAGED, /* the team was paged about the parked call */
 } PlHistoryParkAction;
 
 typedef enum
@@ -73,6 +74,9 @@ typedef struct
   PlHistoryParkActor actor;
   const char *caller_name;
   const char *caller_uri;
+  /* The other person in the event, as shown to the user: who parked the
+   * call, who took it, which page target was called. NULL: unknown. */
+  const char *party;
   gint64 parked_at; /* when the caller was parked */
   gint64 at;        /* when this event happened; 0 = now */
 } PlHistoryParkInfo;
@@ -88,6 +92,7 @@ typedef struct
   PlHistoryParkActor actor;
   char *caller_name;
   char *caller_uri;
+  char *party;
   gint64 parked_at;
   gint64 at;
 } PlHistoryParkEvent;
