@@ -614,8 +614,26 @@ retrieve (struct pbx_leg *leg, int slot)
   struct pbx_leg *parked = pbx->slots[slot].leg;
   unpark (parked);
   bridge (leg, parked);
+  pbx->slots[slot].retrieved_at = tmr_jiffies ();
+  /* FreeSWITCH's valet bridge sends neither side a re-INVITE (trace s1). */
+  if (pbx->cfg.profile == PBX_PROFILE_FREESWITCH)
+    return;
   send_pai_reinvite (parked);
   leg->pai_pending = true; /* once the retriever has ACKed */
+}
+
+/* FreeSWITCH 1.10, measured: when two phones retrieve one valet slot at
+ * once, both are answered; one gets the caller, the other stays in the call
+ * with no RTP at all, no re-INVITE and no BYE (15 s and more), and the slot
+ * reads free. valet_park marks the slot taken only after both have looked,
+ * so "at once" is a window here. */
+static bool
+lost_retrieve_race (int slot)
+{
+  uint64_t taken = pbx->slots[slot].retrieved_at;
+
+  return pbx->cfg.profile == PBX_PROFILE_FREESWITCH && taken != 0
+         && tmr_jiffies () - taken < pbx->cfg.retrieve_race_ms;
 }
 
 void
@@ -700,6 +718,11 @@ pbx_invite_handler (const struct sip_msg *msg, void *arg)
       retrieve (leg, slot);
       return;
     }
+  if (lost_retrieve_race (slot))
+    {
+      leg->role = ROLE_LIMBO;
+      return;
+    }
   if (pbx->cfg.profile == PBX_PROFILE_FREESWITCH)
     {
       /* valet_park: calling an empty slot parks the caller there */
@@ -754,7 +777,10 @@ pbx_calls_clear (void)
       mem_deref (leg);
     }
   for (guint i = 0; pbx->slots && i < pbx->cfg.n_slots; i++)
-    pbx->slots[i].leg = NULL;
+    {
+      pbx->slots[i].leg = NULL;
+      pbx->slots[i].retrieved_at = 0;
+    }
 }
 
 /* The dialog state of a user for BLF: confirmed when any of its legs is up,

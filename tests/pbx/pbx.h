@@ -66,6 +66,7 @@ typedef enum
   ROLE_PARKED,   /* sits in a slot, hears music */
   ROLE_HOLDOUT,  /* waits to be hung up (invalid park, empty slot) */
   ROLE_RINGBACK, /* parked call whose slot timed out, parker being rung */
+  ROLE_LIMBO,    /* FreeSWITCH retrieve that lost a race: up, silent, never hung up */
 } PbxRole;
 
 struct pbx_leg
@@ -116,6 +117,7 @@ struct pbx_slot
 {
   char *ext;
   struct pbx_leg *leg;
+  uint64_t retrieved_at; /* tmr_jiffies() of the last retrieval, 0 if none */
 };
 
 struct pbx_faults
@@ -140,6 +142,7 @@ struct pbx_config
   guint invalid_delay_ms;
   guint parker_bye_ms;
   guint ring_timeout_ms;
+  guint retrieve_race_ms; /* freeswitch: "at once" for two retrieves of one slot */
   char *moh_path;
   char *user_agent;
   GPtrArray *users; /* struct pbx_user */

@@ -257,6 +257,68 @@ test_refer_to_occupied_slot (Fixture *f, gconstpointer data)
   test_dialog_free (second);
 }
 
+static gboolean
+dialog_got_request (TestUa *ua, const TestDialog *dlg, const char *method)
+{
+  for (guint i = 0; i < ua->requests->len; i++)
+    {
+      TestSipMsg *m = g_ptr_array_index (ua->requests, i);
+      if (g_str_equal (m->method, method)
+          && g_strcmp0 (test_sip_hdr (m, "Call-ID"), dlg->call_id) == 0)
+        return TRUE;
+    }
+  return FALSE;
+}
+
+static TestDialog *
+call_slot (Fixture *f, TestUa *ua, const char *slot)
+{
+  g_autofree char *uri = g_strdup_printf ("sip:%s@%s", slot, f->host);
+  TestDialog *d = test_dialog_new (uri);
+  const TestSipMsg *r = test_ua_request (ua, d, "INVITE", uri, NULL, "application/sdp", sdp);
+
+  g_assert_nonnull (r);
+  g_assert_cmpint (r->status, ==, 200);
+  return d;
+}
+
+/* FreeSWITCH 1.10, measured: two retrieves of one valet slot at once are
+ * both answered and both stay up; the one without the caller gets no
+ * re-INVITE, no BYE and no RTP, and the slot reads free. Later, an empty
+ * slot parks whoever calls it, as valet_park does. */
+static void
+test_freeswitch_retrieve_race (Fixture *f, gconstpointer data)
+{
+  TestDialog *watch = subscribe (f, "park+6001", "");
+  TestDialog *call = refer_call (f, "6001");
+  TestDialog *winner, *loser, *late;
+  g_autofree char *status = NULL;
+
+  g_assert_true (test_pbx_wait_slot (f->pbx, "6001", TRUE, 3000));
+  winner = call_slot (f, f->bob, "6001");
+  loser = call_slot (f, f->carol, "6001");
+  g_assert_true (test_pbx_wait_slot (f->pbx, "6001", FALSE, 3000));
+  g_assert_true (
+      PL_TEST_WAIT (test_ua_last_notify_has (f->bob, watch, "<state>terminated</state>"), 5000));
+  status = test_pbx_cmd (f->pbx, "status");
+  g_assert_nonnull (strstr (status, "parked=0"));
+
+  /* Well past the race window and the "invalid slot" delay: still up. */
+  g_assert_false (PL_TEST_WAIT (dialog_got_request (f->carol, loser, "BYE")
+                                    || dialog_got_request (f->carol, loser, "INVITE")
+                                    || dialog_got_request (f->bob, winner, "INVITE"),
+                                1500));
+  g_assert_false (test_pbx_slot_busy (f->pbx, "6001"));
+
+  late = call_slot (f, f->bob, "6001");
+  g_assert_true (test_pbx_wait_slot (f->pbx, "6001", TRUE, 3000));
+  test_dialog_free (late);
+  test_dialog_free (loser);
+  test_dialog_free (winner);
+  test_dialog_free (call);
+  test_dialog_free (watch);
+}
+
 /* BLF on a user: early with the caller's identity while ringing */
 static void
 test_user_blf (Fixture *f, gconstpointer data)
@@ -295,6 +357,10 @@ main (int argc, char **argv)
   g_test_init (&argc, &argv, NULL);
   g_test_add ("/pbx/profiles/freeswitch", Fixture, "profile=freeswitch\nannounce_delay_ms=100\n",
               fixture_setup, test_freeswitch, fixture_teardown);
+  g_test_add ("/pbx/profiles/freeswitch-retrieve-race", Fixture,
+              "profile=freeswitch\nannounce_delay_ms=100\nretrieve_race_ms=500\n"
+              "invalid_delay_ms=200\n",
+              fixture_setup, test_freeswitch_retrieve_race, fixture_teardown);
   g_test_add ("/pbx/profiles/identity", Fixture, "profile=identity\nannounce_delay_ms=100\n",
               fixture_setup, test_identity, fixture_teardown);
   g_test_add ("/pbx/profiles/freepbx-refer-to-slot-parks", Fixture,
