@@ -10,6 +10,7 @@
 #include "pl-park-ledger.h"
 #include "pl-sip-uri.h"
 #include "pl-park-service.h"
+#include "pl-silence-watch.h"
 #include "pl-subscriber.h"
 #include "pl-quark.h"
 #include "pl-util.h"
@@ -17,6 +18,9 @@
 /* A retrieve whose call ends this soon after the slot emptied under it lost
  * the race: Asterisk answers an empty slot, announces, and hangs up. */
 #define RETRIEVE_RACE_WINDOW (10 * G_USEC_PER_SEC)
+/* A retrieve that won has the caller's RTP within a packet time of being
+ * bridged; one that lost a FreeSWITCH race gets none, ever. */
+#define RETRIEVE_SILENCE_MS 3000
 
 typedef struct
 {
@@ -40,6 +44,7 @@ typedef struct
   char *caller_uri;
   gint64 parked_since;
   gboolean slot_emptied_first; /* the slot freed before our call was answered */
+  PlSilenceWatch *silence;
 } RetrieveAttempt;
 
 struct _PlParkService
@@ -95,6 +100,7 @@ park_attempt_free (ParkAttempt *attempt)
 static void
 retrieve_attempt_free (RetrieveAttempt *attempt)
 {
+  g_clear_pointer (&attempt->silence, pl_silence_watch_free);
   g_clear_object (&attempt->call);
   g_clear_object (&attempt->lot);
   g_free (attempt->caller_name);
@@ -491,8 +497,45 @@ on_call_ended (PlCallManager *calls, PlCall *call, PlParkService *self)
                         PL_HISTORY_PARK_ACTION_TAKEN_BY_OTHER, PL_HISTORY_PARK_ACTOR_OTHER,
                         retrieve->caller_name, retrieve->caller_uri, retrieve->parked_since);
         }
+      else if (pl_silence_watch_get_silent (retrieve->silence))
+        record_event (self, call, retrieve->lot, retrieve->slot,
+                      PL_HISTORY_PARK_ACTION_TAKEN_BY_OTHER, PL_HISTORY_PARK_ACTOR_OTHER,
+                      retrieve->caller_name, retrieve->caller_uri, retrieve->parked_since);
       g_ptr_array_remove (self->retrieves, retrieve);
     }
+}
+
+static char *
+retrieving_note (int slot)
+{
+  return g_strdup_printf (_ ("Retrieving from %d"), slot);
+}
+
+/* No sound on a retrieve that is up: without a manager feed nothing else
+ * tells the loser of a FreeSWITCH race from the winner, and a caller who
+ * stays silent sends RTP all the same. Ending the call on this guess could
+ * drop a real caller (DTX, broken media path), so the user decides. */
+static void
+on_retrieve_silence (PlCall *call, gboolean silent, gpointer user_data)
+{
+  PlParkService *self = user_data;
+  RetrieveAttempt *attempt = find_retrieve (self, call, NULL, 0);
+  g_autofree char *note = NULL;
+
+  if (attempt == NULL)
+    return;
+  if (!silent)
+    {
+      note = retrieving_note (attempt->slot);
+      pl_call_set_note (call, note);
+      return;
+    }
+  pl_call_set_note (call, _ ("No sound: probably picked up by someone else. Hang up if you hear "
+                             "nothing."));
+  pl_emit_message (self, signals[SIGNAL_MESSAGE],
+                   _ ("No sound from slot %d: someone else probably picked up the caller. Hang up "
+                      "if you hear nothing."),
+                   attempt->slot);
 }
 
 static void
@@ -765,7 +808,7 @@ pl_park_service_retrieve (PlParkService *self, PlParkLot *lot, int slot, GError 
    * from what the lot knows. */
   title = pl_park_slot_dup_display_name (target);
   pl_call_set_peer_name (call, title);
-  note = g_strdup_printf (_ ("Retrieving from %d"), slot);
+  note = retrieving_note (slot);
   pl_call_set_note (call, note);
 
   attempt = g_new0 (RetrieveAttempt, 1);
@@ -777,6 +820,7 @@ pl_park_service_retrieve (PlParkService *self, PlParkLot *lot, int slot, GError 
   attempt->parked_since = pl_park_slot_get_parked_since (target);
   g_ptr_array_add (self->retrieves, attempt);
   g_signal_connect_object (call, "notify::state", G_CALLBACK (on_call_state), self, 0);
+  attempt->silence = pl_silence_watch_new (call, RETRIEVE_SILENCE_MS, on_retrieve_silence, self);
   return call;
 }
 
