@@ -734,6 +734,25 @@ pbx_invite_handler (const struct sip_msg *msg, void *arg)
   tmr_start (&leg->hang_tmr, pbx->cfg.invalid_delay_ms, hang_tmr_h, leg);
 }
 
+/* An outside caller with no phone behind it: the PBX plays its voice
+ * (music). */
+static struct pbx_leg *
+virtual_caller_new (const char *number, const char *display)
+{
+  struct pbx_leg *leg = mem_zalloc (sizeof (*leg), leg_destructor);
+
+  if (!leg)
+    return NULL;
+  leg->id = ++pbx->next_leg_id;
+  leg->slot = -1;
+  leg->state = LEG_UP;
+  leg->id_display = g_strdup (display);
+  leg->id_uri = g_strdup_printf ("sip:%s@%s", number, PBX_HOST);
+  leg->virt = true;
+  list_append (&pbx->legs, &leg->le, leg);
+  return leg;
+}
+
 /* The PBX itself calls a user from an outside identity; the call side
  * plays music. For demos without a real caller. */
 int
@@ -742,18 +761,8 @@ pbx_originate (const char *number, const char *display, const char *to_user)
   struct pbx_user *tu = pbx_user_by_ext (to_user);
   struct pbx_leg *leg;
 
-  if (!tu)
+  if (!tu || !(leg = virtual_caller_new (number, display)))
     return -1;
-  leg = mem_zalloc (sizeof (*leg), leg_destructor);
-  if (!leg)
-    return -1;
-  leg->id = ++pbx->next_leg_id;
-  leg->slot = -1;
-  leg->state = LEG_UP;
-  leg->id_display = g_strdup (display);
-  leg->id_uri = g_strdup_printf ("sip:%s@%s", number, PBX_HOST);
-  leg->virt = true;
-  list_append (&pbx->legs, &leg->le, leg);
   leg->role = ROLE_RINGBACK;
   pbx_moh_start (leg);
   if (!ring_user (leg, tu, pbx->cfg.ring_timeout_ms))
@@ -762,6 +771,22 @@ pbx_originate (const char *number, const char *display, const char *to_user)
       return -1;
     }
   return (int)leg->id;
+}
+
+/* A teammate with no phone of their own (the demo's bob) parks an outside
+ * caller: the park path a REFER to the park extension takes, with parker
+ * set, so the slot's NOTIFYs and every park event follow as usual. */
+int
+pbx_park_as (const char *number, const char *display, const char *parker_name)
+{
+  struct pbx_user *parker = pbx_user_by_ext (parker_name);
+  int slot = next_free_slot ();
+  struct pbx_leg *leg;
+
+  if (!parker || slot < 0 || !(leg = virtual_caller_new (number, display)))
+    return -1;
+  park_in (leg, slot, parker);
+  return slot;
 }
 
 void

@@ -152,6 +152,14 @@ ctl_command (struct ctl_conn *c, const char *line)
       else
         ctl_reply (c, "OK call=%d", id);
     }
+  else if (g_str_equal (argv[0], "park-as") && argc == 4)
+    {
+      int slot = pbx_park_as (argv[1], argv[2], argv[3]);
+      if (slot < 0)
+        ctl_reply (c, "ERR cannot park as %s", argv[3]);
+      else
+        ctl_reply (c, "OK slot=%s", pbx->slots[slot].ext);
+    }
   else if (g_str_equal (argv[0], "hangup-all"))
     {
       pbx_calls_clear ();
@@ -160,7 +168,7 @@ ctl_command (struct ctl_conn *c, const char *line)
     }
   else
     ctl_reply (c, "ERR unknown command (ping, status, slots, contacts USER, faults ..., restart, "
-                  "originate NUMBER \"NAME\" USER, hangup-all)");
+                  "originate NUMBER \"NAME\" USER, park-as NUMBER \"NAME\" USER, hangup-all)");
 }
 
 static void

@@ -195,6 +195,8 @@ void pbx_calls_clear (void);
 void pbx_invite_handler (const struct sip_msg *msg, void *arg);
 void pbx_refer_ood (const struct sip_msg *msg);
 int pbx_originate (const char *number, const char *display, const char *to_user);
+/* Returns the slot index, or -1 (unknown parker, lot full). */
+int pbx_park_as (const char *number, const char *display, const char *parker_name);
 int pbx_slot_index (const char *ext);
 unsigned pbx_leg_count (void);
 const char *pbx_user_state (struct pbx_user *u, const char **rdisplay, const char **ruri);

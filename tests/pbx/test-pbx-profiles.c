@@ -351,6 +351,28 @@ test_originate (Fixture *f, gconstpointer data)
   g_assert_nonnull (strstr (from, "\"Demo Caller\" <sip:299@127.0.0.1>"));
 }
 
+/* park-as: a teammate without a phone parks an outside caller, through
+ * the same park path as a REFER (the demo's simulated bob) */
+static void
+test_park_as (Fixture *f, gconstpointer data)
+{
+  TestDialog *watch = subscribe (f, "701", "");
+  g_autofree char *reply = test_pbx_cmd (f->pbx, "park-as 203 \"Caller Three\" bob");
+  g_autofree char *unknown = test_pbx_cmd (f->pbx, "park-as 203 \"Caller Three\" nobody");
+  TestDialog *taken;
+
+  g_assert_cmpstr (reply, ==, "OK slot=701");
+  g_assert_true (g_str_has_prefix (unknown, "ERR"));
+  g_assert_true (test_pbx_slot_busy (f->pbx, "701"));
+  g_assert_true (PL_TEST_WAIT (test_ua_count_notifies (f->bob, watch) >= 2, 5000));
+  g_assert_true (test_ua_last_notify_has (f->bob, watch, "<state>confirmed</state>"));
+  /* whoever calls the slot gets the caller */
+  taken = call_slot (f, f->carol, "701");
+  g_assert_true (test_pbx_wait_slot (f->pbx, "701", FALSE, 3000));
+  test_dialog_free (taken);
+  test_dialog_free (watch);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -376,6 +398,7 @@ main (int argc, char **argv)
   g_test_add ("/pbx/park/refer-to-occupied-slot", Fixture, "announce_delay_ms=100\n", fixture_setup,
               test_refer_to_occupied_slot, fixture_teardown);
   g_test_add ("/pbx/blf/user", Fixture, "", fixture_setup, test_user_blf, fixture_teardown);
+  g_test_add ("/pbx/control/park-as", Fixture, "", fixture_setup, test_park_as, fixture_teardown);
   g_test_add ("/pbx/control/originate", Fixture, "", fixture_setup, test_originate,
               fixture_teardown);
   return g_test_run ();
