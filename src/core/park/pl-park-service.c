@@ -859,6 +859,14 @@ pl_park_service_get_lots (PlParkService *self)
   return G_LIST_MODEL (self->lots);
 }
 
+PlParkFeed *
+pl_park_service_get_feed (PlParkService *self, PlParkLot *lot)
+{
+  g_return_val_if_fail (PL_IS_PARK_SERVICE (self), NULL);
+  g_return_val_if_fail (PL_IS_PARK_LOT (lot), NULL);
+  return NULL;
+}
+
 void
 pl_park_service_shutdown (PlParkService *self)
 {
