@@ -316,6 +316,81 @@ parked_by_other_cb (PlApplication *self, PlParkLot *lot, PlParkSlot *slot)
                            G_CONNECT_SWAPPED);
 }
 
+/* "Taken by Bob": a call we parked was picked up by a teammate. The slot
+ * has forgotten whose park it was by the time a server feed names the
+ * taker (that may come before or after the slot turns free), so our parks
+ * are remembered per slot: "pl-our-park" holds the caller's name. */
+static void
+our_park_taken_cb (PlApplication *self, GParamSpec *pspec, PlParkSlot *slot)
+{
+  PlParkLot *lot = g_object_get_data (G_OBJECT (slot), "pl-lot");
+  const char *caller = g_object_get_data (G_OBJECT (slot), "pl-our-park");
+  const char *taken_by = pl_park_slot_get_taken_by (slot);
+  int number = pl_park_slot_get_number (slot);
+  g_autoptr (GNotification) notification = NULL;
+  g_autoptr (GIcon) icon = g_themed_icon_new ("view-pin-symbolic");
+  const char *title = pl_park_slot_get_ended_note (slot);
+  g_autofree char *body = NULL;
+  g_autofree char *target = NULL;
+  g_autofree char *id = NULL;
+
+  if (caller == NULL || taken_by == NULL)
+    return;
+  /* Our own retrieve is no news to us. */
+  if (!pl_park_service_is_retrieving (pl_core_get_park_service (self->core), lot, number)
+      && g_settings_get_boolean (self->settings, "notify-parks"))
+    {
+      body = g_strdup_printf (_ ("You parked %s on %d"), caller, number);
+      target = pl_park_format_slot_target (pl_park_lot_get_name (lot), number);
+      id = g_strdup_printf ("taken-%s", target);
+      /* The feed's own words ("Taken by Bob"), else just the name. */
+      notification = g_notification_new (title ? title : taken_by);
+      g_notification_set_body (notification, body);
+      g_notification_set_icon (notification, icon);
+      g_application_send_notification (G_APPLICATION (self), id, notification);
+    }
+  g_object_set_data (G_OBJECT (slot), "pl-our-park", NULL);
+}
+
+static void
+our_park_state_cb (PlApplication *self, GParamSpec *pspec, PlParkSlot *slot)
+{
+  PlParkSlotState state = pl_park_slot_get_state (slot);
+
+  if (state == PL_PARK_SLOT_OCCUPIED && pl_park_slot_get_parked_by_me (slot))
+    g_object_set_data_full (G_OBJECT (slot), "pl-our-park", pl_park_slot_dup_display_name (slot),
+                            g_free);
+  else if (state == PL_PARK_SLOT_OCCUPIED || state == PL_PARK_SLOT_PARKING)
+    g_object_set_data (G_OBJECT (slot), "pl-our-park", NULL);
+}
+
+static void
+watch_our_parks (PlApplication *self)
+{
+  GListModel *lots = pl_park_service_get_lots (pl_core_get_park_service (self->core));
+
+  for (guint i = 0; i < g_list_model_get_n_items (lots); i++)
+    {
+      g_autoptr (PlParkLot) lot = g_list_model_get_item (lots, i);
+
+      for (guint k = 0; k < g_list_model_get_n_items (G_LIST_MODEL (lot)); k++)
+        {
+          g_autoptr (PlParkSlot) slot = g_list_model_get_item (G_LIST_MODEL (lot), k);
+
+          if (g_object_get_data (G_OBJECT (slot), "pl-lot") != NULL)
+            continue;
+          /* The lot owns its slots: a borrowed pointer cannot outlive it. */
+          g_object_set_data (G_OBJECT (slot), "pl-lot", lot);
+          g_signal_connect_object (slot, "notify::state", G_CALLBACK (our_park_state_cb), self,
+                                   G_CONNECT_SWAPPED);
+          g_signal_connect_object (slot, "notify::parked-by-me", G_CALLBACK (our_park_state_cb),
+                                   self, G_CONNECT_SWAPPED);
+          g_signal_connect_object (slot, "notify::taken-by", G_CALLBACK (our_park_taken_cb), self,
+                                   G_CONNECT_SWAPPED);
+        }
+    }
+}
+
 /* A call outlives its window: closing the window must not hang up. */
 static void
 calls_changed_cb (PlApplication *self)
@@ -519,6 +594,9 @@ pl_application_startup (GApplication *app)
                            G_CONNECT_SWAPPED);
   g_signal_connect_object (pl_core_get_park_service (self->core), "parked-by-other",
                            G_CALLBACK (parked_by_other_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (pl_park_service_get_lots (pl_core_get_park_service (self->core)),
+                           "items-changed", G_CALLBACK (watch_our_parks), self, G_CONNECT_SWAPPED);
+  watch_our_parks (self);
 
   g_signal_connect_object (self->settings, "changed::run-in-background",
                            G_CALLBACK (background_changed_cb), self, G_CONNECT_SWAPPED);

@@ -771,6 +771,13 @@ pl_park_service_is_parking (PlParkService *self, PlCall *call)
   return call != NULL && find_park (self, call) != NULL;
 }
 
+gboolean
+pl_park_service_is_retrieving (PlParkService *self, PlParkLot *lot, int slot)
+{
+  g_return_val_if_fail (PL_IS_PARK_SERVICE (self), FALSE);
+  return lot != NULL && find_retrieve (self, NULL, lot, slot) != NULL;
+}
+
 PlCall *
 pl_park_service_retrieve (PlParkService *self, PlParkLot *lot, int slot, GError **error)
 {
