@@ -194,7 +194,8 @@ mark_manager_rows (PlLotEditor *self, const PlParkLotConfig *c, const GError *er
 
   if (error != NULL && error->code == PL_PARK_PROFILE_ERROR_INVALID_MANAGER)
     {
-      if (secret_missing (self, c))
+      /* The core is content: the editor's own objection, a missing secret. */
+      if (pl_park_lot_config_validate (c, NULL))
         bad = self->manager_secret_row;
       else if (!pl_park_manager_host_parse (c->manager_host, NULL, NULL))
         bad = self->manager_host_row;

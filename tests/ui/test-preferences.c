@@ -583,6 +583,89 @@ test_background (Fixture *fx, gconstpointer data)
   g_assert_true (fx->reached_end);
 }
 
+/* Caller names: the manager fields, each wrong in turn, the error on the
+ * row at fault, Save refused until the lot is right. */
+static gboolean
+row_invalid (PlLotEditor *editor, const char *name)
+{
+  return gtk_widget_has_css_class (editor_child (editor, name), "error");
+}
+
+static void
+test_manager_fields (Fixture *fx)
+{
+  static const char *const rows[]
+      = { "manager_host_row", "manager_user_row", "manager_secret_row", "manager_parkinglot_row" };
+  PlLotEditor *editor;
+  g_autoptr (PlParkLotConfig) config = NULL;
+
+  show_page (fx, "lots");
+  editor = open_lot_editor (fx, -1);
+  g_assert_null (pl_lot_editor_get_error (editor));
+  g_assert_cmpstr (
+      gtk_editable_get_text (GTK_EDITABLE (editor_child (editor, "manager_parkinglot_row"))), ==,
+      "default");
+  /* No feed for a lot that does not run yet. */
+  g_assert_false (gtk_widget_get_visible (editor_child (editor, "manager_status_row")));
+
+  pl_ui_test_type_into (editor_child (editor, "manager_host_row"), "pbx.example.org");
+  g_assert_nonnull (strstr (pl_lot_editor_get_error (editor), "host:port"));
+  g_assert_true (row_invalid (editor, "manager_host_row"));
+  g_assert_false (pl_lot_editor_can_save (editor));
+  gtk_test_accessible_assert_state (GTK_ACCESSIBLE (editor_child (editor, "manager_host_row")),
+                                    GTK_ACCESSIBLE_STATE_INVALID, GTK_ACCESSIBLE_INVALID_TRUE);
+
+  pl_ui_test_type_into (editor_child (editor, "manager_host_row"), "pbx.example.org:5038");
+  g_assert_true (row_invalid (editor, "manager_user_row"));
+  g_assert_false (row_invalid (editor, "manager_host_row"));
+
+  pl_ui_test_type_into (editor_child (editor, "manager_user_row"), "parkline");
+  /* A new lot has no stored secret to keep. */
+  g_assert_true (row_invalid (editor, "manager_secret_row"));
+  g_assert_nonnull (strstr (pl_lot_editor_get_error (editor), "secret"));
+  g_assert_false (pl_lot_editor_can_save (editor));
+
+  pl_ui_test_type_into (editor_child (editor, "manager_secret_row"), "s3cret with space ");
+  pl_ui_test_type_into (editor_child (editor, "manager_parkinglot_row"), "");
+  g_assert_true (row_invalid (editor, "manager_parkinglot_row"));
+  pl_ui_test_type_into (editor_child (editor, "manager_parkinglot_row"), "sales");
+  g_assert_null (pl_lot_editor_get_error (editor));
+  for (guint i = 0; i < G_N_ELEMENTS (rows); i++)
+    g_assert_false (row_invalid (editor, rows[i]));
+
+  /* TLS moves the usual port along; the switch has a name. */
+  gtk_switch_set_active (GTK_SWITCH (editor_child (editor, "manager_tls_switch")), TRUE);
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (editor_child (editor, "manager_host_row"))),
+                   ==, "pbx.example.org:5039");
+  {
+    guint n_rows = 0;
+    check_accessible (GTK_WIDGET (editor), &n_rows);
+  }
+  /* The group alone: it sits below the window's fold. */
+  pl_ui_test_save_screenshot (gtk_widget_get_ancestor (editor_child (editor, "manager_host_row"),
+                                                       ADW_TYPE_PREFERENCES_GROUP),
+                              "prefs-lot-manager");
+
+  config = pl_lot_editor_dup_config (editor);
+  g_assert_cmpstr (config->manager_host, ==, "pbx.example.org:5039");
+  g_assert_cmpstr (config->manager_user, ==, "parkline");
+  g_assert_cmpstr (config->manager_secret, ==, "s3cret with space ");
+  g_assert_true (config->manager_tls);
+  g_assert_cmpstr (config->manager_parkinglot, ==, "sales");
+
+  /* No host, no manager: the other fields are not held against the lot. */
+  pl_ui_test_type_into (editor_child (editor, "manager_user_row"), "");
+  g_assert_true (row_invalid (editor, "manager_user_row"));
+  pl_ui_test_type_into (editor_child (editor, "manager_host_row"), "");
+  g_assert_null (pl_lot_editor_get_error (editor));
+  g_assert_false (row_invalid (editor, "manager_user_row"));
+  g_clear_pointer (&config, pl_park_lot_config_free);
+  config = pl_lot_editor_dup_config (editor);
+  g_assert_null (config->manager_host);
+  g_assert_null (config->manager_secret);
+  close_and_wait (editor);
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -602,6 +685,7 @@ main (int argc, char *argv[])
   ADD ("/ui/prefs/save-and-overlap", test_save_and_overlap);
   ADD ("/ui/prefs/custom-template", test_custom_template);
   ADD ("/ui/prefs/audio", test_audio);
+  ADD ("/ui/prefs/manager-fields", test_manager_fields);
 #undef ADD
   g_test_add ("/ui/app/background", Fixture, NULL, fixture_setup, test_background,
               fixture_teardown);
