@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include <signal.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
 #include <glib/gstdio.h>
@@ -87,6 +88,10 @@ test_pbx_start (const char *extra)
   g_assert_cmpint (sscanf (line, "READY sip=127.0.0.1:%u control=127.0.0.1:%u", &sp, &cp), ==, 2);
   pbx->sip_port = (guint16)sp;
   pbx->ctl_port = (guint16)cp;
+  if (strstr (line, " ami=127.0.0.1:"))
+    pbx->ami_port = (guint16)atoi (strstr (line, " ami=127.0.0.1:") + 15);
+  if (strstr (line, " amis=127.0.0.1:"))
+    pbx->amis_port = (guint16)atoi (strstr (line, " amis=127.0.0.1:") + 16);
 
   pbx->ctl = pl_test_connect_loopback (pbx->ctl_port, &error);
   g_assert_no_error (error);

@@ -15,6 +15,8 @@ typedef struct
   char *dir;
   guint16 sip_port;
   guint16 ctl_port;
+  guint16 ami_port;  /* the manager interface (AMI) */
+  guint16 amis_port; /* the same over TLS, 0 without [manager] tls_pem */
   GSocketConnection *ctl;
   GDataInputStream *ctl_in;
 } TestPbx;
