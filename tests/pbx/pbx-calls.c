@@ -799,6 +799,7 @@ pbx_park_as (const char *number, const char *display, const char *parker_name)
 
   if (!parker || slot < 0 || !(leg = virtual_caller_new (number, display, parker->ext)))
     return -1;
+  pbx_ami_connected_to_user (leg, parker);
   park_in (leg, slot, parker);
   return slot;
 }

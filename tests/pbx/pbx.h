@@ -266,6 +266,7 @@ bool pbx_ami_fault (const char *what, const char *arg);
 void pbx_ami_channel_new (struct pbx_leg *leg, const char *exten, struct pbx_leg *linked);
 void pbx_ami_channel_gone (struct pbx_leg *leg);
 void pbx_ami_bridged (struct pbx_leg *a, struct pbx_leg *b);
+void pbx_ami_connected_to_user (struct pbx_leg *leg, const struct pbx_user *user);
 /* event: ParkedCall, UnParkedCall (with the retriever), ParkedCallTimeOut,
  * ParkedCallGiveUp; parkee still in its slot. */
 void pbx_ami_park_event (struct pbx_leg *parkee, const char *event, struct pbx_leg *retriever);

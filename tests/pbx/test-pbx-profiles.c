@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "pl-test-util.h"
+#include "pbx-test-ami.h"
 #include "pbx-test-lib.h"
 
 typedef struct
@@ -357,12 +358,31 @@ static void
 test_park_as (Fixture *f, gconstpointer data)
 {
   TestDialog *watch = subscribe (f, "701", "");
-  g_autofree char *reply = test_pbx_cmd (f->pbx, "park-as 203 \"Caller Three\" bob");
-  g_autofree char *unknown = test_pbx_cmd (f->pbx, "park-as 203 \"Caller Three\" nobody");
+  g_autoptr (TestAmi) ami = test_ami_connect (f->pbx->ami_port);
+  g_autofree char *reply = NULL;
+  g_autofree char *unknown = NULL;
   TestDialog *taken;
+  int parked;
+
+  /* The manager reports it like a park after a real answer: the caller,
+   * the parker's dial string and, as connected line, the parker. */
+  g_assert_true (test_ami_login (ami, "desk", "deskpw"));
+  reply = test_pbx_cmd (f->pbx, "park-as 203 \"Caller Three\" bob");
+  unknown = test_pbx_cmd (f->pbx, "park-as 203 \"Caller Three\" nobody");
 
   g_assert_cmpstr (reply, ==, "OK slot=701");
   g_assert_true (g_str_has_prefix (unknown, "ERR"));
+  parked = test_ami_wait (ami, "Event: ParkedCall\r\n", 0, 5000);
+  g_assert_cmpint (parked, >=, 0);
+  {
+    const char *block = g_ptr_array_index (ami->blocks, parked);
+
+    g_assert_nonnull (strstr (block, "ParkeeCallerIDNum: 203\r\n"));
+    g_assert_nonnull (strstr (block, "ParkeeCallerIDName: Caller Three\r\n"));
+    g_assert_nonnull (strstr (block, "ParkeeConnectedLineName: Bob\r\n"));
+    g_assert_nonnull (strstr (block, "ParkerDialString: PJSIP/bob\r\n"));
+    g_assert_nonnull (strstr (block, "ParkingSpace: 701\r\n"));
+  }
   g_assert_true (test_pbx_slot_busy (f->pbx, "701"));
   g_assert_true (PL_TEST_WAIT (test_ua_count_notifies (f->bob, watch) >= 2, 5000));
   g_assert_true (test_ua_last_notify_has (f->bob, watch, "<state>confirmed</state>"));
@@ -398,7 +418,8 @@ main (int argc, char **argv)
   g_test_add ("/pbx/park/refer-to-occupied-slot", Fixture, "announce_delay_ms=100\n", fixture_setup,
               test_refer_to_occupied_slot, fixture_teardown);
   g_test_add ("/pbx/blf/user", Fixture, "", fixture_setup, test_user_blf, fixture_teardown);
-  g_test_add ("/pbx/control/park-as", Fixture, "", fixture_setup, test_park_as, fixture_teardown);
+  g_test_add ("/pbx/control/park-as", Fixture, "\n[manager desk]\nsecret=deskpw\nread=call\n",
+              fixture_setup, test_park_as, fixture_teardown);
   g_test_add ("/pbx/control/originate", Fixture, "", fixture_setup, test_originate,
               fixture_teardown);
   return g_test_run ();
