@@ -3,8 +3,10 @@
 # The README's demo: builds Parkline and runs it as "Alice" against the
 # loopback test PBX (tests/pbx, test and demo infrastructure) with outside
 # callers ringing in. Answer a caller, press Park (Ctrl+Shift+P), watch the
-# slot fill in the sidebar, pick the call up again with Alt+1. Closing
-# Parkline stops the PBX and the callers.
+# slot fill in the sidebar, pick the call up again with Alt+1. A simulated
+# teammate, Bob, parks callers of his own; the demo lot reads the PBX's
+# manager interface, so the sidebar names them and says Bob parked them.
+# Closing Parkline stops the PBX and the callers.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . build-aux/demo-lib.sh
@@ -23,6 +25,25 @@ tests/pbx/demo-callers.sh --pbx "$demo_sip" --to 100 --callers 1 \
   --pbx-binary "$demo_pbx_bin" >"$work/callers.log" 2>&1 &
 pids+=("$!")
 
+# Bob, a teammate without a desk in this demo, parks a caller of his own now
+# and then (at most two waiting): the PBX parks them as his, and Alice's
+# sidebar learns who they are and who parked them from the manager feed.
+(
+  names=("Dana Whitfield" "Ravi Patel" "Lena Hoffmann" "Tom Becker")
+  n=0
+  sleep 20
+  while :; do
+    status="$(demo_pbx status)" || exit 0
+    parked="$(echo "$status" | sed -nE 's/.* parked=([0-9]+).*/\1/p')"
+    if [ "${parked:-0}" -lt 2 ]; then
+      demo_pbx park-as $((401 + n % 4)) "\"${names[n % 4]}\"" bob >/dev/null || true
+      n=$((n + 1))
+    fi
+    sleep 40
+  done
+) &
+pids+=("$!")
+
 # Whenever nobody is calling, the PBX rings Alice as another outside caller
 # (one at a time: baresip 1.0.0 cannot pick between two ringing calls).
 (
@@ -38,5 +59,6 @@ pids+=("$!")
 pids+=("$!")
 
 echo "Parkline demo: PBX on $demo_sip, callers ringing Alice (ext 100)."
-echo "Answer, park with Ctrl+Shift+P, retrieve with Alt+1. Close Parkline to stop."
+echo "Answer, park with Ctrl+Shift+P, retrieve with Alt+1. Bob parks a caller now and then."
+echo "Close Parkline to stop."
 GSETTINGS_SCHEMA_DIR="$PWD/_build/data" ./_build/src/parkline --account-file "$work/alice.conf" "$@"
