@@ -617,6 +617,173 @@ screenshot (gpointer data)
         g_spawn_command_line_sync (g_getenv ("PL_TEST_GRAB_COMMAND"), NULL, NULL, NULL, NULL));
 }
 
+/* What a server feed adds to a slot, as the lot merges it: the caller, who
+ * parked them, and afterwards how the park ended. */
+static void
+feed_names (PlParkSlot *slot, const char *caller, const char *number, const char *parked_by,
+            gint64 parked_since)
+{
+  g_autofree char *uri = g_strdup_printf ("sip:%s@pbx", number);
+
+  pl_park_slot_update (slot, PL_PARK_SLOT_OCCUPIED, caller, uri, PL_PARK_IDENTITY_FEED,
+                       parked_since, pl_park_slot_get_parked_by_me (slot),
+                       pl_park_slot_get_probable (slot), FALSE);
+  pl_park_slot_set_parked_by (slot, parked_by);
+}
+
+static void
+free_slot (Fixture *fx, const char *lot, int slot)
+{
+  g_autofree char *text = load_fixture ("ast-701-v2-free.xml");
+  g_auto (GStrv) parts = g_strsplit (text, "701", -1);
+  g_autofree char *number = g_strdup_printf ("%d", slot);
+  g_autofree char *body = g_strjoinv (number, parts);
+
+  notify_body (fx, lot, slot, body);
+}
+
+static void
+assert_accessible_label (gpointer widget, const char *expected)
+{
+  g_autofree char *diff = gtk_test_accessible_check_property (
+      GTK_ACCESSIBLE (widget), GTK_ACCESSIBLE_PROPERTY_LABEL, expected);
+  g_assert_null (diff);
+}
+
+static void
+feed_identity (gpointer data)
+{
+  Fixture *fx = data;
+  PlParkSlotRow *teammate;
+  gint64 now = g_get_real_time ();
+
+  gtk_window_set_default_size (GTK_WINDOW (fx->window), 900, 700);
+  all_free (fx, "Main");
+  /* A teammate's park: Asterisk's NOTIFY alone names nobody. */
+  notify_fixture (fx, "Main", 702, "ast-701-v1-busy.xml");
+  teammate = row (fx, "Main", 702);
+  g_assert_cmpstr (row_text (fx, "Main", 702, "name_label"), ==, "Parked call");
+  g_assert_false (gtk_widget_get_visible (row_child (teammate, "detail_label")));
+
+  /* The feed names the caller and who parked them. */
+  feed_names (pl_park_slot_row_get_slot (teammate), "Dana Whitfield", "401", "Bob", now);
+  g_assert_cmpstr (row_text (fx, "Main", 702, "name_label"), ==, "Dana Whitfield");
+  g_assert_cmpstr (row_text (fx, "Main", 702, "detail_label"), ==, "401 · parked by Bob");
+  g_assert_true (gtk_widget_get_visible (row_child (teammate, "detail_label")));
+  assert_accessible_label (teammate,
+                           "Slot 702, Dana Whitfield, 401 · parked by Bob, parked 0:00, 0:45 left, "
+                           "Retrieve");
+
+  /* A name without a number to add: just who parked it. */
+  notify_fixture (fx, "Main", 704, "ast-701-v1-busy.xml");
+  pl_park_slot_update (pl_park_slot_row_get_slot (row (fx, "Main", 704)), PL_PARK_SLOT_OCCUPIED,
+                       NULL, NULL, PL_PARK_IDENTITY_UNKNOWN, now - 20 * G_USEC_PER_SEC, FALSE,
+                       FALSE, FALSE);
+  pl_park_slot_set_parked_by (pl_park_slot_row_get_slot (row (fx, "Main", 704)), "Carol");
+  g_assert_cmpstr (row_text (fx, "Main", 704, "name_label"), ==, "Parked call");
+  g_assert_cmpstr (row_text (fx, "Main", 704, "detail_label"), ==, "Parked by Carol");
+
+  /* Our own park keeps its wording, whatever the feed says. */
+  {
+    PlCall *call = active_call (fx, "c1", "sip:2001@pbx", "Caller One");
+
+    activate_park (fx);
+    g_assert_true (PL_TEST_WAIT (g_strcmp0 (pl_call_get_note (call), "Parking…") == 0, 5000));
+    notify_fixture (fx, "Main", 701, "ast-701-v1-busy.xml");
+    feed_names (pl_park_slot_row_get_slot (row (fx, "Main", 701)), "Caller One", "2001", "Alice",
+                now);
+    g_assert_cmpstr (row_text (fx, "Main", 701, "name_label"), ==, "Caller One");
+    g_assert_nonnull (strstr (row_text (fx, "Main", 701, "detail_label"), "yours"));
+    g_assert_null (strstr (row_text (fx, "Main", 701, "detail_label"), "parked by"));
+  }
+
+  pl_ui_test_check_accessible_names (GTK_WIDGET (fx->sidebar));
+  pl_ui_test_save_screenshot (GTK_WIDGET (fx->sidebar), "park-sidebar-feed");
+
+  /* Someone took it: the freed slot says who, in its own style. */
+  free_slot (fx, "Main", 702);
+  pl_park_slot_set_ended (pl_park_slot_row_get_slot (teammate), "Taken by Carol", "Carol");
+  g_assert_cmpstr (row_text (fx, "Main", 702, "name_label"), ==, "Free");
+  g_assert_cmpstr (row_text (fx, "Main", 702, "detail_label"), ==, "Taken by Carol");
+  g_assert_true (gtk_widget_has_css_class (GTK_WIDGET (teammate), "ended"));
+  g_assert_true (gtk_widget_has_css_class (GTK_WIDGET (teammate), "free"));
+  assert_accessible_label (teammate, "Slot 702, Free, Taken by Carol");
+  pl_ui_test_save_screenshot (GTK_WIDGET (fx->sidebar), "park-sidebar-ended");
+
+  /* The note goes after a while: a plain free slot again. */
+  pl_park_slot_set_ended (pl_park_slot_row_get_slot (teammate), NULL, NULL);
+  g_assert_false (gtk_widget_get_visible (row_child (teammate, "detail_label")));
+  g_assert_false (gtk_widget_has_css_class (GTK_WIDGET (teammate), "ended"));
+}
+
+static guint
+count_added (Fixture *fx, const char *prefix)
+{
+  guint n = 0;
+
+  for (guint i = 0; i < fx->notifications.added->len; i++)
+    n += g_str_has_prefix (g_ptr_array_index (fx->notifications.added, i), prefix);
+  return n;
+}
+
+/* A call we parked is taken by a teammate: we hear "Taken by Bob". Our own
+ * retrieve of it is no news. */
+static void
+taken_notification (gpointer data)
+{
+  Fixture *fx = data;
+  PlCall *call;
+  PlParkSlot *slot;
+  const char *title = NULL;
+  const char *body = NULL;
+
+  all_free (fx, "Main");
+  call = active_call (fx, "c1", "sip:2001@pbx", "Caller One");
+  activate_park (fx);
+  g_assert_true (PL_TEST_WAIT (g_strcmp0 (pl_call_get_note (call), "Parking…") == 0, 5000));
+  notify_fixture (fx, "Main", 701, "ast-701-v1-busy.xml");
+  slot = pl_park_slot_row_get_slot (row (fx, "Main", 701));
+  g_assert_true (pl_park_slot_get_parked_by_me (slot));
+  pl_script_engine_emit (fx->engine, PL_ENGINE_EVENT_CALL_CLOSED, "c1", PL_CALL_DIRECTION_INCOMING,
+                         "sip:2001@pbx", "Call transfered");
+
+  /* The feed may name the taker before the slot frees, or after. */
+  pl_park_slot_set_ended (slot, "Taken by Bob", "Bob");
+  free_slot (fx, "Main", 701);
+  g_assert_true (PL_TEST_WAIT (count_added (fx, "taken-") == 1, 5000));
+  g_assert_cmpuint (count_added (fx, "taken-Main:701"), ==, 1);
+  g_assert_true (g_variant_lookup (fx->notifications.last, "title", "&s", &title));
+  g_assert_cmpstr (title, ==, "Taken by Bob");
+  g_assert_true (g_variant_lookup (fx->notifications.last, "body", "&s", &body));
+  g_assert_cmpstr (body, ==, "You parked Caller One on 701");
+
+  /* A teammate's park taken by someone else: not ours to hear about. */
+  notify_caller (fx, "Main", 703, 1, "Caller Three", "2003");
+  free_slot (fx, "Main", 703);
+  pl_park_slot_set_ended (pl_park_slot_row_get_slot (row (fx, "Main", 703)), "Taken by Carol",
+                          "Carol");
+
+  /* Parked by us, taken by us: no news either. */
+  call = active_call (fx, "c2", "sip:2002@pbx", "Caller Two");
+  activate_park (fx);
+  g_assert_true (PL_TEST_WAIT (g_strcmp0 (pl_call_get_note (call), "Parking…") == 0, 5000));
+  notify_fixture (fx, "Main", 702, "ast-701-v1-busy.xml");
+  slot = pl_park_slot_row_get_slot (row (fx, "Main", 702));
+  g_assert_true (pl_park_slot_get_parked_by_me (slot));
+  pl_script_engine_emit (fx->engine, PL_ENGINE_EVENT_CALL_CLOSED, "c2", PL_CALL_DIRECTION_INCOMING,
+                         "sip:2002@pbx", "Call transfered");
+  g_assert_true (
+      gtk_widget_activate_action (GTK_WIDGET (fx->window), "win.retrieve-slot", "s", "Main:702"));
+  {
+    g_autofree char *dial = g_strdup_printf ("dial - sip:702@%s", fx->domain);
+    g_assert_true (PL_TEST_WAIT (pl_ui_test_log_has (fx->engine, dial), 5000));
+  }
+  free_slot (fx, "Main", 702);
+  pl_park_slot_set_ended (slot, "Taken by Alice", "Alice");
+  pl_test_spin (300);
+  g_assert_cmpuint (count_added (fx, "taken-"), ==, 1);
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -628,6 +795,8 @@ main (int argc, char *argv[])
     { "/ui/park-sidebar/notification", notification, LOTS_MAIN },
     { "/ui/park-sidebar/big-lot", big_lot, LOTS_MAIN_VALET },
     { "/ui/park-sidebar/screenshot", screenshot, LOTS_MAIN_SALES },
+    { "/ui/park-sidebar/feed-identity", feed_identity, LOTS_MAIN },
+    { "/ui/park-sidebar/taken-notification", taken_notification, LOTS_MAIN },
   };
   g_autofree char *scratch = NULL;
   int status;
