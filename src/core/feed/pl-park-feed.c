@@ -6,8 +6,10 @@
 #include "pl-park-feed.h"
 
 #include "pl-enums.h"
+#include "pl-quark.h"
 
 G_DEFINE_INTERFACE (PlParkFeed, pl_park_feed, G_TYPE_OBJECT)
+PL_DEFINE_QUARK ("pl-park-feed-error-quark", pl_park_feed_error)
 
 enum
 {

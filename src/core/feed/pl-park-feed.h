@@ -21,6 +21,18 @@ G_BEGIN_DECLS
  *                 before the feed connected stay unnamed
  * Signal "event" (PlParkFeedEvent *): what happened to a slot. */
 
+#define PL_PARK_FEED_ERROR (pl_park_feed_error_quark ())
+
+typedef enum
+{
+  PL_PARK_FEED_ERROR_AUTH_FAILED,   /* the server refused the user or secret */
+  PL_PARK_FEED_ERROR_NOT_ANSWERING, /* no answer in time */
+  PL_PARK_FEED_ERROR_PROTOCOL,      /* not the protocol the feed speaks */
+  PL_PARK_FEED_ERROR_CLOSED,        /* the server closed the connection */
+} PlParkFeedError;
+
+GQuark pl_park_feed_error_quark (void);
+
 typedef enum
 {
   PL_PARK_FEED_STATUS_STOPPED,        /* not started */
