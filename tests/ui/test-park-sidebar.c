@@ -784,6 +784,44 @@ taken_notification (gpointer data)
   g_assert_cmpuint (count_added (fx, "taken-"), ==, 1);
 }
 
+/* A FreeSWITCH retrieve that lost a race: answered, and no sound ever. The
+ * call pane says so instead of leaving the user in silence; sound arriving
+ * after all takes the hint back. */
+static void
+silent_retrieve (gpointer data)
+{
+  Fixture *fx = data;
+  GtkWidget *pane = pl_ui_test_template_child (fx->window, PL_TYPE_WINDOW, "call_pane");
+  GtkWidget *note = pl_ui_test_template_child (pane, PL_TYPE_CALL_PANE, "note_label");
+  g_autofree char *peer = g_strdup_printf ("sip:6042@%s", fx->domain);
+  g_autofree char *dial = g_strdup_printf ("dial - %s", peer);
+  PlCall *call;
+
+  gtk_window_set_default_size (GTK_WINDOW (fx->window), 900, 700);
+  all_free (fx, "Valet");
+  notify_fixture (fx, "Valet", 6042, "fs-6001-v1-busy.xml");
+  g_assert_true (
+      gtk_widget_activate_action (GTK_WIDGET (fx->window), "win.retrieve-slot", "s", "Valet:6042"));
+  g_assert_true (PL_TEST_WAIT (pl_ui_test_log_has (fx->engine, dial), 5000));
+  pl_script_engine_emit (fx->engine, PL_ENGINE_EVENT_CALL_ESTABLISHED, "r1",
+                         PL_CALL_DIRECTION_OUTGOING, peer, NULL);
+  call = pl_call_manager_find_call (pl_core_get_call_manager (fx->core), "r1");
+  g_assert_nonnull (call);
+  g_assert_cmpstr (gtk_label_get_label (GTK_LABEL (note)), ==, "Retrieving from 6042");
+
+  /* The winner of the race took the caller: the slot reads free here. */
+  notify_fixture (fx, "Valet", 6042, "fs-6001-v2-free.xml");
+  g_assert_true (
+      PL_TEST_WAIT (g_str_has_prefix (gtk_label_get_label (GTK_LABEL (note)), "No sound"), 10000));
+  g_assert_true (gtk_widget_get_visible (note));
+  pl_ui_test_save_screenshot (GTK_WIDGET (fx->window), "silent-retrieve");
+
+  pl_script_engine_emit (fx->engine, PL_ENGINE_EVENT_CALL_MEDIA_RECEIVED, "r1",
+                         PL_CALL_DIRECTION_OUTGOING, peer, "audio");
+  g_assert_cmpstr (gtk_label_get_label (GTK_LABEL (note)), ==, "Retrieving from 6042");
+  g_assert_true (pl_call_is_live (call));
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -797,6 +835,7 @@ main (int argc, char *argv[])
     { "/ui/park-sidebar/screenshot", screenshot, LOTS_MAIN_SALES },
     { "/ui/park-sidebar/feed-identity", feed_identity, LOTS_MAIN },
     { "/ui/park-sidebar/taken-notification", taken_notification, LOTS_MAIN },
+    { "/ui/park-sidebar/silent-retrieve", silent_retrieve, LOTS_MAIN_VALET },
   };
   g_autofree char *scratch = NULL;
   int status;

@@ -533,9 +533,7 @@ on_retrieve_silence (PlCall *call, gboolean silent, gpointer user_data)
   pl_call_set_note (call, _ ("No sound: probably picked up by someone else. Hang up if you hear "
                              "nothing."));
   pl_emit_message (self, signals[SIGNAL_MESSAGE],
-                   _ ("No sound from slot %d: someone else probably picked up the caller. Hang up "
-                      "if you hear nothing."),
-                   attempt->slot);
+                   _ ("No sound from slot %d: probably taken by someone else"), attempt->slot);
 }
 
 static void
