@@ -7,6 +7,7 @@
 #include <unistd.h>
 #include <glib/gstdio.h>
 
+#include "pl-park-profile.h"
 #include "pl-test-util.h"
 
 static gboolean
@@ -178,4 +179,18 @@ pl_test_shared_fixture (const char *relative_path)
       return NULL;
     }
   return path;
+}
+
+GPtrArray *
+pl_test_stored_lots (GSettings *settings)
+{
+  g_autofree char *text = g_settings_get_string (settings, "park-lots");
+  g_autoptr (GKeyFile) keyfile = g_key_file_new ();
+  g_autoptr (GError) error = NULL;
+  GPtrArray *lots;
+
+  g_assert_true (g_key_file_load_from_data (keyfile, text, -1, G_KEY_FILE_NONE, &error));
+  lots = pl_park_lot_configs_load (keyfile, &error);
+  g_assert_no_error (error);
+  return lots;
 }

@@ -51,4 +51,8 @@ char *pl_test_artifact_dir (const char *name);
  * skipped) when it is not there. */
 char *pl_test_shared_fixture (const char *relative_path);
 
+/* The park lots in the settings' "park-lots" key, as the core loads them
+ * (asserts that they load). */
+GPtrArray *pl_test_stored_lots (GSettings *settings);
+
 G_END_DECLS

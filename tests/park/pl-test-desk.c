@@ -121,3 +121,27 @@ pl_test_desk_told (PlTestDesk *desk, const char *fragment)
       return TRUE;
   return FALSE;
 }
+
+gboolean
+pl_test_desk_lot_known (PlTestDesk *desk)
+{
+  PlParkLot *lot = pl_test_desk_lot (desk);
+  guint n = g_list_model_get_n_items (G_LIST_MODEL (lot));
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr (PlParkSlot) slot = g_list_model_get_item (G_LIST_MODEL (lot), i);
+      if (pl_park_slot_get_state (slot) == PL_PARK_SLOT_STALE)
+        return FALSE;
+    }
+  return n > 0;
+}
+
+PlParkSlotState
+pl_test_desk_slot_state (PlTestDesk *desk, int number)
+{
+  PlParkSlot *slot = pl_park_lot_get_slot (pl_test_desk_lot (desk), number);
+
+  g_assert_nonnull (slot);
+  return pl_park_slot_get_state (slot);
+}

@@ -28,6 +28,10 @@ PlCallManager *pl_test_desk_calls (PlTestDesk *desk);
 PlParkService *pl_test_desk_park (PlTestDesk *desk);
 PlParkLot *pl_test_desk_lot (PlTestDesk *desk);
 gboolean pl_test_desk_told (PlTestDesk *desk, const char *fragment);
+/* Every slot of the desk's first lot known (none stale): the subscriptions
+ * have been answered. */
+gboolean pl_test_desk_lot_known (PlTestDesk *desk);
+PlParkSlotState pl_test_desk_slot_state (PlTestDesk *desk, int number);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (PlTestDesk, pl_test_desk_free)
 
 G_END_DECLS

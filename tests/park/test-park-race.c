@@ -42,27 +42,6 @@ typedef struct
   PlTestDesk *bob;
 } Fixture;
 
-static gboolean
-lot_is_known (PlTestDesk *desk)
-{
-  PlParkLot *lot = pl_test_desk_lot (desk);
-  guint n = g_list_model_get_n_items (G_LIST_MODEL (lot));
-
-  for (guint i = 0; i < n; i++)
-    {
-      g_autoptr (PlParkSlot) slot = g_list_model_get_item (G_LIST_MODEL (lot), i);
-      if (pl_park_slot_get_state (slot) == PL_PARK_SLOT_STALE)
-        return FALSE;
-    }
-  return n > 0;
-}
-
-static PlParkSlotState
-slot_state (PlTestDesk *desk, int number)
-{
-  return pl_park_slot_get_state (pl_park_lot_get_slot (pl_test_desk_lot (desk), number));
-}
-
 static void
 fixture_setup (Fixture *fx, gconstpointer data)
 {
@@ -71,7 +50,8 @@ fixture_setup (Fixture *fx, gconstpointer data)
   fx->pbx = test_pbx_start (profile->pbx_keys);
   fx->alice = pl_test_desk_new ("alice", "alicepw", fx->pbx->sip_port, profile->lots);
   fx->bob = pl_test_desk_new ("bob", "bobpw", fx->pbx->sip_port, profile->lots);
-  g_assert_true (PL_TEST_WAIT (lot_is_known (fx->alice) && lot_is_known (fx->bob), WAIT_MS));
+  g_assert_true (PL_TEST_WAIT (
+      pl_test_desk_lot_known (fx->alice) && pl_test_desk_lot_known (fx->bob), WAIT_MS));
 }
 
 static void
@@ -113,10 +93,11 @@ park_a_caller (Fixture *fx, const Profile *profile)
   g_assert_true (PL_TEST_WAIT (pl_call_get_state (call) == PL_CALL_STATE_ACTIVE, WAIT_MS));
   g_assert_true (
       pl_park_service_park (pl_test_desk_park (fx->alice), call, NULL, PL_PARK_ANY_SLOT, NULL));
-  g_assert_true (PL_TEST_WAIT (slot_state (fx->alice, profile->slot) == PL_PARK_SLOT_OCCUPIED
-                                   && slot_state (fx->bob, profile->slot) == PL_PARK_SLOT_OCCUPIED
-                                   && !pl_call_is_live (call),
-                               WAIT_MS));
+  g_assert_true (
+      PL_TEST_WAIT (pl_test_desk_slot_state (fx->alice, profile->slot) == PL_PARK_SLOT_OCCUPIED
+                        && pl_test_desk_slot_state (fx->bob, profile->slot) == PL_PARK_SLOT_OCCUPIED
+                        && !pl_call_is_live (call),
+                    WAIT_MS));
 }
 
 static gboolean
@@ -195,9 +176,10 @@ test_freeswitch_race (Fixture *fx, gconstpointer data)
 
   /* As measured: the slot is free everywhere and the PBX has not hung up
    * on the loser. */
-  g_assert_true (PL_TEST_WAIT (slot_state (fx->alice, profile->slot) == PL_PARK_SLOT_FREE
-                                   && slot_state (fx->bob, profile->slot) == PL_PARK_SLOT_FREE,
-                               WAIT_MS));
+  g_assert_true (
+      PL_TEST_WAIT (pl_test_desk_slot_state (fx->alice, profile->slot) == PL_PARK_SLOT_FREE
+                        && pl_test_desk_slot_state (fx->bob, profile->slot) == PL_PARK_SLOT_FREE,
+                    WAIT_MS));
   g_assert_true (pl_call_is_live (loser));
   g_assert_true (pl_call_is_live (winner));
 

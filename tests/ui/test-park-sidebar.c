@@ -726,26 +726,37 @@ count_added (Fixture *fx, const char *prefix)
   return n;
 }
 
+/* A caller rings us, we park them, the PBX puts them on slot (Asterisk's
+ * park extension: ours, probably) and ends our call. */
+static PlParkSlot *
+park_our_call (Fixture *fx, const char *id, const char *number, const char *name, int slot)
+{
+  g_autofree char *peer = g_strdup_printf ("sip:%s@pbx", number);
+  PlCall *call = active_call (fx, id, peer, name);
+  PlParkSlot *parked;
+
+  activate_park (fx);
+  g_assert_true (PL_TEST_WAIT (g_strcmp0 (pl_call_get_note (call), "Parking…") == 0, 5000));
+  notify_fixture (fx, "Main", slot, "ast-701-v1-busy.xml");
+  parked = pl_park_slot_row_get_slot (row (fx, "Main", slot));
+  g_assert_true (pl_park_slot_get_parked_by_me (parked));
+  pl_script_engine_emit (fx->engine, PL_ENGINE_EVENT_CALL_CLOSED, id, PL_CALL_DIRECTION_INCOMING,
+                         peer, "Call transfered");
+  return parked;
+}
+
 /* A call we parked is taken by a teammate: we hear "Taken by Bob". Our own
  * retrieve of it is no news. */
 static void
 taken_notification (gpointer data)
 {
   Fixture *fx = data;
-  PlCall *call;
   PlParkSlot *slot;
   const char *title = NULL;
   const char *body = NULL;
 
   all_free (fx, "Main");
-  call = active_call (fx, "c1", "sip:2001@pbx", "Caller One");
-  activate_park (fx);
-  g_assert_true (PL_TEST_WAIT (g_strcmp0 (pl_call_get_note (call), "Parking…") == 0, 5000));
-  notify_fixture (fx, "Main", 701, "ast-701-v1-busy.xml");
-  slot = pl_park_slot_row_get_slot (row (fx, "Main", 701));
-  g_assert_true (pl_park_slot_get_parked_by_me (slot));
-  pl_script_engine_emit (fx->engine, PL_ENGINE_EVENT_CALL_CLOSED, "c1", PL_CALL_DIRECTION_INCOMING,
-                         "sip:2001@pbx", "Call transfered");
+  slot = park_our_call (fx, "c1", "2001", "Caller One", 701);
 
   /* The feed may name the taker before the slot frees, or after. */
   pl_park_slot_set_ended (slot, "Taken by Bob", "Bob");
@@ -764,14 +775,7 @@ taken_notification (gpointer data)
                           "Carol");
 
   /* Parked by us, taken by us: no news either. */
-  call = active_call (fx, "c2", "sip:2002@pbx", "Caller Two");
-  activate_park (fx);
-  g_assert_true (PL_TEST_WAIT (g_strcmp0 (pl_call_get_note (call), "Parking…") == 0, 5000));
-  notify_fixture (fx, "Main", 702, "ast-701-v1-busy.xml");
-  slot = pl_park_slot_row_get_slot (row (fx, "Main", 702));
-  g_assert_true (pl_park_slot_get_parked_by_me (slot));
-  pl_script_engine_emit (fx->engine, PL_ENGINE_EVENT_CALL_CLOSED, "c2", PL_CALL_DIRECTION_INCOMING,
-                         "sip:2002@pbx", "Call transfered");
+  slot = park_our_call (fx, "c2", "2002", "Caller Two", 702);
   g_assert_true (
       gtk_widget_activate_action (GTK_WIDGET (fx->window), "win.retrieve-slot", "s", "Main:702"));
   {

@@ -139,15 +139,7 @@ close_and_wait (gpointer window)
 static GPtrArray *
 stored_lots (Fixture *fx)
 {
-  g_autofree char *text = g_settings_get_string (fx->settings, "park-lots");
-  g_autoptr (GKeyFile) keyfile = g_key_file_new ();
-  g_autoptr (GError) error = NULL;
-  GPtrArray *lots;
-
-  g_assert_true (g_key_file_load_from_data (keyfile, text, -1, G_KEY_FILE_NONE, &error));
-  lots = pl_park_lot_configs_load (keyfile, &error);
-  g_assert_no_error (error);
-  return lots;
+  return pl_test_stored_lots (fx->settings);
 }
 
 /* Every row has a title that is also its accessible name; every button is

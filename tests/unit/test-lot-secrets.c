@@ -193,20 +193,6 @@ assert_not_in_settings (GSettings *settings, const char *needle)
     }
 }
 
-static GPtrArray *
-stored_lots (GSettings *settings)
-{
-  g_autofree char *text = g_settings_get_string (settings, "park-lots");
-  g_autoptr (GKeyFile) keyfile = g_key_file_new ();
-  g_autoptr (GError) error = NULL;
-  GPtrArray *lots;
-
-  g_assert_true (g_key_file_load_from_data (keyfile, text, -1, G_KEY_FILE_NONE, &error));
-  lots = pl_park_lot_configs_load (keyfile, &error);
-  g_assert_no_error (error);
-  return lots;
-}
-
 /* parkline --provision: secrets (inline or from a file) to the keyring,
  * nothing of them to GSettings; a lot the next file drops loses its
  * secret. */
@@ -241,7 +227,7 @@ test_provision (void)
   assert_not_in_settings (settings, "inline-secret");
   assert_not_in_settings (settings, "from-a-file");
   assert_not_in_settings (settings, secret_file);
-  lots = stored_lots (settings);
+  lots = pl_test_stored_lots (settings);
   g_assert_cmpuint (lots->len, ==, 2);
   for (guint i = 0; i < lots->len; i++)
     {

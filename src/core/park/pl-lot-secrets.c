@@ -76,51 +76,49 @@ save_data_free (SaveData *data)
 
 static void save_step (GTask *task);
 
+/* Each keyring step ends here: on to the next step, or the task fails. */
+static void
+step_done (GTask *task, GError *error)
+{
+  if (error != NULL)
+    {
+      g_task_return_error (task, keyring_error (error));
+      g_error_free (error);
+      g_object_unref (task);
+      return;
+    }
+  save_step (task);
+}
+
 static void
 secret_stored_cb (GObject *source, GAsyncResult *result, gpointer user_data)
 {
-  g_autoptr (GTask) task = user_data;
-  g_autoptr (GError) error = NULL;
+  GError *error = NULL;
 
-  if (!secret_password_store_finish (result, &error))
-    {
-      g_task_return_error (task, keyring_error (error));
-      return;
-    }
-  save_step (g_steal_pointer (&task));
+  secret_password_store_finish (result, &error);
+  step_done (user_data, error);
 }
 
 static void
 secret_cleared_cb (GObject *source, GAsyncResult *result, gpointer user_data)
 {
-  g_autoptr (GTask) task = user_data;
-  g_autoptr (GError) error = NULL;
+  GError *error = NULL;
 
   /* FALSE without an error: there was nothing to clear. */
-  if (!secret_password_clear_finish (result, &error) && error != NULL)
-    {
-      g_task_return_error (task, keyring_error (error));
-      return;
-    }
-  save_step (g_steal_pointer (&task));
+  secret_password_clear_finish (result, &error);
+  step_done (user_data, error);
 }
 
 static void
 old_secret_found_cb (GObject *source, GAsyncResult *result, gpointer user_data)
 {
-  g_autoptr (GTask) task = user_data;
-  SaveData *data = g_task_get_task_data (task);
-  g_autoptr (GError) error = NULL;
+  SaveData *data = g_task_get_task_data (user_data);
+  GError *error = NULL;
   char *secret = secret_password_lookup_finish (result, &error);
 
-  if (error != NULL)
-    {
-      g_task_return_error (task, keyring_error (error));
-      return;
-    }
   data->secret = g_strdup (secret);
   secret_password_free (secret);
-  save_step (g_steal_pointer (&task));
+  step_done (user_data, error);
 }
 
 static const char *
