@@ -11,6 +11,7 @@
 #include "pl-application.h"
 #include "pl-preferences-window.h"
 #include "pl-provision.h"
+#include "pl-sip-uri.h"
 #include "pl-park-sidebar.h"
 #include "pl-window.h"
 
@@ -316,56 +317,37 @@ parked_by_other_cb (PlApplication *self, PlParkLot *lot, PlParkSlot *slot)
                            G_CONNECT_SWAPPED);
 }
 
-/* "Taken by Bob": a call we parked was picked up by a teammate. The slot
- * has forgotten whose park it was by the time a server feed names the
- * taker (that may come before or after the slot turns free), so our parks
- * are remembered per slot: "pl-our-park" holds the caller's name. */
+/* "Taken by Bob": a call we parked was picked up by a teammate, as a
+ * server feed told the lot. Our own retrieve of it is no news to us. */
 static void
-our_park_taken_cb (PlApplication *self, GParamSpec *pspec, PlParkSlot *slot)
+park_ended_cb (PlApplication *self, PlParkSlot *slot, const PlParkEnd *end, PlParkLot *lot)
 {
-  PlParkLot *lot = g_object_get_data (G_OBJECT (slot), "pl-lot");
-  const char *caller = g_object_get_data (G_OBJECT (slot), "pl-our-park");
-  const char *taken_by = pl_park_slot_get_taken_by (slot);
-  int number = pl_park_slot_get_number (slot);
   g_autoptr (GNotification) notification = NULL;
   g_autoptr (GIcon) icon = g_themed_icon_new ("view-pin-symbolic");
-  const char *title = pl_park_slot_get_ended_note (slot);
+  g_autofree char *caller = NULL;
+  g_autofree char *title = NULL;
   g_autofree char *body = NULL;
   g_autofree char *target = NULL;
   g_autofree char *id = NULL;
 
-  if (caller == NULL || taken_by == NULL)
+  if (end->reason != PL_PARK_END_RETRIEVED || !end->parked_by_me || end->taken_by == NULL
+      || !g_settings_get_boolean (self->settings, "notify-parks")
+      || pl_park_service_is_retrieving (pl_core_get_park_service (self->core), lot, end->slot))
     return;
-  /* Our own retrieve is no news to us. */
-  if (!pl_park_service_is_retrieving (pl_core_get_park_service (self->core), lot, number)
-      && g_settings_get_boolean (self->settings, "notify-parks"))
-    {
-      body = g_strdup_printf (_ ("You parked %s on %d"), caller, number);
-      target = pl_park_format_slot_target (pl_park_lot_get_name (lot), number);
-      id = g_strdup_printf ("taken-%s", target);
-      /* The feed's own words ("Taken by Bob"), else just the name. */
-      notification = g_notification_new (title ? title : taken_by);
-      g_notification_set_body (notification, body);
-      g_notification_set_icon (notification, icon);
-      g_application_send_notification (G_APPLICATION (self), id, notification);
-    }
-  g_object_set_data (G_OBJECT (slot), "pl-our-park", NULL);
+  caller = pl_sip_party_title (end->caller_name, end->caller_uri);
+  title = g_strdup_printf (_ ("Taken by %s"), end->taken_by);
+  body = caller ? g_strdup_printf (_ ("You parked %s on %d"), caller, end->slot)
+                : g_strdup_printf (_ ("You parked a call on %d"), end->slot);
+  target = pl_park_format_slot_target (pl_park_lot_get_name (lot), end->slot);
+  id = g_strdup_printf ("taken-%s", target);
+  notification = g_notification_new (title);
+  g_notification_set_body (notification, body);
+  g_notification_set_icon (notification, icon);
+  g_application_send_notification (G_APPLICATION (self), id, notification);
 }
 
 static void
-our_park_state_cb (PlApplication *self, GParamSpec *pspec, PlParkSlot *slot)
-{
-  PlParkSlotState state = pl_park_slot_get_state (slot);
-
-  if (state == PL_PARK_SLOT_OCCUPIED && pl_park_slot_get_parked_by_me (slot))
-    g_object_set_data_full (G_OBJECT (slot), "pl-our-park", pl_park_slot_dup_display_name (slot),
-                            g_free);
-  else if (state == PL_PARK_SLOT_OCCUPIED || state == PL_PARK_SLOT_PARKING)
-    g_object_set_data (G_OBJECT (slot), "pl-our-park", NULL);
-}
-
-static void
-watch_our_parks (PlApplication *self)
+watch_park_ends (PlApplication *self)
 {
   GListModel *lots = pl_park_service_get_lots (pl_core_get_park_service (self->core));
 
@@ -373,21 +355,10 @@ watch_our_parks (PlApplication *self)
     {
       g_autoptr (PlParkLot) lot = g_list_model_get_item (lots, i);
 
-      for (guint k = 0; k < g_list_model_get_n_items (G_LIST_MODEL (lot)); k++)
-        {
-          g_autoptr (PlParkSlot) slot = g_list_model_get_item (G_LIST_MODEL (lot), k);
-
-          if (g_object_get_data (G_OBJECT (slot), "pl-lot") != NULL)
-            continue;
-          /* The lot owns its slots: a borrowed pointer cannot outlive it. */
-          g_object_set_data (G_OBJECT (slot), "pl-lot", lot);
-          g_signal_connect_object (slot, "notify::state", G_CALLBACK (our_park_state_cb), self,
-                                   G_CONNECT_SWAPPED);
-          g_signal_connect_object (slot, "notify::parked-by-me", G_CALLBACK (our_park_state_cb),
-                                   self, G_CONNECT_SWAPPED);
-          g_signal_connect_object (slot, "notify::taken-by", G_CALLBACK (our_park_taken_cb), self,
-                                   G_CONNECT_SWAPPED);
-        }
+      if (g_signal_handler_find (lot, G_SIGNAL_MATCH_FUNC | G_SIGNAL_MATCH_DATA, 0, 0, NULL,
+                                 park_ended_cb, self)
+          == 0)
+        g_signal_connect_object (lot, "ended", G_CALLBACK (park_ended_cb), self, G_CONNECT_SWAPPED);
     }
 }
 
@@ -595,8 +566,8 @@ pl_application_startup (GApplication *app)
   g_signal_connect_object (pl_core_get_park_service (self->core), "parked-by-other",
                            G_CALLBACK (parked_by_other_cb), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (pl_park_service_get_lots (pl_core_get_park_service (self->core)),
-                           "items-changed", G_CALLBACK (watch_our_parks), self, G_CONNECT_SWAPPED);
-  watch_our_parks (self);
+                           "items-changed", G_CALLBACK (watch_park_ends), self, G_CONNECT_SWAPPED);
+  watch_park_ends (self);
 
   g_signal_connect_object (self->settings, "changed::run-in-background",
                            G_CALLBACK (background_changed_cb), self, G_CONNECT_SWAPPED);

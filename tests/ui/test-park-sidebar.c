@@ -617,18 +617,24 @@ screenshot (gpointer data)
         g_spawn_command_line_sync (g_getenv ("PL_TEST_GRAB_COMMAND"), NULL, NULL, NULL, NULL));
 }
 
-/* What a server feed adds to a slot, as the lot merges it: the caller, who
- * parked them, and afterwards how the park ended. */
+/* News from a server feed, as the manager feed hands it to the lot. */
 static void
-feed_names (PlParkSlot *slot, const char *caller, const char *number, const char *parked_by,
-            gint64 parked_since)
+feed (Fixture *fx, PlParkFeedEventKind kind, int slot, const char *caller_name, const char *number,
+      const char *parked_by, const char *taken_by)
 {
-  g_autofree char *uri = g_strdup_printf ("sip:%s@pbx", number);
+  PlParkLot *lot = pl_park_service_find_lot (service (fx), "Main");
+  g_autoptr (PlParkFeedEvent) event = pl_park_feed_event_new (kind);
 
-  pl_park_slot_update (slot, PL_PARK_SLOT_OCCUPIED, caller, uri, PL_PARK_IDENTITY_FEED,
-                       parked_since, pl_park_slot_get_parked_by_me (slot),
-                       pl_park_slot_get_probable (slot), FALSE);
-  pl_park_slot_set_parked_by (slot, parked_by);
+  event->lot = g_strdup ("default");
+  event->slot = g_strdup_printf ("%d", slot);
+  event->park_id = g_strdup_printf ("demo-%s", number);
+  event->caller_name = g_strdup (caller_name);
+  event->caller_number = g_strdup (number);
+  event->parked_by = g_strdup (parked_by);
+  event->taken_by = g_strdup (taken_by);
+  event->seconds_left = 45;
+  pl_park_lot_set_feed_live (lot, TRUE, g_get_real_time ());
+  g_assert_true (pl_park_lot_apply_feed (lot, event, fx->domain, g_get_real_time ()));
 }
 
 static void
@@ -650,82 +656,6 @@ assert_accessible_label (gpointer widget, const char *expected)
   g_assert_null (diff);
 }
 
-static void
-feed_identity (gpointer data)
-{
-  Fixture *fx = data;
-  PlParkSlotRow *teammate;
-  gint64 now = g_get_real_time ();
-
-  gtk_window_set_default_size (GTK_WINDOW (fx->window), 900, 700);
-  all_free (fx, "Main");
-  /* A teammate's park: Asterisk's NOTIFY alone names nobody. */
-  notify_fixture (fx, "Main", 702, "ast-701-v1-busy.xml");
-  teammate = row (fx, "Main", 702);
-  g_assert_cmpstr (row_text (fx, "Main", 702, "name_label"), ==, "Parked call");
-  g_assert_false (gtk_widget_get_visible (row_child (teammate, "detail_label")));
-
-  /* The feed names the caller and who parked them. */
-  feed_names (pl_park_slot_row_get_slot (teammate), "Dana Whitfield", "401", "Bob", now);
-  g_assert_cmpstr (row_text (fx, "Main", 702, "name_label"), ==, "Dana Whitfield");
-  g_assert_cmpstr (row_text (fx, "Main", 702, "detail_label"), ==, "401 · parked by Bob");
-  g_assert_true (gtk_widget_get_visible (row_child (teammate, "detail_label")));
-  assert_accessible_label (teammate,
-                           "Slot 702, Dana Whitfield, 401 · parked by Bob, parked 0:00, 0:45 left, "
-                           "Retrieve");
-
-  /* A name without a number to add: just who parked it. */
-  notify_fixture (fx, "Main", 704, "ast-701-v1-busy.xml");
-  pl_park_slot_update (pl_park_slot_row_get_slot (row (fx, "Main", 704)), PL_PARK_SLOT_OCCUPIED,
-                       NULL, NULL, PL_PARK_IDENTITY_UNKNOWN, now - 20 * G_USEC_PER_SEC, FALSE,
-                       FALSE, FALSE);
-  pl_park_slot_set_parked_by (pl_park_slot_row_get_slot (row (fx, "Main", 704)), "Carol");
-  g_assert_cmpstr (row_text (fx, "Main", 704, "name_label"), ==, "Parked call");
-  g_assert_cmpstr (row_text (fx, "Main", 704, "detail_label"), ==, "Parked by Carol");
-
-  /* Our own park keeps its wording, whatever the feed says. */
-  {
-    PlCall *call = active_call (fx, "c1", "sip:2001@pbx", "Caller One");
-
-    activate_park (fx);
-    g_assert_true (PL_TEST_WAIT (g_strcmp0 (pl_call_get_note (call), "Parking…") == 0, 5000));
-    notify_fixture (fx, "Main", 701, "ast-701-v1-busy.xml");
-    feed_names (pl_park_slot_row_get_slot (row (fx, "Main", 701)), "Caller One", "2001", "Alice",
-                now);
-    g_assert_cmpstr (row_text (fx, "Main", 701, "name_label"), ==, "Caller One");
-    g_assert_nonnull (strstr (row_text (fx, "Main", 701, "detail_label"), "yours"));
-    g_assert_null (strstr (row_text (fx, "Main", 701, "detail_label"), "parked by"));
-  }
-
-  pl_ui_test_check_accessible_names (GTK_WIDGET (fx->sidebar));
-  pl_ui_test_save_screenshot (GTK_WIDGET (fx->sidebar), "park-sidebar-feed");
-
-  /* Someone took it: the freed slot says who, in its own style. */
-  free_slot (fx, "Main", 702);
-  pl_park_slot_set_ended (pl_park_slot_row_get_slot (teammate), "Taken by Carol", "Carol");
-  g_assert_cmpstr (row_text (fx, "Main", 702, "name_label"), ==, "Free");
-  g_assert_cmpstr (row_text (fx, "Main", 702, "detail_label"), ==, "Taken by Carol");
-  g_assert_true (gtk_widget_has_css_class (GTK_WIDGET (teammate), "ended"));
-  g_assert_true (gtk_widget_has_css_class (GTK_WIDGET (teammate), "free"));
-  assert_accessible_label (teammate, "Slot 702, Free, Taken by Carol");
-  pl_ui_test_save_screenshot (GTK_WIDGET (fx->sidebar), "park-sidebar-ended");
-
-  /* The note goes after a while: a plain free slot again. */
-  pl_park_slot_set_ended (pl_park_slot_row_get_slot (teammate), NULL, NULL);
-  g_assert_false (gtk_widget_get_visible (row_child (teammate, "detail_label")));
-  g_assert_false (gtk_widget_has_css_class (GTK_WIDGET (teammate), "ended"));
-}
-
-static guint
-count_added (Fixture *fx, const char *prefix)
-{
-  guint n = 0;
-
-  for (guint i = 0; i < fx->notifications.added->len; i++)
-    n += g_str_has_prefix (g_ptr_array_index (fx->notifications.added, i), prefix);
-  return n;
-}
-
 /* A caller rings us, we park them, the PBX puts them on slot (Asterisk's
  * park extension: ours, probably) and ends our call. */
 static PlParkSlot *
@@ -745,21 +675,87 @@ park_our_call (Fixture *fx, const char *id, const char *number, const char *name
   return parked;
 }
 
+static void
+feed_identity (gpointer data)
+{
+  Fixture *fx = data;
+  PlParkSlotRow *teammate;
+
+  gtk_window_set_default_size (GTK_WINDOW (fx->window), 900, 700);
+  all_free (fx, "Main");
+  /* A teammate's park: Asterisk's NOTIFY alone names nobody. */
+  notify_fixture (fx, "Main", 702, "ast-701-v1-busy.xml");
+  teammate = row (fx, "Main", 702);
+  g_assert_cmpstr (row_text (fx, "Main", 702, "name_label"), ==, "Parked call");
+  g_assert_false (gtk_widget_get_visible (row_child (teammate, "detail_label")));
+
+  /* The feed names the caller and who parked them. */
+  feed (fx, PL_PARK_FEED_EVENT_PARKED, 702, "Dana Whitfield", "401", "Bob", NULL);
+  g_assert_cmpstr (row_text (fx, "Main", 702, "name_label"), ==, "Dana Whitfield");
+  g_assert_cmpstr (row_text (fx, "Main", 702, "detail_label"), ==, "401 · parked by Bob");
+  g_assert_true (gtk_widget_get_visible (row_child (teammate, "detail_label")));
+  assert_accessible_label (teammate,
+                           "Slot 702, Dana Whitfield, 401 · parked by Bob, parked 0:00, 0:45 left, "
+                           "Retrieve");
+
+  /* A caller known by number only: the number is the name, the detail who
+   * parked them. The feed may come first: it waits for the NOTIFY. */
+  feed (fx, PL_PARK_FEED_EVENT_PARKED, 704, NULL, "4930555018", "Carol", NULL);
+  notify_fixture (fx, "Main", 704, "ast-701-v1-busy.xml");
+  g_assert_cmpstr (row_text (fx, "Main", 704, "name_label"), ==, "4930555018");
+  g_assert_cmpstr (row_text (fx, "Main", 704, "detail_label"), ==, "Parked by Carol");
+
+  /* Our own park keeps its wording, whatever the feed says. */
+  park_our_call (fx, "c1", "2001", "Caller One", 701);
+  feed (fx, PL_PARK_FEED_EVENT_PARKED, 701, "Caller One", "2001", "Alice", NULL);
+  g_assert_cmpstr (row_text (fx, "Main", 701, "name_label"), ==, "Caller One");
+  g_assert_nonnull (strstr (row_text (fx, "Main", 701, "detail_label"), "yours"));
+  g_assert_null (strstr (row_text (fx, "Main", 701, "detail_label"), "parked by"));
+
+  pl_ui_test_check_accessible_names (GTK_WIDGET (fx->sidebar));
+  pl_ui_test_save_screenshot (GTK_WIDGET (fx->sidebar), "park-sidebar-feed");
+
+  /* Someone took it: the freed slot says who, in its own style. */
+  feed (fx, PL_PARK_FEED_EVENT_UNPARKED, 702, "Dana Whitfield", "401", "Bob", "Carol");
+  free_slot (fx, "Main", 702);
+  g_assert_cmpstr (row_text (fx, "Main", 702, "name_label"), ==, "Free");
+  g_assert_cmpstr (row_text (fx, "Main", 702, "detail_label"), ==, "Taken by Carol");
+  g_assert_true (gtk_widget_has_css_class (GTK_WIDGET (teammate), "ended"));
+  g_assert_true (gtk_widget_has_css_class (GTK_WIDGET (teammate), "free"));
+  assert_accessible_label (teammate, "Slot 702, Free, Taken by Carol");
+  pl_ui_test_save_screenshot (GTK_WIDGET (fx->sidebar), "park-sidebar-ended");
+
+  /* The note goes after a while: a plain free slot again. */
+  pl_park_lot_tick (pl_park_service_find_lot (service (fx), "Main"),
+                    g_get_real_time () + PL_PARK_ENDED_NOTE_TIME + G_USEC_PER_SEC);
+  g_assert_false (gtk_widget_get_visible (row_child (teammate, "detail_label")));
+  g_assert_false (gtk_widget_has_css_class (GTK_WIDGET (teammate), "ended"));
+}
+
+static guint
+count_added (Fixture *fx, const char *prefix)
+{
+  guint n = 0;
+
+  for (guint i = 0; i < fx->notifications.added->len; i++)
+    n += g_str_has_prefix (g_ptr_array_index (fx->notifications.added, i), prefix);
+  return n;
+}
+
 /* A call we parked is taken by a teammate: we hear "Taken by Bob". Our own
  * retrieve of it is no news. */
 static void
 taken_notification (gpointer data)
 {
   Fixture *fx = data;
-  PlParkSlot *slot;
   const char *title = NULL;
   const char *body = NULL;
 
   all_free (fx, "Main");
-  slot = park_our_call (fx, "c1", "2001", "Caller One", 701);
+  park_our_call (fx, "c1", "2001", "Caller One", 701);
 
   /* The feed may name the taker before the slot frees, or after. */
-  pl_park_slot_set_ended (slot, "Taken by Bob", "Bob");
+  feed (fx, PL_PARK_FEED_EVENT_UNPARKED, 701, "Caller One", "2001", "Alice", "Bob");
   free_slot (fx, "Main", 701);
   g_assert_true (PL_TEST_WAIT (count_added (fx, "taken-") == 1, 5000));
   g_assert_cmpuint (count_added (fx, "taken-Main:701"), ==, 1);
@@ -769,21 +765,21 @@ taken_notification (gpointer data)
   g_assert_cmpstr (body, ==, "You parked Caller One on 701");
 
   /* A teammate's park taken by someone else: not ours to hear about. */
-  notify_caller (fx, "Main", 703, 1, "Caller Three", "2003");
+  notify_fixture (fx, "Main", 703, "ast-701-v1-busy.xml");
+  feed (fx, PL_PARK_FEED_EVENT_PARKED, 703, "Caller Three", "2003", "Bob", NULL);
   free_slot (fx, "Main", 703);
-  pl_park_slot_set_ended (pl_park_slot_row_get_slot (row (fx, "Main", 703)), "Taken by Carol",
-                          "Carol");
+  feed (fx, PL_PARK_FEED_EVENT_UNPARKED, 703, "Caller Three", "2003", "Bob", "Carol");
 
   /* Parked by us, taken by us: no news either. */
-  slot = park_our_call (fx, "c2", "2002", "Caller Two", 702);
+  park_our_call (fx, "c2", "2002", "Caller Two", 702);
   g_assert_true (
       gtk_widget_activate_action (GTK_WIDGET (fx->window), "win.retrieve-slot", "s", "Main:702"));
   {
     g_autofree char *dial = g_strdup_printf ("dial - sip:702@%s", fx->domain);
     g_assert_true (PL_TEST_WAIT (pl_ui_test_log_has (fx->engine, dial), 5000));
   }
+  feed (fx, PL_PARK_FEED_EVENT_UNPARKED, 702, "Caller Two", "2002", "Alice", "Alice");
   free_slot (fx, "Main", 702);
-  pl_park_slot_set_ended (slot, "Taken by Alice", "Alice");
   pl_test_spin (300);
   g_assert_cmpuint (count_added (fx, "taken-"), ==, 1);
 }
