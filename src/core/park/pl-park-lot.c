@@ -1211,6 +1211,16 @@ pl_park_lot_apply_feed (PlParkLot *self, const PlParkFeedEvent *event, const cha
   return TRUE;
 }
 
+const char *
+pl_park_lot_get_feed_park_id (PlParkLot *self, int slot)
+{
+  Track *t;
+
+  g_return_val_if_fail (PL_IS_PARK_LOT (self), NULL);
+  t = track_for (self, slot);
+  return t && t->feed && t->feed->applied ? t->feed->park_id : NULL;
+}
+
 void
 pl_park_lot_set_feed_live (PlParkLot *self, gboolean live, gint64 now)
 {

@@ -135,6 +135,8 @@ void pl_park_lot_ringback_done (PlParkLot *self, int slot);
  * makes caller URIs of the feed's numbers (sip:201@domain). */
 gboolean pl_park_lot_apply_feed (PlParkLot *self, const PlParkFeedEvent *event, const char *domain,
                                  gint64 now);
+/* The feed's id of the park shown in @slot, or NULL. */
+const char *pl_park_lot_get_feed_park_id (PlParkLot *self, int slot);
 /* Whether a feed is connected: only then do SIP news wait for it. */
 void pl_park_lot_set_feed_live (PlParkLot *self, gboolean live, gint64 now);
 
