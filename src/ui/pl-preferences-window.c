@@ -30,6 +30,7 @@ struct _PlPreferencesWindow
   GCancellable *cancellable;
   PlLevelMeter *meter;
   guint meter_id;
+  guint lot_rows_id; /* rows rebuilt once the running lots settle */
   gboolean filling_audio;
 
   GtkListBox *accounts_list;
@@ -658,11 +659,7 @@ update_lot_row_feed (AdwActionRow *row, GParamSpec *pspec, PlParkFeed *feed)
   g_autofree char *line = NULL;
   g_autofree char *subtitle = NULL;
 
-  if (pl_park_feed_get_status (feed) == PL_PARK_FEED_STATUS_CONNECTED
-      && pl_park_feed_get_events_only (feed))
-    line = g_strdup_printf (_ ("Caller names: %s, listening only"), status);
-  else
-    line = g_strdup_printf (_ ("Caller names: %s"), status);
+  line = g_strdup_printf (_ ("Caller names: %s"), status);
   subtitle = g_strdup_printf ("%s\n%s", base, line);
   adw_action_row_set_subtitle (row, subtitle);
 }
@@ -714,6 +711,25 @@ rebuild_lot_rows (PlPreferencesWindow *self)
       show_lot_feed (self, ADW_ACTION_ROW (row), c, subtitle);
       gtk_list_box_append (self->lots_list, row);
     }
+}
+
+static gboolean
+rebuild_lot_rows_idle (gpointer user_data)
+{
+  PlPreferencesWindow *self = user_data;
+
+  self->lot_rows_id = 0;
+  rebuild_lot_rows (self);
+  return G_SOURCE_REMOVE;
+}
+
+/* The park service gets its feeds after it lists its lots: look once the
+ * reconfiguration is over. */
+static void
+running_lots_changed_cb (PlPreferencesWindow *self)
+{
+  if (self->lot_rows_id == 0)
+    self->lot_rows_id = g_idle_add (rebuild_lot_rows_idle, self);
 }
 
 GPtrArray *
@@ -939,6 +955,7 @@ pl_preferences_window_dispose (GObject *object)
   PlPreferencesWindow *self = PL_PREFERENCES_WINDOW (object);
 
   stop_meter (self);
+  g_clear_handle_id (&self->lot_rows_id, g_source_remove);
   g_cancellable_cancel (self->cancellable);
   gtk_widget_dispose_template (GTK_WIDGET (self), PL_TYPE_PREFERENCES_WINDOW);
   g_clear_object (&self->watched);
@@ -1051,7 +1068,8 @@ pl_preferences_window_new (GtkWindow *parent, PlCore *core)
                            G_CONNECT_SWAPPED);
   /* Feeds are born with the running lots, after the keyring has answered. */
   g_signal_connect_object (pl_park_service_get_lots (pl_core_get_park_service (core)),
-                           "items-changed", G_CALLBACK (rebuild_lot_rows), self, G_CONNECT_SWAPPED);
+                           "items-changed", G_CALLBACK (running_lots_changed_cb), self,
+                           G_CONNECT_SWAPPED);
   load_lots (self);
 
   load_devices (self);
