@@ -7,11 +7,13 @@
 #include "pl-audio-devices.h"
 #include "pl-autostart.h"
 #include "pl-lot-editor.h"
+#include "pl-lot-secrets.h"
 #include "pl-preferences-window.h"
 #include "pl-script-engine.h"
 #include "pl-test-util.h"
 #include "pl-ui-test.h"
 #include "pl-window.h"
+#include "pbx-test-lib.h"
 
 /* The Preferences window inside the real application on the scripted engine,
  * one case per process (see meson.build). */
@@ -658,6 +660,89 @@ test_manager_fields (Fixture *fx)
   close_and_wait (editor);
 }
 
+static void
+secret_saved_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr (GError) error = NULL;
+
+  g_assert_true (pl_lot_secrets_save_finish (result, &error));
+  g_assert_no_error (error);
+  *(gboolean *)user_data = TRUE;
+}
+
+static const char *
+row_subtitle (gpointer row)
+{
+  return adw_action_row_get_subtitle (ADW_ACTION_ROW (row));
+}
+
+/* A lot stored as Preferences or --provision leave it (secret in the real
+ * keyring, lot in GSettings), the test PBX's manager behind it: Preferences
+ * shows the running feed's status and follows it when the PBX turns the
+ * user away. Runs under with-keyring.sh. */
+static void
+test_manager_status (Fixture *fx)
+{
+  TestPbx *pbx = test_pbx_start ("\n[manager desk]\nsecret=deskpw\nread=call\nwrite=\n");
+  g_autoptr (PlParkLotConfig) lot = pl_park_lot_config_new ("Main", PL_PARK_PROFILE_ASTERISK);
+  g_autoptr (GPtrArray) lots = g_ptr_array_new ();
+  g_autoptr (GKeyFile) keyfile = g_key_file_new ();
+  g_autofree char *text = NULL;
+  GtkListBox *list = GTK_LIST_BOX (prefs_child (fx, "lots_list"));
+  GtkListBoxRow *row;
+  GtkWidget *status, *events_only;
+  PlLotEditor *editor;
+  gboolean saved = FALSE;
+
+  lot->manager_host = g_strdup_printf ("127.0.0.1:%u", pbx->ami_port);
+  lot->manager_user = g_strdup ("desk");
+  lot->manager_secret = g_strdup ("deskpw");
+  pl_lot_secrets_save_async (lot, NULL, NULL, secret_saved_cb, &saved);
+  g_assert_true (PL_TEST_WAIT (saved, 10000));
+  g_ptr_array_add (lots, lot);
+  pl_park_lot_configs_save (lots, keyfile);
+  text = g_key_file_to_data (keyfile, NULL, NULL);
+  g_assert_null (strstr (text, "deskpw"));
+  g_settings_set_string (fx->settings, "park-lots", text);
+
+  /* The core asked the keyring, the feed logged in: the lot's row says so. */
+  show_page (fx, "lots");
+  g_assert_true (PL_TEST_WAIT ((row = gtk_list_box_get_row_at_index (list, 0)) != NULL
+                                   && strstr (row_subtitle (row), "Caller names: Connected"),
+                               20000));
+  pl_ui_test_save_screenshot (GTK_WIDGET (fx->prefs), "prefs-lots-manager");
+
+  editor = open_lot_editor (fx, 0);
+  status = editor_child (editor, "manager_status_row");
+  events_only = editor_child (editor, "manager_events_only_row");
+  g_assert_true (gtk_widget_get_visible (status));
+  g_assert_nonnull (strstr (row_subtitle (status), "Connected"));
+  /* A read-only user: said here, once, and not as an error. */
+  g_assert_true (PL_TEST_WAIT (gtk_widget_get_visible (events_only), 10000));
+  g_assert_false (gtk_widget_has_css_class (status, "feed-failed"));
+  /* The stored secret is kept unless a new one is typed. */
+  g_assert_cmpstr (adw_preferences_row_get_title (
+                       ADW_PREFERENCES_ROW (editor_child (editor, "manager_secret_row"))),
+                   ==, "Secret (leave empty to keep)");
+  g_assert_null (pl_lot_editor_get_error (editor));
+  pl_ui_test_save_screenshot (gtk_widget_get_ancestor (editor_child (editor, "manager_host_row"),
+                                                       ADW_TYPE_PREFERENCES_GROUP),
+                              "prefs-lot-manager-connected");
+
+  /* The PBX turns the user away: the open editor follows, live. */
+  g_free (test_pbx_cmd (pbx, "faults ami-wrong-secret on"));
+  g_free (test_pbx_cmd (pbx, "faults ami-drop"));
+  g_assert_true (
+      PL_TEST_WAIT (strstr (row_subtitle (status), "Wrong user or secret") != NULL, 30000));
+  g_assert_true (gtk_widget_has_css_class (status, "feed-failed"));
+  g_assert_false (gtk_widget_get_visible (events_only));
+  pl_ui_test_save_screenshot (gtk_widget_get_ancestor (editor_child (editor, "manager_host_row"),
+                                                       ADW_TYPE_PREFERENCES_GROUP),
+                              "prefs-lot-manager-refused");
+  close_and_wait (editor);
+  test_pbx_stop (pbx);
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -678,6 +763,7 @@ main (int argc, char *argv[])
   ADD ("/ui/prefs/custom-template", test_custom_template);
   ADD ("/ui/prefs/audio", test_audio);
   ADD ("/ui/prefs/manager-fields", test_manager_fields);
+  ADD ("/ui/prefs/manager-status", test_manager_status);
 #undef ADD
   g_test_add ("/ui/app/background", Fixture, NULL, fixture_setup, test_background,
               fixture_teardown);
