@@ -27,6 +27,7 @@ struct _PlCore
   GCancellable *cancellable;
   GCancellable *secrets_lookup; /* the stored lots' manager secrets, in flight */
   gboolean ephemeral;
+  gboolean accounts_loading; /* stored accounts listed, passwords not in yet */
 };
 
 G_DEFINE_FINAL_TYPE (PlCore, pl_core, G_TYPE_OBJECT)
@@ -323,7 +324,11 @@ accounts_loaded (GObject *source, GAsyncResult *result, gpointer user_data)
       /* The account still registers if the server lets it; say why it may not. */
       pl_emit_message (self, signals[SIGNAL_PROBLEM], "%s", error->message);
     }
+  self->accounts_loading = FALSE;
   pl_engine_set_account (self->engine, pl_account_store_get_default (self->accounts));
+  /* The engine already had the account (without its password): the lots
+   * subscribe now, with the password in. */
+  configure_park (self);
   pl_engine_start (self->engine);
 }
 
@@ -376,6 +381,9 @@ history_opened (GObject *source, GAsyncResult *result, gpointer user_data)
 static void
 on_engine_account (PlEngine *engine, GParamSpec *pspec, PlCore *self)
 {
+  /* A stored account reaches the engine before its password does. */
+  if (self->accounts_loading)
+    return;
   configure_park (self);
 }
 
@@ -407,6 +415,7 @@ pl_core_start (PlCore *self)
       pl_engine_start (self->engine);
       return;
     }
+  self->accounts_loading = TRUE;
   pl_account_store_load_async (self->accounts, self->cancellable, accounts_loaded,
                                g_object_ref (self));
 }
