@@ -849,3 +849,40 @@ pbx_user_state (struct pbx_user *u, const char **rdisplay, const char **ruri)
     }
   return state;
 }
+
+/* A pick-up without phones ends like any call: both sides hang up. */
+static void
+pickup_done (void *arg)
+{
+  struct pbx_leg *leg = arg;
+  struct pbx_leg *peer = leg->peer;
+
+  if (peer)
+    {
+      peer->peer = NULL;
+      leg->peer = NULL;
+      mem_deref (peer);
+    }
+  mem_deref (leg);
+}
+
+/* A teammate without a phone (the demo's bob) picks up the caller parked on
+ * slot_ext, if it is the caller with that number (NULL: anyone): the path
+ * of a phone dialling the slot, so the slot frees and the park events name
+ * him. They talk for talk_ms, then both hang up. */
+int
+pbx_pickup_as (const char *slot_ext, const char *user_name, const char *number, guint talk_ms)
+{
+  struct pbx_user *user = pbx_user_by_ext (user_name);
+  int slot = pbx_slot_index (slot_ext);
+  struct pbx_leg *parked = slot >= 0 ? pbx->slots[slot].leg : NULL;
+  g_autofree char *expected = number ? g_strdup_printf ("sip:%s@%s", number, PBX_HOST) : NULL;
+  struct pbx_leg *leg;
+
+  if (!user || !parked || (expected && g_strcmp0 (parked->id_uri, expected) != 0)
+      || !(leg = virtual_caller_new (user->ext, user->display, slot_ext)))
+    return -1;
+  retrieve (leg, slot);
+  tmr_start (&leg->hang_tmr, talk_ms, pickup_done, leg);
+  return 0;
+}

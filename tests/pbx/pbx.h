@@ -218,6 +218,8 @@ void pbx_refer_ood (const struct sip_msg *msg);
 int pbx_originate (const char *number, const char *display, const char *to_user);
 /* Returns the slot index, or -1 (unknown parker, lot full). */
 int pbx_park_as (const char *number, const char *display, const char *parker_name);
+/* 0, or -1 (unknown user, nobody or somebody else on the slot). */
+int pbx_pickup_as (const char *slot_ext, const char *user_name, const char *number, guint talk_ms);
 int pbx_slot_index (const char *ext);
 unsigned pbx_leg_count (void);
 const char *pbx_user_state (struct pbx_user *u, const char **rdisplay, const char **ruri);

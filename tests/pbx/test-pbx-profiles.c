@@ -390,6 +390,32 @@ test_park_as (Fixture *f, gconstpointer data)
   taken = call_slot (f, f->carol, "701");
   g_assert_true (test_pbx_wait_slot (f->pbx, "701", FALSE, 3000));
   test_dialog_free (taken);
+
+  /* pickup-as: bob takes his next caller back, named as the taker; not a
+   * caller with another number, and nobody from an empty slot */
+  g_free (reply);
+  reply = test_pbx_cmd (f->pbx, "park-as 204 \"Caller Four\" bob");
+  g_assert_cmpstr (reply, ==, "OK slot=702");
+  g_free (reply);
+  reply = test_pbx_cmd (f->pbx, "pickup-as 702 bob 299");
+  g_assert_true (g_str_has_prefix (reply, "ERR"));
+  g_free (reply);
+  reply = test_pbx_cmd (f->pbx, "pickup-as 703 bob");
+  g_assert_true (g_str_has_prefix (reply, "ERR"));
+  g_free (reply);
+  reply = test_pbx_cmd (f->pbx, "pickup-as 702 bob 204");
+  g_assert_cmpstr (reply, ==, "OK");
+  g_assert_false (test_pbx_slot_busy (f->pbx, "702"));
+  parked = test_ami_wait (ami, "Event: UnParkedCall\r\n", (guint)parked + 1, 5000);
+  parked = test_ami_wait (ami, "Event: UnParkedCall\r\n", (guint)parked + 1, 5000);
+  g_assert_cmpint (parked, >=, 0);
+  {
+    const char *block = g_ptr_array_index (ami->blocks, parked);
+
+    g_assert_nonnull (strstr (block, "ParkeeCallerIDName: Caller Four\r\n"));
+    g_assert_nonnull (strstr (block, "RetrieverCallerIDName: Bob\r\n"));
+    g_assert_nonnull (strstr (block, "RetrieverChannel: PJSIP/bob-"));
+  }
   test_dialog_free (watch);
 }
 
