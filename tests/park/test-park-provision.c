@@ -53,6 +53,7 @@ test_provision_restart (void)
   TestPbx *pbx;
   PlTestDesk *desk;
   PlParkSlot *slot;
+  gint64 started;
 
   if (g_getenv ("DBUS_SESSION_BUS_ADDRESS") == NULL)
     {
@@ -81,11 +82,13 @@ test_provision_restart (void)
   g_assert_cmpint (g_remove (secret_file), ==, 0);
 
   /* "Restart": a desk that knows only what was stored. */
+  started = g_get_monotonic_time ();
   desk = pl_test_desk_new_stored ("alice");
   g_assert_true (PL_TEST_WAIT (feed_of (desk) != NULL
                                    && pl_park_feed_get_status (feed_of (desk))
                                           == PL_PARK_FEED_STATUS_CONNECTED,
                                WAIT_MS));
+  g_test_message ("start to feed logged in: %.1f ms", (g_get_monotonic_time () - started) / 1000.0);
   /* A read-only manager user: events only, as Preferences will say. */
   g_assert_true (PL_TEST_WAIT (pl_park_feed_get_events_only (feed_of (desk)), WAIT_MS));
   g_assert_true (PL_TEST_WAIT (pl_test_desk_lot_known (desk), WAIT_MS));
