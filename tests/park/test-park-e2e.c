@@ -81,26 +81,10 @@ typedef struct
   PlTestDesk *bob;
 } Fixture;
 
-static gboolean
-lot_is_known (PlParkLot *lot)
-{
-  guint n = g_list_model_get_n_items (G_LIST_MODEL (lot));
-
-  for (guint i = 0; i < n; i++)
-    {
-      g_autoptr (PlParkSlot) slot = g_list_model_get_item (G_LIST_MODEL (lot), i);
-      if (pl_park_slot_get_state (slot) == PL_PARK_SLOT_STALE)
-        return FALSE;
-    }
-  return n > 0;
-}
-
 static PlParkSlotState
 slot_state (PlTestDesk *desk, int number)
 {
-  PlParkSlot *slot = pl_park_lot_get_slot (pl_test_desk_lot (desk), number);
-  g_assert_nonnull (slot);
-  return pl_park_slot_get_state (slot);
+  return pl_park_slot_get_state (pl_test_desk_slot (desk, number));
 }
 
 static void
@@ -112,9 +96,8 @@ fixture_setup (Fixture *fx, gconstpointer data)
   fx->alice = pl_test_desk_new ("alice", "alicepw", fx->pbx->sip_port, profile->lots);
   fx->bob = pl_test_desk_new ("bob", "bobpw", fx->pbx->sip_port, profile->lots);
   /* Subscriptions answered: every slot known, none assumed free. */
-  g_assert_true (PL_TEST_WAIT (lot_is_known (pl_test_desk_lot (fx->alice))
-                                   && lot_is_known (pl_test_desk_lot (fx->bob)),
-                               WAIT_MS));
+  g_assert_true (PL_TEST_WAIT (
+      pl_test_desk_lot_known (fx->alice) && pl_test_desk_lot_known (fx->bob), WAIT_MS));
 }
 
 static void
@@ -129,18 +112,7 @@ fixture_teardown (Fixture *fx, gconstpointer data)
 static PlCall *
 answered_call_from_caller (Fixture *fx)
 {
-  PlCallManager *calls = pl_test_desk_calls (fx->alice);
-  g_autofree char *reply = test_pbx_cmd (fx->pbx, "originate 201 \"Caller One\" alice");
-  PlCall *call;
-
-  g_assert_true (g_str_has_prefix (reply, "OK"));
-  g_assert_true (
-      PL_TEST_WAIT (pl_call_manager_find_by_state (calls, PL_CALL_STATE_INCOMING), WAIT_MS));
-  call = pl_call_manager_find_by_state (calls, PL_CALL_STATE_INCOMING);
-  g_assert_cmpstr (pl_call_get_peer_name (call), ==, "Caller One");
-  g_assert_true (pl_call_manager_answer (calls, call, NULL));
-  g_assert_true (PL_TEST_WAIT (pl_call_get_state (call) == PL_CALL_STATE_ACTIVE, WAIT_MS));
-  return call;
+  return pl_test_desk_answer_call_from (fx->alice, fx->pbx, "201", "Caller One");
 }
 
 static void
@@ -317,7 +289,7 @@ test_pbx_restart (Fixture *fx, gconstpointer data)
 
   g_assert_true (g_str_has_prefix (reply, "OK"));
   g_assert_true (PL_TEST_WAIT (slot_state (fx->bob, 701) == PL_PARK_SLOT_STALE, WAIT_MS));
-  g_assert_true (PL_TEST_WAIT (lot_is_known (pl_test_desk_lot (fx->bob)), 3 * WAIT_MS));
+  g_assert_true (PL_TEST_WAIT (pl_test_desk_lot_known (fx->bob), 3 * WAIT_MS));
   g_assert_cmpint (slot_state (fx->bob, 701), ==, PL_PARK_SLOT_FREE);
 }
 
