@@ -166,9 +166,23 @@ test_timestamp_text (void)
   g_autofree char *text = pbx_ami_event_text ("Hangup", G_GINT64_CONSTANT (1795625357123456), "lab",
                                               "Channel: PJSIP/bob-00000002\r\n");
 
+  struct pbx_ami_chan c = { .channel = "PJSIP/caller3-00000000",
+                            .state = 6,
+                            .cid_num = "203",
+                            .cid_name = "Anna \"Front Desk\" O'Neil",
+                            .context = "office",
+                            .exten = "700",
+                            .priority = 1,
+                            .uniqueid = "lab-1.0",
+                            .linkedid = "lab-1.0" };
+  g_autofree char *chan = pbx_ami_channel_text ("Parkee", &c);
+
   g_assert_cmpstr (text, ==,
                    "Event: Hangup\r\nPrivilege: call,all\r\nTimestamp: 1795625357.123456\r\n"
                    "SystemName: lab\r\nChannel: PJSIP/bob-00000002\r\n\r\n");
+  /* names go out C-escaped (ast_escape_c), unknown parties as <unknown> */
+  g_assert_nonnull (strstr (chan, "\r\nParkeeCallerIDName: Anna \\\"Front Desk\\\" O\\'Neil\r\n"));
+  g_assert_nonnull (strstr (chan, "\r\nParkeeConnectedLineName: <unknown>\r\n"));
 }
 
 /* ---- a running PBX -------------------------------------------------------- */
