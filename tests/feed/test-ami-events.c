@@ -46,6 +46,39 @@ test_endpoints (void)
     }
 }
 
+typedef struct
+{
+  const char *wire;
+  const char *name;
+} NameDupCase;
+
+static const NameDupCase name_dup_cases[] = {
+  { "Caller One", "Caller One" },
+  { "O\\\"Brien", "O\"Brien" },       /* O\"Brien on the wire */
+  { "Back\\\\slash", "Back\\slash" }, /* Back\\slash */
+  { "It\\'s me\\?", "It's me?" },
+  { "Tab\\there", "Tab here" },     /* \t: a tab, and no tab in a name */
+  { "Hex\\x41", "Hex\\x41" },       /* not one of Asterisk's escapes: kept */
+  { "Line\\nbreak", "Line break" }, /* a control character is no name part */
+  { "trailing\\", "trailing\\" },
+  { "Müller", "Müller" },
+  { "<unknown>", NULL },
+  { "", NULL },
+  { NULL, NULL },
+};
+
+static void
+test_name_dup (void)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (name_dup_cases); i++)
+    {
+      g_autofree char *name = pl_ami_name_dup (name_dup_cases[i].wire);
+
+      g_test_message ("wire %s", name_dup_cases[i].wire);
+      g_assert_cmpstr (name, ==, name_dup_cases[i].name);
+    }
+}
+
 static PlAmiMessage *
 message_from (const char *text)
 {
@@ -289,6 +322,7 @@ main (int argc, char *argv[])
 {
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/ami-events/endpoints", test_endpoints);
+  g_test_add_func ("/ami-events/name-dup", test_name_dup);
   g_test_add_func ("/ami-events/names", test_names);
   g_test_add_func ("/ami-events/captures", test_captures);
   g_test_add_func ("/ami-events/directory-from-capture", test_directory_from_capture);

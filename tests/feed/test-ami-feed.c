@@ -15,7 +15,9 @@
 #define WAIT_MS 15000
 
 static const char managers[] = "[manager admin]\nsecret=adminpw\nread=all\nwrite=all\n"
-                               "[manager desk]\nsecret=deskpw\nread=call\nwrite=\n";
+                               "[manager desk]\nsecret=deskpw\nread=call\nwrite=\n"
+                               "[user caller3]\npassword=caller3pw\next=203\n"
+                               "display=Anna \"Front Desk\" O'Neil\n";
 
 typedef struct
 {
@@ -231,6 +233,27 @@ test_live_events (Fixture *f, gconstpointer data)
   e = find_event (f, PL_PARK_FEED_EVENT_GAVE_UP, 0);
   g_assert_cmpstr (e->slot, ==, "701");
   g_assert_cmpstr (e->park_id, ==, find_event (f, PL_PARK_FEED_EVENT_PARKED, 0)->park_id);
+}
+
+/* Asterisk C-escapes caller names in events (O\"Neil); the feed gives them
+ * back as written. */
+static void
+test_escaped_names (Fixture *f, gconstpointer data)
+{
+  g_autofree char *park = g_strdup_printf ("sip:700@127.0.0.1:%u", f->pbx->sip_port);
+  TestPhone *anna;
+  const PlParkFeedEvent *e;
+
+  start_feed (f, f->pbx->ami_port, "admin", "adminpw", FALSE);
+  g_assert_true (PL_TEST_WAIT (status (f) == PL_PARK_FEED_STATUS_CONNECTED, WAIT_MS));
+  anna = test_phone_start (f->pbx, "caller3", NULL);
+  g_assert_true (test_pbx_wait_registered (f->pbx, "caller3", WAIT_MS));
+  test_phone_cmd (anna, "dial", park);
+  g_assert_true (PL_TEST_WAIT (find_event (f, PL_PARK_FEED_EVENT_PARKED, 0), WAIT_MS));
+  e = find_event (f, PL_PARK_FEED_EVENT_PARKED, 0);
+  g_assert_cmpstr (e->caller_name, ==, "Anna \"Front Desk\" O'Neil");
+  g_assert_cmpstr (e->parked_by, ==, "Anna \"Front Desk\" O'Neil");
+  test_phone_stop (anna);
 }
 
 /* read = call, write = nothing: the list is refused, events still flow, and
@@ -506,6 +529,7 @@ main (int argc, char *argv[])
 #define ADD(path, func) g_test_add (path, Fixture, NULL, fixture_setup, func, fixture_teardown)
   ADD ("/ami-feed/login-and-snapshot", test_login_and_snapshot);
   ADD ("/ami-feed/live-events", test_live_events);
+  ADD ("/ami-feed/escaped-names", test_escaped_names);
   ADD ("/ami-feed/read-only-user", test_read_only_user);
   ADD ("/ami-feed/wrong-secret", test_wrong_secret);
   ADD ("/ami-feed/wrong-secret-fault", test_wrong_secret_fault);

@@ -149,7 +149,7 @@ gboolean
 pl_test_desk_lot_known (PlTestDesk *desk)
 {
   PlParkLot *lot = pl_test_desk_lot (desk);
-  guint n = g_list_model_get_n_items (G_LIST_MODEL (lot));
+  guint n = lot ? g_list_model_get_n_items (G_LIST_MODEL (lot)) : 0;
 
   for (guint i = 0; i < n; i++)
     {
@@ -160,11 +160,35 @@ pl_test_desk_lot_known (PlTestDesk *desk)
   return n > 0;
 }
 
-PlParkSlotState
-pl_test_desk_slot_state (PlTestDesk *desk, int number)
+PlParkSlot *
+pl_test_desk_slot (PlTestDesk *desk, int number)
 {
   PlParkSlot *slot = pl_park_lot_get_slot (pl_test_desk_lot (desk), number);
 
   g_assert_nonnull (slot);
-  return pl_park_slot_get_state (slot);
+  return slot;
+}
+
+PlParkSlotState
+pl_test_desk_slot_state (PlTestDesk *desk, int number)
+{
+  return pl_park_slot_get_state (pl_test_desk_slot (desk, number));
+}
+
+PlCall *
+pl_test_desk_answer_call_from (PlTestDesk *desk, TestPbx *pbx, const char *number, const char *name)
+{
+  PlCallManager *calls = pl_test_desk_calls (desk);
+  g_autofree char *command = g_strdup_printf ("originate %s \"%s\" %s", number, name, desk->name);
+  g_autofree char *reply = test_pbx_cmd (pbx, command);
+  PlCall *call;
+
+  g_assert_true (g_str_has_prefix (reply, "OK"));
+  g_assert_true (
+      PL_TEST_WAIT (pl_call_manager_find_by_state (calls, PL_CALL_STATE_INCOMING), 20000));
+  call = pl_call_manager_find_by_state (calls, PL_CALL_STATE_INCOMING);
+  g_assert_cmpstr (pl_call_get_peer_name (call), ==, name);
+  g_assert_true (pl_call_manager_answer (calls, call, NULL));
+  g_assert_true (PL_TEST_WAIT (pl_call_get_state (call) == PL_CALL_STATE_ACTIVE, 20000));
+  return call;
 }

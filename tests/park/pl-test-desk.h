@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #pragma once
 
+#include "pbx-test-lib.h"
 #include "pl-baresip-engine.h"
 #include "pl-core.h"
 
@@ -31,10 +32,13 @@ PlCallManager *pl_test_desk_calls (PlTestDesk *desk);
 PlParkService *pl_test_desk_park (PlTestDesk *desk);
 PlParkLot *pl_test_desk_lot (PlTestDesk *desk);
 gboolean pl_test_desk_told (PlTestDesk *desk, const char *fragment);
-/* Every slot of the desk's first lot known (none stale): the subscriptions
- * have been answered. */
+/* Every slot of the desk's first lot is known: none stale, none assumed free. */
 gboolean pl_test_desk_lot_known (PlTestDesk *desk);
+PlParkSlot *pl_test_desk_slot (PlTestDesk *desk, int number);
 PlParkSlotState pl_test_desk_slot_state (PlTestDesk *desk, int number);
+/* The PBX rings the desk as "name" <number>; the desk answers. */
+PlCall *pl_test_desk_answer_call_from (PlTestDesk *desk, TestPbx *pbx, const char *number,
+                                       const char *name);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (PlTestDesk, pl_test_desk_free)
 
 G_END_DECLS

@@ -106,18 +106,7 @@ fixture_teardown (Fixture *fx, gconstpointer data)
 static PlCall *
 answered_call_from_caller (Fixture *fx)
 {
-  PlCallManager *calls = pl_test_desk_calls (fx->alice);
-  g_autofree char *reply = test_pbx_cmd (fx->pbx, "originate 201 \"Caller One\" alice");
-  PlCall *call;
-
-  g_assert_true (g_str_has_prefix (reply, "OK"));
-  g_assert_true (
-      PL_TEST_WAIT (pl_call_manager_find_by_state (calls, PL_CALL_STATE_INCOMING), WAIT_MS));
-  call = pl_call_manager_find_by_state (calls, PL_CALL_STATE_INCOMING);
-  g_assert_cmpstr (pl_call_get_peer_name (call), ==, "Caller One");
-  g_assert_true (pl_call_manager_answer (calls, call, NULL));
-  g_assert_true (PL_TEST_WAIT (pl_call_get_state (call) == PL_CALL_STATE_ACTIVE, WAIT_MS));
-  return call;
+  return pl_test_desk_answer_call_from (fx->alice, fx->pbx, "201", "Caller One");
 }
 
 static void

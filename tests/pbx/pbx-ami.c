@@ -137,12 +137,27 @@ pbx_ami_channel_text (const char *p, const struct pbx_ami_chan *c)
 }
 
 char *
-pbx_ami_event_text (const char *event, const char *system_name, const char *body)
+pbx_ami_event_text (const char *event, gint64 timestamp, const char *system_name, const char *body)
 {
-  return g_strdup_printf ("Event: %s\r\nPrivilege: call,all\r\n%s%s%s%s\r\n", event,
-                          system_name && *system_name ? "SystemName: " : "",
-                          system_name && *system_name ? system_name : "",
-                          system_name && *system_name ? "\r\n" : "", body);
+  GString *out = g_string_new (NULL);
+
+  g_string_append_printf (out, "Event: %s\r\nPrivilege: call,all\r\n", event);
+  /* manager.conf timestampevents = yes */
+  if (timestamp > 0)
+    g_string_append_printf (out, "Timestamp: %ld.%06ld\r\n", (long)(timestamp / G_USEC_PER_SEC),
+                            (long)(timestamp % G_USEC_PER_SEC));
+  if (system_name && *system_name)
+    g_string_append_printf (out, "SystemName: %s\r\n", system_name);
+  g_string_append_printf (out, "%s\r\n", body);
+  return g_string_free (out, FALSE);
+}
+
+/* An event of this PBX, stamped when it happens. */
+static char *
+event_text (const char *event, const char *body)
+{
+  return pbx_ami_event_text (event, pbx->cfg.ami_timestamps ? g_get_real_time () : 0,
+                             pbx->cfg.ami_system_name, body);
 }
 
 char *
@@ -340,7 +355,7 @@ pbx_ami_channel_new (struct pbx_leg *leg, const char *exten, struct pbx_leg *lin
 
   leg_chan (leg, exten || leg->virt ? 4 : 0, &c);
   body = pbx_ami_channel_text ("", &c);
-  broadcast (pbx_ami_event_text ("Newchannel", pbx->cfg.ami_system_name, body));
+  broadcast (event_text ("Newchannel", body));
 }
 
 static void
@@ -370,7 +385,7 @@ pbx_ami_channel_gone (struct pbx_leg *leg)
   leg_chan (leg, -1, &c);
   chan = pbx_ami_channel_text ("", &c);
   body = g_strdup_printf ("%sCause: 16\r\nCause-txt: Normal Clearing\r\n", chan);
-  broadcast (pbx_ami_event_text ("Hangup", pbx->cfg.ami_system_name, body));
+  broadcast (event_text ("Hangup", body));
   g_clear_pointer (&leg->ami, ami_leg_free);
 }
 
@@ -454,7 +469,7 @@ pbx_ami_park_event (struct pbx_leg *parkee, const char *event, struct pbx_leg *r
       parkee->ami->priority = 1;
     }
   body = parked_call_body (parkee, retriever);
-  broadcast (pbx_ami_event_text (event, pbx->cfg.ami_system_name, body));
+  broadcast (event_text (event, body));
 }
 
 /* ---- actions ------------------------------------------------------------ */

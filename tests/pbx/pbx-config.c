@@ -79,6 +79,11 @@ load_manager (struct pbx_config *cfg, GKeyFile *kf, char **groups)
   cfg->ami_system_name = get_str (kf, "manager", "systemname", "lab");
   cfg->ami_parkinglot = get_str (kf, "manager", "parkinglot", "default");
   cfg->ami_tls_pem = get_str (kf, "manager", "tls_pem", NULL);
+  {
+    /* manager.conf says yes/no */
+    g_autofree char *stamps = get_str (kf, "manager", "timestampevents", "no");
+    cfg->ami_timestamps = grants (stamps, "yes") || grants (stamps, "true");
+  }
   cfg->ami_users = g_ptr_array_new_with_free_func (ami_user_free);
   for (guint i = 0; groups[i]; i++)
     {

@@ -167,6 +167,7 @@ struct pbx_config
   char *ami_system_name; /* SystemName of every event ("lab" as in the captures) */
   char *ami_parkinglot;  /* res_parking's lot name, "default" */
   char *ami_tls_pem;     /* certificate and key: a TLS manager port too */
+  bool ami_timestamps;   /* timestampevents: every event says when it happened */
 };
 
 struct pbx
@@ -274,7 +275,9 @@ void pbx_ami_connected_to_user (struct pbx_leg *leg, const struct pbx_user *user
 void pbx_ami_park_event (struct pbx_leg *parkee, const char *event, struct pbx_leg *retriever);
 /* pure text builders, as Asterisk writes them */
 char *pbx_ami_channel_text (const char *prefix, const struct pbx_ami_chan *c);
-char *pbx_ami_event_text (const char *event, const char *system_name, const char *body);
+/* timestamp: real time µs for a "Timestamp:" line (timestampevents), 0: none */
+char *pbx_ami_event_text (const char *event, gint64 timestamp, const char *system_name,
+                          const char *body);
 char *pbx_ami_parked_call_text (const struct pbx_ami_chan *parkee,
                                 const struct pbx_ami_chan *retriever, const char *parker_dial,
                                 const char *lot, const char *space, long timeout, long duration);

@@ -148,7 +148,7 @@ test_text_builders (void)
             }
           else
             continue;
-          built = pbx_ami_event_text (name, "lab", body);
+          built = pbx_ami_event_text (name, 0, "lab", body);
           g_assert_cmpstr (built, ==, block);
           checked++;
         }
@@ -156,6 +156,33 @@ test_text_builders (void)
   /* 3 + 5 + 2 Newchannel, 5 + 8 + 3 Hangup, 4 + 2 + 2 park events */
   g_test_message ("%u capture blocks rebuilt", checked);
   g_assert_cmpuint (checked, >=, 20);
+}
+
+/* manager.conf's timestampevents puts the time after the privilege, as
+ * manager.c does. */
+static void
+test_timestamp_text (void)
+{
+  g_autofree char *text = pbx_ami_event_text ("Hangup", G_GINT64_CONSTANT (1795625357123456), "lab",
+                                              "Channel: PJSIP/bob-00000002\r\n");
+
+  struct pbx_ami_chan c = { .channel = "PJSIP/caller3-00000000",
+                            .state = 6,
+                            .cid_num = "203",
+                            .cid_name = "Anna \"Front Desk\" O'Neil",
+                            .context = "office",
+                            .exten = "700",
+                            .priority = 1,
+                            .uniqueid = "lab-1.0",
+                            .linkedid = "lab-1.0" };
+  g_autofree char *chan = pbx_ami_channel_text ("Parkee", &c);
+
+  g_assert_cmpstr (text, ==,
+                   "Event: Hangup\r\nPrivilege: call,all\r\nTimestamp: 1795625357.123456\r\n"
+                   "SystemName: lab\r\nChannel: PJSIP/bob-00000002\r\n\r\n");
+  /* names go out C-escaped (ast_escape_c), unknown parties as <unknown> */
+  g_assert_nonnull (strstr (chan, "\r\nParkeeCallerIDName: Anna \\\"Front Desk\\\" O\\'Neil\r\n"));
+  g_assert_nonnull (strstr (chan, "\r\nParkeeConnectedLineName: <unknown>\r\n"));
 }
 
 /* ---- a running PBX -------------------------------------------------------- */
@@ -531,6 +558,7 @@ main (int argc, char *argv[])
 {
   g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
   g_test_add_func ("/pbx-ami/text-builders", test_text_builders);
+  g_test_add_func ("/pbx-ami/timestamp-text", test_timestamp_text);
 #define ADD(path, keys, func)                                                                      \
   g_test_add (path, Fixture, keys, fixture_setup, func, fixture_teardown)
   ADD ("/pbx-ami/session-full-user", NULL, test_session_full_user);

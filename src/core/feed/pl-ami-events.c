@@ -36,6 +36,28 @@ pl_ami_value_is_known (const char *value)
   return value != NULL && *value != '\0' && g_strcmp0 (value, "<unknown>") != 0;
 }
 
+char *
+pl_ami_name_dup (const char *value)
+{
+  static const char escaped[] = "abfnrtv\\'\"?";
+  static const char plain[] = "\a\b\f\n\r\t\v\\'\"?";
+  GString *out;
+
+  if (!pl_ami_value_is_known (value))
+    return NULL;
+  out = g_string_sized_new (strlen (value));
+  for (const char *p = value; *p != '\0'; p++)
+    {
+      const char *hit = p[0] == '\\' && p[1] != '\0' ? strchr (escaped, p[1]) : NULL;
+      char c = hit ? plain[hit - escaped] : *p;
+
+      if (hit)
+        p++;
+      g_string_append_c (out, (guchar)c < 0x20 || c == 0x7f ? ' ' : c);
+    }
+  return g_string_free (out, FALSE);
+}
+
 static gboolean
 has_channel_suffix (const char *resource, gsize length)
 {
@@ -95,14 +117,14 @@ pl_ami_directory_free (PlAmiDirectory *directory)
 void
 pl_ami_directory_learn (PlAmiDirectory *directory, const PlAmiMessage *message)
 {
-  const char *name = pl_ami_message_get (message, "CallerIDName");
+  g_autofree char *name = pl_ami_name_dup (pl_ami_message_get (message, "CallerIDName"));
   g_autofree char *endpoint = NULL;
   Entry *entry;
   int strength;
 
   g_return_if_fail (directory != NULL && message != NULL);
 
-  if (!pl_ami_value_is_known (name))
+  if (name == NULL)
     return;
   endpoint = pl_ami_channel_endpoint (pl_ami_message_get (message, "Channel"));
   if (endpoint == NULL)
@@ -119,7 +141,7 @@ pl_ami_directory_learn (PlAmiDirectory *directory, const PlAmiMessage *message)
       if (strength >= entry->strength)
         {
           g_free (entry->name);
-          entry->name = g_strdup (name);
+          entry->name = g_steal_pointer (&name);
           entry->strength = strength;
         }
       return;
@@ -127,7 +149,7 @@ pl_ami_directory_learn (PlAmiDirectory *directory, const PlAmiMessage *message)
   if (g_hash_table_size (directory->entries) >= MAX_DIRECTORY)
     g_hash_table_remove_all (directory->entries);
   entry = g_new0 (Entry, 1);
-  entry->name = g_strdup (name);
+  entry->name = g_steal_pointer (&name);
   entry->strength = strength;
   g_hash_table_insert (directory->entries, g_steal_pointer (&endpoint), entry);
 }
@@ -157,7 +179,8 @@ pl_ami_parker_name (const PlAmiMessage *message, PlAmiDirectory *directory)
   g_autofree char *endpoint
       = pl_ami_channel_endpoint (pl_ami_message_get (message, "ParkerDialString"));
   const char *known = directory ? pl_ami_directory_lookup (directory, endpoint) : NULL;
-  const char *connected = pl_ami_message_get (message, "ParkeeConnectedLineName");
+  g_autofree char *connected
+      = pl_ami_name_dup (pl_ami_message_get (message, "ParkeeConnectedLineName"));
 
   if (endpoint == NULL)
     return NULL;
@@ -165,20 +188,20 @@ pl_ami_parker_name (const PlAmiMessage *message, PlAmiDirectory *directory)
     return g_strdup (known);
   /* A blind transfer to the park extension leaves the caller connected to
    * the parker: the best guess when the parker's channels went unseen. */
-  if (pl_ami_value_is_known (connected))
-    return g_strdup (connected);
+  if (connected != NULL)
+    return g_steal_pointer (&connected);
   return g_steal_pointer (&endpoint);
 }
 
 char *
 pl_ami_retriever_name (const PlAmiMessage *message, PlAmiDirectory *directory)
 {
-  const char *name = pl_ami_message_get (message, "RetrieverCallerIDName");
+  g_autofree char *name = pl_ami_name_dup (pl_ami_message_get (message, "RetrieverCallerIDName"));
   g_autofree char *endpoint = NULL;
   const char *known;
 
-  if (pl_ami_value_is_known (name))
-    return g_strdup (name);
+  if (name != NULL)
+    return g_steal_pointer (&name);
   endpoint = pl_ami_channel_endpoint (pl_ami_message_get (message, "RetrieverChannel"));
   known = directory ? pl_ami_directory_lookup (directory, endpoint) : NULL;
   return known ? g_strdup (known) : g_steal_pointer (&endpoint);
@@ -247,7 +270,7 @@ pl_ami_park_event (const PlAmiMessage *message, PlAmiDirectory *directory,
   event->park_id = dup_known (pl_ami_message_get (message, "ParkeeUniqueid"));
   if (event->park_id == NULL)
     event->park_id = dup_known (pl_ami_message_get (message, "ParkeeChannel"));
-  event->caller_name = dup_known (pl_ami_message_get (message, "ParkeeCallerIDName"));
+  event->caller_name = pl_ami_name_dup (pl_ami_message_get (message, "ParkeeCallerIDName"));
   event->caller_number = dup_known (pl_ami_message_get (message, "ParkeeCallerIDNum"));
   event->parked_by = pl_ami_parker_name (message, directory);
   event->seconds_left = parse_seconds (pl_ami_message_get (message, "ParkingTimeout"));

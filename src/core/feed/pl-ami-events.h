@@ -22,6 +22,11 @@ char *pl_ami_channel_endpoint (const char *channel);
  * "<unknown>". */
 gboolean pl_ami_value_is_known (const char *value);
 
+/* A caller name as people read it: Asterisk writes names with C escapes
+ * (ast_escape_c: O\"Brien); control characters become spaces. NULL for an
+ * unknown name. */
+char *pl_ami_name_dup (const char *value);
+
 typedef struct _PlAmiDirectory PlAmiDirectory;
 
 /* Endpoint → display name, bounded in size. */

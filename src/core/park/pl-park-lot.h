@@ -137,7 +137,8 @@ gboolean pl_park_lot_apply_feed (PlParkLot *self, const PlParkFeedEvent *event, 
                                  gint64 now);
 /* The feed's id of the park shown in @slot, or NULL. */
 const char *pl_park_lot_get_feed_park_id (PlParkLot *self, int slot);
-/* Whether a feed is connected: only then do SIP news wait for it. */
+/* Whether a feed is connected (or connecting): only then do SIP news wait
+ * for it. */
 void pl_park_lot_set_feed_live (PlParkLot *self, gboolean live, gint64 now);
 
 /* Glue for PlSubscriber's signals: route one NOTIFY body for the

@@ -354,6 +354,20 @@ sip_host (PlParkService *self)
   return colon ? g_strndup (domain, colon - domain) : g_strdup (domain);
 }
 
+/* The PBX would only play "invalid parking space" to the loser of a
+ * retrieve race and hang up. A call still being dialled is not known to
+ * the engine yet: it is ended as soon as it is (on_call_state). */
+static void
+end_lost_call (PlParkService *self, RetrieveAttempt *attempt)
+{
+  PlCallState state = pl_call_get_state (attempt->call);
+
+  if (pl_call_get_id (attempt->call) != NULL
+      && (state == PL_CALL_STATE_RINGING || state == PL_CALL_STATE_ACTIVE
+          || state == PL_CALL_STATE_HELD))
+    pl_call_manager_hangup (self->calls, attempt->call, NULL);
+}
+
 /* Asterisk's retrieve race: two desks call the slot, the PBX bridges one
  * and plays "invalid parking space" to the other. The feed names the
  * winner at once; the loser hears it from us, not from the PBX five
@@ -387,8 +401,7 @@ check_lost_race (PlParkService *self, PlParkLot *lot, const PlParkFeedEvent *eve
                       PL_HISTORY_PARK_ACTION_TAKEN_BY_OTHER, PL_HISTORY_PARK_ACTOR_OTHER,
                       attempt->caller_name, attempt->caller_uri, event->taken_by,
                       attempt->parked_since);
-  /* the PBX would only play "invalid parking space" and hang up */
-  pl_call_manager_hangup (self->calls, attempt->call, NULL);
+  end_lost_call (self, attempt);
 }
 
 static void
@@ -410,10 +423,20 @@ on_feed_event (PlParkFeed *feed, const PlParkFeedEvent *event, PlParkService *se
     }
 }
 
+/* Connected or about to be: SIP news waits for the feed's. A feed that
+ * failed or lost its connection has nothing to say for a while. */
+static gboolean
+feed_is_live (PlParkFeed *feed)
+{
+  PlParkFeedStatus status = pl_park_feed_get_status (feed);
+
+  return status == PL_PARK_FEED_STATUS_CONNECTED || status == PL_PARK_FEED_STATUS_CONNECTING;
+}
+
 static void
 on_feed_status (PlParkFeed *feed, GParamSpec *pspec, PlParkService *self)
 {
-  gboolean live = pl_park_feed_get_status (feed) == PL_PARK_FEED_STATUS_CONNECTED;
+  gboolean live = feed_is_live (feed);
   GHashTableIter iter;
   gpointer lot, lot_feed;
 
@@ -465,8 +488,7 @@ attach_feed (PlParkService *self, PlParkLot *lot)
       pl_park_feed_start (feed);
     }
   g_hash_table_insert (self->feed_of_lot, lot, feed);
-  pl_park_lot_set_feed_live (lot, pl_park_feed_get_status (feed) == PL_PARK_FEED_STATUS_CONNECTED,
-                             g_get_real_time ());
+  pl_park_lot_set_feed_live (lot, feed_is_live (feed), g_get_real_time ());
 }
 
 /* --- subscriptions ------------------------------------------------------ */
@@ -667,8 +689,13 @@ on_call_state (PlCall *call, GParamSpec *pspec, PlParkService *self)
 {
   RetrieveAttempt *attempt = find_retrieve (self, call, NULL, 0);
 
+  if (attempt != NULL && attempt->lost)
+    {
+      end_lost_call (self, attempt);
+      return;
+    }
   if (attempt == NULL || pl_call_get_state (call) != PL_CALL_STATE_ACTIVE
-      || attempt->slot_emptied_first || attempt->lost)
+      || attempt->slot_emptied_first)
     return;
   g_signal_handlers_disconnect_by_func (call, on_call_state, self);
   record_party_event (self, call, attempt->lot, attempt->slot, PL_HISTORY_PARK_ACTION_RETRIEVED,
