@@ -307,7 +307,15 @@ parked_by_other_cb (PlApplication *self, PlParkLot *lot, PlParkSlot *slot)
   else
     title = g_strdup_printf (_ ("%s parked on %d"), name, number);
   notification = g_notification_new (title);
-  g_notification_set_body (notification, pl_park_lot_get_name (lot));
+  /* "Parked by Bob · Main" when a server feed said who. */
+  if (pl_park_slot_get_parked_by (slot) != NULL)
+    {
+      g_autofree char *body = g_strdup_printf (
+          _ ("Parked by %s · %s"), pl_park_slot_get_parked_by (slot), pl_park_lot_get_name (lot));
+      g_notification_set_body (notification, body);
+    }
+  else
+    g_notification_set_body (notification, pl_park_lot_get_name (lot));
   g_notification_set_icon (notification, icon);
   g_notification_add_button_with_target (notification, _ ("Retrieve"), "app.retrieve-slot", "s",
                                          target);

@@ -656,6 +656,16 @@ assert_accessible_label (gpointer widget, const char *expected)
   g_assert_null (diff);
 }
 
+static guint
+count_added (Fixture *fx, const char *prefix)
+{
+  guint n = 0;
+
+  for (guint i = 0; i < fx->notifications.added->len; i++)
+    n += g_str_has_prefix (g_ptr_array_index (fx->notifications.added, i), prefix);
+  return n;
+}
+
 /* A caller rings us, we park them, the PBX puts them on slot (Asterisk's
  * park extension: ours, probably) and ends our call. */
 static PlParkSlot *
@@ -683,14 +693,28 @@ feed_identity (gpointer data)
 
   gtk_window_set_default_size (GTK_WINDOW (fx->window), 900, 700);
   all_free (fx, "Main");
+  /* The manager feed is up before anything happens. */
+  pl_park_lot_set_feed_live (pl_park_service_find_lot (service (fx), "Main"), TRUE,
+                             g_get_real_time ());
   /* A teammate's park: Asterisk's NOTIFY alone names nobody. */
   notify_fixture (fx, "Main", 702, "ast-701-v1-busy.xml");
   teammate = row (fx, "Main", 702);
   g_assert_cmpstr (row_text (fx, "Main", 702, "name_label"), ==, "Parked call");
   g_assert_false (gtk_widget_get_visible (row_child (teammate, "detail_label")));
 
-  /* The feed names the caller and who parked them. */
+  /* The feed names the caller and who parked them; so does the
+   * notification, once the feed has spoken. */
+  g_assert_cmpuint (count_added (fx, "park-Main:702"), ==, 0);
   feed (fx, PL_PARK_FEED_EVENT_PARKED, 702, "Dana Whitfield", "401", "Bob", NULL);
+  g_assert_true (PL_TEST_WAIT (count_added (fx, "park-Main:702") == 1, 5000));
+  {
+    const char *title = NULL, *body = NULL;
+
+    g_assert_true (g_variant_lookup (fx->notifications.last, "title", "&s", &title));
+    g_assert_cmpstr (title, ==, "Dana Whitfield parked on 702");
+    g_assert_true (g_variant_lookup (fx->notifications.last, "body", "&s", &body));
+    g_assert_cmpstr (body, ==, "Parked by Bob · Main");
+  }
   g_assert_cmpstr (row_text (fx, "Main", 702, "name_label"), ==, "Dana Whitfield");
   g_assert_cmpstr (row_text (fx, "Main", 702, "detail_label"), ==, "401 · parked by Bob");
   g_assert_true (gtk_widget_get_visible (row_child (teammate, "detail_label")));
@@ -730,16 +754,6 @@ feed_identity (gpointer data)
                     g_get_real_time () + PL_PARK_ENDED_NOTE_TIME + G_USEC_PER_SEC);
   g_assert_false (gtk_widget_get_visible (row_child (teammate, "detail_label")));
   g_assert_false (gtk_widget_has_css_class (GTK_WIDGET (teammate), "ended"));
-}
-
-static guint
-count_added (Fixture *fx, const char *prefix)
-{
-  guint n = 0;
-
-  for (guint i = 0; i < fx->notifications.added->len; i++)
-    n += g_str_has_prefix (g_ptr_array_index (fx->notifications.added, i), prefix);
-  return n;
 }
 
 /* A call we parked is taken by a teammate: we hear "Taken by Bob". Our own
