@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "pbx-test-lib.h"
+#include "pl-test-bus.h"
 #include "pl-test-desk.h"
 #include "pl-test-util.h"
 
@@ -293,61 +294,24 @@ test_pbx_restart (Fixture *fx, gconstpointer data)
   g_assert_cmpint (slot_state (fx->bob, 701), ==, PL_PARK_SLOT_FREE);
 }
 
-static void
-dbus_reply_cb (GObject *source, GAsyncResult *result, gpointer user_data)
-{
-  g_autoptr (GError) error = NULL;
-  GVariant **reply = user_data;
-
-  *reply = g_dbus_connection_call_finish (G_DBUS_CONNECTION (source), result, &error);
-  g_assert_no_error (error);
-}
-
-static GVariant *
-dbus_call (GDBusConnection *client, GDBusConnection *server, const char *method, GVariant *args)
-{
-  GVariant *reply = NULL;
-
-  /* The service answers from this thread's main context: call async and
-   * iterate until the reply is in. */
-  g_dbus_connection_call (client, g_dbus_connection_get_unique_name (server),
-                          "/io/github/parkline/Parkline", "io.github.parkline.Parkline1", method,
-                          args, NULL, G_DBUS_CALL_FLAGS_NONE, 10000, NULL, dbus_reply_cb, &reply);
-  g_assert_true (PL_TEST_WAIT (reply != NULL, WAIT_MS));
-  return reply;
-}
-
 /* Scripts and integrations: Dial and Hangup over D-Bus drive a real call
  * from alice's desk to bob's. */
 static void
 test_dbus_dial (Fixture *fx, gconstpointer data)
 {
-  g_autoptr (GTestDBus) bus = g_test_dbus_new (G_TEST_DBUS_NONE);
-  g_autoptr (GDBusConnection) server = NULL;
-  g_autoptr (GDBusConnection) client = NULL;
+  g_autoptr (PlTestBus) bus = pl_test_bus_new ();
   g_autoptr (GVariant) reply = NULL;
   g_autoptr (GError) error = NULL;
   PlCallManager *bob_calls = pl_test_desk_calls (fx->bob);
   PlCall *ours, *theirs;
   guint handle = 0;
 
-  g_test_dbus_up (bus);
-  server = g_dbus_connection_new_for_address_sync (
-      g_test_dbus_get_bus_address (bus),
-      G_DBUS_CONNECTION_FLAGS_AUTHENTICATION_CLIENT
-          | G_DBUS_CONNECTION_FLAGS_MESSAGE_BUS_CONNECTION,
-      NULL, NULL, &error);
-  g_assert_no_error (error);
-  client = g_dbus_connection_new_for_address_sync (
-      g_test_dbus_get_bus_address (bus),
-      G_DBUS_CONNECTION_FLAGS_AUTHENTICATION_CLIENT
-          | G_DBUS_CONNECTION_FLAGS_MESSAGE_BUS_CONNECTION,
-      NULL, NULL, &error);
-  g_assert_no_error (error);
-  g_assert_true (pl_core_export_dbus (fx->alice->core, server, &error));
+  g_assert_true (pl_core_export_dbus (fx->alice->core, bus->server, &error));
   g_assert_no_error (error);
 
-  reply = dbus_call (client, server, "Dial", g_variant_new ("(s)", "101"));
+  reply = pl_test_bus_call (bus, "io.github.parkline.Parkline1", "Dial",
+                            g_variant_new ("(s)", "101"), &error);
+  g_assert_no_error (error);
   g_variant_get (reply, "(u)", &handle);
   ours = pl_call_manager_find_by_handle (pl_test_desk_calls (fx->alice), handle);
   g_assert_nonnull (ours);
@@ -358,13 +322,11 @@ test_dbus_dial (Fixture *fx, gconstpointer data)
   g_assert_true (PL_TEST_WAIT (pl_call_get_state (ours) == PL_CALL_STATE_ACTIVE, WAIT_MS));
 
   g_clear_pointer (&reply, g_variant_unref);
-  reply = dbus_call (client, server, "Hangup", g_variant_new ("(u)", handle));
+  reply = pl_test_bus_call (bus, "io.github.parkline.Parkline1", "Hangup",
+                            g_variant_new ("(u)", handle), &error);
+  g_assert_no_error (error);
   g_assert_true (PL_TEST_WAIT (
       g_list_model_get_n_items (pl_call_manager_get_calls (bob_calls)) == 0, WAIT_MS));
-
-  g_dbus_connection_close_sync (client, NULL, NULL);
-  g_dbus_connection_close_sync (server, NULL, NULL);
-  g_test_dbus_down (bus);
 }
 
 static void

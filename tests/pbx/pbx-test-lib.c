@@ -846,3 +846,16 @@ test_phone_stop (TestPhone *p)
   g_ptr_array_unref (p->events);
   g_free (p);
 }
+
+int
+test_phone_connect (TestPbx *pbx, TestPhone *caller, const char *ext, TestPhone *callee)
+{
+  g_autofree char *to = g_strdup_printf ("sip:%s@127.0.0.1:%u", ext, pbx->sip_port);
+
+  test_phone_cmd (caller, "dial", to);
+  g_assert_true (test_phone_wait_event (callee, "CALL_INCOMING", 0, WAIT_MS));
+  test_phone_cmd (callee, "accept", NULL);
+  g_assert_true (test_phone_wait_event (callee, "CALL_ESTABLISHED", 0, WAIT_MS));
+  g_assert_true (test_phone_wait_event (caller, "CALL_ESTABLISHED", 0, WAIT_MS));
+  return test_phone_find_event (callee, "CALL_INCOMING", 0);
+}
