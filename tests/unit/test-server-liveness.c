@@ -24,7 +24,8 @@ typedef struct
   PlServerState next_state;
   gboolean next_pending;
   guint actions;
-  guint probe_in_ms;  /* checked when PROBE is expected */
+  guint probe_in_ms; /* these two checked when PROBE is expected */
+  guint probe_wait_ms;
   guint resume_in_ms; /* checked when ARM is expected */
 } StepCase;
 
@@ -32,39 +33,41 @@ typedef struct
  * spread 2000. */
 static const StepCase step_cases[] = {
   /* start-up: the first answer only reports; the subscriptions run already */
-  { U, FALSE, PL_LIVENESS_ANSWERED, 0.0, A, FALSE, PROBE | REPORT, 4000, 0 },
-  { U, FALSE, PL_LIVENESS_ANSWERED, 0.999999, A, FALSE, PROBE | REPORT, 4999, 0 },
-  /* never answered: not answering, suspend, ask again soon */
-  { U, FALSE, PL_LIVENESS_NO_ANSWER, 0.0, N, FALSE, PROBE | SUSPEND | REPORT, 1500, 0 },
-  { U, FALSE, PL_LIVENESS_CONNECTION_LOST, 0.5, N, FALSE, PROBE | SUSPEND | REPORT, 0, 0 },
-  { U, FALSE, PL_LIVENESS_RESUME_DUE, 0.5, U, FALSE, 0, 0, 0 },
+  { U, FALSE, PL_LIVENESS_ANSWERED, 0.0, A, FALSE, PROBE | REPORT, 4000, 3000, 0 },
+  { U, FALSE, PL_LIVENESS_ANSWERED, 0.999999, A, FALSE, PROBE | REPORT, 4999, 3000, 0 },
+  /* never answered: not answering, suspend, ask again 1.5-2 s after the
+   * last keepalive went out (at once after a timeout, later after a
+   * refused connection) */
+  { U, FALSE, PL_LIVENESS_NO_ANSWER, 0.0, N, FALSE, PROBE | SUSPEND | REPORT, 1500, 1500, 0 },
+  { U, FALSE, PL_LIVENESS_CONNECTION_LOST, 0.5, N, FALSE, PROBE | SUSPEND | REPORT, 0, 1750, 0 },
+  { U, FALSE, PL_LIVENESS_RESUME_DUE, 0.5, U, FALSE, 0, 0, 0, 0 },
 
-  /* answering: keep probing at 4-5 s */
-  { A, FALSE, PL_LIVENESS_ANSWERED, 0.5, A, FALSE, PROBE, 4500, 0 },
+  /* answering: a keepalive every 4-5 s, each waits 3 s */
+  { A, FALSE, PL_LIVENESS_ANSWERED, 0.5, A, FALSE, PROBE, 4500, 3000, 0 },
   /* one unanswered keepalive (after its retransmissions) is enough */
-  { A, FALSE, PL_LIVENESS_NO_ANSWER, 1.0, N, FALSE, PROBE | SUSPEND | REPORT, 2000, 0 },
+  { A, FALSE, PL_LIVENESS_NO_ANSWER, 1.0, N, FALSE, PROBE | SUSPEND | REPORT, 2000, 2000, 0 },
   /* a closed TCP connection: suspend and ask at once over a new one */
-  { A, FALSE, PL_LIVENESS_CONNECTION_LOST, 0.3, N, FALSE, PROBE | SUSPEND | REPORT, 0, 0 },
+  { A, FALSE, PL_LIVENESS_CONNECTION_LOST, 0.3, N, FALSE, PROBE | SUSPEND | REPORT, 0, 1650, 0 },
   /* a late resume timer of an old outage does nothing */
-  { A, FALSE, PL_LIVENESS_RESUME_DUE, 0.3, A, FALSE, 0, 0, 0 },
+  { A, FALSE, PL_LIVENESS_RESUME_DUE, 0.3, A, FALSE, 0, 0, 0, 0 },
 
-  /* not answering: keep asking every 1.5-2 s */
-  { N, FALSE, PL_LIVENESS_NO_ANSWER, 0.0, N, FALSE, PROBE, 1500, 0 },
-  { N, FALSE, PL_LIVENESS_NO_ANSWER, 0.5, N, FALSE, PROBE, 1750, 0 },
-  { N, FALSE, PL_LIVENESS_CONNECTION_LOST, 0.5, N, FALSE, PROBE, 0, 0 },
+  /* not answering: a keepalive every 1.5-2 s, each waiting as long */
+  { N, FALSE, PL_LIVENESS_NO_ANSWER, 0.0, N, FALSE, PROBE, 1500, 1500, 0 },
+  { N, FALSE, PL_LIVENESS_NO_ANSWER, 0.5, N, FALSE, PROBE, 1750, 1750, 0 },
+  { N, FALSE, PL_LIVENESS_CONNECTION_LOST, 0.5, N, FALSE, PROBE, 0, 1750, 0 },
   /* it answers: wait for this desk's turn in the spread, still not shown */
-  { N, FALSE, PL_LIVENESS_ANSWERED, 0.0, N, TRUE, PROBE | ARM, 4000, 0 },
-  { N, FALSE, PL_LIVENESS_ANSWERED, 0.5, N, TRUE, PROBE | ARM, 4500, 1000 },
-  { N, FALSE, PL_LIVENESS_ANSWERED, 0.999, N, TRUE, PROBE | ARM, 4999, 1998 },
+  { N, FALSE, PL_LIVENESS_ANSWERED, 0.0, N, TRUE, PROBE | ARM, 4000, 3000, 0 },
+  { N, FALSE, PL_LIVENESS_ANSWERED, 0.5, N, TRUE, PROBE | ARM, 4500, 3000, 1000 },
+  { N, FALSE, PL_LIVENESS_ANSWERED, 0.999, N, TRUE, PROBE | ARM, 4999, 3000, 1998 },
   /* another answer while waiting does not move the turn */
-  { N, TRUE, PL_LIVENESS_ANSWERED, 0.2, N, TRUE, PROBE, 4200, 0 },
+  { N, TRUE, PL_LIVENESS_ANSWERED, 0.2, N, TRUE, PROBE, 4200, 3000, 0 },
   /* silent again before the turn: the turn is off */
-  { N, TRUE, PL_LIVENESS_NO_ANSWER, 0.0, N, FALSE, PROBE | CANCEL, 1500, 0 },
-  { N, TRUE, PL_LIVENESS_CONNECTION_LOST, 0.0, N, FALSE, PROBE | CANCEL, 0, 0 },
+  { N, TRUE, PL_LIVENESS_NO_ANSWER, 0.0, N, FALSE, PROBE | CANCEL, 1500, 1500, 0 },
+  { N, TRUE, PL_LIVENESS_CONNECTION_LOST, 0.0, N, FALSE, PROBE | CANCEL, 0, 1500, 0 },
   /* the turn comes: resubscribe everything, show it answering */
-  { N, TRUE, PL_LIVENESS_RESUME_DUE, 0.7, A, FALSE, RESUME | REPORT, 0, 0 },
+  { N, TRUE, PL_LIVENESS_RESUME_DUE, 0.7, A, FALSE, RESUME | REPORT, 0, 0, 0 },
   /* a resume timer without a pending resume is stale */
-  { N, FALSE, PL_LIVENESS_RESUME_DUE, 0.7, N, FALSE, 0, 0, 0 },
+  { N, FALSE, PL_LIVENESS_RESUME_DUE, 0.7, N, FALSE, 0, 0, 0, 0 },
 };
 
 static const char *const input_names[]
@@ -86,7 +89,10 @@ test_step_table (void)
       g_assert_cmpint (liveness.resume_pending, ==, c->next_pending);
       g_assert_cmphex (step.actions, ==, c->actions);
       if (c->actions & PROBE)
-        g_assert_cmpuint (step.probe_in_ms, ==, c->probe_in_ms);
+        {
+          g_assert_cmpuint (step.probe_in_ms, ==, c->probe_in_ms);
+          g_assert_cmpuint (step.probe_wait_ms, ==, c->probe_wait_ms);
+        }
       if (c->actions & ARM)
         g_assert_cmpuint (step.resume_in_ms, ==, c->resume_in_ms);
     }
@@ -106,15 +112,17 @@ test_worst_case_bounds (void)
   step = pl_liveness_step (&liveness, policy, PL_LIVENESS_ANSWERED, 0.99999);
   /* the server freezes right after this answer: the next keepalive goes
    * out at most keepalive_ms later and fails after timeout_ms */
-  waited = step.probe_in_ms + policy->timeout_ms;
+  waited = step.probe_in_ms + step.probe_wait_ms;
   step = pl_liveness_step (&liveness, policy, PL_LIVENESS_NO_ANSWER, 0.99999);
   g_assert_true (step.actions & PL_LIVENESS_DO_REPORT);
   g_assert_cmpint (liveness.state, ==, PL_SERVER_STATE_NOT_ANSWERING);
   g_assert_cmpuint (waited, <=, 8000);
 
-  /* it thaws right after a keepalive went unanswered: the next one is at
-   * most retry_ms away, then this desk's turn comes within the spread */
-  waited = step.probe_in_ms;
+  /* it thaws just after a keepalive's last retransmission: that one
+   * expires at most retry_ms after it was sent and the next goes out no
+   * later, then this desk's turn comes within the spread */
+  g_assert_cmpuint (step.probe_in_ms, <=, step.probe_wait_ms);
+  waited = step.probe_wait_ms;
   step = pl_liveness_step (&liveness, policy, PL_LIVENESS_ANSWERED, 0.99999);
   g_assert_true (step.actions & PL_LIVENESS_DO_ARM_RESUME);
   waited += step.resume_in_ms;

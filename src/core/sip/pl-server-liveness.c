@@ -44,6 +44,7 @@ pl_liveness_step (PlLiveness *self, const PlLivenessPolicy *policy, PlLivenessIn
       case PL_LIVENESS_ANSWERED:
         step.actions |= PL_LIVENESS_DO_PROBE;
         step.probe_in_ms = shortened (policy->keepalive_ms, 0.8, random);
+        step.probe_wait_ms = policy->timeout_ms;
         if (self->state == PL_SERVER_STATE_UNKNOWN)
           {
             /* The subscriptions started with us: nothing to resume. */
@@ -60,11 +61,13 @@ pl_liveness_step (PlLiveness *self, const PlLivenessPolicy *policy, PlLivenessIn
 
       case PL_LIVENESS_NO_ANSWER:
       case PL_LIVENESS_CONNECTION_LOST:
+        /* From now on a keepalive every retry_ms, each waiting no longer
+         * than that, so a server that is back is seen within retry_ms. A
+         * closed connection is asked about at once, over a new one (which
+         * a killed PBX refuses at once). */
         step.actions |= PL_LIVENESS_DO_PROBE;
-        /* A closed connection says nothing about the server yet: ask it at
-         * once over a new one (a killed PBX refuses that at once). */
-        step.probe_in_ms
-            = input == PL_LIVENESS_CONNECTION_LOST ? 0 : shortened (policy->retry_ms, 0.75, random);
+        step.probe_wait_ms = shortened (policy->retry_ms, 0.75, random);
+        step.probe_in_ms = input == PL_LIVENESS_CONNECTION_LOST ? 0 : step.probe_wait_ms;
         if (!silent)
           {
             /* A closed connection is treated like silence: whatever the

@@ -25,7 +25,7 @@ typedef struct
 {
   guint keepalive_ms;     /* longest gap between keepalives while it answers */
   guint timeout_ms;       /* a keepalive unanswered this long: not answering */
-  guint retry_ms;         /* longest gap between keepalives while it does not */
+  guint retry_ms;         /* while it does not: a keepalive at least this often */
   guint resume_spread_ms; /* back: resubscribe and re-register somewhere in here */
 } PlLivenessPolicy;
 
@@ -43,7 +43,7 @@ typedef enum
 
 typedef enum
 {
-  PL_LIVENESS_DO_PROBE = 1 << 0,         /* (re)arm the keepalive timer: probe_in_ms */
+  PL_LIVENESS_DO_PROBE = 1 << 0,         /* schedule the next keepalive (see below) */
   PL_LIVENESS_DO_SUSPEND = 1 << 1,       /* end every subscription, lots stale */
   PL_LIVENESS_DO_ARM_RESUME = 1 << 2,    /* start the resume timer: resume_in_ms */
   PL_LIVENESS_DO_CANCEL_RESUME = 1 << 3, /* it went silent again before its turn */
@@ -57,10 +57,15 @@ typedef struct
   gboolean resume_pending; /* answered after an outage, waiting for its turn */
 } PlLiveness;
 
+/* DO_PROBE: the next keepalive goes out probe_in_ms after the previous one
+ * was sent (at once if that is past) and waits probe_wait_ms for its
+ * answer. Counting from the send keeps a refused connection from turning
+ * into a busy loop. */
 typedef struct
 {
   guint actions; /* PlLivenessActions */
   guint probe_in_ms;
+  guint probe_wait_ms;
   guint resume_in_ms;
 } PlLivenessStep;
 
