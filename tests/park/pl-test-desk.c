@@ -18,6 +18,13 @@ PlTestDesk *
 pl_test_desk_new (const char *user, const char *password, guint16 pbx_port,
                   const char *lots_keyfile)
 {
+  return pl_test_desk_new_on (user, password, pbx_port, PL_TRANSPORT_UDP, lots_keyfile);
+}
+
+PlTestDesk *
+pl_test_desk_new_on (const char *user, const char *password, guint16 pbx_port,
+                     PlTransport transport, const char *lots_keyfile)
+{
   PlTestDesk *desk = g_new0 (PlTestDesk, 1);
   g_autoptr (PlBaresipOptions) options = pl_baresip_options_new ();
   g_autoptr (GSettings) settings = g_settings_new ("io.github.parkline.Parkline");
@@ -49,6 +56,7 @@ pl_test_desk_new (const char *user, const char *password, guint16 pbx_port,
   pl_account_set_user (desk->account, user);
   pl_account_set_domain (desk->account, domain);
   pl_account_set_password (desk->account, password);
+  pl_account_set_transport (desk->account, transport);
 
   desk->core = pl_core_new (PL_ENGINE (desk->engine), settings, desk->history_path);
   g_signal_connect_swapped (desk->core, "message", G_CALLBACK (remember), desk);

@@ -23,6 +23,9 @@ typedef struct
 
 PlTestDesk *pl_test_desk_new (const char *user, const char *password, guint16 pbx_port,
                               const char *lots_keyfile);
+/* The same over another SIP transport (baresip and the subscriptions). */
+PlTestDesk *pl_test_desk_new_on (const char *user, const char *password, guint16 pbx_port,
+                                 PlTransport transport, const char *lots_keyfile);
 void pl_test_desk_free (PlTestDesk *desk);
 PlCallManager *pl_test_desk_calls (PlTestDesk *desk);
 PlParkService *pl_test_desk_park (PlTestDesk *desk);
