@@ -3,6 +3,7 @@
 
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
 #include <string.h>
 
 #include "pl-baresip-reregister.h"
@@ -86,7 +87,7 @@ pl_baresip_reregister_async (PlBaresipCtrl *ctrl, const char *account_line, guin
   if (steps->aor == NULL)
     {
       g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
-                               "no address in the account line");
+                               _ ("The account has no SIP address"));
       return;
     }
   pl_baresip_ctrl_command_async (ctrl, "uanew", account_line, timeout_ms, cancellable, uanew_done,

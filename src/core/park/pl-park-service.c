@@ -604,10 +604,11 @@ resolve_lot (PlParkService *self, PlParkLot *lot, GError **error)
 static gboolean
 check_server_answers (PlParkService *self, GError **error)
 {
-  if (self->server_state != PL_SERVER_STATE_NOT_ANSWERING)
+  const char *blocker = pl_park_service_get_park_blocker (self);
+
+  if (blocker == NULL)
     return TRUE;
-  g_set_error_literal (error, PL_PARK_SERVICE_ERROR, PL_PARK_SERVICE_ERROR_NOT_ANSWERING,
-                       _ ("The phone system is not answering: parking is off until it is back"));
+  g_set_error_literal (error, PL_PARK_SERVICE_ERROR, PL_PARK_SERVICE_ERROR_NOT_ANSWERING, blocker);
   return FALSE;
 }
 
@@ -886,6 +887,16 @@ pl_park_service_get_server_state (PlParkService *self)
 {
   g_return_val_if_fail (PL_IS_PARK_SERVICE (self), PL_SERVER_STATE_UNKNOWN);
   return self->server_state;
+}
+
+const char *
+pl_park_service_get_park_blocker (PlParkService *self)
+{
+  g_return_val_if_fail (PL_IS_PARK_SERVICE (self), NULL);
+
+  if (self->server_state == PL_SERVER_STATE_NOT_ANSWERING)
+    return _ ("The phone system is not answering: parking and retrieving are off until it is back");
+  return NULL;
 }
 
 void

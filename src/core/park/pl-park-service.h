@@ -46,6 +46,9 @@ void pl_park_service_configure (PlParkService *self, PlAccount *account, GPtrArr
                                 const char *local_address);
 GListModel *pl_park_service_get_lots (PlParkService *self);
 PlServerState pl_park_service_get_server_state (PlParkService *self);
+/* Why parking is refused right now whatever the call (translated, for a
+ * tooltip), or NULL. */
+const char *pl_park_service_get_park_blocker (PlParkService *self);
 PlParkLot *pl_park_service_find_lot (PlParkService *self, const char *name);
 /* slot PL_PARK_ANY_SLOT: the profile's way of parking without choosing
  * (park extension, or the first free slot). lot NULL: the first lot. */
