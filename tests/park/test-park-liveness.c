@@ -197,9 +197,67 @@ test_kill_restart (Fixture *fx, gconstpointer data)
   }
 }
 
+typedef struct
+{
+  gboolean done;
+  GVariant *reply;
+  GError *error;
+} DBusReply;
+
+static void
+dbus_reply_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  DBusReply *r = user_data;
+
+  r->reply = g_dbus_connection_call_finish (G_DBUS_CONNECTION (source), result, &r->error);
+  r->done = TRUE;
+}
+
+/* The service answers from this thread's main context: call async and
+ * iterate until the reply is in. */
+static void
+dbus_call (GDBusConnection *client, GDBusConnection *server, const char *interface,
+           const char *method, GVariant *args, DBusReply *r)
+{
+  g_dbus_connection_call (client, g_dbus_connection_get_unique_name (server),
+                          "/io/github/parkline/Parkline", interface, method, args, NULL,
+                          G_DBUS_CALL_FLAGS_NONE, 10000, NULL, dbus_reply_cb, r);
+  g_assert_true (PL_TEST_WAIT (r->done, WAIT_MS));
+}
+
+static char *
+dbus_server_state (GDBusConnection *client, GDBusConnection *server)
+{
+  DBusReply r = { 0 };
+  g_autoptr (GVariant) value = NULL;
+
+  dbus_call (client, server, "org.freedesktop.DBus.Properties", "Get",
+             g_variant_new ("(ss)", "io.github.parkline.Parkline1", "ServerState"), &r);
+  g_assert_no_error (r.error);
+  g_variant_get (r.reply, "(v)", &value);
+  g_variant_unref (r.reply);
+  return g_variant_dup_string (value, NULL);
+}
+
+static GDBusConnection *
+bus_connection (GTestDBus *bus)
+{
+  g_autoptr (GError) error = NULL;
+  GDBusConnection *connection = g_dbus_connection_new_for_address_sync (
+      g_test_dbus_get_bus_address (bus),
+      G_DBUS_CONNECTION_FLAGS_AUTHENTICATION_CLIENT
+          | G_DBUS_CONNECTION_FLAGS_MESSAGE_BUS_CONNECTION,
+      NULL, NULL, &error);
+
+  g_assert_no_error (error);
+  return connection;
+}
+
 /* The liveness handling leaves calls alone: a call through a PBX that
  * freezes long enough to be noticed is still up after the thaw, and the
- * desk re-registers once it ends (replacing the user agent would end it). */
+ * desk re-registers once it ends (replacing the user agent would end it).
+ * Meanwhile D-Bus says the server is not answering and refuses to park the
+ * call, saying why. */
 static void
 test_call_survives_freeze (Fixture *fx, gconstpointer data)
 {
@@ -207,9 +265,33 @@ test_call_survives_freeze (Fixture *fx, gconstpointer data)
   PlCallManager *calls = pl_test_desk_calls (fx->rig->alice);
   PlOutageTimes times = { 0 };
   g_autofree char *status = NULL;
+  g_autoptr (GTestDBus) bus = g_test_dbus_new (G_TEST_DBUS_NONE);
+  g_autoptr (GDBusConnection) server = NULL;
+  g_autoptr (GDBusConnection) client = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *state = NULL;
+  DBusReply park = { 0 };
+
+  g_test_dbus_up (bus);
+  server = bus_connection (bus);
+  client = bus_connection (bus);
+  g_assert_true (pl_core_export_dbus (fx->rig->alice->core, server, &error));
+  g_assert_no_error (error);
+  state = dbus_server_state (client, server);
+  g_assert_cmpstr (state, ==, "answering");
+  g_clear_pointer (&state, g_free);
 
   g_assert_true (pl_liveness_rig_start_outage (fx->rig, PL_OUTAGE_FREEZE, STALE_WITHIN_MS, &times));
   g_assert_cmpint (pl_call_get_state (call), ==, PL_CALL_STATE_ACTIVE);
+  /* scripts hear it too: the state, and a Park that says why it fails */
+  state = dbus_server_state (client, server);
+  g_assert_cmpstr (state, ==, "not-answering");
+  dbus_call (client, server, "io.github.parkline.Parkline1", "Park", g_variant_new ("(us)", 0, ""),
+             &park);
+  g_assert_nonnull (park.error);
+  g_assert_nonnull (strstr (park.error->message, "The phone system is not answering"));
+  g_clear_error (&park.error);
+  g_assert_true (pl_call_is_live (call));
   g_assert_true (
       pl_liveness_rig_end_outage (fx->rig, PL_OUTAGE_FREEZE, FRESH_WITHIN_MS, FALSE, &times));
   g_assert_cmpuint (fx->rig->free_reports->len, ==, 0);
@@ -231,6 +313,13 @@ test_call_survives_freeze (Fixture *fx, gconstpointer data)
   g_assert_true (PL_TEST_WAIT (pl_account_get_registration_state (fx->rig->alice->account)
                                    == PL_REGISTRATION_REGISTERED,
                                FRESH_WITHIN_MS));
+  g_clear_pointer (&state, g_free);
+  state = dbus_server_state (client, server);
+  g_assert_cmpstr (state, ==, "answering");
+
+  g_dbus_connection_close_sync (client, NULL, NULL);
+  g_dbus_connection_close_sync (server, NULL, NULL);
+  g_test_dbus_down (bus);
 }
 
 int
