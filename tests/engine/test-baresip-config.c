@@ -177,7 +177,8 @@ test_account_line_aor (void)
   } cases[] = {
     { "<sip:100@pbx.example.org>;auth_pass=x;regint=600", "sip:100@pbx.example.org" },
     { "<sip:alice@127.0.0.1:5062;transport=tcp>;auth_user=a;regint=60",
-      "sip:alice@127.0.0.1:5062;transport=tcp" },
+      "sip:alice@127.0.0.1:5062" },
+    { "<sip:100@pbx?x=y>", "sip:100@pbx" },
     { "<sip:100@[::1]:5070>;outbound=\"sip:proxy;lr\"", "sip:100@[::1]:5070" },
     { "<>;regint=600", NULL },
     { "sip:100@pbx", NULL },

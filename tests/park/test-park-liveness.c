@@ -105,6 +105,26 @@ park_a_caller (Fixture *fx)
   return call;
 }
 
+/* The PBX's count of user's contacts reaches n within ms. */
+static gboolean
+contacts_reach (Fixture *fx, const char *user, guint n, guint ms)
+{
+  g_autofree char *cmd = g_strdup_printf ("contacts %s", user);
+  g_autofree char *want = g_strdup_printf ("OK %u", n);
+  gint64 deadline = g_get_monotonic_time () + (gint64)ms * 1000;
+
+  for (;;)
+    {
+      g_autofree char *reply = test_pbx_cmd (fx->rig->pbx, cmd);
+
+      if (g_str_equal (reply, want))
+        return TRUE;
+      if (g_get_monotonic_time () > deadline)
+        return FALSE;
+      pl_test_iterate (g_get_monotonic_time () + 50 * 1000);
+    }
+}
+
 /* While the PBX is silent: the state is said, park and retrieve are
  * refused with it, the registration is not claimed. */
 static void
@@ -141,6 +161,10 @@ test_freeze_thaw (Fixture *fx, gconstpointer data)
       pl_liveness_rig_end_outage (fx->rig, PL_OUTAGE_FREEZE, FRESH_WITHIN_MS, TRUE, &times));
   report (fx, "thaw-to-fresh", times.to_fresh_ms);
   g_assert_cmpuint (fx->rig->free_reports->len, ==, 0);
+  /* re-registered with a new contact, and the old one gone: the PBX does
+   * not ring a user agent that no longer exists */
+  g_assert_true (contacts_reach (fx, "alice", 1, FRESH_WITHIN_MS));
+  g_assert_true (contacts_reach (fx, "bob", 1, FRESH_WITHIN_MS));
   /* the frozen PBX kept its parked caller: the slot is busy again, not free */
   g_assert_cmpint (slot_state (fx->rig->alice, 701), ==, PL_PARK_SLOT_OCCUPIED);
   g_assert_cmpint (slot_state (fx->rig->bob, 701), ==, PL_PARK_SLOT_OCCUPIED);

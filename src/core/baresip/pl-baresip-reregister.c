@@ -24,11 +24,19 @@ steps_free (Steps *steps)
 char *
 pl_baresip_account_line_aor (const char *line)
 {
-  const char *start, *end;
+  const char *start, *end, *at;
 
   if (line == NULL || (start = strchr (line, '<')) == NULL
       || (end = strchr (start + 1, '>')) == NULL || end == start + 1)
     return NULL;
+  /* baresip drops the URI's parameters and headers (;transport=tcp) */
+  at = memchr (start, '@', end - start);
+  for (const char *p = at ? at : start; p < end; p++)
+    if (*p == ';' || *p == '?')
+      {
+        end = p;
+        break;
+      }
   return g_strndup (start + 1, end - start - 1);
 }
 

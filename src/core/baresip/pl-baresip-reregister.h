@@ -27,8 +27,9 @@ void pl_baresip_reregister_async (PlBaresipCtrl *ctrl, const char *account_line,
 gboolean pl_baresip_reregister_finish (PlBaresipCtrl *ctrl, GAsyncResult *result, GError **error);
 
 /* The address of record baresip files the agent under: the URI inside the
- * account line's angle brackets ("<sip:100@pbx;transport=tcp>;auth_pass=…"
- * → "sip:100@pbx;transport=tcp"), or NULL. */
+ * account line's angle brackets without its parameters
+ * ("<sip:100@pbx:5060;transport=tcp>;auth_pass=…" → "sip:100@pbx:5060"),
+ * or NULL. */
 char *pl_baresip_account_line_aor (const char *line);
 
 G_END_DECLS
