@@ -15,6 +15,10 @@
  * PBX), median and max. The bounds (10 s, 5 s) are the issue's; the tests
  * check them once per case (test-park-liveness.c).
  *
+ * Then how the resume spread scatters a thousand desks after a restart,
+ * simulated with the same decision code (bench-liveness --spread for
+ * that table alone).
+ *
  *   bench-liveness [ROUNDS]   (also: meson test --benchmark liveness) */
 
 static const char lots[] = "[lot Main]\nprofile=asterisk\npark-extension=700\nfirst-slot=701\n"
@@ -61,6 +65,80 @@ maximum (GArray *values)
   return max;
 }
 
+/* A thousand desks that lost the PBX long ago, run through the real
+ * decision code (pl_liveness_step) with libre's UDP retransmissions (0.5
+ * and 1.5 s after a send): when does each resubscribe and re-register
+ * after the PBX answers again at t = 0? Returns the times in ms, sorted. */
+static GArray *
+simulate_resumes (const PlLivenessPolicy *policy, gboolean udp, GRand *rand)
+{
+  GArray *resumes = g_array_new (FALSE, FALSE, sizeof (double));
+
+  for (guint desk = 0; desk < 1000; desk++)
+    {
+      PlLiveness liveness = { PL_SERVER_STATE_NOT_ANSWERING, FALSE };
+      /* some keepalive went out at a random moment of the outage */
+      double sent = -g_rand_double_range (rand, 0, policy->retry_ms);
+      double answered = -1;
+
+      while (answered < 0)
+        {
+          PlLivenessStep step
+              = pl_liveness_step (&liveness, policy, PL_LIVENESS_NO_ANSWER, g_rand_double (rand));
+          const double tries[] = { 0, 500, 1500 };
+
+          for (guint i = 0; i < (udp ? G_N_ELEMENTS (tries) : 1) && answered < 0; i++)
+            if (tries[i] < step.probe_wait_ms && sent + tries[i] >= 0)
+              answered = sent + tries[i];
+          if (answered < 0)
+            sent += MAX (step.probe_in_ms, step.probe_wait_ms);
+        }
+      {
+        PlLivenessStep step
+            = pl_liveness_step (&liveness, policy, PL_LIVENESS_ANSWERED, g_rand_double (rand));
+        double resume = answered + step.resume_in_ms;
+
+        g_array_append_val (resumes, resume);
+      }
+    }
+  g_array_sort (resumes, compare_doubles);
+  return resumes;
+}
+
+static void
+print_spread (void)
+{
+  g_autoptr (GRand) rand = g_rand_new_with_seed (11);
+  PlLivenessPolicy no_spread = pl_liveness_default_policy;
+
+  no_spread.resume_spread_ms = 0;
+  printf ("\n1,000 desks resubscribing after a PBX restart (decision code, simulated; ms)\n\n");
+  printf (
+      "| transport | spread | median | max  | 0-1 s | 1-2 s | 2-3 s | 3-4 s | busiest 100 ms |\n");
+  printf (
+      "|-----------|-------:|-------:|-----:|------:|------:|------:|------:|---------------:|\n");
+  for (int tcp = 0; tcp < 2; tcp++)
+    for (int spread = 1; spread >= 0; spread--)
+      {
+        g_autoptr (GArray) t
+            = simulate_resumes (spread ? &pl_liveness_default_policy : &no_spread, !tcp, rand);
+        guint seconds[4] = { 0 }, tenths[60] = { 0 }, busiest = 0;
+
+        for (guint i = 0; i < t->len; i++)
+          {
+            double ms = g_array_index (t, double, i);
+
+            seconds[MIN ((guint)(ms / 1000), 3)]++;
+            tenths[MIN ((guint)(ms / 100), 59)]++;
+          }
+        for (guint i = 0; i < G_N_ELEMENTS (tenths); i++)
+          busiest = MAX (busiest, tenths[i]);
+        printf ("| %-9s | %6u | %6.0f | %4.0f | %5u | %5u | %5u | %5u | %14u |\n",
+                tcp ? "TCP" : "UDP", spread ? pl_liveness_default_policy.resume_spread_ms : 0,
+                median (t), maximum (t), seconds[0], seconds[1], seconds[2], seconds[3], busiest);
+      }
+}
+
 static void
 run (PlLivenessRig *rig, PlOutage outage, guint rounds, Row *row)
 {
@@ -94,9 +172,14 @@ main (int argc, char *argv[])
   guint n_rows = 0;
   int status = 0;
 
+  if (argc > 1 && g_str_equal (argv[1], "--spread"))
+    {
+      print_spread ();
+      return 0;
+    }
   if (rounds == 0)
     {
-      g_printerr ("usage: %s [ROUNDS]\n", argv[0]);
+      g_printerr ("usage: %s [ROUNDS | --spread]\n", argv[0]);
       return 2;
     }
   for (guint t = 0; t < G_N_ELEMENTS (transports); t++)
@@ -135,5 +218,6 @@ main (int argc, char *argv[])
       g_array_unref (row->to_stale);
       g_array_unref (row->to_fresh);
     }
+  print_spread ();
   return status;
 }

@@ -795,7 +795,6 @@ keepalive_send (void *arg)
   if (err == 0)
     err = sip_drequestf (&w->keepalive_req, w->sip, true, "OPTIONS", w->keepalive_dlg, 0, NULL,
                          NULL, keepalive_response_handler, w,
-                         "Accept: application/sdp\r\n"
                          "Content-Length: 0\r\n"
                          "\r\n");
   if (err != 0)
