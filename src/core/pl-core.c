@@ -105,7 +105,7 @@ on_server_state (PlCore *self)
         break;
       case PL_SERVER_STATE_UNKNOWN:
       default:
-        self->server_was_lost = FALSE;
+        /* the lots were set up anew: a loss before still needs mending */
         break;
     }
 }
