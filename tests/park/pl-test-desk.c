@@ -121,6 +121,32 @@ pl_test_desk_lot (PlTestDesk *desk)
   return pl_park_service_find_lot (pl_test_desk_park (desk), NULL);
 }
 
+PlParkSlotState
+pl_test_desk_slot_state (PlTestDesk *desk, int number)
+{
+  PlParkSlot *slot = pl_park_lot_get_slot (pl_test_desk_lot (desk), number);
+
+  g_assert_nonnull (slot);
+  return pl_park_slot_get_state (slot);
+}
+
+PlCall *
+pl_test_desk_answer_caller (PlTestDesk *desk, TestPbx *pbx, const char *number, const char *name)
+{
+  PlCallManager *calls = pl_test_desk_calls (desk);
+  g_autofree char *command = g_strdup_printf ("originate %s \"%s\" %s", number, name, desk->name);
+  PlCall *call;
+
+  test_pbx_cmd_ok (pbx, command);
+  g_assert_true (
+      PL_TEST_WAIT (pl_call_manager_find_by_state (calls, PL_CALL_STATE_INCOMING), 20000));
+  call = pl_call_manager_find_by_state (calls, PL_CALL_STATE_INCOMING);
+  g_assert_cmpstr (pl_call_get_peer_name (call), ==, name);
+  g_assert_true (pl_call_manager_answer (calls, call, NULL));
+  g_assert_true (PL_TEST_WAIT (pl_call_get_state (call) == PL_CALL_STATE_ACTIVE, 20000));
+  return call;
+}
+
 gboolean
 pl_test_desk_told (PlTestDesk *desk, const char *fragment)
 {

@@ -135,14 +135,6 @@ pl_liveness_rig_free (PlLivenessRig *rig)
   g_free (rig);
 }
 
-static void
-control (PlLivenessRig *rig, const char *command)
-{
-  g_autofree char *reply = test_pbx_cmd (rig->pbx, command);
-
-  g_assert_true (g_str_has_prefix (reply, "OK"));
-}
-
 gboolean
 pl_liveness_rig_start_outage (PlLivenessRig *rig, PlOutage outage, guint stale_ms,
                               PlOutageTimes *times)
@@ -153,7 +145,7 @@ pl_liveness_rig_start_outage (PlLivenessRig *rig, PlOutage outage, guint stale_m
   rig->silent = TRUE;
   started = g_get_monotonic_time ();
   if (outage == PL_OUTAGE_FREEZE)
-    control (rig, "faults freeze");
+    test_pbx_cmd_ok (rig->pbx, "faults freeze");
   else
     test_pbx_kill (rig->pbx);
   shown = PL_TEST_WAIT (pl_liveness_desk_shows_outage (rig->alice)
@@ -173,7 +165,7 @@ pl_liveness_rig_end_outage (PlLivenessRig *rig, PlOutage outage, guint fresh_ms,
 
   rig->silent = FALSE;
   if (outage == PL_OUTAGE_FREEZE)
-    control (rig, "faults thaw");
+    test_pbx_cmd_ok (rig->pbx, "faults thaw");
   else
     test_pbx_restart_killed (rig->pbx);
   /* the desks' side first; the PBX is asked only once they look done */

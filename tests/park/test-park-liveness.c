@@ -48,15 +48,6 @@ transport_name (Fixture *fx)
   return fx->transport == PL_TRANSPORT_TCP ? "tcp" : "udp";
 }
 
-static PlParkSlotState
-slot_state (PlTestDesk *desk, int number)
-{
-  PlParkSlot *slot = pl_park_lot_get_slot (pl_test_desk_lot (desk), number);
-
-  g_assert_nonnull (slot);
-  return pl_park_slot_get_state (slot);
-}
-
 static void
 report (Fixture *fx, const char *what, double ms)
 {
@@ -73,34 +64,19 @@ report (Fixture *fx, const char *what, double ms)
     }
 }
 
-/* The PBX rings alice as "Caller One"; alice answers. */
-static PlCall *
-answered_call (Fixture *fx)
-{
-  PlCallManager *calls = pl_test_desk_calls (fx->rig->alice);
-  g_autofree char *reply = test_pbx_cmd (fx->rig->pbx, "originate 201 \"Caller One\" alice");
-  PlCall *call;
-
-  g_assert_true (g_str_has_prefix (reply, "OK"));
-  g_assert_true (
-      PL_TEST_WAIT (pl_call_manager_find_by_state (calls, PL_CALL_STATE_INCOMING), WAIT_MS));
-  call = g_object_ref (pl_call_manager_find_by_state (calls, PL_CALL_STATE_INCOMING));
-  g_assert_true (pl_call_manager_answer (calls, call, NULL));
-  g_assert_true (PL_TEST_WAIT (pl_call_get_state (call) == PL_CALL_STATE_ACTIVE, WAIT_MS));
-  return call;
-}
-
 /* alice parks a caller on 701; both desks see it. Returns the parked call. */
 static PlCall *
 park_a_caller (Fixture *fx)
 {
-  PlCall *call = answered_call (fx);
+  PlCall *call = g_object_ref (
+      pl_test_desk_answer_caller (fx->rig->alice, fx->rig->pbx, "201", "Caller One"));
 
   g_assert_true (pl_park_service_park (pl_test_desk_park (fx->rig->alice), call, NULL,
                                        PL_PARK_ANY_SLOT, NULL));
-  g_assert_true (PL_TEST_WAIT (slot_state (fx->rig->alice, 701) == PL_PARK_SLOT_OCCUPIED
-                                   && slot_state (fx->rig->bob, 701) == PL_PARK_SLOT_OCCUPIED,
-                               WAIT_MS));
+  g_assert_true (
+      PL_TEST_WAIT (pl_test_desk_slot_state (fx->rig->alice, 701) == PL_PARK_SLOT_OCCUPIED
+                        && pl_test_desk_slot_state (fx->rig->bob, 701) == PL_PARK_SLOT_OCCUPIED,
+                    WAIT_MS));
   g_assert_true (PL_TEST_WAIT (!pl_call_is_live (call), WAIT_MS));
   return call;
 }
@@ -144,37 +120,46 @@ check_silent_desk (PlTestDesk *desk, PlCall *any_call)
                    PL_REGISTRATION_REGISTERED);
 }
 
+/* One outage within the issue's bounds, both desks checked while the PBX
+ * is silent, nothing shown free meanwhile. */
+static void
+outage (Fixture *fx, PlOutage outage, PlCall *any_call)
+{
+  PlOutageTimes times = { 0 };
+  gboolean freeze = outage == PL_OUTAGE_FREEZE;
+
+  g_assert_true (pl_liveness_rig_start_outage (fx->rig, outage, STALE_WITHIN_MS, &times));
+  report (fx, freeze ? "freeze-to-stale" : "kill-to-stale", times.to_stale_ms);
+  check_silent_desk (fx->rig->alice, any_call);
+  check_silent_desk (fx->rig->bob, any_call);
+  g_assert_true (pl_liveness_rig_end_outage (fx->rig, outage, FRESH_WITHIN_MS, TRUE, &times));
+  report (fx, freeze ? "thaw-to-fresh" : "restart-to-fresh", times.to_fresh_ms);
+  g_assert_cmpuint (fx->rig->free_reports->len, ==, 0);
+}
+
 static void
 test_freeze_thaw (Fixture *fx, gconstpointer data)
 {
   g_autoptr (PlCall) parked = park_a_caller (fx);
   g_autoptr (PlCall) retrieved = NULL;
   g_autoptr (GError) error = NULL;
-  PlOutageTimes times = { 0 };
 
-  g_assert_true (pl_liveness_rig_start_outage (fx->rig, PL_OUTAGE_FREEZE, STALE_WITHIN_MS, &times));
-  report (fx, "freeze-to-stale", times.to_stale_ms);
-  check_silent_desk (fx->rig->alice, parked);
-  check_silent_desk (fx->rig->bob, parked);
-
-  g_assert_true (
-      pl_liveness_rig_end_outage (fx->rig, PL_OUTAGE_FREEZE, FRESH_WITHIN_MS, TRUE, &times));
-  report (fx, "thaw-to-fresh", times.to_fresh_ms);
-  g_assert_cmpuint (fx->rig->free_reports->len, ==, 0);
+  outage (fx, PL_OUTAGE_FREEZE, parked);
   /* re-registered with a new contact, and the old one gone: the PBX does
    * not ring a user agent that no longer exists */
   g_assert_true (contacts_reach (fx, "alice", 1, FRESH_WITHIN_MS));
   g_assert_true (contacts_reach (fx, "bob", 1, FRESH_WITHIN_MS));
   /* the frozen PBX kept its parked caller: the slot is busy again, not free */
-  g_assert_cmpint (slot_state (fx->rig->alice, 701), ==, PL_PARK_SLOT_OCCUPIED);
-  g_assert_cmpint (slot_state (fx->rig->bob, 701), ==, PL_PARK_SLOT_OCCUPIED);
+  g_assert_cmpint (pl_test_desk_slot_state (fx->rig->alice, 701), ==, PL_PARK_SLOT_OCCUPIED);
+  g_assert_cmpint (pl_test_desk_slot_state (fx->rig->bob, 701), ==, PL_PARK_SLOT_OCCUPIED);
 
   /* and the desks work again: bob takes the caller */
   retrieved = pl_park_service_retrieve (pl_test_desk_park (fx->rig->bob), NULL, 701, &error);
   g_assert_no_error (error);
   g_object_ref (retrieved);
   g_assert_true (PL_TEST_WAIT (pl_call_get_state (retrieved) == PL_CALL_STATE_ACTIVE, WAIT_MS));
-  g_assert_true (PL_TEST_WAIT (slot_state (fx->rig->alice, 701) == PL_PARK_SLOT_FREE, WAIT_MS));
+  g_assert_true (
+      PL_TEST_WAIT (pl_test_desk_slot_state (fx->rig->alice, 701) == PL_PARK_SLOT_FREE, WAIT_MS));
   g_assert_true (pl_call_manager_hangup (pl_test_desk_calls (fx->rig->bob), retrieved, NULL));
   g_assert_true (PL_TEST_WAIT (!pl_call_is_live (retrieved), WAIT_MS));
 }
@@ -184,97 +169,36 @@ test_kill_restart (Fixture *fx, gconstpointer data)
 {
   g_autoptr (PlCall) parked = park_a_caller (fx);
   PlCallManager *calls = pl_test_desk_calls (fx->rig->alice);
+  g_autoptr (PlCall) second = NULL;
 
   /* twice: the second re-registration replaces an agent the first made */
   for (int round = 0; round < 2; round++)
     {
-      PlOutageTimes times = { 0 };
-
-      g_assert_true (
-          pl_liveness_rig_start_outage (fx->rig, PL_OUTAGE_KILL, STALE_WITHIN_MS, &times));
-      report (fx, "kill-to-stale", times.to_stale_ms);
-      check_silent_desk (fx->rig->alice, parked);
-      check_silent_desk (fx->rig->bob, parked);
-
-      g_assert_true (
-          pl_liveness_rig_end_outage (fx->rig, PL_OUTAGE_KILL, FRESH_WITHIN_MS, TRUE, &times));
-      report (fx, "restart-to-fresh", times.to_fresh_ms);
-      g_assert_cmpuint (fx->rig->free_reports->len, ==, 0);
+      outage (fx, PL_OUTAGE_KILL, parked);
       /* the killed PBX took the caller with it: the restarted one has none */
-      g_assert_cmpint (slot_state (fx->rig->alice, 701), ==, PL_PARK_SLOT_FREE);
-      g_assert_cmpint (slot_state (fx->rig->bob, 701), ==, PL_PARK_SLOT_FREE);
+      g_assert_cmpint (pl_test_desk_slot_state (fx->rig->alice, 701), ==, PL_PARK_SLOT_FREE);
+      g_assert_cmpint (pl_test_desk_slot_state (fx->rig->bob, 701), ==, PL_PARK_SLOT_FREE);
     }
 
   /* the registration is real: the new PBX reaches alice */
-  {
-    g_autofree char *reply = test_pbx_cmd (fx->rig->pbx, "originate 202 \"Caller Two\" alice");
-    PlCall *ringing;
-
-    g_assert_true (g_str_has_prefix (reply, "OK"));
-    g_assert_true (
-        PL_TEST_WAIT (pl_call_manager_find_by_state (calls, PL_CALL_STATE_INCOMING), WAIT_MS));
-    ringing = pl_call_manager_find_by_state (calls, PL_CALL_STATE_INCOMING);
-    g_assert_cmpstr (pl_call_get_peer_name (ringing), ==, "Caller Two");
-    g_assert_true (pl_call_manager_hangup (calls, ringing, NULL));
-    g_assert_true (PL_TEST_WAIT (
-        pl_call_manager_find_by_state (calls, PL_CALL_STATE_INCOMING) == NULL, WAIT_MS));
-  }
-}
-
-typedef struct
-{
-  gboolean done;
-  GVariant *reply;
-  GError *error;
-} DBusReply;
-
-static void
-dbus_reply_cb (GObject *source, GAsyncResult *result, gpointer user_data)
-{
-  DBusReply *r = user_data;
-
-  r->reply = g_dbus_connection_call_finish (G_DBUS_CONNECTION (source), result, &r->error);
-  r->done = TRUE;
-}
-
-/* The service answers from this thread's main context: call async and
- * iterate until the reply is in. */
-static void
-dbus_call (GDBusConnection *client, GDBusConnection *server, const char *interface,
-           const char *method, GVariant *args, DBusReply *r)
-{
-  g_dbus_connection_call (client, g_dbus_connection_get_unique_name (server),
-                          "/io/github/parkline/Parkline", interface, method, args, NULL,
-                          G_DBUS_CALL_FLAGS_NONE, 10000, NULL, dbus_reply_cb, r);
-  g_assert_true (PL_TEST_WAIT (r->done, WAIT_MS));
+  second = g_object_ref (
+      pl_test_desk_answer_caller (fx->rig->alice, fx->rig->pbx, "202", "Caller Two"));
+  g_assert_true (pl_call_manager_hangup (calls, second, NULL));
+  g_assert_true (PL_TEST_WAIT (!pl_call_is_live (second), WAIT_MS));
 }
 
 static char *
 dbus_server_state (GDBusConnection *client, GDBusConnection *server)
 {
-  DBusReply r = { 0 };
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GVariant) reply = pl_test_dbus_call (
+      client, g_dbus_connection_get_unique_name (server), "org.freedesktop.DBus.Properties", "Get",
+      g_variant_new ("(ss)", "io.github.parkline.Parkline1", "ServerState"), &error);
   g_autoptr (GVariant) value = NULL;
 
-  dbus_call (client, server, "org.freedesktop.DBus.Properties", "Get",
-             g_variant_new ("(ss)", "io.github.parkline.Parkline1", "ServerState"), &r);
-  g_assert_no_error (r.error);
-  g_variant_get (r.reply, "(v)", &value);
-  g_variant_unref (r.reply);
-  return g_variant_dup_string (value, NULL);
-}
-
-static GDBusConnection *
-bus_connection (GTestDBus *bus)
-{
-  g_autoptr (GError) error = NULL;
-  GDBusConnection *connection = g_dbus_connection_new_for_address_sync (
-      g_test_dbus_get_bus_address (bus),
-      G_DBUS_CONNECTION_FLAGS_AUTHENTICATION_CLIENT
-          | G_DBUS_CONNECTION_FLAGS_MESSAGE_BUS_CONNECTION,
-      NULL, NULL, &error);
-
   g_assert_no_error (error);
-  return connection;
+  g_variant_get (reply, "(v)", &value);
+  return g_variant_dup_string (value, NULL);
 }
 
 /* The liveness handling leaves calls alone: a call through a PBX that
@@ -285,7 +209,8 @@ bus_connection (GTestDBus *bus)
 static void
 test_call_survives_freeze (Fixture *fx, gconstpointer data)
 {
-  g_autoptr (PlCall) call = answered_call (fx);
+  g_autoptr (PlCall) call = g_object_ref (
+      pl_test_desk_answer_caller (fx->rig->alice, fx->rig->pbx, "201", "Caller One"));
   PlCallManager *calls = pl_test_desk_calls (fx->rig->alice);
   PlOutageTimes times = { 0 };
   g_autofree char *status = NULL;
@@ -294,11 +219,11 @@ test_call_survives_freeze (Fixture *fx, gconstpointer data)
   g_autoptr (GDBusConnection) client = NULL;
   g_autoptr (GError) error = NULL;
   g_autofree char *state = NULL;
-  DBusReply park = { 0 };
+  g_autoptr (GVariant) park = NULL;
 
   g_test_dbus_up (bus);
-  server = bus_connection (bus);
-  client = bus_connection (bus);
+  server = pl_test_dbus_connect (bus);
+  client = pl_test_dbus_connect (bus);
   g_assert_true (pl_core_export_dbus (fx->rig->alice->core, server, &error));
   g_assert_no_error (error);
   state = dbus_server_state (client, server);
@@ -310,11 +235,13 @@ test_call_survives_freeze (Fixture *fx, gconstpointer data)
   /* scripts hear it too: the state, and a Park that says why it fails */
   state = dbus_server_state (client, server);
   g_assert_cmpstr (state, ==, "not-answering");
-  dbus_call (client, server, "io.github.parkline.Parkline1", "Park", g_variant_new ("(us)", 0, ""),
-             &park);
-  g_assert_nonnull (park.error);
-  g_assert_nonnull (strstr (park.error->message, "The phone system is not answering"));
-  g_clear_error (&park.error);
+  park = pl_test_dbus_call (client, g_dbus_connection_get_unique_name (server),
+                            "io.github.parkline.Parkline1", "Park", g_variant_new ("(us)", 0, ""),
+                            &error);
+  g_assert_null (park);
+  g_assert_nonnull (error);
+  g_assert_nonnull (strstr (error->message, "The phone system is not answering"));
+  g_clear_error (&error);
   g_assert_true (pl_call_is_live (call));
   g_assert_true (
       pl_liveness_rig_end_outage (fx->rig, PL_OUTAGE_FREEZE, FRESH_WITHIN_MS, FALSE, &times));

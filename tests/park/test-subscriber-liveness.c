@@ -172,24 +172,16 @@ expect_recovery (Fixture *f, const char *what)
 }
 
 static void
-control (Fixture *f, const char *command)
-{
-  g_autofree char *reply = test_pbx_cmd (f->pbx, command);
-
-  g_assert_true (g_str_has_prefix (reply, "OK"));
-}
-
-static void
 test_freeze_thaw (Fixture *f, gconstpointer data)
 {
-  control (f, "faults freeze");
+  test_pbx_cmd_ok (f->pbx, "faults freeze");
   expect_outage (f, "freeze");
-  control (f, "faults thaw");
+  test_pbx_cmd_ok (f->pbx, "faults thaw");
   expect_recovery (f, "thaw");
   /* and again: the second outage is handled like the first */
-  control (f, "faults freeze");
+  test_pbx_cmd_ok (f->pbx, "faults freeze");
   expect_outage (f, "second freeze");
-  control (f, "faults thaw");
+  test_pbx_cmd_ok (f->pbx, "faults thaw");
   expect_recovery (f, "second thaw");
 }
 

@@ -180,6 +180,16 @@ test_pbx_cmd (TestPbx *pbx, const char *cmd)
   return w.line;
 }
 
+void
+test_pbx_cmd_ok (TestPbx *pbx, const char *cmd)
+{
+  g_autofree char *reply = test_pbx_cmd (pbx, cmd);
+
+  if (!g_str_has_prefix (reply, "OK"))
+    g_test_message ("'%s' → %s", cmd, reply);
+  g_assert_true (g_str_has_prefix (reply, "OK"));
+}
+
 gboolean
 test_pbx_slot_busy (TestPbx *pbx, const char *slot)
 {

@@ -32,6 +32,8 @@ void test_pbx_kill (TestPbx *pbx);
 void test_pbx_restart_killed (TestPbx *pbx);
 /* One control command, one reply line (newly allocated). */
 char *test_pbx_cmd (TestPbx *pbx, const char *cmd);
+/* A control command that must succeed ("OK …"). */
+void test_pbx_cmd_ok (TestPbx *pbx, const char *cmd);
 /* Slot state "busy"/"free" from the `slots` command. */
 gboolean test_pbx_slot_busy (TestPbx *pbx, const char *slot);
 

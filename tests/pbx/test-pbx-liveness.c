@@ -36,14 +36,6 @@ fixture_teardown (Fixture *f, gconstpointer data)
   g_free (f->host);
 }
 
-static void
-control (Fixture *f, const char *command)
-{
-  g_autofree char *reply = test_pbx_cmd (f->pbx, command);
-
-  g_assert_true (g_str_has_prefix (reply, "OK"));
-}
-
 static guint
 responses_for (TestUa *ua, const TestDialog *d)
 {
@@ -66,6 +58,24 @@ subscribe (Fixture *f, const char *slot, int *status)
 
   *status = r ? r->status : 0;
   return d;
+}
+
+/* Live: alice registered, watching 701 (its first NOTIFY in). */
+static TestDialog *
+register_and_watch_701 (Fixture *f)
+{
+  g_autofree char *reg_uri = g_strdup_printf ("sip:%s", f->host);
+  const TestSipMsg *r
+      = test_ua_request (f->alice, NULL, "REGISTER", reg_uri, "Expires: 600\r\n", NULL, NULL);
+  TestDialog *sub701;
+  int st;
+
+  g_assert_nonnull (r);
+  g_assert_cmpint (r->status, ==, 200);
+  sub701 = subscribe (f, "701", &st);
+  g_assert_cmpint (st, ==, 200);
+  g_assert_true (PL_TEST_WAIT (test_ua_count_notifies (f->alice, sub701) == 1, 5000));
+  return sub701;
 }
 
 /* ---- a raw TCP client: one request, one response ---- */
@@ -146,15 +156,9 @@ test_freeze_udp (Fixture *f, gconstpointer data)
   guint notifies, requests;
   int st;
 
-  /* live: registered, watching 701 */
-  r = test_ua_request (f->alice, NULL, "REGISTER", reg_uri, "Expires: 600\r\n", NULL, NULL);
-  g_assert_nonnull (r);
-  g_assert_cmpint (r->status, ==, 200);
-  sub701 = subscribe (f, "701", &st);
-  g_assert_cmpint (st, ==, 200);
-  g_assert_true (PL_TEST_WAIT (test_ua_count_notifies (f->alice, sub701) == 1, 5000));
+  sub701 = register_and_watch_701 (f);
 
-  control (f, "faults freeze");
+  test_pbx_cmd_ok (f->pbx, "faults freeze");
   /* the control port still works: only SIP and RTP are frozen */
   status = test_pbx_cmd (f->pbx, "status");
   g_assert_true (g_str_has_prefix (status, "OK profile="));
@@ -180,7 +184,7 @@ test_freeze_udp (Fixture *f, gconstpointer data)
   g_assert_cmpuint (f->alice->requests->len, ==, requests);
   g_assert_cmpuint (test_ua_count_notifies (f->alice, sub701), ==, notifies);
 
-  control (f, "faults thaw");
+  test_pbx_cmd_ok (f->pbx, "faults thaw");
   f->alice->wait_ms = 0;
   r = test_ua_request (f->alice, NULL, "OPTIONS", reg_uri, NULL, NULL, NULL);
   g_assert_nonnull (r);
@@ -189,7 +193,7 @@ test_freeze_udp (Fixture *f, gconstpointer data)
   pl_test_spin (SILENCE_MS);
   for (guint i = 0; i < frozen->len; i++)
     g_assert_cmpuint (responses_for (f->alice, g_ptr_array_index (frozen, i)), ==, 0);
-  control (f, "hangup-all");
+  test_pbx_cmd_ok (f->pbx, "hangup-all");
   test_dialog_free (sub701);
 }
 
@@ -210,7 +214,7 @@ test_freeze_tcp (Fixture *f, gconstpointer data)
   g_assert_true (g_str_has_prefix (text, "SIP/2.0 401"));
   g_clear_pointer (&text, g_free);
 
-  control (f, "faults freeze");
+  test_pbx_cmd_ok (f->pbx, "faults freeze");
   tcp_send_options (early, f->host, 2);
   /* silent, and the connection stays open */
   g_assert_cmpint (tcp_wait (early, SILENCE_MS, NULL), ==, TCP_SILENT);
@@ -221,7 +225,7 @@ test_freeze_tcp (Fixture *f, gconstpointer data)
   tcp_send_options (late, f->host, 10);
   g_assert_cmpint (tcp_wait (late, SILENCE_MS, NULL), ==, TCP_SILENT);
 
-  control (f, "faults thaw");
+  test_pbx_cmd_ok (f->pbx, "faults thaw");
   tcp_send_options (early, f->host, 3);
   g_assert_cmpint (tcp_wait (early, 5000, &text), ==, TCP_DATA);
   /* the answer is to the new request: CSeq 2 was dropped, not queued */
@@ -241,19 +245,12 @@ test_kill_and_restart (Fixture *f, gconstpointer data)
   g_autoptr (GSocketConnection) conn = NULL;
   g_autoptr (GSocketConnection) refused = NULL;
   g_autoptr (GError) error = NULL;
-  g_autofree char *text = NULL;
   guint16 port = f->pbx->sip_port;
   TestDialog *sub701;
   const TestSipMsg *r;
   guint notifies;
-  int st;
 
-  r = test_ua_request (f->alice, NULL, "REGISTER", reg_uri, "Expires: 600\r\n", NULL, NULL);
-  g_assert_nonnull (r);
-  g_assert_cmpint (r->status, ==, 200);
-  sub701 = subscribe (f, "701", &st);
-  g_assert_cmpint (st, ==, 200);
-  g_assert_true (PL_TEST_WAIT (test_ua_count_notifies (f->alice, sub701) == 1, 5000));
+  sub701 = register_and_watch_701 (f);
   conn = pl_test_connect_loopback (port, &error);
   g_assert_no_error (error);
   tcp_send_options (conn, f->host, 1);
