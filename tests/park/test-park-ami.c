@@ -8,7 +8,6 @@
 #include <string.h>
 
 #include "pbx-test-lib.h"
-#include "pl-test-bus.h"
 #include "pl-test-desk.h"
 #include "pl-test-util.h"
 
@@ -97,7 +96,7 @@ named (PlTestDesk *desk, int number, const char *caller, const char *parker)
 static PlCall *
 alice_parks (Fixture *fx, const char *number, const char *name)
 {
-  PlCall *call = g_object_ref (pl_test_desk_answer_call_from (fx->alice, fx->pbx, number, name));
+  PlCall *call = g_object_ref (pl_test_desk_answer_caller (fx->alice, fx->pbx, number, name));
   g_autoptr (GError) error = NULL;
 
   g_assert_true (
@@ -141,20 +140,39 @@ has_park_event (PlTestDesk *desk, PlHistoryParkAction action, const char *caller
 
 /* Bob's desk over D-Bus names the caller Alice parked: the issue's "done"
  * check, on the Slots property existing clients read. */
+/* A property of bob's D-Bus service, read by a client over the bus. */
+static GVariant *
+bob_property (GDBusConnection *client, GDBusConnection *server, const char *name)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GVariant) wrapped = pl_test_dbus_call (
+      client, g_dbus_connection_get_unique_name (server), "org.freedesktop.DBus.Properties", "Get",
+      g_variant_new ("(ss)", "io.github.parkline.Parkline1", name), &error);
+  GVariant *value;
+
+  g_assert_no_error (error);
+  g_variant_get (wrapped, "(v)", &value);
+  return value;
+}
+
 static void
 check_dbus_names_caller (Fixture *fx)
 {
-  g_autoptr (PlTestBus) bus = pl_test_bus_new ();
+  g_autoptr (GTestDBus) bus = g_test_dbus_new (G_TEST_DBUS_NONE);
+  g_autoptr (GDBusConnection) server = NULL, client = NULL;
   g_autoptr (GVariant) details = NULL;
   g_autoptr (GError) error = NULL;
   g_autofree char *slots_text = NULL, *details_text = NULL;
 
-  g_assert_true (pl_core_export_dbus (fx->bob->core, bus->server, &error));
+  g_test_dbus_up (bus);
+  server = pl_test_dbus_connect (bus);
+  client = pl_test_dbus_connect (bus);
+  g_assert_true (pl_core_export_dbus (fx->bob->core, server, &error));
   g_assert_no_error (error);
   /* published at idle: read until it is there */
   g_assert_true (PL_TEST_WAIT (({
                                  g_autoptr (GVariant) slots
-                                     = pl_test_bus_get_property (bus, "Slots");
+                                     = bob_property (client, server, "Slots");
                                  g_free (slots_text);
                                  slots_text = g_variant_print (slots, FALSE);
                                  strstr (slots_text, "'Caller One'") != NULL;
@@ -163,9 +181,12 @@ check_dbus_names_caller (Fixture *fx)
   g_test_message ("Slots: %s", slots_text);
   g_assert_nonnull (strstr (slots_text, "('Main', 701, 'occupied', 'Caller One', "
                                         "'sip:201@127.0.0.1', "));
-  details = pl_test_bus_get_property (bus, "SlotDetails");
+  details = bob_property (client, server, "SlotDetails");
   details_text = g_variant_print (details, FALSE);
   g_assert_nonnull (strstr (details_text, "'parked-by': <'Alice'>"));
+  g_dbus_connection_close_sync (client, NULL, NULL);
+  g_dbus_connection_close_sync (server, NULL, NULL);
+  g_test_dbus_down (bus);
 }
 
 /* Alice parks; Bob sees who is waiting and who parked them, also over

@@ -8,7 +8,6 @@
 #include <string.h>
 
 #include "pbx-test-lib.h"
-#include "pl-test-bus.h"
 #include "pl-test-desk.h"
 #include "pl-test-util.h"
 
@@ -82,12 +81,6 @@ typedef struct
   PlTestDesk *bob;
 } Fixture;
 
-static PlParkSlotState
-slot_state (PlTestDesk *desk, int number)
-{
-  return pl_park_slot_get_state (pl_test_desk_slot (desk, number));
-}
-
 static void
 fixture_setup (Fixture *fx, gconstpointer data)
 {
@@ -113,7 +106,7 @@ fixture_teardown (Fixture *fx, gconstpointer data)
 static PlCall *
 answered_call_from_caller (Fixture *fx)
 {
-  return pl_test_desk_answer_call_from (fx->alice, fx->pbx, "201", "Caller One");
+  return pl_test_desk_answer_caller (fx->alice, fx->pbx, "201", "Caller One");
 }
 
 static void
@@ -150,13 +143,15 @@ test_park_and_retrieve (Fixture *fx, gconstpointer data)
   g_assert_cmpstr (pl_call_get_note (parked), ==, "Parking…");
 
   /* bob sees it, within the same second on loopback. */
-  g_assert_true (PL_TEST_WAIT (slot_state (fx->bob, slot) == PL_PARK_SLOT_OCCUPIED, WAIT_MS));
+  g_assert_true (
+      PL_TEST_WAIT (pl_test_desk_slot_state (fx->bob, slot) == PL_PARK_SLOT_OCCUPIED, WAIT_MS));
   t_visible = g_get_monotonic_time ();
   write_measurement (profile->name, "park-to-visible", (t_visible - t_park) / 1000.0);
   g_assert_cmpint (t_visible - t_park, <, 5 * G_USEC_PER_SEC);
 
   /* alice knows who she parked; bob only if the server says so. */
-  g_assert_true (PL_TEST_WAIT (slot_state (fx->alice, slot) == PL_PARK_SLOT_OCCUPIED, WAIT_MS));
+  g_assert_true (
+      PL_TEST_WAIT (pl_test_desk_slot_state (fx->alice, slot) == PL_PARK_SLOT_OCCUPIED, WAIT_MS));
   alice_slot = pl_park_lot_get_slot (pl_test_desk_lot (fx->alice), slot);
   bob_slot = pl_park_lot_get_slot (pl_test_desk_lot (fx->bob), slot);
   g_assert_true (pl_park_slot_get_parked_by_me (alice_slot));
@@ -190,8 +185,8 @@ test_park_and_retrieve (Fixture *fx, gconstpointer data)
     g_assert_cmpstr (pl_call_get_peer_name (retrieved), ==, "Caller One");
 
   /* Both sidebars free again, and the PBX agrees. */
-  g_assert_true (PL_TEST_WAIT (slot_state (fx->alice, slot) == PL_PARK_SLOT_FREE
-                                   && slot_state (fx->bob, slot) == PL_PARK_SLOT_FREE,
+  g_assert_true (PL_TEST_WAIT (pl_test_desk_slot_state (fx->alice, slot) == PL_PARK_SLOT_FREE
+                                   && pl_test_desk_slot_state (fx->bob, slot) == PL_PARK_SLOT_FREE,
                                WAIT_MS));
   {
     g_autofree char *slot_text = g_strdup_printf ("%d", slot);
@@ -289,9 +284,21 @@ test_pbx_restart (Fixture *fx, gconstpointer data)
   g_autofree char *reply = test_pbx_cmd (fx->pbx, "restart");
 
   g_assert_true (g_str_has_prefix (reply, "OK"));
-  g_assert_true (PL_TEST_WAIT (slot_state (fx->bob, 701) == PL_PARK_SLOT_STALE, WAIT_MS));
+  g_assert_true (
+      PL_TEST_WAIT (pl_test_desk_slot_state (fx->bob, 701) == PL_PARK_SLOT_STALE, WAIT_MS));
   g_assert_true (PL_TEST_WAIT (pl_test_desk_lot_known (fx->bob), 3 * WAIT_MS));
-  g_assert_cmpint (slot_state (fx->bob, 701), ==, PL_PARK_SLOT_FREE);
+  g_assert_cmpint (pl_test_desk_slot_state (fx->bob, 701), ==, PL_PARK_SLOT_FREE);
+}
+
+static GVariant *
+dbus_call (GDBusConnection *client, GDBusConnection *server, const char *method, GVariant *args)
+{
+  g_autoptr (GError) error = NULL;
+  GVariant *reply = pl_test_dbus_call (client, g_dbus_connection_get_unique_name (server),
+                                       "io.github.parkline.Parkline1", method, args, &error);
+
+  g_assert_no_error (error);
+  return reply;
 }
 
 /* Scripts and integrations: Dial and Hangup over D-Bus drive a real call
@@ -299,19 +306,22 @@ test_pbx_restart (Fixture *fx, gconstpointer data)
 static void
 test_dbus_dial (Fixture *fx, gconstpointer data)
 {
-  g_autoptr (PlTestBus) bus = pl_test_bus_new ();
+  g_autoptr (GTestDBus) bus = g_test_dbus_new (G_TEST_DBUS_NONE);
+  g_autoptr (GDBusConnection) server = NULL;
+  g_autoptr (GDBusConnection) client = NULL;
   g_autoptr (GVariant) reply = NULL;
   g_autoptr (GError) error = NULL;
   PlCallManager *bob_calls = pl_test_desk_calls (fx->bob);
   PlCall *ours, *theirs;
   guint handle = 0;
 
-  g_assert_true (pl_core_export_dbus (fx->alice->core, bus->server, &error));
+  g_test_dbus_up (bus);
+  server = pl_test_dbus_connect (bus);
+  client = pl_test_dbus_connect (bus);
+  g_assert_true (pl_core_export_dbus (fx->alice->core, server, &error));
   g_assert_no_error (error);
 
-  reply = pl_test_bus_call (bus, "io.github.parkline.Parkline1", "Dial",
-                            g_variant_new ("(s)", "101"), &error);
-  g_assert_no_error (error);
+  reply = dbus_call (client, server, "Dial", g_variant_new ("(s)", "101"));
   g_variant_get (reply, "(u)", &handle);
   ours = pl_call_manager_find_by_handle (pl_test_desk_calls (fx->alice), handle);
   g_assert_nonnull (ours);
@@ -322,11 +332,13 @@ test_dbus_dial (Fixture *fx, gconstpointer data)
   g_assert_true (PL_TEST_WAIT (pl_call_get_state (ours) == PL_CALL_STATE_ACTIVE, WAIT_MS));
 
   g_clear_pointer (&reply, g_variant_unref);
-  reply = pl_test_bus_call (bus, "io.github.parkline.Parkline1", "Hangup",
-                            g_variant_new ("(u)", handle), &error);
-  g_assert_no_error (error);
+  reply = dbus_call (client, server, "Hangup", g_variant_new ("(u)", handle));
   g_assert_true (PL_TEST_WAIT (
       g_list_model_get_n_items (pl_call_manager_get_calls (bob_calls)) == 0, WAIT_MS));
+
+  g_dbus_connection_close_sync (client, NULL, NULL);
+  g_dbus_connection_close_sync (server, NULL, NULL);
+  g_test_dbus_down (bus);
 }
 
 static void

@@ -4,12 +4,13 @@
 #include "pl-dbus-service.h"
 #include "pl-park-service.h"
 #include "pl-script-engine.h"
-#include "pl-test-bus.h"
 #include "pl-test-util.h"
 
 typedef struct
 {
-  PlTestBus *bus;
+  GTestDBus *bus;
+  GDBusConnection *server;
+  GDBusConnection *client;
   PlAccount *account;
   PlScriptEngine *engine;
   PlCallManager *manager;
@@ -25,7 +26,12 @@ fixture_setup (Fixture *fx, gconstpointer data)
   g_autoptr (GPtrArray) lots
       = g_ptr_array_new_with_free_func ((GDestroyNotify)pl_park_lot_config_free);
 
-  fx->bus = pl_test_bus_new ();
+  fx->bus = g_test_dbus_new (G_TEST_DBUS_NONE);
+  g_test_dbus_up (fx->bus);
+  fx->server = g_bus_get_sync (G_BUS_TYPE_SESSION, NULL, &error);
+  g_assert_no_error (error);
+  fx->client = pl_test_dbus_connect (fx->bus);
+
   fx->account = pl_account_new ("test");
   pl_account_set_user (fx->account, "100");
   pl_account_set_domain (fx->account, "pbx");
@@ -39,7 +45,7 @@ fixture_setup (Fixture *fx, gconstpointer data)
   fx->lot = pl_park_service_find_lot (fx->park, "Main");
   fx->service = pl_dbus_service_new (fx->manager);
   pl_dbus_service_set_park_service (fx->service, fx->park);
-  pl_dbus_service_export (fx->service, fx->bus->server, NULL, &error);
+  pl_dbus_service_export (fx->service, fx->server, NULL, &error);
   g_assert_no_error (error);
 }
 
@@ -53,19 +59,40 @@ fixture_teardown (Fixture *fx, gconstpointer data)
   g_assert_finalize_object (fx->manager);
   g_assert_finalize_object (fx->engine);
   g_assert_finalize_object (fx->account);
-  pl_test_bus_free (fx->bus);
+  g_dbus_connection_close_sync (fx->client, NULL, NULL);
+  g_object_unref (fx->client);
+  g_object_unref (fx->server);
+  g_test_dbus_down (fx->bus);
+  g_object_unref (fx->bus);
+}
+
+/* Calls a method and spins the main context until the answer is in. */
+static GVariant *
+call_interface (Fixture *fx, const char *interface, const char *method, GVariant *args,
+                GError **error)
+{
+  return pl_test_dbus_call (fx->client, g_dbus_connection_get_unique_name (fx->server), interface,
+                            method, args, error);
 }
 
 static GVariant *
 call_method (Fixture *fx, const char *method, GVariant *args, GError **error)
 {
-  return pl_test_bus_call (fx->bus, "io.github.parkline.Parkline1", method, args, error);
+  return call_interface (fx, "io.github.parkline.Parkline1", method, args, error);
 }
 
 static GVariant *
 get_property (Fixture *fx, const char *name)
 {
-  return pl_test_bus_get_property (fx->bus, name);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GVariant) wrapped
+      = call_interface (fx, "org.freedesktop.DBus.Properties", "Get",
+                        g_variant_new ("(ss)", "io.github.parkline.Parkline1", name), &error);
+  GVariant *value;
+
+  g_assert_no_error (error);
+  g_variant_get (wrapped, "(v)", &value);
+  return value;
 }
 
 static gboolean
