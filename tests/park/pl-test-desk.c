@@ -14,6 +14,13 @@ remember (PlTestDesk *desk, const char *text)
   g_ptr_array_add (desk->messages, g_strdup (text));
 }
 
+PlTestDesk *
+pl_test_desk_new (const char *user, const char *password, guint16 pbx_port,
+                  const char *lots_keyfile)
+{
+  return pl_test_desk_new_on (user, password, pbx_port, PL_TRANSPORT_UDP, lots_keyfile);
+}
+
 /* The engine and the core, not started. */
 static PlTestDesk *
 desk_new (const char *user)
@@ -49,8 +56,8 @@ desk_new (const char *user)
 }
 
 PlTestDesk *
-pl_test_desk_new (const char *user, const char *password, guint16 pbx_port,
-                  const char *lots_keyfile)
+pl_test_desk_new_on (const char *user, const char *password, guint16 pbx_port,
+                     PlTransport transport, const char *lots_keyfile)
 {
   PlTestDesk *desk = desk_new (user);
   g_autoptr (GKeyFile) keyfile = g_key_file_new ();
@@ -62,6 +69,7 @@ pl_test_desk_new (const char *user, const char *password, guint16 pbx_port,
   pl_account_set_user (desk->account, user);
   pl_account_set_domain (desk->account, domain);
   pl_account_set_password (desk->account, password);
+  pl_account_set_transport (desk->account, transport);
   g_assert_true (g_key_file_load_from_data (keyfile, lots_keyfile, -1, 0, &error));
   lots = pl_park_lot_configs_load (keyfile, &error);
   g_assert_no_error (error);
@@ -136,6 +144,29 @@ pl_test_desk_lot (PlTestDesk *desk)
   return pl_park_service_find_lot (pl_test_desk_park (desk), NULL);
 }
 
+PlParkSlotState
+pl_test_desk_slot_state (PlTestDesk *desk, int number)
+{
+  return pl_park_slot_get_state (pl_test_desk_slot (desk, number));
+}
+
+PlCall *
+pl_test_desk_answer_caller (PlTestDesk *desk, TestPbx *pbx, const char *number, const char *name)
+{
+  PlCallManager *calls = pl_test_desk_calls (desk);
+  g_autofree char *command = g_strdup_printf ("originate %s \"%s\" %s", number, name, desk->name);
+  PlCall *call;
+
+  test_pbx_cmd_ok (pbx, command);
+  g_assert_true (
+      PL_TEST_WAIT (pl_call_manager_find_by_state (calls, PL_CALL_STATE_INCOMING), 20000));
+  call = pl_call_manager_find_by_state (calls, PL_CALL_STATE_INCOMING);
+  g_assert_cmpstr (pl_call_get_peer_name (call), ==, name);
+  g_assert_true (pl_call_manager_answer (calls, call, NULL));
+  g_assert_true (PL_TEST_WAIT (pl_call_get_state (call) == PL_CALL_STATE_ACTIVE, 20000));
+  return call;
+}
+
 gboolean
 pl_test_desk_told (PlTestDesk *desk, const char *fragment)
 {
@@ -167,28 +198,4 @@ pl_test_desk_slot (PlTestDesk *desk, int number)
 
   g_assert_nonnull (slot);
   return slot;
-}
-
-PlParkSlotState
-pl_test_desk_slot_state (PlTestDesk *desk, int number)
-{
-  return pl_park_slot_get_state (pl_test_desk_slot (desk, number));
-}
-
-PlCall *
-pl_test_desk_answer_call_from (PlTestDesk *desk, TestPbx *pbx, const char *number, const char *name)
-{
-  PlCallManager *calls = pl_test_desk_calls (desk);
-  g_autofree char *command = g_strdup_printf ("originate %s \"%s\" %s", number, name, desk->name);
-  g_autofree char *reply = test_pbx_cmd (pbx, command);
-  PlCall *call;
-
-  g_assert_true (g_str_has_prefix (reply, "OK"));
-  g_assert_true (
-      PL_TEST_WAIT (pl_call_manager_find_by_state (calls, PL_CALL_STATE_INCOMING), 20000));
-  call = pl_call_manager_find_by_state (calls, PL_CALL_STATE_INCOMING);
-  g_assert_cmpstr (pl_call_get_peer_name (call), ==, name);
-  g_assert_true (pl_call_manager_answer (calls, call, NULL));
-  g_assert_true (PL_TEST_WAIT (pl_call_get_state (call) == PL_CALL_STATE_ACTIVE, 20000));
-  return call;
 }

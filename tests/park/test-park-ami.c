@@ -96,7 +96,7 @@ named (PlTestDesk *desk, int number, const char *caller, const char *parker)
 static PlCall *
 alice_parks (Fixture *fx, const char *number, const char *name)
 {
-  PlCall *call = g_object_ref (pl_test_desk_answer_call_from (fx->alice, fx->pbx, number, name));
+  PlCall *call = g_object_ref (pl_test_desk_answer_caller (fx->alice, fx->pbx, number, name));
   g_autoptr (GError) error = NULL;
 
   g_assert_true (
@@ -138,64 +138,42 @@ has_park_event (PlTestDesk *desk, PlHistoryParkAction action, const char *caller
   return FALSE;
 }
 
-static void
-dbus_reply_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+/* Bob's desk over D-Bus names the caller Alice parked: the issue's "done"
+ * check, on the Slots property existing clients read. */
+/* A property of bob's D-Bus service, read by a client over the bus. */
+static GVariant *
+bob_property (GDBusConnection *client, GDBusConnection *server, const char *name)
 {
   g_autoptr (GError) error = NULL;
-  GVariant **reply = user_data;
+  g_autoptr (GVariant) wrapped = pl_test_dbus_call (
+      client, g_dbus_connection_get_unique_name (server), "org.freedesktop.DBus.Properties", "Get",
+      g_variant_new ("(ss)", "io.github.parkline.Parkline1", name), &error);
+  GVariant *value;
 
-  *reply = g_dbus_connection_call_finish (G_DBUS_CONNECTION (source), result, &error);
   g_assert_no_error (error);
-}
-
-/* A property of a desk's D-Bus service, read by a client over a bus. */
-static GVariant *
-dbus_property (GDBusConnection *client, GDBusConnection *server, const char *name)
-{
-  GVariant *reply = NULL;
-  GVariant *value = NULL;
-
-  g_dbus_connection_call (client, g_dbus_connection_get_unique_name (server),
-                          "/io/github/parkline/Parkline", "org.freedesktop.DBus.Properties", "Get",
-                          g_variant_new ("(ss)", "io.github.parkline.Parkline1", name), NULL,
-                          G_DBUS_CALL_FLAGS_NONE, 10000, NULL, dbus_reply_cb, &reply);
-  g_assert_true (PL_TEST_WAIT (reply != NULL, WAIT_MS));
-  g_variant_get (reply, "(v)", &value);
-  g_variant_unref (reply);
+  g_variant_get (wrapped, "(v)", &value);
   return value;
 }
 
-/* Bob's desk over D-Bus names the caller Alice parked: the issue's "done"
- * check, on the Slots property existing clients read. */
 static void
 check_dbus_names_caller (Fixture *fx)
 {
   g_autoptr (GTestDBus) bus = g_test_dbus_new (G_TEST_DBUS_NONE);
   g_autoptr (GDBusConnection) server = NULL, client = NULL;
-  g_autoptr (GVariant) slots = NULL, details = NULL;
+  g_autoptr (GVariant) details = NULL;
   g_autoptr (GError) error = NULL;
   g_autofree char *slots_text = NULL, *details_text = NULL;
 
   g_test_dbus_up (bus);
-  server = g_dbus_connection_new_for_address_sync (
-      g_test_dbus_get_bus_address (bus),
-      G_DBUS_CONNECTION_FLAGS_AUTHENTICATION_CLIENT
-          | G_DBUS_CONNECTION_FLAGS_MESSAGE_BUS_CONNECTION,
-      NULL, NULL, &error);
-  g_assert_no_error (error);
-  client = g_dbus_connection_new_for_address_sync (
-      g_test_dbus_get_bus_address (bus),
-      G_DBUS_CONNECTION_FLAGS_AUTHENTICATION_CLIENT
-          | G_DBUS_CONNECTION_FLAGS_MESSAGE_BUS_CONNECTION,
-      NULL, NULL, &error);
-  g_assert_no_error (error);
+  server = pl_test_dbus_connect (bus);
+  client = pl_test_dbus_connect (bus);
   g_assert_true (pl_core_export_dbus (fx->bob->core, server, &error));
   g_assert_no_error (error);
   /* published at idle: read until it is there */
   g_assert_true (PL_TEST_WAIT (({
-                                 g_clear_pointer (&slots, g_variant_unref);
-                                 slots = dbus_property (client, server, "Slots");
-                                 g_clear_pointer (&slots_text, g_free);
+                                 g_autoptr (GVariant) slots
+                                     = bob_property (client, server, "Slots");
+                                 g_free (slots_text);
                                  slots_text = g_variant_print (slots, FALSE);
                                  strstr (slots_text, "'Caller One'") != NULL;
                                }),
@@ -203,7 +181,7 @@ check_dbus_names_caller (Fixture *fx)
   g_test_message ("Slots: %s", slots_text);
   g_assert_nonnull (strstr (slots_text, "('Main', 701, 'occupied', 'Caller One', "
                                         "'sip:201@127.0.0.1', "));
-  details = dbus_property (client, server, "SlotDetails");
+  details = bob_property (client, server, "SlotDetails");
   details_text = g_variant_print (details, FALSE);
   g_assert_nonnull (strstr (details_text, "'parked-by': <'Alice'>"));
   g_dbus_connection_close_sync (client, NULL, NULL);

@@ -177,12 +177,20 @@ pbx_ami_parked_call_text (const struct pbx_ami_chan *parkee, const struct pbx_am
 
 /* ---- sending ---------------------------------------------------------------- */
 
+/* The manager alone silent, or the whole PBX hung (faults freeze): a
+ * deadlocked Asterisk answers on no socket. */
+static bool
+muted (void)
+{
+  return pbx->faults.ami_silent || pbx->faults.frozen;
+}
+
 static void
 conn_send (struct ami_conn *c, const char *text)
 {
   struct mbuf *mb;
 
-  if (pbx->faults.ami_silent || !c->tc)
+  if (muted () || !c->tc)
     return;
   mb = mbuf_alloc (strlen (text));
   if (!mb)
@@ -696,7 +704,7 @@ conn_recv (struct mbuf *mb, void *arg)
   struct ami_conn *c = arg;
 
   /* a frozen server reads nothing */
-  if (pbx->faults.ami_silent || c->fail_text)
+  if (muted () || c->fail_text)
     return;
   g_string_append_len (c->in, (const char *)mbuf_buf (mb), (gssize)mbuf_get_left (mb));
   if (c->in->len > AMI_MAX_INPUT)

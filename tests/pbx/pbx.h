@@ -128,6 +128,7 @@ struct pbx_faults
   unsigned delay_ms;   /* hold BLF NOTIFYs this long */
   bool malformed_next; /* next BLF NOTIFY body is broken XML */
   bool refuse_register;
+  bool frozen; /* nothing in or out, sockets open (pbx-freeze.c) */
   /* manager interface (pbx-ami.c) */
   bool ami_wrong_secret; /* every Login fails */
   bool ami_silent;       /* accepts connections, answers nothing */
@@ -174,6 +175,7 @@ struct pbx
 {
   struct pbx_config cfg;
   struct sip *sip;
+  struct sip_lsnr *lsnr_freeze;
   struct sip_lsnr *lsnr_auth;
   struct sip_lsnr *lsnr_misc;
   struct sipsess_sock *sess_sock;
@@ -210,6 +212,11 @@ int pbx_sip_start (uint16_t port);
 void pbx_sip_stop (void);
 void pbx_sip_reset (void);
 void pbx_user_prune (struct pbx_user *u);
+
+/* pbx-freeze.c: the freeze fault */
+bool pbx_freeze_tap (const struct sip_msg *msg, void *arg);
+void pbx_freeze_set (bool frozen);
+void pbx_freeze_clear (void);
 
 /* pbx-calls.c */
 void pbx_calls_init (void);

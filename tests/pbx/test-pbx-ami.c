@@ -278,13 +278,7 @@ event_sequence (GPtrArray *blocks)
 static void
 connect_caller_to_alice (Fixture *f)
 {
-  g_autofree char *to = uri (f, "100");
-
-  test_phone_cmd (f->caller1, "dial", to);
-  g_assert_true (test_phone_wait_event (f->alice, "CALL_INCOMING", 0, CALL_MS));
-  test_phone_cmd (f->alice, "accept", NULL);
-  g_assert_true (test_phone_wait_event (f->alice, "CALL_ESTABLISHED", 0, CALL_MS));
-  g_assert_true (test_phone_wait_event (f->caller1, "CALL_ESTABLISHED", 0, CALL_MS));
+  test_phone_connect (f->pbx, f->caller1, "100", f->alice);
 }
 
 static void
