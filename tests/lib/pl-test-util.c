@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
+#include <string.h>
 #include <unistd.h>
 #include <glib/gstdio.h>
 
@@ -237,4 +238,22 @@ pl_test_stored_lots (GSettings *settings)
   lots = pl_park_lot_configs_load (keyfile, &error);
   g_assert_no_error (error);
   return lots;
+}
+
+void
+pl_test_assert_not_in_settings (GSettings *settings, const char *needle)
+{
+  g_autoptr (GSettingsSchema) schema = NULL;
+  g_auto (GStrv) keys = NULL;
+
+  g_object_get (settings, "settings-schema", &schema, NULL);
+  keys = g_settings_schema_list_keys (schema);
+  for (guint i = 0; keys[i]; i++)
+    {
+      g_autoptr (GVariant) value = g_settings_get_value (settings, keys[i]);
+      g_autofree char *printed = g_variant_print (value, FALSE);
+
+      if (strstr (printed, needle) != NULL)
+        g_error ("“%s” found in GSettings key %s", needle, keys[i]);
+    }
 }

@@ -14,24 +14,6 @@
 
 #define WAIT_MS 20000
 
-static void
-assert_not_in_settings (GSettings *settings, const char *needle)
-{
-  g_autoptr (GSettingsSchema) schema = NULL;
-  g_auto (GStrv) keys = NULL;
-
-  g_object_get (settings, "settings-schema", &schema, NULL);
-  keys = g_settings_schema_list_keys (schema);
-  for (guint i = 0; keys[i]; i++)
-    {
-      g_autoptr (GVariant) value = g_settings_get_value (settings, keys[i]);
-      g_autofree char *printed = g_variant_print (value, FALSE);
-
-      if (strstr (printed, needle) != NULL)
-        g_error ("“%s” found in GSettings key %s", needle, keys[i]);
-    }
-}
-
 static PlParkFeed *
 feed_of (PlTestDesk *desk)
 {
@@ -74,9 +56,9 @@ test_provision_restart (void)
   g_assert_no_error (error);
   for (GSettings **s = (GSettings *[]){ settings, account_settings, NULL }; *s; s++)
     {
-      assert_not_in_settings (*s, "deskpw");
-      assert_not_in_settings (*s, "alicepw");
-      assert_not_in_settings (*s, secret_file);
+      pl_test_assert_not_in_settings (*s, "deskpw");
+      pl_test_assert_not_in_settings (*s, "alicepw");
+      pl_test_assert_not_in_settings (*s, secret_file);
     }
   /* The file is not needed any more. */
   g_assert_cmpint (g_remove (secret_file), ==, 0);

@@ -176,23 +176,6 @@ test_needed (void)
   g_assert_true (pl_lot_secrets_needed (configs));
 }
 
-static void
-assert_not_in_settings (GSettings *settings, const char *needle)
-{
-  g_autoptr (GSettingsSchema) schema = NULL;
-  g_auto (GStrv) keys = NULL;
-
-  g_object_get (settings, "settings-schema", &schema, NULL);
-  keys = g_settings_schema_list_keys (schema);
-  for (guint i = 0; keys[i]; i++)
-    {
-      g_autoptr (GVariant) value = g_settings_get_value (settings, keys[i]);
-      g_autofree char *printed = g_variant_print (value, FALSE);
-      if (strstr (printed, needle) != NULL)
-        g_error ("“%s” found in GSettings key %s", needle, keys[i]);
-    }
-}
-
 /* parkline --provision: secrets (inline or from a file) to the keyring,
  * nothing of them to GSettings; a lot the next file drops loses its
  * secret. */
@@ -224,9 +207,9 @@ test_provision (void)
   pl_provision_from_file (settings, first, &error);
   g_assert_no_error (error);
 
-  assert_not_in_settings (settings, "inline-secret");
-  assert_not_in_settings (settings, "from-a-file");
-  assert_not_in_settings (settings, secret_file);
+  pl_test_assert_not_in_settings (settings, "inline-secret");
+  pl_test_assert_not_in_settings (settings, "from-a-file");
+  pl_test_assert_not_in_settings (settings, secret_file);
   lots = pl_test_stored_lots (settings);
   g_assert_cmpuint (lots->len, ==, 2);
   for (guint i = 0; i < lots->len; i++)
