@@ -670,6 +670,30 @@ secret_saved_cb (GObject *source, GAsyncResult *result, gpointer user_data)
   *(gboolean *)user_data = TRUE;
 }
 
+static void
+secrets_filled_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr (GError) error = NULL;
+
+  *(GPtrArray **)user_data = pl_lot_secrets_fill_finish (result, &error);
+  g_assert_no_error (error);
+}
+
+/* What the keyring holds for a stored lot (NULL: nothing). */
+static char *
+keyring_secret (const PlParkLotConfig *lot)
+{
+  g_autoptr (GPtrArray) configs = g_ptr_array_new ();
+  g_autoptr (GPtrArray) filled = NULL;
+  g_autoptr (PlParkLotConfig) stored = pl_park_lot_config_copy (lot);
+
+  g_clear_pointer (&stored->manager_secret, g_free);
+  g_ptr_array_add (configs, stored);
+  pl_lot_secrets_fill_async (configs, NULL, secrets_filled_cb, &filled);
+  g_assert_true (PL_TEST_WAIT (filled != NULL, 10000));
+  return g_strdup (((PlParkLotConfig *)g_ptr_array_index (filled, 0))->manager_secret);
+}
+
 static const char *
 row_subtitle (gpointer row)
 {
@@ -740,6 +764,41 @@ test_manager_status (Fixture *fx)
                                                        ADW_TYPE_PREFERENCES_GROUP),
                               "prefs-lot-manager-refused");
   close_and_wait (editor);
+
+  /* Renamed with the secret field left empty: the secret goes along, and
+   * the feed logs in under the new name once the PBX lets it. */
+  g_free (test_pbx_cmd (pbx, "faults clear"));
+  editor = open_lot_editor (fx, 0);
+  pl_ui_test_type_into (editor_child (editor, "name_row"), "Front");
+  g_assert_true (pl_lot_editor_can_save (editor));
+  pl_lot_editor_save (editor);
+  g_assert_true (PL_TEST_WAIT (
+      (row = gtk_list_box_get_row_at_index (list, 0)) != NULL
+          && g_strcmp0 (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (row)), "Front") == 0
+          && strstr (row_subtitle (row), "Caller names: Connected"),
+      30000));
+  {
+    g_autoptr (PlParkLotConfig) renamed = pl_park_lot_config_copy (lot);
+    g_autofree char *old_secret = keyring_secret (lot);
+    g_autofree char *new_secret = NULL;
+
+    g_free (renamed->name);
+    renamed->name = g_strdup ("Front");
+    new_secret = keyring_secret (renamed);
+    g_assert_cmpstr (new_secret, ==, "deskpw");
+    g_assert_null (old_secret);
+    g_free (text);
+    text = g_settings_get_string (fx->settings, "park-lots");
+    g_assert_null (strstr (text, "deskpw"));
+
+    /* Removing the lot removes its secret. */
+    adw_message_dialog_response (pl_preferences_window_remove_lot (fx->prefs, 0), "remove");
+    g_assert_true (PL_TEST_WAIT (({
+                                   g_autofree char *left = keyring_secret (renamed);
+                                   left == NULL;
+                                 }),
+                                 10000));
+  }
   test_pbx_stop (pbx);
 }
 
