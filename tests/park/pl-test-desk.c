@@ -124,10 +124,7 @@ pl_test_desk_lot (PlTestDesk *desk)
 PlParkSlotState
 pl_test_desk_slot_state (PlTestDesk *desk, int number)
 {
-  PlParkSlot *slot = pl_park_lot_get_slot (pl_test_desk_lot (desk), number);
-
-  g_assert_nonnull (slot);
-  return pl_park_slot_get_state (slot);
+  return pl_park_slot_get_state (pl_test_desk_slot (desk, number));
 }
 
 PlCall *
@@ -154,4 +151,28 @@ pl_test_desk_told (PlTestDesk *desk, const char *fragment)
     if (strstr (g_ptr_array_index (desk->messages, i), fragment))
       return TRUE;
   return FALSE;
+}
+
+gboolean
+pl_test_desk_lot_known (PlTestDesk *desk)
+{
+  PlParkLot *lot = pl_test_desk_lot (desk);
+  guint n = lot ? g_list_model_get_n_items (G_LIST_MODEL (lot)) : 0;
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr (PlParkSlot) slot = g_list_model_get_item (G_LIST_MODEL (lot), i);
+      if (pl_park_slot_get_state (slot) == PL_PARK_SLOT_STALE)
+        return FALSE;
+    }
+  return n > 0;
+}
+
+PlParkSlot *
+pl_test_desk_slot (PlTestDesk *desk, int number)
+{
+  PlParkSlot *slot = pl_park_lot_get_slot (pl_test_desk_lot (desk), number);
+
+  g_assert_nonnull (slot);
+  return slot;
 }

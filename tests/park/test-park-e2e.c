@@ -81,20 +81,6 @@ typedef struct
   PlTestDesk *bob;
 } Fixture;
 
-static gboolean
-lot_is_known (PlParkLot *lot)
-{
-  guint n = g_list_model_get_n_items (G_LIST_MODEL (lot));
-
-  for (guint i = 0; i < n; i++)
-    {
-      g_autoptr (PlParkSlot) slot = g_list_model_get_item (G_LIST_MODEL (lot), i);
-      if (pl_park_slot_get_state (slot) == PL_PARK_SLOT_STALE)
-        return FALSE;
-    }
-  return n > 0;
-}
-
 static void
 fixture_setup (Fixture *fx, gconstpointer data)
 {
@@ -104,9 +90,8 @@ fixture_setup (Fixture *fx, gconstpointer data)
   fx->alice = pl_test_desk_new ("alice", "alicepw", fx->pbx->sip_port, profile->lots);
   fx->bob = pl_test_desk_new ("bob", "bobpw", fx->pbx->sip_port, profile->lots);
   /* Subscriptions answered: every slot known, none assumed free. */
-  g_assert_true (PL_TEST_WAIT (lot_is_known (pl_test_desk_lot (fx->alice))
-                                   && lot_is_known (pl_test_desk_lot (fx->bob)),
-                               WAIT_MS));
+  g_assert_true (PL_TEST_WAIT (
+      pl_test_desk_lot_known (fx->alice) && pl_test_desk_lot_known (fx->bob), WAIT_MS));
 }
 
 static void
@@ -301,7 +286,7 @@ test_pbx_restart (Fixture *fx, gconstpointer data)
   g_assert_true (g_str_has_prefix (reply, "OK"));
   g_assert_true (
       PL_TEST_WAIT (pl_test_desk_slot_state (fx->bob, 701) == PL_PARK_SLOT_STALE, WAIT_MS));
-  g_assert_true (PL_TEST_WAIT (lot_is_known (pl_test_desk_lot (fx->bob)), 3 * WAIT_MS));
+  g_assert_true (PL_TEST_WAIT (pl_test_desk_lot_known (fx->bob), 3 * WAIT_MS));
   g_assert_cmpint (pl_test_desk_slot_state (fx->bob, 701), ==, PL_PARK_SLOT_FREE);
 }
 
