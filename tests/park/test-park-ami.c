@@ -140,21 +140,6 @@ has_park_event (PlTestDesk *desk, PlHistoryParkAction action, const char *caller
 
 /* Bob's desk over D-Bus names the caller Alice parked: the issue's "done"
  * check, on the Slots property existing clients read. */
-/* A property of bob's D-Bus service, read by a client over the bus. */
-static GVariant *
-bob_property (GDBusConnection *client, GDBusConnection *server, const char *name)
-{
-  g_autoptr (GError) error = NULL;
-  g_autoptr (GVariant) wrapped = pl_test_dbus_call (
-      client, g_dbus_connection_get_unique_name (server), "org.freedesktop.DBus.Properties", "Get",
-      g_variant_new ("(ss)", "io.github.parkline.Parkline1", name), &error);
-  GVariant *value;
-
-  g_assert_no_error (error);
-  g_variant_get (wrapped, "(v)", &value);
-  return value;
-}
-
 static void
 check_dbus_names_caller (Fixture *fx)
 {
@@ -171,8 +156,8 @@ check_dbus_names_caller (Fixture *fx)
   g_assert_no_error (error);
   /* published at idle: read until it is there */
   g_assert_true (PL_TEST_WAIT (({
-                                 g_autoptr (GVariant) slots
-                                     = bob_property (client, server, "Slots");
+                                 g_autoptr (GVariant) slots = pl_test_dbus_get_property (
+                                     client, g_dbus_connection_get_unique_name (server), "Slots");
                                  g_free (slots_text);
                                  slots_text = g_variant_print (slots, FALSE);
                                  strstr (slots_text, "'Caller One'") != NULL;
@@ -181,7 +166,8 @@ check_dbus_names_caller (Fixture *fx)
   g_test_message ("Slots: %s", slots_text);
   g_assert_nonnull (strstr (slots_text, "('Main', 701, 'occupied', 'Caller One', "
                                         "'sip:201@127.0.0.1', "));
-  details = bob_property (client, server, "SlotDetails");
+  details = pl_test_dbus_get_property (client, g_dbus_connection_get_unique_name (server),
+                                       "SlotDetails");
   details_text = g_variant_print (details, FALSE);
   g_assert_nonnull (strstr (details_text, "'parked-by': <'Alice'>"));
   g_dbus_connection_close_sync (client, NULL, NULL);

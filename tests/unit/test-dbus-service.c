@@ -84,15 +84,8 @@ call_method (Fixture *fx, const char *method, GVariant *args, GError **error)
 static GVariant *
 get_property (Fixture *fx, const char *name)
 {
-  g_autoptr (GError) error = NULL;
-  g_autoptr (GVariant) wrapped
-      = call_interface (fx, "org.freedesktop.DBus.Properties", "Get",
-                        g_variant_new ("(ss)", "io.github.parkline.Parkline1", name), &error);
-  GVariant *value;
-
-  g_assert_no_error (error);
-  g_variant_get (wrapped, "(v)", &value);
-  return value;
+  return pl_test_dbus_get_property (fx->client, g_dbus_connection_get_unique_name (fx->server),
+                                    name);
 }
 
 static gboolean
