@@ -395,6 +395,9 @@ check_lost_race (PlParkService *self, PlParkLot *lot, const PlParkFeedEvent *eve
     return;
   attempt->lost = TRUE;
   taker = event->taken_by ? event->taken_by : _ ("someone else");
+  /* A retrieve sent before the slot was named still learns who it was for. */
+  if (attempt->caller_name == NULL)
+    attempt->caller_name = g_strdup (event->caller_name);
   title = caller_title (attempt->caller_name, attempt->caller_uri);
   note = g_strdup_printf (_ ("Taken by %s"), taker);
   pl_call_set_note (attempt->call, note);
