@@ -133,7 +133,7 @@ pbx_config_load (struct pbx_config *cfg, const char *path, GError **error)
       list_init (&u->contacts);
       g_ptr_array_add (cfg->users, u);
     }
-  return TRUE;
+  return pbx_page_config_load (kf, cfg, error);
 }
 
 void
@@ -146,6 +146,7 @@ pbx_config_clear (struct pbx_config *cfg)
   g_clear_pointer (&cfg->user_agent, g_free);
   g_clear_pointer (&cfg->slots, g_strfreev);
   g_clear_pointer (&cfg->users, g_ptr_array_unref);
+  pbx_page_config_clear (cfg);
 }
 
 struct pbx_user *

@@ -87,13 +87,15 @@ ctl_faults (struct ctl_conn *c, char **argv, int argc)
     pbx_blf_terminate_all ();
   else if (g_str_equal (what, "refuse-register"))
     pbx->faults.refuse_register = argc > 2 ? g_str_equal (argv[2], "on") : true;
+  else if (g_str_equal (what, "page-busy"))
+    pbx->faults.page_busy = argc > 2 ? g_str_equal (argv[2], "on") : true;
   else if (g_str_equal (what, "clear"))
     memset (&pbx->faults, 0, sizeof pbx->faults);
   else
     {
       ctl_reply (c,
                  "ERR unknown fault '%s' (drop-notify N, delay-notify MS, malformed-next, "
-                 "terminate-subs, refuse-register on|off, clear)",
+                 "terminate-subs, refuse-register on|off, page-busy on|off, clear)",
                  what);
       return;
     }
@@ -152,6 +154,12 @@ ctl_command (struct ctl_conn *c, const char *line)
       else
         ctl_reply (c, "OK call=%d", id);
     }
+  else if (g_str_equal (argv[0], "pages") || g_str_equal (argv[0], "bridges"))
+    {
+      g_autofree char *s
+          = g_str_equal (argv[0], "pages") ? pbx_page_report () : pbx_bridges_report ();
+      ctl_reply (c, "%s", s);
+    }
   else if (g_str_equal (argv[0], "hangup-all"))
     {
       pbx_calls_clear ();
@@ -160,7 +168,7 @@ ctl_command (struct ctl_conn *c, const char *line)
     }
   else
     ctl_reply (c, "ERR unknown command (ping, status, slots, contacts USER, faults ..., restart, "
-                  "originate NUMBER \"NAME\" USER, hangup-all)");
+                  "originate NUMBER \"NAME\" USER, pages, bridges, hangup-all)");
 }
 
 static void
@@ -348,6 +356,7 @@ main (int argc, char **argv)
   pbx_sip_stop ();
   g_free (pbx->slots);
   g_free (pbx->moh);
+  g_clear_pointer (&pbx->page_log, g_ptr_array_unref);
   pbx_config_clear (&pbx->cfg);
   g_free (pbx);
   libre_close ();

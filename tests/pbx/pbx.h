@@ -66,7 +66,26 @@ typedef enum
   ROLE_PARKED,   /* sits in a slot, hears music */
   ROLE_HOLDOUT,  /* waits to be hung up (invalid park, empty slot) */
   ROLE_RINGBACK, /* parked call whose slot timed out, parker being rung */
+  ROLE_PAGE,     /* talks to a paging group: heard, never answered back */
 } PbxRole;
+
+/* A paging group ([page NAME] in the config) and one page made to it. */
+struct pbx_page_group
+{
+  char *name;
+  char *ext;
+  char **members; /* user names; recorded, not rung */
+};
+
+struct pbx_page_record
+{
+  struct pbx_page_group *group;
+  char *from;       /* user name of the pager */
+  uint64_t started; /* tmr_jiffies() ms */
+  uint64_t ended;   /* 0 while the page is live */
+  unsigned packets; /* RTP packets that arrived */
+  int peak;         /* loudest sample heard, 0..32767 */
+};
 
 struct pbx_leg
 {
@@ -110,6 +129,8 @@ struct pbx_leg
   struct sip_request *pai_req;
   uint32_t pai_cseq;
   bool pai_pending;
+  /* paging */
+  struct pbx_page_record *page;
 };
 
 struct pbx_slot
@@ -124,6 +145,7 @@ struct pbx_faults
   unsigned delay_ms;   /* hold BLF NOTIFYs this long */
   bool malformed_next; /* next BLF NOTIFY body is broken XML */
   bool refuse_register;
+  bool page_busy; /* paging groups answer 486 Busy Here */
 };
 
 struct pbx_config
@@ -143,6 +165,7 @@ struct pbx_config
   char *moh_path;
   char *user_agent;
   GPtrArray *users; /* struct pbx_user */
+  GPtrArray *pages; /* struct pbx_page_group */
 };
 
 struct pbx
@@ -168,6 +191,7 @@ struct pbx
   size_t moh_len;
   char secret[17];
   bool verbose;
+  GPtrArray *page_log; /* struct pbx_page_record, oldest first */
 };
 
 extern struct pbx *pbx;
@@ -194,7 +218,19 @@ void pbx_refer_ood (const struct sip_msg *msg);
 int pbx_originate (const char *number, const char *display, const char *to_user);
 int pbx_slot_index (const char *ext);
 unsigned pbx_leg_count (void);
+/* `bridges`: "OK N" and A<->B per pair of bridged legs, by ext/number. */
+char *pbx_bridges_report (void);
 const char *pbx_user_state (struct pbx_user *u, const char **rdisplay, const char **ruri);
+
+/* pbx-page.c */
+gboolean pbx_page_config_load (GKeyFile *kf, struct pbx_config *cfg, GError **error);
+void pbx_page_config_clear (struct pbx_config *cfg);
+struct pbx_page_group *pbx_page_group_by_ext (const char *ext);
+struct pbx_page_record *pbx_page_begin (struct pbx_page_group *group, struct pbx_user *from);
+void pbx_page_end (struct pbx_page_record *record);
+void pbx_page_rtp (struct pbx_page_record *record, struct mbuf *mb);
+void pbx_page_clear (void);
+char *pbx_page_report (void);
 
 /* pbx-blf.c */
 bool pbx_subscribe_handler (const struct sip_msg *msg, void *arg);
