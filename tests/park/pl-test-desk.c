@@ -121,3 +121,45 @@ pl_test_desk_told (PlTestDesk *desk, const char *fragment)
       return TRUE;
   return FALSE;
 }
+
+gboolean
+pl_test_desk_lot_known (PlTestDesk *desk)
+{
+  PlParkLot *lot = pl_test_desk_lot (desk);
+  guint n = g_list_model_get_n_items (G_LIST_MODEL (lot));
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr (PlParkSlot) slot = g_list_model_get_item (G_LIST_MODEL (lot), i);
+      if (pl_park_slot_get_state (slot) == PL_PARK_SLOT_STALE)
+        return FALSE;
+    }
+  return n > 0;
+}
+
+PlParkSlotState
+pl_test_desk_slot_state (PlTestDesk *desk, int number)
+{
+  PlParkSlot *slot = pl_park_lot_get_slot (pl_test_desk_lot (desk), number);
+
+  g_assert_nonnull (slot);
+  return pl_park_slot_get_state (slot);
+}
+
+PlCall *
+pl_test_desk_answer_caller (PlTestDesk *desk, TestPbx *pbx)
+{
+  PlCallManager *calls = pl_test_desk_calls (desk);
+  g_autofree char *command = g_strdup_printf ("originate 201 \"Caller One\" %s", desk->name);
+  g_autofree char *reply = test_pbx_cmd (pbx, command);
+  PlCall *call;
+
+  g_assert_true (g_str_has_prefix (reply, "OK"));
+  g_assert_true (
+      PL_TEST_WAIT (pl_call_manager_find_by_state (calls, PL_CALL_STATE_INCOMING), 20000));
+  call = pl_call_manager_find_by_state (calls, PL_CALL_STATE_INCOMING);
+  g_assert_cmpstr (pl_call_get_peer_name (call), ==, "Caller One");
+  g_assert_true (pl_call_manager_answer (calls, call, NULL));
+  g_assert_true (PL_TEST_WAIT (pl_call_get_state (call) == PL_CALL_STATE_ACTIVE, 20000));
+  return call;
+}

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #pragma once
 
+#include "pbx-test-lib.h"
 #include "pl-baresip-engine.h"
 #include "pl-core.h"
 
@@ -28,6 +29,12 @@ PlCallManager *pl_test_desk_calls (PlTestDesk *desk);
 PlParkService *pl_test_desk_park (PlTestDesk *desk);
 PlParkLot *pl_test_desk_lot (PlTestDesk *desk);
 gboolean pl_test_desk_told (PlTestDesk *desk, const char *fragment);
+/* Every slot of the first lot known (no slot stale, none assumed free). */
+gboolean pl_test_desk_lot_known (PlTestDesk *desk);
+PlParkSlotState pl_test_desk_slot_state (PlTestDesk *desk, int number);
+/* The PBX rings the desk as "Caller One" <201>; the desk answers. Returns
+ * the live call (owned by the desk's call manager). */
+PlCall *pl_test_desk_answer_caller (PlTestDesk *desk, TestPbx *pbx);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (PlTestDesk, pl_test_desk_free)
 
 G_END_DECLS

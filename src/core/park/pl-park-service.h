@@ -33,7 +33,11 @@ G_DECLARE_FINAL_TYPE (PlParkService, pl_park_service, PL, PARK_SERVICE, GObject)
  *
  * Properties: "lots" (GListModel of PlParkLot).
  * Signals: "message" (const char *text) for the user; "parked-by-other"
- * (PlParkLot, PlParkSlot) when someone else parked a call we can see. */
+ * (PlParkLot, PlParkSlot) when someone else parked a call we can see;
+ * "own-park-landed" (PlCall, PlParkLot, int slot) once a park of ours is in
+ * its slot (slot -1 if the PBX never said which); "own-park-failed"
+ * (PlCall) when a park of ours ended without landing. Each park gets one
+ * of the two. */
 PlParkService *pl_park_service_new (PlCallManager *calls, PlHistoryRecorder *recorder);
 /* Subscribes to the lots with the account's credentials. local_address
  * NULL lets the system choose; tests pass "127.0.0.1". */
