@@ -7,6 +7,7 @@
 
 #include "pbx-test-lib.h"
 #include "pl-consult-transfer.h"
+#include "pl-history-entry.h"
 #include "pl-test-desk.h"
 #include "pl-test-util.h"
 
@@ -385,6 +386,27 @@ test_consult_complete (Fixture *fx, gconstpointer data)
   g_assert_cmpint (pl_call_get_transfer (consultation), ==, PL_CALL_TRANSFER_CONSULTATION);
   g_assert_cmpstr (pl_call_get_transfer_party (consultation), ==, "Caller One");
   g_assert_true (pl_test_desk_told (fx->alice, "Caller One is now talking to 101"));
+  /* alice's history keeps both legs, each naming the other's party. */
+  {
+    PlHistory *history = pl_core_get_history (fx->alice->core);
+    g_autoptr (GPtrArray) rows = NULL;
+    guint legs = 0;
+
+    g_assert_true (pl_history_flush_sync (history, NULL));
+    rows = pl_history_query_sync (history, PL_HISTORY_FILTER_ALL, NULL, 0, 10, NULL);
+    g_assert_cmpuint (rows->len, ==, 2);
+    for (guint i = 0; i < rows->len; i++)
+      {
+        PlHistoryEntry *e = g_ptr_array_index (rows, i);
+
+        g_assert_cmpint (pl_history_entry_get_end (e), ==, PL_CALL_END_TRANSFERRED);
+        if (pl_history_entry_get_transfer (e) == PL_CALL_TRANSFER_JOINED)
+          legs += g_strcmp0 (pl_history_entry_get_transfer_party (e), "101") == 0;
+        else if (pl_history_entry_get_transfer (e) == PL_CALL_TRANSFER_CONSULTATION)
+          legs += g_strcmp0 (pl_history_entry_get_transfer_party (e), "Caller One") == 0;
+      }
+    g_assert_cmpuint (legs, ==, 2);
+  }
   /* Caller and colleague talk: the PBX bridges them, bob's call goes on. */
   g_assert_true (pbx_says (fx, "bridges", "OK 1 201<->101"));
   theirs = bobs_call (fx);
