@@ -345,6 +345,8 @@ pl_consult_transfer_complete (PlConsultTransfer *self, GError **error)
     }
   pl_call_set_transfer (self->consultation, PL_CALL_TRANSFER_CONSULTATION, caller);
   pl_call_set_note (self->caller, note);
+  if (pl_call_is_live (self->consultation))
+    pl_call_set_note (self->consultation, note);
   self->state = PL_CONSULT_STATE_COMPLETING;
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STATE]);
   if (self->blind && !pl_call_is_live (self->consultation))
@@ -373,6 +375,12 @@ pl_consult_transfer_cancel (PlConsultTransfer *self, GError **error)
   if (!hang_up_consultation (self, error))
     return FALSE;
   self->cancelling = TRUE;
+  {
+    g_autofree char *caller = title_of (self->caller);
+    g_autofree char *note = g_strdup_printf (_ ("Back to %s…"), caller);
+    pl_call_set_note (self->consultation, note);
+  }
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STATE]);
   return TRUE;
 }
 
@@ -406,6 +414,13 @@ pl_consult_transfer_get_attended (PlConsultTransfer *self)
   state = pl_call_get_state (self->consultation);
   return (state == PL_CALL_STATE_ACTIVE || state == PL_CALL_STATE_HELD)
          && pl_call_get_replaceable (self->consultation);
+}
+
+gboolean
+pl_consult_transfer_get_open (PlConsultTransfer *self)
+{
+  g_return_val_if_fail (PL_IS_CONSULT_TRANSFER (self), FALSE);
+  return self->state == PL_CONSULT_STATE_CONSULTING && !self->cancelling;
 }
 
 static void

@@ -45,5 +45,7 @@ PlCall *pl_consult_transfer_get_caller (PlConsultTransfer *self);
 PlCall *pl_consult_transfer_get_consultation (PlConsultTransfer *self);
 PlConsultState pl_consult_transfer_get_state (PlConsultTransfer *self);
 gboolean pl_consult_transfer_get_attended (PlConsultTransfer *self);
+/* TRUE while Complete or Cancel can still be chosen. */
+gboolean pl_consult_transfer_get_open (PlConsultTransfer *self);
 
 G_END_DECLS

@@ -300,7 +300,7 @@ on_park_landed (PlParkService *park, PlCall *call, PlParkLot *lot, int slot, PlP
   self->slot = slot;
   g_free (self->text);
   {
-    g_autofree char *caller = pl_sip_party_title (self->caller_name, NULL);
+    g_autofree char *caller = pl_sip_party_title (self->caller_name, self->caller_uri);
     self->text = pl_page_text_display (caller, slot);
   }
   page = pl_call_manager_dial (self->calls, self->page_uri, &error);
@@ -417,6 +417,13 @@ pl_park_pager_get_text (PlParkPager *self)
 {
   g_return_val_if_fail (PL_IS_PARK_PAGER (self), NULL);
   return self->text;
+}
+
+int
+pl_park_pager_get_slot (PlParkPager *self)
+{
+  g_return_val_if_fail (PL_IS_PARK_PAGER (self), PL_PARK_ANY_SLOT);
+  return self->page_call ? self->slot : PL_PARK_ANY_SLOT;
 }
 
 PlPageSpeech

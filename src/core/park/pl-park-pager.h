@@ -43,6 +43,8 @@ gboolean pl_park_pager_park_and_page (PlParkPager *self, PlCall *call, PlParkLot
 gboolean pl_park_pager_end_page (PlParkPager *self, GError **error);
 PlCall *pl_park_pager_get_page_call (PlParkPager *self);
 const char *pl_park_pager_get_text (PlParkPager *self);
+/* The slot the page is about, -1 when the PBX did not say. */
+int pl_park_pager_get_slot (PlParkPager *self);
 PlPageSpeech pl_park_pager_get_speech (PlParkPager *self);
 const char *pl_park_pager_get_speech_note (PlParkPager *self);
 gboolean pl_park_pager_get_busy (PlParkPager *self);
