@@ -282,7 +282,7 @@ validate_page_target (const PlParkLotConfig *c, GError **error)
       /* Headers (?…) would travel into the INVITE: not for a page. */
       if (!pl_sip_uri_is_valid (target) || strchr (target, '?') != NULL)
         {
-          g_set_error (error, PL_PARK_PROFILE_ERROR, PL_PARK_PROFILE_ERROR_INVALID_VALUE,
+          g_set_error (error, PL_PARK_PROFILE_ERROR, PL_PARK_PROFILE_ERROR_INVALID_PAGE_TARGET,
                        _ ("Park lot “%s”: “%s” is not a valid page target (a number or a SIP "
                           "address)"),
                        c->name, target);
@@ -292,7 +292,7 @@ validate_page_target (const PlParkLotConfig *c, GError **error)
     }
   if (!user_part_is_valid (target))
     {
-      g_set_error (error, PL_PARK_PROFILE_ERROR, PL_PARK_PROFILE_ERROR_INVALID_VALUE,
+      g_set_error (error, PL_PARK_PROFILE_ERROR, PL_PARK_PROFILE_ERROR_INVALID_PAGE_TARGET,
                    _ ("Park lot “%s”: “%s” is not a valid page target (a number or a SIP "
                       "address)"),
                    c->name, target);
@@ -302,7 +302,7 @@ validate_page_target (const PlParkLotConfig *c, GError **error)
   if ((end != NULL && *end == '\0' && number >= c->first_slot && number <= c->last_slot)
       || g_strcmp0 (target, c->park_extension) == 0)
     {
-      g_set_error (error, PL_PARK_PROFILE_ERROR, PL_PARK_PROFILE_ERROR_OVERLAP,
+      g_set_error (error, PL_PARK_PROFILE_ERROR, PL_PARK_PROFILE_ERROR_INVALID_PAGE_TARGET,
                    _ ("Park lot “%s”: the page target %s is a slot or the park extension"), c->name,
                    target);
       return FALSE;

@@ -44,6 +44,7 @@ typedef enum
   PL_PARK_PROFILE_ERROR_SLOT_CHOICE_UNSUPPORTED, /* e.g. REFER to a slot on stock Asterisk */
   PL_PARK_PROFILE_ERROR_NO_PARK_EXTENSION,
   PL_PARK_PROFILE_ERROR_NO_PAGE_TARGET,
+  PL_PARK_PROFILE_ERROR_INVALID_PAGE_TARGET, /* not a number or SIP URI, or a slot */
 } PlParkProfileError;
 
 typedef enum
