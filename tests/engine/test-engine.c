@@ -669,6 +669,61 @@ test_play_opus (Fixture *f, gconstpointer data)
   play_to_peer (f, modules, 48000, 2);
 }
 
+/* A call that comes in while a sound plays is set up with the sound as its
+ * source (baresip's config changed): answering it ends the playing call
+ * first, and the new call gets silence, not the tail of the sound. */
+static void
+test_play_then_answer (Fixture *f, gconstpointer data)
+{
+  g_autofree char *rec_dir = pl_test_make_dir ("carol-rec");
+  g_autofree char *snd = g_strdup_printf ("snd_path %s/", rec_dir);
+  const char *modules[] = { "sndfile.so", NULL };
+  g_autoptr (PlTestPeer) bob = pl_test_peer_new ("bob", NULL, NULL, NULL);
+  g_autoptr (PlTestPeer) carol = pl_test_peer_new ("carol", NULL, modules, snd);
+  g_autofree char *tone = write_tone (8.0);
+  g_autofree char *first = establish_outgoing (f, bob);
+  g_autoptr (GError) error = NULL;
+  const PlEngineEvent *incoming;
+  g_autofree char *reply = NULL;
+
+  g_assert_true (
+      pl_test_engine_action (PL_ENGINE (f->engine), PL_ENGINE_ACTION_PLAY, first, tone, &error));
+  g_assert_no_error (error);
+  reply = pl_test_peer_command (carol, "dial", f->our_uri, &error);
+  g_assert_no_error (error);
+  incoming = pl_test_recorder_wait_event (f->rec, PL_ENGINE_EVENT_CALL_INCOMING, NULL, WAIT_MS);
+  g_assert_nonnull (incoming);
+  g_assert_true (pl_test_engine_action (PL_ENGINE (f->engine), PL_ENGINE_ACTION_ANSWER,
+                                        incoming->call_id, NULL, &error));
+  g_assert_no_error (error);
+  /* The sound's call went first. */
+  g_assert_nonnull (
+      pl_test_recorder_wait_event (f->rec, PL_ENGINE_EVENT_CALL_CLOSED, first, WAIT_MS));
+  g_assert_nonnull (pl_test_peer_wait_event (carol, PL_ENGINE_EVENT_CALL_ESTABLISHED,
+                                             incoming->call_id, WAIT_MS));
+  g_assert_true (PL_TEST_WAIT (recorded_seconds (rec_dir) >= 2.5, WAIT_MS));
+  g_free (pl_test_peer_command (carol, "hangup", NULL, &error));
+  g_assert_nonnull (pl_test_recorder_wait_event (f->rec, PL_ENGINE_EVENT_CALL_CLOSED,
+                                                 incoming->call_id, WAIT_MS));
+  g_assert_nonnull (
+      pl_test_peer_wait_event (carol, PL_ENGINE_EVENT_CALL_CLOSED, incoming->call_id, WAIT_MS));
+  /* A few packets of the tone may slip out before the source is replaced;
+   * after the first 200 ms it is silence. */
+  {
+    g_autoptr (PlWav) heard = recording (rec_dir);
+    double loudest_late = 0;
+
+    g_assert_nonnull (heard);
+    for (gsize i = heard->rate / 5; i < heard->n_frames; i++)
+      loudest_late = MAX (loudest_late, fabs ((double)heard->samples[i * heard->channels]));
+    g_test_message ("carol: %.1f s, loudest after 0.2 s: %.0f",
+                    (double)heard->n_frames / heard->rate, loudest_late);
+    g_assert_cmpfloat (loudest_late, <, 500);
+  }
+  pl_test_remove_tree (rec_dir);
+  g_unlink (tone);
+}
+
 /* baresip would give every call the sound: refused with a second call up,
  * and for a call that is gone. */
 static void
@@ -799,6 +854,8 @@ main (int argc, char *argv[])
                 fixture_teardown);
   }
   g_test_add ("/engine/play-refused", Fixture, NULL, fixture_setup, test_play_refused,
+              fixture_teardown);
+  g_test_add ("/engine/play-then-answer", Fixture, NULL, fixture_setup, test_play_then_answer,
               fixture_teardown);
   g_test_add ("/engine/account-change", Fixture, NULL, fixture_setup, test_account_change,
               fixture_teardown);
