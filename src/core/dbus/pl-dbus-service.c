@@ -387,7 +387,8 @@ handle_end_page (PlDBusParkline1 *skeleton, GDBusMethodInvocation *invocation, P
     return finish (invocation, FALSE,
                    g_error_new_literal (G_DBUS_ERROR, G_DBUS_ERROR_NOT_SUPPORTED,
                                         _ ("Paging is not available")));
-  return finish (invocation, pl_park_pager_end_page (self->pager, &error), error);
+  gboolean ok = pl_park_pager_end_page (self->pager, &error);
+  return finish (invocation, ok, error);
 }
 
 static gboolean
@@ -430,7 +431,8 @@ handle_complete_transfer (PlDBusParkline1 *skeleton, GDBusMethodInvocation *invo
 
   if (consult == NULL)
     return G_DBUS_METHOD_INVOCATION_HANDLED;
-  return finish (invocation, pl_consult_transfer_complete (consult, &error), error);
+  gboolean ok = pl_consult_transfer_complete (consult, &error);
+  return finish (invocation, ok, error);
 }
 
 static gboolean
@@ -442,7 +444,8 @@ handle_cancel_transfer (PlDBusParkline1 *skeleton, GDBusMethodInvocation *invoca
 
   if (consult == NULL)
     return G_DBUS_METHOD_INVOCATION_HANDLED;
-  return finish (invocation, pl_consult_transfer_cancel (consult, &error), error);
+  gboolean ok = pl_consult_transfer_cancel (consult, &error);
+  return finish (invocation, ok, error);
 }
 
 void
