@@ -318,8 +318,9 @@ transfer_changed_cb (PlCallPane *self)
   set_transfer_error (self, error ? error->message : NULL);
 }
 
+/* The transfer box's number goes to action (blind transfer or consult). */
 static void
-transfer_activate_cb (PlCallPane *self)
+send_transfer_target (PlCallPane *self, const char *action)
 {
   const char *text = gtk_editable_get_text (GTK_EDITABLE (self->transfer_entry));
   g_autoptr (GError) error = NULL;
@@ -332,28 +333,21 @@ transfer_activate_cb (PlCallPane *self)
       return;
     }
   set_transfer_error (self, NULL);
-  gtk_widget_activate_action (GTK_WIDGET (self), "win.transfer", "s", text);
+  gtk_widget_activate_action (GTK_WIDGET (self), action, "s", text);
   close_transfer_popover (self);
   gtk_editable_set_text (GTK_EDITABLE (self->transfer_entry), "");
 }
 
 static void
+transfer_activate_cb (PlCallPane *self)
+{
+  send_transfer_target (self, "win.transfer");
+}
+
+static void
 consult_activate_cb (PlCallPane *self)
 {
-  const char *text = gtk_editable_get_text (GTK_EDITABLE (self->transfer_entry));
-  g_autoptr (GError) error = NULL;
-  g_autofree char *uri = normalize_target (self, text, &error);
-
-  if (uri == NULL)
-    {
-      set_transfer_error (self, error->message);
-      gtk_widget_grab_focus (GTK_WIDGET (self->transfer_entry));
-      return;
-    }
-  set_transfer_error (self, NULL);
-  gtk_widget_activate_action (GTK_WIDGET (self), "win.consult-transfer", "s", text);
-  close_transfer_popover (self);
-  gtk_editable_set_text (GTK_EDITABLE (self->transfer_entry), "");
+  send_transfer_target (self, "win.consult-transfer");
 }
 
 static void

@@ -14,13 +14,7 @@
 #define WAIT_MS 20000
 #define PAGING  "[page Team]\next=600\nmembers=bob;carol\n"
 
-typedef struct
-{
-  const char *name;
-  const char *pbx_keys;
-  const char *lots;
-  int first_slot;
-} Profile;
+typedef PlTestProfile Profile;
 
 static const Profile asterisk = {
   "asterisk",
@@ -71,32 +65,7 @@ static const Profile asterisk_bad_park = {
   701,
 };
 
-typedef struct
-{
-  TestPbx *pbx;
-  PlTestDesk *alice;
-  PlTestDesk *bob;
-} Fixture;
-
-static void
-fixture_setup (Fixture *fx, gconstpointer data)
-{
-  const Profile *profile = data;
-
-  fx->pbx = test_pbx_start (profile->pbx_keys);
-  fx->alice = pl_test_desk_new ("alice", "alicepw", fx->pbx->sip_port, profile->lots);
-  fx->bob = pl_test_desk_new ("bob", "bobpw", fx->pbx->sip_port, profile->lots);
-  g_assert_true (PL_TEST_WAIT (
-      pl_test_desk_lot_known (fx->alice) && pl_test_desk_lot_known (fx->bob), WAIT_MS));
-}
-
-static void
-fixture_teardown (Fixture *fx, gconstpointer data)
-{
-  g_clear_pointer (&fx->bob, pl_test_desk_free);
-  g_clear_pointer (&fx->alice, pl_test_desk_free);
-  g_clear_pointer (&fx->pbx, test_pbx_stop);
-}
+typedef PlTestTeam Fixture;
 
 static PlParkPager *
 pager_of (PlTestDesk *desk)
@@ -473,7 +442,7 @@ main (int argc, char *argv[])
 {
   g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
 #define ADD(path, profile, func)                                                                   \
-  g_test_add (path, Fixture, &profile, fixture_setup, func, fixture_teardown)
+  g_test_add (path, Fixture, &profile, pl_test_team_setup, func, pl_test_team_teardown)
   ADD ("/park-page/asterisk/park-and-page", asterisk, test_park_and_page);
   ADD ("/park-page/freepbx/park-and-page", freepbx, test_park_and_page);
   ADD ("/park-page/freeswitch/park-and-page", freeswitch, test_park_and_page);

@@ -1265,20 +1265,28 @@ select_cb (GObject *source, GAsyncResult *result, gpointer user_data)
   ad->select_ok = data != NULL && strstr (data, "setting current call") != NULL;
 }
 
+/* A command's reply text, or NULL with the task failed for it. */
+static char *
+reply_or_fail (GObject *source, GAsyncResult *result, GTask *task)
+{
+  g_autoptr (GError) error = NULL;
+  char *data = pl_baresip_ctrl_command_finish (PL_BARESIP_CTRL (source), result, &error);
+
+  if (data == NULL)
+    g_task_return_error (task, g_steal_pointer (&error));
+  return data;
+}
+
 static void
 main_command_cb (GObject *source, GAsyncResult *result, gpointer user_data)
 {
   g_autoptr (GTask) task = user_data;
   PlBaresipEngine *self = g_task_get_source_object (task);
   ActionData *ad = g_task_get_task_data (task);
-  g_autoptr (GError) error = NULL;
-  g_autofree char *data = pl_baresip_ctrl_command_finish (PL_BARESIP_CTRL (source), result, &error);
+  g_autofree char *data = reply_or_fail (source, result, task);
 
   if (data == NULL)
-    {
-      g_task_return_error (task, g_steal_pointer (&error));
-      return;
-    }
+    return;
   /* The select reply came first (one socket, in order); if it failed the
    * command went to some other call or none. */
   if (ad->call_id && !ad->select_ok)
@@ -1308,14 +1316,10 @@ play_ausrc_cb (GObject *source, GAsyncResult *result, gpointer user_data)
   g_autoptr (GTask) task = user_data;
   PlBaresipEngine *self = g_task_get_source_object (task);
   ActionData *ad = g_task_get_task_data (task);
-  g_autoptr (GError) error = NULL;
-  g_autofree char *data = pl_baresip_ctrl_command_finish (PL_BARESIP_CTRL (source), result, &error);
+  g_autofree char *data = reply_or_fail (source, result, task);
 
   if (data == NULL)
-    {
-      g_task_return_error (task, g_steal_pointer (&error));
-      return;
-    }
+    return;
   if (pl_baresip_ausrc_failed (data))
     {
       /* The call lost its source with the failed switch: give it back. */
@@ -1411,15 +1415,11 @@ play_debug_cb (GObject *source, GAsyncResult *result, gpointer user_data)
 {
   g_autoptr (GTask) task = user_data;
   ActionData *ad = g_task_get_task_data (task);
-  g_autoptr (GError) error = NULL;
-  g_autofree char *data = pl_baresip_ctrl_command_finish (PL_BARESIP_CTRL (source), result, &error);
+  g_autofree char *data = reply_or_fail (source, result, task);
   g_autoptr (GTask) convert = NULL;
 
   if (data == NULL)
-    {
-      g_task_return_error (task, g_steal_pointer (&error));
-      return;
-    }
+    return;
   if (!ad->select_ok)
     {
       g_task_return_new_error (task, PL_ENGINE_ERROR, PL_ENGINE_ERROR_NO_SUCH_CALL,

@@ -170,6 +170,19 @@ consultation_ended (PlConsultTransfer *self)
   finish (self, PL_CONSULT_STATE_FAILED);
 }
 
+/* No transfer happened: neither call ends as one, nor is stored as one. */
+static void
+give_up (PlConsultTransfer *self)
+{
+  pl_call_set_transfer (self->caller, PL_CALL_TRANSFER_NONE, NULL);
+  if (pl_call_is_live (self->consultation))
+    {
+      pl_call_manager_forget_transfer (self->calls, self->consultation);
+      pl_call_set_transfer (self->consultation, PL_CALL_TRANSFER_NONE, NULL);
+    }
+  finish (self, PL_CONSULT_STATE_FAILED);
+}
+
 static void
 caller_ended (PlConsultTransfer *self)
 {
@@ -194,13 +207,7 @@ caller_ended (PlConsultTransfer *self)
     }
   if (self->state == PL_CONSULT_STATE_CONSULTING)
     tell (self, _ ("%s hung up while you talked to %s"), caller, colleague);
-  pl_call_set_transfer (self->caller, PL_CALL_TRANSFER_NONE, NULL);
-  if (pl_call_is_live (self->consultation))
-    {
-      pl_call_manager_forget_transfer (self->calls, self->consultation);
-      pl_call_set_transfer (self->consultation, PL_CALL_TRANSFER_NONE, NULL);
-    }
-  finish (self, PL_CONSULT_STATE_FAILED);
+  give_up (self);
 }
 
 static void
@@ -222,13 +229,7 @@ on_transfer_failed (PlCallManager *calls, PlCall *call, const char *reason, PlCo
   /* baresip 1.0.0 hangs up a call whose REFER failed: say it plainly. */
   tell (self, _ ("The transfer failed (%s); the phone engine ended the call with %s"),
         reason ? reason : "?", caller);
-  pl_call_set_transfer (self->caller, PL_CALL_TRANSFER_NONE, NULL);
-  if (pl_call_is_live (self->consultation))
-    {
-      pl_call_manager_forget_transfer (self->calls, self->consultation);
-      pl_call_set_transfer (self->consultation, PL_CALL_TRANSFER_NONE, NULL);
-    }
-  finish (self, PL_CONSULT_STATE_FAILED);
+  give_up (self);
 }
 
 static void

@@ -318,21 +318,39 @@ parse_slot (PlDBusService *self, const char *text, PlParkLot **lot, int *slot, G
   return TRUE;
 }
 
+/* Park and ParkAndPage: the same call and slot, the pager on top. */
 static gboolean
-handle_park (PlDBusParkline1 *skeleton, GDBusMethodInvocation *invocation, guint handle,
-             const char *slot_text, PlDBusService *self)
+park_call (PlDBusService *self, GDBusMethodInvocation *invocation, guint handle,
+           const char *slot_text, gboolean page)
 {
   GError *error = NULL;
   PlCall *call = resolve_call (self, invocation, handle);
   PlParkLot *lot;
   int slot;
+  gboolean ok;
 
   if (call == NULL)
     return G_DBUS_METHOD_INVOCATION_HANDLED;
   if (!parse_slot (self, slot_text, &lot, &slot, &error))
     return finish (invocation, FALSE, error);
-  gboolean ok = pl_park_service_park (self->park, call, lot, slot, &error);
+  if (!page)
+    ok = pl_park_service_park (self->park, call, lot, slot, &error);
+  else if (self->pager != NULL)
+    ok = pl_park_pager_park_and_page (self->pager, call, lot, slot, &error);
+  else
+    {
+      ok = FALSE;
+      error = g_error_new_literal (G_DBUS_ERROR, G_DBUS_ERROR_NOT_SUPPORTED,
+                                   _ ("Paging is not available"));
+    }
   return finish (invocation, ok, error);
+}
+
+static gboolean
+handle_park (PlDBusParkline1 *skeleton, GDBusMethodInvocation *invocation, guint handle,
+             const char *slot_text, PlDBusService *self)
+{
+  return park_call (self, invocation, handle, slot_text, FALSE);
 }
 
 static gboolean
@@ -361,21 +379,7 @@ static gboolean
 handle_park_and_page (PlDBusParkline1 *skeleton, GDBusMethodInvocation *invocation, guint handle,
                       const char *slot_text, PlDBusService *self)
 {
-  GError *error = NULL;
-  PlCall *call = resolve_call (self, invocation, handle);
-  PlParkLot *lot;
-  int slot;
-
-  if (call == NULL)
-    return G_DBUS_METHOD_INVOCATION_HANDLED;
-  if (!parse_slot (self, slot_text, &lot, &slot, &error))
-    return finish (invocation, FALSE, error);
-  if (self->pager == NULL)
-    return finish (invocation, FALSE,
-                   g_error_new_literal (G_DBUS_ERROR, G_DBUS_ERROR_NOT_SUPPORTED,
-                                        _ ("Paging is not available")));
-  gboolean ok = pl_park_pager_park_and_page (self->pager, call, lot, slot, &error);
-  return finish (invocation, ok, error);
+  return park_call (self, invocation, handle, slot_text, TRUE);
 }
 
 static gboolean
