@@ -217,8 +217,8 @@ test_consult_transfer (Fixture *fx, gconstpointer data)
   reply = call_method (fx, "ConsultTransfer", g_variant_new ("(us)", 0, "101"), &error);
   g_assert_no_error (error);
   g_variant_get (reply, "(u)", &consultation);
-  g_assert_true (PL_TEST_WAIT (log_has (fx, "hold c1 ") && log_has (fx, "dial - sip:101@pbx"),
-                               2000));
+  g_assert_true (
+      PL_TEST_WAIT (log_has (fx, "hold c1 ") && log_has (fx, "dial - sip:101@pbx"), 2000));
   g_assert_nonnull (pl_call_manager_find_by_handle (fx->manager, consultation));
   pl_script_engine_emit (fx->engine, PL_ENGINE_EVENT_CALL_ESTABLISHED, "c2",
                          PL_CALL_DIRECTION_OUTGOING, "sip:101@pbx", NULL);
@@ -255,7 +255,7 @@ main (int argc, char *argv[])
   g_test_add ("/dbus-service/dial-and-calls", Fixture, NULL, fixture_setup, test_dial_and_calls,
               fixture_teardown);
   g_test_add ("/dbus-service/errors", Fixture, NULL, fixture_setup, test_errors, fixture_teardown);
-  g_test_add ("/dbus-service/consult-transfer", Fixture, NULL, fixture_setup,
-              test_consult_transfer, fixture_teardown);
+  g_test_add ("/dbus-service/consult-transfer", Fixture, NULL, fixture_setup, test_consult_transfer,
+              fixture_teardown);
   return g_test_run ();
 }
