@@ -26,6 +26,7 @@ struct _PlCore
   GPtrArray *lot_configs; /* NULL: the stored ones */
   GCancellable *cancellable;
   gboolean ephemeral;
+  gboolean server_was_lost;
 };
 
 G_DEFINE_FINAL_TYPE (PlCore, pl_core, G_TYPE_OBJECT)
@@ -87,6 +88,30 @@ forward_message (PlCore *self, const char *text)
   g_signal_emit (self, signals[SIGNAL_MESSAGE], 0, text);
 }
 
+/* The keepalive watches the PBX for the park lots; the registration is
+ * baresip's, and only as true as the server behind it. */
+static void
+on_server_state (PlCore *self)
+{
+  switch (pl_park_service_get_server_state (self->park))
+    {
+      case PL_SERVER_STATE_NOT_ANSWERING:
+        self->server_was_lost = TRUE;
+        pl_engine_server_lost (self->engine, _ ("The phone system is not answering"));
+        break;
+      case PL_SERVER_STATE_ANSWERING:
+        /* it may have restarted and forgotten every registration */
+        if (self->server_was_lost)
+          pl_engine_reregister (self->engine);
+        self->server_was_lost = FALSE;
+        break;
+      case PL_SERVER_STATE_UNKNOWN:
+      default:
+        /* the lots were set up anew: a loss before still needs mending */
+        break;
+    }
+}
+
 PlCore *
 pl_core_new (PlEngine *engine, GSettings *settings, const char *history_path)
 {
@@ -111,6 +136,8 @@ pl_core_new (PlEngine *engine, GSettings *settings, const char *history_path)
   self->pager = pl_park_pager_new (self->park, self->calls, self->recorder);
   pl_dbus_service_set_park_pager (self->dbus, self->pager);
   g_signal_connect_object (self->pager, "message", G_CALLBACK (forward_message), self,
+                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->park, "notify::server-state", G_CALLBACK (on_server_state), self,
                            G_CONNECT_SWAPPED);
   return self;
 }

@@ -37,6 +37,7 @@ struct _PlCallPane
   GtkWidget *hangup_button;
   GtkWidget *transfer_button;
   GtkWidget *park_button;
+  GtkWidget *park_and_page_button;
   GtkPopover *transfer_popover;
   GtkEntry *transfer_entry;
   GtkLabel *transfer_error_label;
@@ -452,6 +453,7 @@ pl_call_pane_class_init (PlCallPaneClass *klass)
   gtk_widget_class_bind_template_child (widget_class, PlCallPane, hangup_button);
   gtk_widget_class_bind_template_child (widget_class, PlCallPane, transfer_button);
   gtk_widget_class_bind_template_child (widget_class, PlCallPane, park_button);
+  gtk_widget_class_bind_template_child (widget_class, PlCallPane, park_and_page_button);
   gtk_widget_class_bind_template_child (widget_class, PlCallPane, transfer_popover);
   gtk_widget_class_bind_template_child (widget_class, PlCallPane, transfer_entry);
   gtk_widget_class_bind_template_child (widget_class, PlCallPane, transfer_error_label);
@@ -555,6 +557,23 @@ pl_call_pane_show_transfer (PlCallPane *self)
     return FALSE;
   gtk_menu_button_popup (GTK_MENU_BUTTON (self->transfer_button));
   return TRUE;
+}
+
+void
+pl_call_pane_set_park_blocker (PlCallPane *self, const char *blocker)
+{
+  const char *text = blocker ? blocker : _ ("Park");
+
+  g_return_if_fail (PL_IS_CALL_PANE (self));
+
+  /* the window's tooltip refresh adds the shortcut to this base text */
+  g_object_set_data_full (G_OBJECT (self->park_button), "pl-base-tooltip", g_strdup (text), g_free);
+  gtk_widget_set_tooltip_text (self->park_button, text);
+  /* Park & Page parks first: the same reason keeps it off. */
+  text = blocker ? blocker : _ ("Park and Page the Team");
+  g_object_set_data_full (G_OBJECT (self->park_and_page_button), "pl-base-tooltip", g_strdup (text),
+                          g_free);
+  gtk_widget_set_tooltip_text (self->park_and_page_button, text);
 }
 
 void

@@ -25,5 +25,7 @@ gboolean pl_call_pane_show_transfer (PlCallPane *self);
  * the words to say, large) or part of a consult transfer (Complete /
  * Back to Caller). Both may be NULL. */
 void pl_call_pane_set_services (PlCallPane *self, PlCallManager *manager, PlParkPager *pager);
+/* Why Park cannot be used now, for its tooltip; NULL: the plain one. */
+void pl_call_pane_set_park_blocker (PlCallPane *self, const char *blocker);
 
 G_END_DECLS

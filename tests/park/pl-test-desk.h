@@ -24,17 +24,22 @@ typedef struct
 
 PlTestDesk *pl_test_desk_new (const char *user, const char *password, guint16 pbx_port,
                               const char *lots_keyfile);
+/* The same over another SIP transport (baresip and the subscriptions). */
+PlTestDesk *pl_test_desk_new_on (const char *user, const char *password, guint16 pbx_port,
+                                 PlTransport transport, const char *lots_keyfile);
 void pl_test_desk_free (PlTestDesk *desk);
 PlCallManager *pl_test_desk_calls (PlTestDesk *desk);
 PlParkService *pl_test_desk_park (PlTestDesk *desk);
 PlParkLot *pl_test_desk_lot (PlTestDesk *desk);
 gboolean pl_test_desk_told (PlTestDesk *desk, const char *fragment);
+/* The state of a slot of the desk's first lot. */
+PlParkSlotState pl_test_desk_slot_state (PlTestDesk *desk, int number);
+/* The PBX calls the desk's user as "name" <number>; the desk answers.
+ * Returns: (transfer none) the call, active. */
+PlCall *pl_test_desk_answer_caller (PlTestDesk *desk, TestPbx *pbx, const char *number,
+                                    const char *name);
 /* Every slot of the first lot known (no slot stale, none assumed free). */
 gboolean pl_test_desk_lot_known (PlTestDesk *desk);
-PlParkSlotState pl_test_desk_slot_state (PlTestDesk *desk, int number);
-/* The PBX rings the desk as "Caller One" <201>; the desk answers. Returns
- * the live call (owned by the desk's call manager). */
-PlCall *pl_test_desk_answer_caller (PlTestDesk *desk, TestPbx *pbx);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (PlTestDesk, pl_test_desk_free)
 
 /* The PBX and two teammates on it, alice and bob, each watching the lots;

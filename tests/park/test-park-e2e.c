@@ -73,7 +73,7 @@ typedef PlTestTeam Fixture;
 static PlCall *
 answered_call_from_caller (Fixture *fx)
 {
-  return pl_test_desk_answer_caller (fx->alice, fx->pbx);
+  return pl_test_desk_answer_caller (fx->alice, fx->pbx, "201", "Caller One");
 }
 
 static void
@@ -257,27 +257,14 @@ test_pbx_restart (Fixture *fx, gconstpointer data)
   g_assert_cmpint (pl_test_desk_slot_state (fx->bob, 701), ==, PL_PARK_SLOT_FREE);
 }
 
-static void
-dbus_reply_cb (GObject *source, GAsyncResult *result, gpointer user_data)
-{
-  g_autoptr (GError) error = NULL;
-  GVariant **reply = user_data;
-
-  *reply = g_dbus_connection_call_finish (G_DBUS_CONNECTION (source), result, &error);
-  g_assert_no_error (error);
-}
-
 static GVariant *
 dbus_call (GDBusConnection *client, GDBusConnection *server, const char *method, GVariant *args)
 {
-  GVariant *reply = NULL;
+  g_autoptr (GError) error = NULL;
+  GVariant *reply = pl_test_dbus_call (client, g_dbus_connection_get_unique_name (server),
+                                       "io.github.parkline.Parkline1", method, args, &error);
 
-  /* The service answers from this thread's main context: call async and
-   * iterate until the reply is in. */
-  g_dbus_connection_call (client, g_dbus_connection_get_unique_name (server),
-                          "/io/github/parkline/Parkline", "io.github.parkline.Parkline1", method,
-                          args, NULL, G_DBUS_CALL_FLAGS_NONE, 10000, NULL, dbus_reply_cb, &reply);
-  g_assert_true (PL_TEST_WAIT (reply != NULL, WAIT_MS));
+  g_assert_no_error (error);
   return reply;
 }
 
@@ -296,18 +283,8 @@ test_dbus_dial (Fixture *fx, gconstpointer data)
   guint handle = 0;
 
   g_test_dbus_up (bus);
-  server = g_dbus_connection_new_for_address_sync (
-      g_test_dbus_get_bus_address (bus),
-      G_DBUS_CONNECTION_FLAGS_AUTHENTICATION_CLIENT
-          | G_DBUS_CONNECTION_FLAGS_MESSAGE_BUS_CONNECTION,
-      NULL, NULL, &error);
-  g_assert_no_error (error);
-  client = g_dbus_connection_new_for_address_sync (
-      g_test_dbus_get_bus_address (bus),
-      G_DBUS_CONNECTION_FLAGS_AUTHENTICATION_CLIENT
-          | G_DBUS_CONNECTION_FLAGS_MESSAGE_BUS_CONNECTION,
-      NULL, NULL, &error);
-  g_assert_no_error (error);
+  server = pl_test_dbus_connect (bus);
+  client = pl_test_dbus_connect (bus);
   g_assert_true (pl_core_export_dbus (fx->alice->core, server, &error));
   g_assert_no_error (error);
 

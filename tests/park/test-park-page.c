@@ -127,7 +127,8 @@ test_park_and_page (Fixture *fx, gconstpointer data)
 {
   const Profile *profile = data;
   PlParkPager *pager = pager_of (fx->alice);
-  g_autoptr (PlCall) parked = g_object_ref (pl_test_desk_answer_caller (fx->alice, fx->pbx));
+  g_autoptr (PlCall) parked
+      = g_object_ref (pl_test_desk_answer_caller (fx->alice, fx->pbx, "201", "Caller One"));
   g_autoptr (PlCall) page = NULL;
   g_autoptr (PlCall) retrieved = NULL;
   g_autoptr (GPtrArray) events = NULL;
@@ -184,7 +185,8 @@ static void
 test_spoken_page (Fixture *fx, gconstpointer data)
 {
   PlParkPager *pager = pager_of (fx->alice);
-  g_autoptr (PlCall) parked = g_object_ref (pl_test_desk_answer_caller (fx->alice, fx->pbx));
+  g_autoptr (PlCall) parked
+      = g_object_ref (pl_test_desk_answer_caller (fx->alice, fx->pbx, "201", "Caller One"));
   g_autoptr (PlCall) page = g_object_ref (park_and_page (fx, parked));
   g_autofree char *report = NULL;
   g_auto (GStrv) fields = NULL;
@@ -222,7 +224,8 @@ test_page_fails_call_stays_parked (Fixture *fx, gconstpointer data)
 {
   const Profile *profile = data;
   PlParkPager *pager = pager_of (fx->alice);
-  g_autoptr (PlCall) parked = g_object_ref (pl_test_desk_answer_caller (fx->alice, fx->pbx));
+  g_autoptr (PlCall) parked
+      = g_object_ref (pl_test_desk_answer_caller (fx->alice, fx->pbx, "201", "Caller One"));
   g_autoptr (PlCall) page = NULL;
   g_autofree char *ok = NULL;
   const char *expected;
@@ -252,7 +255,8 @@ static void
 test_park_fails_no_page (Fixture *fx, gconstpointer data)
 {
   PlParkPager *pager = pager_of (fx->alice);
-  g_autoptr (PlCall) call = g_object_ref (pl_test_desk_answer_caller (fx->alice, fx->pbx));
+  g_autoptr (PlCall) call
+      = g_object_ref (pl_test_desk_answer_caller (fx->alice, fx->pbx, "201", "Caller One"));
   g_autoptr (GError) error = NULL;
 
   g_assert_true (pl_park_pager_park_and_page (pager, call, NULL, PL_PARK_ANY_SLOT, &error));
@@ -271,7 +275,8 @@ test_park_fails_no_page (Fixture *fx, gconstpointer data)
 static void
 test_no_page_target_refused (Fixture *fx, gconstpointer data)
 {
-  g_autoptr (PlCall) call = g_object_ref (pl_test_desk_answer_caller (fx->alice, fx->pbx));
+  g_autoptr (PlCall) call
+      = g_object_ref (pl_test_desk_answer_caller (fx->alice, fx->pbx, "201", "Caller One"));
   g_autoptr (GPtrArray) lots = NULL;
   g_autoptr (GKeyFile) keyfile = g_key_file_new ();
   g_autoptr (GError) error = NULL;
@@ -336,7 +341,8 @@ static void
 test_consult_complete (Fixture *fx, gconstpointer data)
 {
   PlCallManager *alice_calls = pl_test_desk_calls (fx->alice);
-  g_autoptr (PlCall) caller = g_object_ref (pl_test_desk_answer_caller (fx->alice, fx->pbx));
+  g_autoptr (PlCall) caller
+      = g_object_ref (pl_test_desk_answer_caller (fx->alice, fx->pbx, "201", "Caller One"));
   g_autoptr (PlConsultTransfer) consult = g_object_ref (consult_bob (fx, caller, TRUE));
   g_autoptr (PlCall) consultation = g_object_ref (pl_consult_transfer_get_consultation (consult));
   PlCall *theirs;
@@ -389,7 +395,8 @@ test_consult_complete (Fixture *fx, gconstpointer data)
 static void
 test_consult_cancel (Fixture *fx, gconstpointer data)
 {
-  g_autoptr (PlCall) caller = g_object_ref (pl_test_desk_answer_caller (fx->alice, fx->pbx));
+  g_autoptr (PlCall) caller
+      = g_object_ref (pl_test_desk_answer_caller (fx->alice, fx->pbx, "201", "Caller One"));
   g_autoptr (PlConsultTransfer) consult = g_object_ref (consult_bob (fx, caller, TRUE));
   g_autoptr (PlCall) consultation = g_object_ref (pl_consult_transfer_get_consultation (consult));
   g_autoptr (GError) error = NULL;
@@ -414,7 +421,8 @@ static void
 test_consult_blind_fallback (Fixture *fx, gconstpointer data)
 {
   PlCallManager *bob_calls = pl_test_desk_calls (fx->bob);
-  g_autoptr (PlCall) caller = g_object_ref (pl_test_desk_answer_caller (fx->alice, fx->pbx));
+  g_autoptr (PlCall) caller
+      = g_object_ref (pl_test_desk_answer_caller (fx->alice, fx->pbx, "201", "Caller One"));
   g_autoptr (PlConsultTransfer) consult = g_object_ref (consult_bob (fx, caller, FALSE));
   g_autoptr (GError) error = NULL;
   PlCall *theirs = NULL;

@@ -91,11 +91,15 @@ ctl_faults (struct ctl_conn *c, char **argv, int argc)
     pbx->faults.page_busy = argc > 2 ? g_str_equal (argv[2], "on") : true;
   else if (g_str_equal (what, "clear"))
     memset (&pbx->faults, 0, sizeof pbx->faults);
+  /* liveness faults: a hung PBX (see pbx-freeze.c); a killed one is SIGKILL */
+  else if (g_str_equal (what, "freeze") || g_str_equal (what, "thaw"))
+    pbx_freeze_set (g_str_equal (what, "freeze"));
   else
     {
       ctl_reply (c,
                  "ERR unknown fault '%s' (drop-notify N, delay-notify MS, malformed-next, "
-                 "terminate-subs, refuse-register on|off, page-busy on|off, clear)",
+                 "terminate-subs, refuse-register on|off, page-busy on|off, freeze, thaw, "
+                 "clear)",
                  what);
       return;
     }

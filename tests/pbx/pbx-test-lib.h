@@ -24,8 +24,16 @@ typedef struct
  * passwords <name>pw. */
 TestPbx *test_pbx_start (const char *extra_pbx_keys);
 void test_pbx_stop (TestPbx *pbx);
+/* SIGKILL: gone without a final NOTIFY or BYE, as a killed Asterisk. The
+ * TestPbx stays for test_pbx_restart_killed() or test_pbx_stop(). */
+void test_pbx_kill (TestPbx *pbx);
+/* A fresh PBX (no registrations, subscriptions or calls) on the killed
+ * one's SIP port and config; new control port. */
+void test_pbx_restart_killed (TestPbx *pbx);
 /* One control command, one reply line (newly allocated). */
 char *test_pbx_cmd (TestPbx *pbx, const char *cmd);
+/* A control command that must succeed ("OK …"). */
+void test_pbx_cmd_ok (TestPbx *pbx, const char *cmd);
 /* Slot state "busy"/"free" from the `slots` command. */
 gboolean test_pbx_slot_busy (TestPbx *pbx, const char *slot);
 
@@ -56,6 +64,7 @@ typedef struct
   GPtrArray *requests;  /* other incoming requests */
   gboolean auto_answer; /* answer INVITEs with 200 + SDP */
   guint next_cseq;
+  guint wait_ms; /* for each response; 0: 8 s */
 } TestUa;
 
 typedef struct

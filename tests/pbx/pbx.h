@@ -146,6 +146,7 @@ struct pbx_faults
   bool malformed_next; /* next BLF NOTIFY body is broken XML */
   bool refuse_register;
   bool page_busy; /* paging groups answer 486 Busy Here */
+  bool frozen;    /* nothing in or out, sockets open (pbx-freeze.c) */
 };
 
 struct pbx_config
@@ -172,6 +173,7 @@ struct pbx
 {
   struct pbx_config cfg;
   struct sip *sip;
+  struct sip_lsnr *lsnr_freeze;
   struct sip_lsnr *lsnr_auth;
   struct sip_lsnr *lsnr_misc;
   struct sipsess_sock *sess_sock;
@@ -209,6 +211,11 @@ int pbx_sip_start (uint16_t port);
 void pbx_sip_stop (void);
 void pbx_sip_reset (void);
 void pbx_user_prune (struct pbx_user *u);
+
+/* pbx-freeze.c: the freeze fault */
+bool pbx_freeze_tap (const struct sip_msg *msg, void *arg);
+void pbx_freeze_set (bool frozen);
+void pbx_freeze_clear (void);
 
 /* pbx-calls.c */
 void pbx_calls_init (void);

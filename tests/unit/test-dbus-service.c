@@ -23,12 +23,7 @@ fixture_setup (Fixture *fx, gconstpointer data)
   g_test_dbus_up (fx->bus);
   fx->server = g_bus_get_sync (G_BUS_TYPE_SESSION, NULL, &error);
   g_assert_no_error (error);
-  fx->client = g_dbus_connection_new_for_address_sync (
-      g_test_dbus_get_bus_address (fx->bus),
-      G_DBUS_CONNECTION_FLAGS_AUTHENTICATION_CLIENT
-          | G_DBUS_CONNECTION_FLAGS_MESSAGE_BUS_CONNECTION,
-      NULL, NULL, &error);
-  g_assert_no_error (error);
+  fx->client = pl_test_dbus_connect (fx->bus);
 
   fx->account = pl_account_new ("test");
   pl_account_set_user (fx->account, "100");
@@ -56,32 +51,13 @@ fixture_teardown (Fixture *fx, gconstpointer data)
   g_object_unref (fx->bus);
 }
 
-typedef struct
-{
-  GVariant *reply;
-  GError *error;
-} Reply;
-
-static void
-call_done (GObject *source, GAsyncResult *result, gpointer user_data)
-{
-  Reply *reply = user_data;
-  reply->reply = g_dbus_connection_call_finish (G_DBUS_CONNECTION (source), result, &reply->error);
-}
-
 /* Calls a method and spins the main context until the answer is in. */
 static GVariant *
 call_interface (Fixture *fx, const char *interface, const char *method, GVariant *args,
                 GError **error)
 {
-  Reply reply = { 0 };
-  g_dbus_connection_call (fx->client, g_dbus_connection_get_unique_name (fx->server),
-                          PL_DBUS_OBJECT_PATH, interface, method, args, NULL,
-                          G_DBUS_CALL_FLAGS_NONE, 5000, NULL, call_done, &reply);
-  g_assert_true (PL_TEST_WAIT (reply.reply || reply.error, 5000));
-  if (reply.error)
-    g_propagate_error (error, reply.error);
-  return reply.reply;
+  return pl_test_dbus_call (fx->client, g_dbus_connection_get_unique_name (fx->server), interface,
+                            method, args, error);
 }
 
 static GVariant *

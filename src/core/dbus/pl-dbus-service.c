@@ -42,6 +42,12 @@ static const char *const registration_names[] = {
   [PL_REGISTRATION_FAILED] = "failed",
 };
 
+static const char *const server_state_names[] = {
+  [PL_SERVER_STATE_UNKNOWN] = "unknown",
+  [PL_SERVER_STATE_ANSWERING] = "answering",
+  [PL_SERVER_STATE_NOT_ANSWERING] = "not-answering",
+};
+
 static void
 publish_calls (PlDBusService *self)
 {
@@ -460,6 +466,13 @@ pl_dbus_service_set_park_pager (PlDBusService *self, PlParkPager *pager)
   g_set_object (&self->pager, pager);
 }
 
+static void
+publish_server_state (PlDBusService *self)
+{
+  pl_dbus_parkline1_set_server_state (
+      self->skeleton, server_state_names[pl_park_service_get_server_state (self->park)]);
+}
+
 void
 pl_dbus_service_set_park_service (PlDBusService *self, PlParkService *park)
 {
@@ -472,6 +485,9 @@ pl_dbus_service_set_park_service (PlDBusService *self, PlParkService *park)
   lots = pl_park_service_get_lots (park);
   g_signal_connect_object (lots, "items-changed", G_CALLBACK (on_lots_changed), self, 0);
   on_lots_changed (lots, 0, 0, g_list_model_get_n_items (lots), self);
+  g_signal_connect_object (park, "notify::server-state", G_CALLBACK (publish_server_state), self,
+                           G_CONNECT_SWAPPED);
+  publish_server_state (self);
 }
 
 static void

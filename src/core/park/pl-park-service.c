@@ -7,6 +7,7 @@
 
 #include <string.h>
 
+#include "pl-enums.h"
 #include "pl-park-ledger.h"
 #include "pl-sip-uri.h"
 #include "pl-park-service.h"
@@ -57,6 +58,7 @@ struct _PlParkService
   GPtrArray *retrieves;   /* RetrieveAttempt, until the call ends */
   PlParkLedger *ledger;   /* our own parks, to recognise ring-backs */
   guint tick_id;
+  PlServerState server_state;
 };
 
 G_DEFINE_FINAL_TYPE (PlParkService, pl_park_service, G_TYPE_OBJECT)
@@ -66,6 +68,7 @@ enum
 {
   PROP_0,
   PROP_LOTS,
+  PROP_SERVER_STATE,
   N_PROPS
 };
 
@@ -297,6 +300,40 @@ on_subscription_state (PlSubscriber *subscriber, const char *uri, PlSubscription
   pl_park_lot_apply_subscription_state (lot, uri, state);
 }
 
+static void
+set_server_state (PlParkService *self, PlServerState state)
+{
+  if (self->server_state == state)
+    return;
+  self->server_state = state;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SERVER_STATE]);
+}
+
+/* A silent server looks exactly like a quiet lot: once the keepalive says
+ * it is gone, nothing it told us before may pass for the present. */
+static void
+on_server_state (PlSubscriber *subscriber, PlServerState state, const char *reason,
+                 PlParkService *self)
+{
+  const char *domain = self->account ? pl_account_get_domain (self->account) : "";
+
+  if (state == PL_SERVER_STATE_NOT_ANSWERING)
+    {
+      guint n = g_list_model_get_n_items (G_LIST_MODEL (self->lots));
+
+      g_message ("The phone system at %s is not answering (%s): park lots unknown", domain,
+                 reason ? reason : "");
+      for (guint i = 0; i < n; i++)
+        {
+          g_autoptr (PlParkLot) lot = g_list_model_get_item (G_LIST_MODEL (self->lots), i);
+          pl_park_lot_set_stale (lot, TRUE);
+        }
+    }
+  else if (state == PL_SERVER_STATE_ANSWERING && self->server_state != PL_SERVER_STATE_UNKNOWN)
+    g_message ("The phone system at %s answers again: resubscribing", domain);
+  set_server_state (self, state);
+}
+
 static gboolean
 tick_cb (gpointer user_data)
 {
@@ -329,6 +366,7 @@ drop_subscriber (PlParkService *self)
   g_signal_handlers_disconnect_by_data (self->subscriber, self);
   pl_subscriber_shutdown (self->subscriber);
   g_clear_object (&self->subscriber);
+  set_server_state (self, PL_SERVER_STATE_UNKNOWN);
 }
 
 static gboolean
@@ -412,11 +450,13 @@ pl_park_service_configure (PlParkService *self, PlAccount *account, GPtrArray *l
     }
   g_signal_connect (self->subscriber, "notification", G_CALLBACK (on_notification), self);
   g_signal_connect (self->subscriber, "state", G_CALLBACK (on_subscription_state), self);
+  g_signal_connect (self->subscriber, "server-state", G_CALLBACK (on_server_state), self);
   for (guint i = 0; i < n_lots; i++)
     {
       g_autoptr (PlParkLot) lot = g_list_model_get_item (G_LIST_MODEL (self->lots), i);
       subscribe_lot (self, lot, pl_account_get_domain (account));
     }
+  pl_subscriber_set_liveness (self->subscriber, &pl_liveness_default_policy);
 }
 
 /* --- calls --------------------------------------------------------------- */
@@ -588,6 +628,19 @@ resolve_lot (PlParkService *self, PlParkLot *lot, GError **error)
   return lot;
 }
 
+/* A REFER into the silence fails after half a minute, and baresip 1.0.0
+ * then hangs up on the caller: better not to start. */
+static gboolean
+check_server_answers (PlParkService *self, GError **error)
+{
+  const char *blocker = pl_park_service_get_park_blocker (self);
+
+  if (blocker == NULL)
+    return TRUE;
+  g_set_error_literal (error, PL_PARK_SERVICE_ERROR, PL_PARK_SERVICE_ERROR_NOT_ANSWERING, blocker);
+  return FALSE;
+}
+
 static const char *
 account_domain (PlParkService *self, GError **error)
 {
@@ -648,6 +701,18 @@ probe_done (GObject *source, GAsyncResult *result, gpointer user_data)
       drop_park (self, attempt);
       return;
     }
+  /* it went silent while we asked: the REFER would go the same way */
+  if (error && self->server_state == PL_SERVER_STATE_NOT_ANSWERING)
+    {
+      g_autofree char *title = caller_title (attempt->caller_name, attempt->caller_uri);
+      pl_emit_message (self, signals[SIGNAL_MESSAGE],
+                       _ ("Did not park %s: the phone system is not answering. The call stays "
+                          "with you."),
+                       title);
+      pl_call_set_note (attempt->call, NULL);
+      g_ptr_array_remove (self->parks, attempt);
+      return;
+    }
   if (status == 404 || status == 484 || status == 604)
     {
       g_autofree char *title = caller_title (attempt->caller_name, attempt->caller_uri);
@@ -697,7 +762,8 @@ pl_park_service_park (PlParkService *self, PlCall *call, PlParkLot *lot, int slo
   g_return_val_if_fail (PL_IS_PARK_SERVICE (self), FALSE);
   g_return_val_if_fail (PL_IS_CALL (call), FALSE);
 
-  if ((lot = resolve_lot (self, lot, error)) == NULL || !(domain = account_domain (self, error)))
+  if ((lot = resolve_lot (self, lot, error)) == NULL || !(domain = account_domain (self, error))
+      || !check_server_answers (self, error))
     return FALSE;
   config = pl_park_lot_get_config (lot);
 
@@ -770,7 +836,8 @@ pl_park_service_retrieve (PlParkService *self, PlParkLot *lot, int slot, GError 
 
   g_return_val_if_fail (PL_IS_PARK_SERVICE (self), NULL);
 
-  if ((lot = resolve_lot (self, lot, error)) == NULL || !(domain = account_domain (self, error)))
+  if ((lot = resolve_lot (self, lot, error)) == NULL || !(domain = account_domain (self, error))
+      || !check_server_answers (self, error))
     return NULL;
   target = pl_park_lot_get_slot (lot, slot);
   if (target == NULL)
@@ -844,6 +911,23 @@ pl_park_service_get_lots (PlParkService *self)
   return G_LIST_MODEL (self->lots);
 }
 
+PlServerState
+pl_park_service_get_server_state (PlParkService *self)
+{
+  g_return_val_if_fail (PL_IS_PARK_SERVICE (self), PL_SERVER_STATE_UNKNOWN);
+  return self->server_state;
+}
+
+const char *
+pl_park_service_get_park_blocker (PlParkService *self)
+{
+  g_return_val_if_fail (PL_IS_PARK_SERVICE (self), NULL);
+
+  if (self->server_state == PL_SERVER_STATE_NOT_ANSWERING)
+    return _ ("The phone system is not answering: parking and retrieving are off until it is back");
+  return NULL;
+}
+
 void
 pl_park_service_shutdown (PlParkService *self)
 {
@@ -884,6 +968,9 @@ pl_park_service_get_property (GObject *object, guint prop_id, GValue *value, GPa
       case PROP_LOTS:
         g_value_set_object (value, self->lots);
         break;
+      case PROP_SERVER_STATE:
+        g_value_set_enum (value, self->server_state);
+        break;
       default:
         G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -899,6 +986,9 @@ pl_park_service_class_init (PlParkServiceClass *klass)
 
   properties[PROP_LOTS] = g_param_spec_object ("lots", NULL, NULL, G_TYPE_LIST_MODEL,
                                                G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+  properties[PROP_SERVER_STATE] = g_param_spec_enum (
+      "server-state", NULL, NULL, PL_TYPE_SERVER_STATE, PL_SERVER_STATE_UNKNOWN,
+      G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   signals[SIGNAL_MESSAGE] = g_signal_new ("message", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
