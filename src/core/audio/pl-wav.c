@@ -96,23 +96,13 @@ pl_wav_parse (const guint8 *data, gsize length, GError **error)
   return NULL;
 }
 
-static double
-mono_sample (const PlWav *wav, gssize frame)
-{
-  double sum = 0;
-
-  if (frame < 0 || (gsize)frame >= wav->n_frames)
-    return 0;
-  for (guint c = 0; c < wav->channels; c++)
-    sum += wav->samples[(gsize)frame * wav->channels + c];
-  return sum / wav->channels;
-}
-
 PlWav *
 pl_wav_convert (const PlWav *wav, guint rate, guint channels)
 {
   PlWav *out;
-  double ratio, cutoff;
+  double ratio, cutoff, half, step_arg, step_window;
+  double rotate_arg_sin, rotate_arg_cos, rotate_win_sin, rotate_win_cos;
+  g_autofree double *mono = NULL;
 
   g_return_val_if_fail (wav != NULL, NULL);
   g_return_val_if_fail (rate >= 1000 && rate <= MAX_RATE, NULL);
@@ -126,25 +116,54 @@ pl_wav_convert (const PlWav *wav, guint rate, guint channels)
   out->samples = g_new0 (gint16, MAX (out->n_frames, 1) * channels);
   /* Low-pass at the lower Nyquist frequency, relative to the input rate. */
   cutoff = MIN (1.0, 1.0 / ratio);
+  half = SINC_HALF_WIDTH / cutoff;
+  /* Successive taps are one input frame apart, so the sinc's and the Hann
+   * window's angles grow by fixed steps: rotating (sin, cos) pairs replaces
+   * two trigonometric calls per tap. */
+  step_arg = G_PI * cutoff;
+  step_window = G_PI / half;
+  rotate_arg_sin = sin (step_arg);
+  rotate_arg_cos = cos (step_arg);
+  rotate_win_sin = sin (step_window);
+  rotate_win_cos = cos (step_window);
+
+  /* Down-mixed once, not once per tap. */
+  mono = g_new (double, MAX (wav->n_frames, 1));
+  for (gsize f = 0; f < wav->n_frames; f++)
+    {
+      double sum = 0;
+
+      for (guint c = 0; c < wav->channels; c++)
+        sum += wav->samples[f * wav->channels + c];
+      mono[f] = sum / wav->channels;
+    }
 
   for (gsize i = 0; i < out->n_frames; i++)
     {
       double centre = (double)i * ratio;
-      double half = SINC_HALF_WIDTH / cutoff;
       gssize first = (gssize)ceil (centre - half), last = (gssize)floor (centre + half);
+      double x0 = (double)first - centre;
+      double sin_arg = sin (step_arg * x0), cos_arg = cos (step_arg * x0);
+      double sin_win = sin (step_window * x0), cos_win = cos (step_window * x0);
       double acc = 0, weight = 0;
       gint16 value;
 
       for (gssize k = first; k <= last; k++)
         {
-          double x = (double)k - centre;
-          double arg = G_PI * x * cutoff;
-          double sinc = fabs (arg) < 1e-9 ? 1.0 : sin (arg) / arg;
-          double window = 0.5 + 0.5 * cos (G_PI * x / half);
-          double w = sinc * window;
+          double arg = step_arg * ((double)k - centre);
+          double sinc = fabs (arg) < 1e-9 ? 1.0 : sin_arg / arg;
+          double w = sinc * (0.5 + 0.5 * cos_win);
+          double turned;
 
-          acc += w * mono_sample (wav, k);
+          if (k >= 0 && (gsize)k < wav->n_frames)
+            acc += w * mono[k];
           weight += w;
+          turned = sin_arg * rotate_arg_cos + cos_arg * rotate_arg_sin;
+          cos_arg = cos_arg * rotate_arg_cos - sin_arg * rotate_arg_sin;
+          sin_arg = turned;
+          turned = sin_win * rotate_win_cos + cos_win * rotate_win_sin;
+          cos_win = cos_win * rotate_win_cos - sin_win * rotate_win_sin;
+          sin_win = turned;
         }
       /* Normalising by the kernel's sum keeps the level at the edges. */
       acc = weight != 0 ? acc / weight : 0;
