@@ -8,6 +8,7 @@
 
 #include "pl-core.h"
 #include "pl-dbus-service.h"
+#include "pl-keyfile.h"
 #include "pl-util.h"
 
 struct _PlCore
@@ -253,15 +254,17 @@ pl_core_get_run_lots (PlCore *self)
 gboolean
 pl_core_use_keyfile (PlCore *self, const char *path, GError **error)
 {
-  g_autoptr (GKeyFile) keyfile = g_key_file_new ();
+  g_autoptr (GKeyFile) keyfile = NULL;
+  g_autofree char *text = NULL;
   g_autoptr (PlAccount) account = NULL;
   g_autoptr (GPtrArray) lots = NULL;
 
   g_return_val_if_fail (PL_IS_CORE (self), FALSE);
 
-  if (!g_key_file_load_from_file (keyfile, path, G_KEY_FILE_NONE, error)
-      || !(account = pl_account_from_keyfile (keyfile, error))
-      || !(lots = pl_park_lot_configs_load (keyfile, error)))
+  /* with its text, so that every error names its line */
+  if (!(keyfile = pl_keyfile_load (path, &text, error))
+      || !(account = pl_account_from_keyfile_text (keyfile, text, path, error))
+      || !(lots = pl_park_lot_configs_load_text (keyfile, text, path, error)))
     return FALSE;
   /* A file with just the account does not replace the lots in use. */
   if (lots->len > 0)

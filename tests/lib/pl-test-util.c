@@ -130,6 +130,20 @@ pl_test_dbus_call (GDBusConnection *client, const char *dest, const char *interf
   return r.reply;
 }
 
+GVariant *
+pl_test_dbus_get_property (GDBusConnection *client, const char *dest, const char *name)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GVariant) wrapped
+      = pl_test_dbus_call (client, dest, "org.freedesktop.DBus.Properties", "Get",
+                           g_variant_new ("(ss)", "io.github.parkline.Parkline1", name), &error);
+  GVariant *value;
+
+  g_assert_no_error (error);
+  g_variant_get (wrapped, "(v)", &value);
+  return value;
+}
+
 GSocketConnection *
 pl_test_connect_loopback (guint16 port, GError **error)
 {

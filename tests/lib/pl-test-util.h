@@ -43,6 +43,8 @@ GDBusConnection *pl_test_dbus_connect (GTestDBus *bus);
  * Returns the reply, or NULL with error set. */
 GVariant *pl_test_dbus_call (GDBusConnection *client, const char *dest, const char *interface,
                              const char *method, GVariant *args, GError **error);
+/* A property of io.github.parkline.Parkline1 at dest, as a client reads it. */
+GVariant *pl_test_dbus_get_property (GDBusConnection *client, const char *dest, const char *name);
 
 /* A fresh 0700 directory under the test's scratch space. */
 char *pl_test_make_dir (const char *name);

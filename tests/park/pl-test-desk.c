@@ -124,10 +124,7 @@ pl_test_desk_lot (PlTestDesk *desk)
 PlParkSlotState
 pl_test_desk_slot_state (PlTestDesk *desk, int number)
 {
-  PlParkSlot *slot = pl_park_lot_get_slot (pl_test_desk_lot (desk), number);
-
-  g_assert_nonnull (slot);
-  return pl_park_slot_get_state (slot);
+  return pl_park_slot_get_state (pl_test_desk_slot (desk, number));
 }
 
 PlCall *
@@ -160,7 +157,7 @@ gboolean
 pl_test_desk_lot_known (PlTestDesk *desk)
 {
   PlParkLot *lot = pl_test_desk_lot (desk);
-  guint n = g_list_model_get_n_items (G_LIST_MODEL (lot));
+  guint n = lot ? g_list_model_get_n_items (G_LIST_MODEL (lot)) : 0;
 
   for (guint i = 0; i < n; i++)
     {
@@ -190,4 +187,13 @@ pl_test_team_teardown (PlTestTeam *team, gconstpointer profile)
   g_clear_pointer (&team->bob, pl_test_desk_free);
   g_clear_pointer (&team->alice, pl_test_desk_free);
   g_clear_pointer (&team->pbx, test_pbx_stop);
+}
+
+PlParkSlot *
+pl_test_desk_slot (PlTestDesk *desk, int number)
+{
+  PlParkSlot *slot = pl_park_lot_get_slot (pl_test_desk_lot (desk), number);
+
+  g_assert_nonnull (slot);
+  return slot;
 }

@@ -34,6 +34,9 @@ PlParkLot *pl_test_desk_lot (PlTestDesk *desk);
 gboolean pl_test_desk_told (PlTestDesk *desk, const char *fragment);
 /* The state of a slot of the desk's first lot. */
 PlParkSlotState pl_test_desk_slot_state (PlTestDesk *desk, int number);
+PlParkSlot *pl_test_desk_slot (PlTestDesk *desk, int number);
+/* Every slot of the desk's first lot is known: none stale, none assumed free. */
+gboolean pl_test_desk_lot_known (PlTestDesk *desk);
 /* The PBX calls the desk's user as "name" <number>; the desk answers.
  * Returns: (transfer none) the call, active. */
 PlCall *pl_test_desk_answer_caller (PlTestDesk *desk, TestPbx *pbx, const char *number,

@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include <signal.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
 #include <glib/gstdio.h>
@@ -84,6 +85,10 @@ spawn_pbx (TestPbx *pbx, guint16 port)
   g_assert_true (port == 0 || sp == port);
   pbx->sip_port = (guint16)sp;
   pbx->ctl_port = (guint16)cp;
+  if (strstr (line, " ami=127.0.0.1:"))
+    pbx->ami_port = (guint16)atoi (strstr (line, " ami=127.0.0.1:") + 15);
+  if (strstr (line, " amis=127.0.0.1:"))
+    pbx->amis_port = (guint16)atoi (strstr (line, " amis=127.0.0.1:") + 16);
 
   pbx->ctl = pl_test_connect_loopback (pbx->ctl_port, &error);
   g_assert_no_error (error);
@@ -898,4 +903,17 @@ test_phone_stop (TestPhone *p)
   g_string_free (p->inbuf, TRUE);
   g_ptr_array_unref (p->events);
   g_free (p);
+}
+
+int
+test_phone_connect (TestPbx *pbx, TestPhone *caller, const char *ext, TestPhone *callee)
+{
+  g_autofree char *to = g_strdup_printf ("sip:%s@127.0.0.1:%u", ext, pbx->sip_port);
+
+  test_phone_cmd (caller, "dial", to);
+  g_assert_true (test_phone_wait_event (callee, "CALL_INCOMING", 0, WAIT_MS));
+  test_phone_cmd (callee, "accept", NULL);
+  g_assert_true (test_phone_wait_event (callee, "CALL_ESTABLISHED", 0, WAIT_MS));
+  g_assert_true (test_phone_wait_event (caller, "CALL_ESTABLISHED", 0, WAIT_MS));
+  return test_phone_find_event (callee, "CALL_INCOMING", 0);
 }

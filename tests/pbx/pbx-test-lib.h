@@ -15,6 +15,8 @@ typedef struct
   char *dir;
   guint16 sip_port;
   guint16 ctl_port;
+  guint16 ami_port;  /* the manager interface (AMI) */
+  guint16 amis_port; /* the same over TLS, 0 without [manager] tls_pem */
   GSocketConnection *ctl;
   GDataInputStream *ctl_in;
 } TestPbx;
@@ -123,5 +125,8 @@ void test_phone_cmd (TestPhone *p, const char *command, const char *params);
 int test_phone_find_event (TestPhone *p, const char *type, guint start_index);
 gboolean test_phone_wait_event (TestPhone *p, const char *type, guint start_index, guint ms);
 const char *test_phone_event_str (TestPhone *p, int index, const char *member);
+/* @caller dials @ext on the PBX, @callee answers, both are connected.
+ * Returns the index of the callee's CALL_INCOMING event. */
+int test_phone_connect (TestPbx *pbx, TestPhone *caller, const char *ext, TestPhone *callee);
 
 G_END_DECLS

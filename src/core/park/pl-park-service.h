@@ -6,6 +6,7 @@
 #include "pl-account.h"
 #include "pl-call-manager.h"
 #include "pl-history-recorder.h"
+#include "pl-park-feed.h"
 #include "pl-park-lot.h"
 #include "pl-server-liveness.h"
 
@@ -64,6 +65,9 @@ PlCall *pl_park_service_retrieve (PlParkService *self, PlParkLot *lot, int slot,
 /* The n-th (1-based) occupied slot across all lots, in lot and slot order:
  * what Alt+n retrieves. */
 gboolean pl_park_service_find_parked (PlParkService *self, guint n, PlParkLot **lot, int *slot);
+/* The server feed that names the callers of @lot (its manager connection,
+ * shared by the lots that name the same one), or NULL. */
+PlParkFeed *pl_park_service_get_feed (PlParkService *self, PlParkLot *lot);
 void pl_park_service_shutdown (PlParkService *self);
 
 G_END_DECLS
