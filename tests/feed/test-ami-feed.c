@@ -492,8 +492,15 @@ test_not_asterisk (Fixture *f, gconstpointer data)
   g_autofree char *text = NULL;
   guint16 port;
 
-  port = g_socket_listener_add_any_inet_port (G_SOCKET_LISTENER (service), NULL, &error);
+  g_autoptr (GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
+  g_autoptr (GSocketAddress) any_port = g_inet_socket_address_new (loopback, 0);
+  g_autoptr (GSocketAddress) bound = NULL;
+
+  /* loopback only, port chosen by the kernel */
+  g_socket_listener_add_address (G_SOCKET_LISTENER (service), any_port, G_SOCKET_TYPE_STREAM,
+                                 G_SOCKET_PROTOCOL_TCP, NULL, &bound, &error);
   g_assert_no_error (error);
+  port = g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound));
   g_signal_connect (service, "incoming", G_CALLBACK (greet_wrongly), NULL);
   start_feed (f, port, "admin", "adminpw", FALSE);
   g_assert_true (PL_TEST_WAIT (status (f) == PL_PARK_FEED_STATUS_PROTOCOL_ERROR, WAIT_MS));

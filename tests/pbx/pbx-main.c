@@ -246,6 +246,17 @@ signal_handler (int sig)
   re_cancel ();
 }
 
+/* re_main() installs its signal handlers only when it starts, after READY:
+ * a test that stops the PBX right after READY would find SIGTERM's default
+ * action and see the PBX die by the signal. So TERM and INT stay blocked
+ * until the loop runs, and this first timer lets them in. */
+static void
+unblock_stop_signals (void *arg)
+{
+  sigset_t *stop_signals = arg;
+  sigprocmask (SIG_UNBLOCK, stop_signals, NULL);
+}
+
 /* For scripts (demo-callers.sh): a port free on 127.0.0.1 for UDP and TCP,
  * with the next one free for TCP too (baresip binds TLS on sip port + 1). */
 static int
@@ -312,6 +323,8 @@ main (int argc, char **argv)
   gboolean verbose = FALSE;
   int port = 0;
   struct sa laddr, ctl;
+  sigset_t stop_signals;
+  struct tmr unblock_tmr;
   int err;
 
   for (int i = 1; i < argc; i++)
@@ -377,6 +390,13 @@ main (int argc, char **argv)
       return 1;
     }
 
+  sigemptyset (&stop_signals);
+  sigaddset (&stop_signals, SIGTERM);
+  sigaddset (&stop_signals, SIGINT);
+  sigprocmask (SIG_BLOCK, &stop_signals, NULL);
+  tmr_init (&unblock_tmr);
+  tmr_start (&unblock_tmr, 0, unblock_stop_signals, &stop_signals);
+
   printf ("READY sip=%s:%u control=%s:%u ami=%s:%u", PBX_HOST, pbx->sip_port, PBX_HOST,
           pbx->ctl_port, PBX_HOST, pbx_ami_port ());
   if (pbx_ami_tls_port ())
@@ -385,6 +405,7 @@ main (int argc, char **argv)
   fflush (stdout);
 
   re_main (signal_handler);
+  tmr_cancel (&unblock_tmr);
 
   list_flush (&pbx->ctl_conns);
   pbx->ctl_sock = mem_deref (pbx->ctl_sock);
