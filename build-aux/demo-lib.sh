@@ -63,9 +63,10 @@ demo_pbx() {
   [[ "$reply" == OK* ]]
 }
 
-# demo_lot NAME TIMEOUT: the keyfile group of the demo lot 701–710.
+# demo_lot NAME TIMEOUT: the keyfile group of the demo lot 701–710; Park &
+# Page calls the demo PBX's paging group 600.
 demo_lot() {
-  printf '[lot %s]\nprofile=asterisk\npark-extension=700\nfirst-slot=701\nlast-slot=710\ntimeout=%s\n' \
+  printf '[lot %s]\nprofile=asterisk\npark-extension=700\nfirst-slot=701\nlast-slot=710\ntimeout=%s\npage-target=600\n' \
     "$1" "$2"
 }
 

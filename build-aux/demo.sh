@@ -3,10 +3,11 @@
 # The README's demo: builds Parkline and runs it as "Alice" against the
 # loopback test PBX (tests/pbx, test and demo infrastructure) with outside
 # callers ringing in. Answer a caller, press Park (Ctrl+Shift+P), watch the
-# slot fill in the sidebar, pick the call up again with Alt+1. A simulated
-# teammate, Bob, parks callers of his own; the demo lot reads the PBX's
-# manager interface, so the sidebar names them and says Bob parked them.
-# Closing Parkline stops the PBX and the callers.
+# slot fill in the sidebar, pick the call up again with Alt+1. Park & Page
+# (Ctrl+Shift+G) parks and calls the demo paging group 600; Escape ends the
+# page. A simulated teammate, Bob, parks callers of his own; the demo lot
+# reads the PBX's manager interface, so the sidebar names them and says Bob
+# parked them. Closing Parkline stops the PBX and the callers.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . build-aux/demo-lib.sh
@@ -70,6 +71,6 @@ pids+=("$!")
 pids+=("$!")
 
 echo "Parkline demo: PBX on $demo_sip, callers ringing Alice (ext 100)."
-echo "Answer, park with Ctrl+Shift+P, retrieve with Alt+1. Bob parks a caller now and then."
-echo "Close Parkline to stop."
+echo "Answer, park with Ctrl+Shift+P (or park and page with Ctrl+Shift+G), retrieve with"
+echo "Alt+1. Bob parks a caller now and then. Close Parkline to stop."
 GSETTINGS_SCHEMA_DIR="$PWD/_build/data" ./_build/src/parkline --account-file "$work/alice.conf" "$@"

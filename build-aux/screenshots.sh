@@ -166,6 +166,17 @@ sleep 7
 xdotool mousemove 1270 790
 shoot "$main" "$out/main-window.png"
 
+# Park & Page on that call: the page view, readable from across the room,
+# while the demo PBX's paging group 600 has the page.
+page_up() { calls_match "'active', 'outgoing', 'sip:600@"; }
+pl_call ParkAndPage 0 '""' >/dev/null
+wait_for 20 "the page call" page_up
+sleep 9 # the "Parked … on 704" toast, shown once the PBX confirms the park
+xdotool mousemove 1270 790
+shoot "$main" "$out/page.png"
+pl_call EndPage >/dev/null
+wait_for 20 "the page to end" no_calls
+
 # Preferences on the Park Lots page, the second of four tabs of the view
 # switcher centred in the header bar.
 pl_action preferences

@@ -24,6 +24,7 @@ struct _PlCore
   PlHistory *history;
   PlHistoryRecorder *recorder;
   PlParkService *park;
+  PlParkPager *pager;
   GPtrArray *lot_configs; /* NULL: the stored ones */
   GCancellable *cancellable;
   GCancellable *secrets_lookup; /* the stored lots' manager secrets, in flight */
@@ -52,6 +53,7 @@ pl_core_dispose (GObject *object)
   g_cancellable_cancel (self->secrets_lookup);
   g_clear_object (&self->secrets_lookup);
   g_clear_object (&self->dbus);
+  g_clear_object (&self->pager);
   if (self->park)
     pl_park_service_shutdown (self->park);
   g_clear_object (&self->park);
@@ -137,9 +139,20 @@ pl_core_new (PlEngine *engine, GSettings *settings, const char *history_path)
   pl_dbus_service_set_park_service (self->dbus, self->park);
   g_signal_connect_object (self->park, "message", G_CALLBACK (forward_message), self,
                            G_CONNECT_SWAPPED);
+  self->pager = pl_park_pager_new (self->park, self->calls, self->recorder);
+  pl_dbus_service_set_park_pager (self->dbus, self->pager);
+  g_signal_connect_object (self->pager, "message", G_CALLBACK (forward_message), self,
+                           G_CONNECT_SWAPPED);
   g_signal_connect_object (self->park, "notify::server-state", G_CALLBACK (on_server_state), self,
                            G_CONNECT_SWAPPED);
   return self;
+}
+
+PlParkPager *
+pl_core_get_park_pager (PlCore *self)
+{
+  g_return_val_if_fail (PL_IS_CORE (self), NULL);
+  return self->pager;
 }
 
 PlEngine *

@@ -8,6 +8,7 @@
 #include "pl-engine.h"
 #include "pl-history.h"
 #include "pl-history-recorder.h"
+#include "pl-park-pager.h"
 #include "pl-park-service.h"
 
 G_BEGIN_DECLS
@@ -31,6 +32,7 @@ PlCallManager *pl_core_get_call_manager (PlCore *self);
 PlHistory *pl_core_get_history (PlCore *self);
 PlHistoryRecorder *pl_core_get_history_recorder (PlCore *self);
 PlParkService *pl_core_get_park_service (PlCore *self);
+PlParkPager *pl_core_get_park_pager (PlCore *self);
 /* Uses these park lots instead of the stored ones, for this run only. */
 void pl_core_use_lots (PlCore *self, GPtrArray *lot_configs);
 /* The lots given for this run (pl_core_use_lots, --account-file), which

@@ -70,6 +70,12 @@ static const PlAccelEntry accel_table[] = {
    * Alt+n picks up the n-th parked call as the sidebar lists them. */
   { "win.park", { "<Primary><Shift>p", NULL } },
   { "win.park-to-selected", { "<Primary><Alt><Shift>p", NULL } },
+  /* Park & Page (G for paGe); a page ends with the one key everyone finds. */
+  { "win.park-and-page", { "<Primary><Shift>g", NULL } },
+  { "win.end-page", { "Escape", NULL } },
+  /* Consult transfer: J joins caller and colleague, R returns to the caller. */
+  { "win.complete-transfer", { "<Primary><Shift>j", NULL } },
+  { "win.cancel-transfer", { "<Primary><Shift>r", NULL } },
   { "win.focus-park", { "F6", NULL } },
   { "win.retrieve-nth(1)", { "<Alt>1", NULL } },
   { "win.retrieve-nth(2)", { "<Alt>2", NULL } },
@@ -266,26 +272,39 @@ call_ended_cb (PlApplication *self, PlCall *call)
 
 /* Park notifications ------------------------------------------------------ */
 
-static void
-withdraw_park_notification (PlApplication *self, PlParkSlot *slot)
-{
-  const char *id = g_object_get_data (G_OBJECT (slot), "pl-notification-id");
+/* One notification per lot, replaced by the next park there: a busy desk
+ * sees the newest call, not a pile. The lot remembers which slot it shows. */
+#define NOTIFIED_SLOT_KEY "pl-notified-slot"
 
-  if (id == NULL)
+static char *
+park_notification_id (PlParkLot *lot)
+{
+  return g_strdup_printf ("park-%s", pl_park_lot_get_name (lot));
+}
+
+static void
+withdraw_park_notification (PlApplication *self, PlParkLot *lot)
+{
+  PlParkSlot *shown = g_object_get_data (G_OBJECT (lot), NOTIFIED_SLOT_KEY);
+  g_autofree char *id = NULL;
+
+  if (shown == NULL)
     return;
+  id = park_notification_id (lot);
   g_application_withdraw_notification (G_APPLICATION (self), id);
-  g_signal_handlers_disconnect_by_data (slot, self);
-  g_object_set_data (G_OBJECT (slot), "pl-notification-id", NULL);
+  g_signal_handlers_disconnect_by_data (shown, self);
+  g_object_set_data (G_OBJECT (lot), NOTIFIED_SLOT_KEY, NULL);
 }
 
 static void
 parked_slot_state_cb (PlApplication *self, GParamSpec *pspec, PlParkSlot *slot)
 {
   PlParkSlotState state = pl_park_slot_get_state (slot);
+  PlParkLot *lot = g_object_get_data (G_OBJECT (slot), "pl-notified-lot");
 
   /* Gone from the slot (picked up, rung back): nothing to retrieve. */
-  if (state != PL_PARK_SLOT_OCCUPIED && state != PL_PARK_SLOT_STALE)
-    withdraw_park_notification (self, slot);
+  if (state != PL_PARK_SLOT_OCCUPIED && state != PL_PARK_SLOT_STALE && lot != NULL)
+    withdraw_park_notification (self, lot);
 }
 
 static void
@@ -297,11 +316,17 @@ parked_by_other_cb (PlApplication *self, PlParkLot *lot, PlParkSlot *slot)
   g_autofree char *name = pl_park_slot_dup_display_name (slot);
   g_autofree char *title = NULL;
   g_autofree char *target = pl_park_format_slot_target (pl_park_lot_get_name (lot), number);
-  g_autofree char *id = g_strdup_printf ("park-%s", target);
+  g_autofree char *id = park_notification_id (lot);
 
   if (!g_settings_get_boolean (self->settings, "notify-parks"))
     return;
-  withdraw_park_notification (self, slot);
+  /* The same id replaces the lot's notification on the desktop; only the
+   * slot it follows changes. */
+  {
+    PlParkSlot *shown = g_object_get_data (G_OBJECT (lot), NOTIFIED_SLOT_KEY);
+    if (shown)
+      g_signal_handlers_disconnect_by_data (shown, self);
+  }
   if (pl_park_slot_get_identity_source (slot) == PL_PARK_IDENTITY_UNKNOWN)
     title = g_strdup_printf (_ ("A call was parked on %d"), number);
   else
@@ -317,10 +342,12 @@ parked_by_other_cb (PlApplication *self, PlParkLot *lot, PlParkSlot *slot)
   else
     g_notification_set_body (notification, pl_park_lot_get_name (lot));
   g_notification_set_icon (notification, icon);
+  g_notification_set_default_action_and_target (notification, "app.retrieve-slot", "s", target);
   g_notification_add_button_with_target (notification, _ ("Retrieve"), "app.retrieve-slot", "s",
                                          target);
   g_application_send_notification (G_APPLICATION (self), id, notification);
-  g_object_set_data_full (G_OBJECT (slot), "pl-notification-id", g_steal_pointer (&id), g_free);
+  g_object_set_data (G_OBJECT (lot), NOTIFIED_SLOT_KEY, slot);
+  g_object_set_data (G_OBJECT (slot), "pl-notified-lot", lot);
   g_signal_connect_object (slot, "notify::state", G_CALLBACK (parked_slot_state_cb), self,
                            G_CONNECT_SWAPPED);
 }
@@ -603,11 +630,7 @@ pl_application_shutdown (GApplication *app)
     for (guint i = 0; i < g_list_model_get_n_items (lots); i++)
       {
         g_autoptr (PlParkLot) lot = g_list_model_get_item (lots, i);
-        for (guint k = 0; k < g_list_model_get_n_items (G_LIST_MODEL (lot)); k++)
-          {
-            g_autoptr (PlParkSlot) slot = g_list_model_get_item (G_LIST_MODEL (lot), k);
-            withdraw_park_notification (self, slot);
-          }
+        withdraw_park_notification (self, lot);
       }
   }
   g_clear_handle_id (&self->sigint_id, g_source_remove);
@@ -644,8 +667,10 @@ pl_application_activate (GApplication *app)
 
       window = pl_window_new (GTK_APPLICATION (self), self->manager);
       pl_window_set_history (window, pl_core_get_history (self->core));
+      pl_window_set_park_pager (window, pl_core_get_park_pager (self->core));
       sidebar = pl_park_sidebar_new (pl_core_get_park_service (self->core), self->manager);
       pl_park_sidebar_add_actions (PL_PARK_SIDEBAR (sidebar), G_ACTION_MAP (window));
+      pl_park_sidebar_set_pager (PL_PARK_SIDEBAR (sidebar), pl_core_get_park_pager (self->core));
       pl_window_set_sidebar (window, sidebar);
     }
   gtk_window_present (GTK_WINDOW (window));

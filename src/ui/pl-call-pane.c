@@ -7,6 +7,7 @@
 
 #include "pl-call-pane.h"
 #include "pl-call-row.h"
+#include "pl-consult-transfer.h"
 #include "pl-util.h"
 #include "pl-sip-uri.h"
 #include "pl-ui-util.h"
@@ -17,6 +18,10 @@ struct _PlCallPane
 
   PlCall *call;
   guint tick_id;
+  PlCallManager *manager; /* consult transfers are found through it */
+  PlParkPager *pager;
+  PlConsultTransfer *consult; /* weak: the transfer the pane follows */
+  gboolean compact;
 
   GtkWidget *box;
   AdwAvatar *avatar;
@@ -32,9 +37,18 @@ struct _PlCallPane
   GtkWidget *hangup_button;
   GtkWidget *transfer_button;
   GtkWidget *park_button;
+  GtkWidget *park_and_page_button;
   GtkPopover *transfer_popover;
   GtkEntry *transfer_entry;
   GtkLabel *transfer_error_label;
+  GtkWidget *consult_go_button;
+  GtkWidget *consult_box;
+  GtkLabel *consult_label;
+  GtkWidget *page_box;
+  GtkLabel *page_caption;
+  GtkLabel *page_label;
+  GtkLabel *page_slot_label;
+  GtkLabel *page_note;
 };
 
 G_DEFINE_FINAL_TYPE (PlCallPane, pl_call_pane, GTK_TYPE_WIDGET)
@@ -83,6 +97,8 @@ update_tick (PlCallPane *self)
   update_duration (self);
 }
 
+static gboolean is_page (PlCallPane *self);
+
 static void
 update_identity (PlCallPane *self)
 {
@@ -91,8 +107,11 @@ update_identity (PlCallPane *self)
 
   gtk_label_set_label (self->title_label, title ? title : "");
   gtk_label_set_label (self->uri_label, uri ? uri : "");
-  /* The address adds nothing when the title already is the address. */
-  gtk_widget_set_visible (GTK_WIDGET (self->uri_label), uri != NULL && g_strcmp0 (uri, title) != 0);
+  /* The address adds nothing when the title already is the address, nor
+   * the paging group's number on a page. */
+  gtk_widget_set_visible (GTK_WIDGET (self->uri_label),
+                          uri != NULL && g_strcmp0 (uri, title) != 0 && !is_page (self));
+  gtk_widget_set_visible (GTK_WIDGET (self->avatar), !self->compact && !is_page (self));
   adw_avatar_set_text (self->avatar, title);
 }
 
@@ -125,6 +144,84 @@ update_note (PlCallPane *self)
   gtk_widget_set_visible (GTK_WIDGET (self->note_label), note != NULL && *note != '\0');
 }
 
+/* The call on show is the page going out: the pane becomes the words. */
+static gboolean
+is_page (PlCallPane *self)
+{
+  return self->call != NULL && self->pager != NULL
+         && pl_park_pager_get_page_call (self->pager) == self->call;
+}
+
+static void
+update_page (PlCallPane *self)
+{
+  gboolean page = is_page (self);
+  const char *note = page ? pl_park_pager_get_speech_note (self->pager) : NULL;
+  PlPageSpeech speech = page ? pl_park_pager_get_speech (self->pager) : PL_PAGE_SPEECH_OFF;
+  const char *text = page ? pl_park_pager_get_text (self->pager) : NULL;
+
+  gtk_widget_set_visible (self->page_box, page);
+  gtk_widget_set_visible (GTK_WIDGET (self->title_label), !page);
+  pl_ui_set_css_class (self, "paging", page);
+  update_identity (self);
+  if (!page)
+    return;
+  if (pl_call_get_state (self->call) != PL_CALL_STATE_ACTIVE)
+    gtk_label_set_label (self->page_caption, _ ("Paging the team…"));
+  else if (speech == PL_PAGE_SPEECH_PLAYING || speech == PL_PAGE_SPEECH_WAITING)
+    gtk_label_set_label (self->page_caption, _ ("Parkline announces"));
+  else
+    gtk_label_set_label (self->page_caption, _ ("Say to the team"));
+  gtk_label_set_label (self->page_label, text ? text : "");
+  {
+    int slot = pl_park_pager_get_slot (self->pager);
+    g_autofree char *number = slot >= 0 ? g_strdup_printf ("%d", slot) : NULL;
+
+    gtk_label_set_label (self->page_slot_label, number ? number : "");
+    gtk_widget_set_visible (GTK_WIDGET (self->page_slot_label), number != NULL);
+  }
+  gtk_label_set_label (self->page_note, note ? note : "");
+  gtk_widget_set_visible (GTK_WIDGET (self->page_note), note != NULL);
+}
+
+/* Either leg of a consult transfer says what Complete will do: join the
+ * two, or (the colleague not answered yet) hand the caller on blind. */
+static void
+update_consult (PlCallPane *self)
+{
+  PlConsultTransfer *consult
+      = self->call && self->manager ? pl_consult_transfer_find (self->manager, self->call) : NULL;
+  g_autofree char *caller = NULL;
+  g_autofree char *colleague = NULL;
+  g_autofree char *text = NULL;
+
+  /* Completing or cancelling changes no note on this call. */
+  if (consult != self->consult)
+    {
+      if (self->consult)
+        g_signal_handlers_disconnect_by_func (self->consult, update_consult, self);
+      g_set_weak_pointer (&self->consult, consult);
+      if (consult)
+        g_signal_connect_object (consult, "notify", G_CALLBACK (update_consult), self,
+                                 G_CONNECT_SWAPPED);
+    }
+  gtk_widget_set_visible (self->consult_box,
+                          consult != NULL && pl_consult_transfer_get_open (consult));
+  if (consult == NULL)
+    return;
+  caller = pl_call_dup_title (pl_consult_transfer_get_caller (consult));
+  colleague = pl_call_dup_title (pl_consult_transfer_get_consultation (consult));
+  if (pl_consult_transfer_get_attended (consult))
+    text = g_strdup_printf (_ ("%s waits on hold. Complete Transfer joins them with %s and "
+                               "drops you."),
+                            caller, colleague);
+  else
+    text = g_strdup_printf (_ ("%s has not answered yet: Complete Transfer hangs up and "
+                               "transfers %s blind, so %s’s phone rings again."),
+                            colleague, caller, colleague);
+  gtk_label_set_label (self->consult_label, text);
+}
+
 static void
 update_state (PlCallPane *self)
 {
@@ -142,8 +239,10 @@ update_state (PlCallPane *self)
 
   gtk_widget_set_visible (self->incoming_box, state == PL_CALL_STATE_INCOMING);
   gtk_widget_set_visible (self->controls_box,
-                          state == PL_CALL_STATE_ACTIVE || state == PL_CALL_STATE_HELD);
-  gtk_widget_set_visible (self->hangup_button, (actions & PL_CALL_ACTION_HANGUP) != 0);
+                          !is_page (self)
+                              && (state == PL_CALL_STATE_ACTIVE || state == PL_CALL_STATE_HELD));
+  gtk_widget_set_visible (self->hangup_button,
+                          !is_page (self) && (actions & PL_CALL_ACTION_HANGUP) != 0);
   /* A menu button cannot carry an action; mirror win.transfer's rule. */
   gtk_widget_set_sensitive (self->transfer_button, (actions & PL_CALL_ACTION_TRANSFER) != 0);
 
@@ -163,6 +262,20 @@ call_notify_cb (PlCallPane *self, GParamSpec *pspec, PlCall *call)
     update_state (self);
   else if (g_str_equal (name, "note"))
     update_note (self);
+  /* A transfer starts and ends with notes on both calls; answering or the
+   * dialog's tags decide what Complete does. */
+  if (g_str_equal (name, "note") || g_str_equal (name, "state")
+      || g_str_equal (name, "replaceable"))
+    update_consult (self);
+  if (g_str_equal (name, "state"))
+    update_page (self);
+}
+
+static void
+pager_notify_cb (PlCallPane *self)
+{
+  update_page (self);
+  update_state (self);
 }
 
 static void
@@ -206,8 +319,9 @@ transfer_changed_cb (PlCallPane *self)
   set_transfer_error (self, error ? error->message : NULL);
 }
 
+/* The transfer box's number goes to action (blind transfer or consult). */
 static void
-transfer_activate_cb (PlCallPane *self)
+send_transfer_target (PlCallPane *self, const char *action)
 {
   const char *text = gtk_editable_get_text (GTK_EDITABLE (self->transfer_entry));
   g_autoptr (GError) error = NULL;
@@ -220,9 +334,21 @@ transfer_activate_cb (PlCallPane *self)
       return;
     }
   set_transfer_error (self, NULL);
-  gtk_widget_activate_action (GTK_WIDGET (self), "win.transfer", "s", text);
+  gtk_widget_activate_action (GTK_WIDGET (self), action, "s", text);
   close_transfer_popover (self);
   gtk_editable_set_text (GTK_EDITABLE (self->transfer_entry), "");
+}
+
+static void
+transfer_activate_cb (PlCallPane *self)
+{
+  send_transfer_target (self, "win.transfer");
+}
+
+static void
+consult_activate_cb (PlCallPane *self)
+{
+  send_transfer_target (self, "win.consult-transfer");
 }
 
 static void
@@ -283,6 +409,13 @@ pl_call_pane_dispose (GObject *object)
 
   pl_call_pane_set_call (self, NULL);
   g_clear_handle_id (&self->tick_id, g_source_remove);
+  if (self->pager)
+    g_signal_handlers_disconnect_by_data (self->pager, self);
+  if (self->consult)
+    g_signal_handlers_disconnect_by_data (self->consult, self);
+  g_clear_weak_pointer (&self->consult);
+  g_clear_object (&self->pager);
+  g_clear_object (&self->manager);
   gtk_widget_dispose_template (GTK_WIDGET (self), PL_TYPE_CALL_PANE);
   G_OBJECT_CLASS (pl_call_pane_parent_class)->dispose (object);
 }
@@ -320,10 +453,20 @@ pl_call_pane_class_init (PlCallPaneClass *klass)
   gtk_widget_class_bind_template_child (widget_class, PlCallPane, hangup_button);
   gtk_widget_class_bind_template_child (widget_class, PlCallPane, transfer_button);
   gtk_widget_class_bind_template_child (widget_class, PlCallPane, park_button);
+  gtk_widget_class_bind_template_child (widget_class, PlCallPane, park_and_page_button);
   gtk_widget_class_bind_template_child (widget_class, PlCallPane, transfer_popover);
   gtk_widget_class_bind_template_child (widget_class, PlCallPane, transfer_entry);
   gtk_widget_class_bind_template_child (widget_class, PlCallPane, transfer_error_label);
+  gtk_widget_class_bind_template_child (widget_class, PlCallPane, consult_go_button);
+  gtk_widget_class_bind_template_child (widget_class, PlCallPane, consult_box);
+  gtk_widget_class_bind_template_child (widget_class, PlCallPane, consult_label);
+  gtk_widget_class_bind_template_child (widget_class, PlCallPane, page_box);
+  gtk_widget_class_bind_template_child (widget_class, PlCallPane, page_caption);
+  gtk_widget_class_bind_template_child (widget_class, PlCallPane, page_label);
+  gtk_widget_class_bind_template_child (widget_class, PlCallPane, page_slot_label);
+  gtk_widget_class_bind_template_child (widget_class, PlCallPane, page_note);
   gtk_widget_class_bind_template_callback (widget_class, transfer_activate_cb);
+  gtk_widget_class_bind_template_callback (widget_class, consult_activate_cb);
   gtk_widget_class_bind_template_callback (widget_class, transfer_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, transfer_popover_show_cb);
 
@@ -380,7 +523,28 @@ pl_call_pane_set_call (PlCallPane *self, PlCall *call)
   update_identity (self);
   update_state (self);
   update_note (self);
+  update_page (self);
+  update_consult (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CALL]);
+}
+
+void
+pl_call_pane_set_services (PlCallPane *self, PlCallManager *manager, PlParkPager *pager)
+{
+  g_return_if_fail (PL_IS_CALL_PANE (self));
+  g_return_if_fail (manager == NULL || PL_IS_CALL_MANAGER (manager));
+  g_return_if_fail (pager == NULL || PL_IS_PARK_PAGER (pager));
+
+  g_set_object (&self->manager, manager);
+  if (self->pager)
+    g_signal_handlers_disconnect_by_data (self->pager, self);
+  g_set_object (&self->pager, pager);
+  if (pager)
+    g_signal_connect_object (pager, "notify", G_CALLBACK (pager_notify_cb), self,
+                             G_CONNECT_SWAPPED);
+  update_page (self);
+  update_state (self);
+  update_consult (self);
 }
 
 gboolean
@@ -405,11 +569,17 @@ pl_call_pane_set_park_blocker (PlCallPane *self, const char *blocker)
   /* the window's tooltip refresh adds the shortcut to this base text */
   g_object_set_data_full (G_OBJECT (self->park_button), "pl-base-tooltip", g_strdup (text), g_free);
   gtk_widget_set_tooltip_text (self->park_button, text);
+  /* Park & Page parks first: the same reason keeps it off. */
+  text = blocker ? blocker : _ ("Park and Page the Team");
+  g_object_set_data_full (G_OBJECT (self->park_and_page_button), "pl-base-tooltip", g_strdup (text),
+                          g_free);
+  gtk_widget_set_tooltip_text (self->park_and_page_button, text);
 }
 
 void
 pl_call_pane_set_compact (PlCallPane *self, gboolean compact)
 {
   g_return_if_fail (PL_IS_CALL_PANE (self));
-  gtk_widget_set_visible (GTK_WIDGET (self->avatar), !compact);
+  self->compact = compact;
+  update_identity (self);
 }

@@ -3,7 +3,8 @@
 
 #include <adwaita.h>
 
-#include "pl-call.h"
+#include "pl-call-manager.h"
+#include "pl-park-pager.h"
 
 G_BEGIN_DECLS
 
@@ -20,6 +21,10 @@ void pl_call_pane_set_compact (PlCallPane *self, gboolean compact);
 /* Opens the transfer popover (win.show-transfer); FALSE when the call
  * cannot be transferred now. */
 gboolean pl_call_pane_show_transfer (PlCallPane *self);
+/* Where the pane learns that its call is a page going out (it then shows
+ * the words to say, large) or part of a consult transfer (Complete /
+ * Back to Caller). Both may be NULL. */
+void pl_call_pane_set_services (PlCallPane *self, PlCallManager *manager, PlParkPager *pager);
 /* Why Park cannot be used now, for its tooltip; NULL: the plain one. */
 void pl_call_pane_set_park_blocker (PlCallPane *self, const char *blocker);
 

@@ -102,6 +102,9 @@ pl_history_format_park_summary (const char *slot, PlHistoryParkAction action, gi
         tail = after ? g_strdup_printf (_ ("picked up elsewhere after %s"), after)
                      : g_strdup (_ ("picked up elsewhere"));
         break;
+      case PL_HISTORY_PARK_ACTION_PAGED:
+        tail = g_strdup (_ ("team paged"));
+        break;
       case PL_HISTORY_PARK_ACTION_PARKED:
       case PL_HISTORY_PARK_ACTION_NONE:
       default:
@@ -119,7 +122,9 @@ pl_history_find_park_outcome (GPtrArray *events)
   for (guint i = events->len; i > 0; i--)
     {
       const PlHistoryParkEvent *event = g_ptr_array_index (events, i - 1);
+      /* A page tells the team; it does not end the park. */
       if (event->action != PL_HISTORY_PARK_ACTION_PARKED
+          && event->action != PL_HISTORY_PARK_ACTION_PAGED
           && event->action != PL_HISTORY_PARK_ACTION_NONE)
         return event;
     }
@@ -175,6 +180,13 @@ pl_history_format_park_event (const PlHistoryParkEvent *event)
         what = after ? g_strdup_printf (_ ("Picked up by someone else after %s"), after)
                      : g_strdup (_ ("Picked up by someone else"));
         break;
+      case PL_HISTORY_PARK_ACTION_PAGED:
+        if (event->party && *event->party)
+          what = g_strdup_printf (me ? _ ("Paged %s by me") : _ ("Paged %s by someone else"),
+                                  event->party);
+        else
+          what = g_strdup (me ? _ ("Paged by me") : _ ("Paged by someone else"));
+        break;
       case PL_HISTORY_PARK_ACTION_NONE:
       default:
         what = g_strdup (_ ("Park slot activity"));
@@ -186,4 +198,26 @@ pl_history_format_park_event (const PlHistoryParkEvent *event)
     return g_steal_pointer (&what);
   /* Translators: a park event and its time, "Parked on 702 by me · 10:02". */
   return g_strdup_printf (_ ("%s · %s"), what, when);
+}
+
+char *
+pl_history_format_transfer (PlCallTransfer transfer, const char *party)
+{
+  const char *who = party && *party ? party : NULL;
+
+  switch (transfer)
+    {
+      case PL_CALL_TRANSFER_JOINED:
+        return who ? g_strdup_printf (_ ("Consulted %s, then joined them"), who)
+                   : g_strdup (_ ("Consulted, then joined"));
+      case PL_CALL_TRANSFER_BLIND:
+        return who ? g_strdup_printf (_ ("Consulted %s, then transferred blind"), who)
+                   : g_strdup (_ ("Consulted, then transferred blind"));
+      case PL_CALL_TRANSFER_CONSULTATION:
+        return who ? g_strdup_printf (_ ("Consultation about %s"), who)
+                   : g_strdup (_ ("Consultation for a transfer"));
+      case PL_CALL_TRANSFER_NONE:
+      default:
+        return NULL;
+    }
 }

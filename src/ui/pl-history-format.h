@@ -26,6 +26,11 @@ char *pl_history_format_park_summary (const char *slot, PlHistoryParkAction acti
  * "Retrieved by someone else after 0:41 · 10:03". */
 char *pl_history_format_park_event (const PlHistoryParkEvent *event);
 
+/* A leg of a consult transfer, naming the other leg's party: the caller's
+ * "Consulted Bob, then joined them", the colleague's "Consultation about
+ * Caller One"; NULL for a call that was no part of one. */
+char *pl_history_format_transfer (PlCallTransfer transfer, const char *party);
+
 /* The latest event that ended a park (not a park itself), or NULL. */
 const PlHistoryParkEvent *pl_history_find_park_outcome (GPtrArray *events);
 

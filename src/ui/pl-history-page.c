@@ -168,6 +168,11 @@ show_park (PlHistoryPage *self, PlHistoryRow *row, PlHistoryEntry *entry)
           = pl_history_format_park_summary (pl_history_entry_get_park_slot (entry), action, waited);
     }
   pl_history_row_set_park_summary (row, summary);
+  {
+    g_autofree char *transfer = pl_history_format_transfer (
+        pl_history_entry_get_transfer (entry), pl_history_entry_get_transfer_party (entry));
+    pl_history_row_set_transfer_summary (row, transfer);
+  }
   pl_history_row_set_timeline (
       row, events != NULL && g_hash_table_contains (self->expanded, &id) ? events : NULL);
 }

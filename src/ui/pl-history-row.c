@@ -26,6 +26,7 @@ struct _PlHistoryRow
   GtkWidget *number_separator;
   GtkLabel *number_label;
   GtkLabel *park_label;
+  GtkLabel *transfer_label;
   GtkLabel *time_label;
   GtkLabel *duration_label;
   GtkWidget *expand_icon;
@@ -152,6 +153,7 @@ pl_history_row_class_init (PlHistoryRowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, PlHistoryRow, number_separator);
   gtk_widget_class_bind_template_child (widget_class, PlHistoryRow, number_label);
   gtk_widget_class_bind_template_child (widget_class, PlHistoryRow, park_label);
+  gtk_widget_class_bind_template_child (widget_class, PlHistoryRow, transfer_label);
   gtk_widget_class_bind_template_child (widget_class, PlHistoryRow, time_label);
   gtk_widget_class_bind_template_child (widget_class, PlHistoryRow, duration_label);
   gtk_widget_class_bind_template_child (widget_class, PlHistoryRow, expand_icon);
@@ -209,6 +211,14 @@ pl_history_row_set_park_summary (PlHistoryRow *self, const char *text)
   gtk_widget_set_visible (GTK_WIDGET (self->park_label), text != NULL);
   /* Only a parked call has a timeline to open. */
   gtk_widget_set_visible (self->expand_icon, text != NULL);
+}
+
+void
+pl_history_row_set_transfer_summary (PlHistoryRow *self, const char *text)
+{
+  g_return_if_fail (PL_IS_HISTORY_ROW (self));
+  gtk_label_set_label (self->transfer_label, text ? text : "");
+  gtk_widget_set_visible (GTK_WIDGET (self->transfer_label), text != NULL);
 }
 
 void

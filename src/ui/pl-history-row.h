@@ -21,6 +21,8 @@ void pl_history_row_set_day (PlHistoryRow *self, const char *header);
 void pl_history_row_set_park_summary (PlHistoryRow *self, const char *text);
 /* events (PlHistoryParkEvent) NULL closes the timeline. */
 void pl_history_row_set_timeline (PlHistoryRow *self, GPtrArray *events);
+/* A leg of a consult transfer: "Consulted Bob, then joined them"; NULL hides it. */
+void pl_history_row_set_transfer_summary (PlHistoryRow *self, const char *text);
 gboolean pl_history_row_get_expanded (PlHistoryRow *self);
 
 G_END_DECLS

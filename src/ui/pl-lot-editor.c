@@ -34,6 +34,9 @@ struct _PlLotEditor
   AdwEntryRow *park_uri_row;
   AdwEntryRow *retrieve_uri_row;
   AdwEntryRow *subscribe_uri_row;
+  /* Park & Page */
+  AdwEntryRow *page_target_row;
+  GtkSwitch *page_spoken_switch;
   GtkWidget *error_group;
   GtkLabel *error_label;
   GtkWidget *save_button;
@@ -154,6 +157,11 @@ pl_lot_editor_dup_config (PlLotEditor *self)
       c->retrieve_template = dup_stripped (self->retrieve_uri_row);
       c->subscribe_template = dup_stripped (self->subscribe_uri_row);
     }
+  /* Park & Page: an empty target switches it off. */
+  c->page_target = dup_stripped (self->page_target_row);
+  if (c->page_target && *c->page_target == '\0')
+    g_clear_pointer (&c->page_target, g_free);
+  c->page_spoken = gtk_switch_get_active (self->page_spoken_switch);
   dup_manager (self, c);
   return c;
 }
@@ -247,6 +255,8 @@ mark_rows (PlLotEditor *self, const PlParkLotConfig *c, const GError *error, gbo
           break;
       }
   pl_ui_mark_invalid (self->extension_row, extension_bad);
+  pl_ui_mark_invalid (self->page_target_row,
+                      error && error->code == PL_PARK_PROFILE_ERROR_INVALID_PAGE_TARGET);
 
   mark_manager_rows (self, c, error);
 
@@ -330,6 +340,8 @@ fill (PlLotEditor *self, const PlParkLotConfig *c)
   set_text (self->park_uri_row, c->park_template);
   set_text (self->retrieve_uri_row, c->retrieve_template);
   set_text (self->subscribe_uri_row, c->subscribe_template);
+  set_text (self->page_target_row, c->page_target);
+  gtk_switch_set_active (self->page_spoken_switch, c->page_spoken);
   set_text (self->manager_host_row, c->manager_host);
   set_text (self->manager_user_row, c->manager_user);
   set_text (self->manager_secret_row, NULL);
@@ -571,6 +583,8 @@ pl_lot_editor_class_init (PlLotEditorClass *klass)
   gtk_widget_class_bind_template_child (widget_class, PlLotEditor, timeout_spin);
   gtk_widget_class_bind_template_child (widget_class, PlLotEditor, subscribe_row);
   gtk_widget_class_bind_template_child (widget_class, PlLotEditor, list_uri_row);
+  gtk_widget_class_bind_template_child (widget_class, PlLotEditor, page_target_row);
+  gtk_widget_class_bind_template_child (widget_class, PlLotEditor, page_spoken_switch);
   gtk_widget_class_bind_template_child (widget_class, PlLotEditor, templates_group);
   gtk_widget_class_bind_template_child (widget_class, PlLotEditor, park_uri_row);
   gtk_widget_class_bind_template_child (widget_class, PlLotEditor, retrieve_uri_row);

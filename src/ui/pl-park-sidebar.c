@@ -33,6 +33,7 @@ struct _PlParkSidebar
   GtkWidget parent_instance;
 
   PlParkService *service;
+  PlParkPager *pager;
   PlCallManager *manager;
   PlEngine *engine;
   GPtrArray *sections; /* Section, in lot order */
@@ -43,6 +44,7 @@ struct _PlParkSidebar
   GSimpleAction *retrieve_slot;
   GSimpleAction *retrieve_nth;
   GSimpleAction *focus_park;
+  GSimpleAction *park_and_page;
 
   GtkWidget *box;
   GtkWidget *park_button;
@@ -210,6 +212,27 @@ park_activated (GSimpleAction *action, GVariant *parameter, PlParkSidebar *self)
         row ? pl_park_slot_row_get_lot (row) : NULL, PL_PARK_ANY_SLOT);
 }
 
+/* Park & Page goes to the lot the user is looking at, else the first. */
+static PlParkLot *
+page_lot (PlParkSidebar *self)
+{
+  PlParkSlotRow *row = selected_row (self);
+
+  return row ? pl_park_slot_row_get_lot (row) : pl_park_service_find_lot (self->service, NULL);
+}
+
+static void
+park_and_page_activated (GSimpleAction *action, GVariant *parameter, PlParkSidebar *self)
+{
+  PlCall *call = pl_call_manager_get_active_call (self->manager);
+  g_autoptr (GError) error = NULL;
+
+  if (call && self->pager
+      && !pl_park_pager_park_and_page (self->pager, call, page_lot (self), PL_PARK_ANY_SLOT,
+                                       &error))
+    tell (self, error->message);
+}
+
 static void
 park_selected_activated (GSimpleAction *action, GVariant *parameter, PlParkSidebar *self)
 {
@@ -369,6 +392,15 @@ update_actions (PlParkSidebar *self)
   g_simple_action_set_enabled (self->retrieve_slot, can_retrieve);
   g_simple_action_set_enabled (self->retrieve_nth, can_retrieve);
   g_simple_action_set_enabled (self->focus_park, has_lots);
+  {
+    PlParkLot *paging = page_lot (self);
+    const char *target = paging ? pl_park_lot_get_config (paging)->page_target : NULL;
+
+    /* Parks as Park does: off whenever Park is. */
+    g_simple_action_set_enabled (self->park_and_page,
+                                 self->pager && !blocker && !pl_park_pager_get_busy (self->pager)
+                                     && target != NULL && call_can_park (self, call));
+  }
 
   if (blocker)
     tooltip = g_strdup (blocker);
@@ -660,7 +692,10 @@ pl_park_sidebar_add_actions (PlParkSidebar *self, GActionMap *map)
   g_clear_object (&self->retrieve_slot);
   g_clear_object (&self->retrieve_nth);
   g_clear_object (&self->focus_park);
+  g_clear_object (&self->park_and_page);
   self->park = add_action (self, map, "park", NULL, G_CALLBACK (park_activated));
+  self->park_and_page
+      = add_action (self, map, "park-and-page", NULL, G_CALLBACK (park_and_page_activated));
   self->park_selected
       = add_action (self, map, "park-to-selected", NULL, G_CALLBACK (park_selected_activated));
   self->retrieve_slot = add_action (self, map, "retrieve-slot", G_VARIANT_TYPE_STRING,
@@ -668,6 +703,21 @@ pl_park_sidebar_add_actions (PlParkSidebar *self, GActionMap *map)
   self->retrieve_nth = add_action (self, map, "retrieve-nth", G_VARIANT_TYPE_INT32,
                                    G_CALLBACK (retrieve_nth_activated));
   self->focus_park = add_action (self, map, "focus-park", NULL, G_CALLBACK (focus_park_activated));
+  update_actions (self);
+}
+
+void
+pl_park_sidebar_set_pager (PlParkSidebar *self, PlParkPager *pager)
+{
+  g_return_if_fail (PL_IS_PARK_SIDEBAR (self));
+  g_return_if_fail (pager == NULL || PL_IS_PARK_PAGER (pager));
+
+  if (self->pager)
+    g_signal_handlers_disconnect_by_func (self->pager, update_actions, self);
+  g_set_object (&self->pager, pager);
+  if (pager)
+    g_signal_connect_object (pager, "notify::busy", G_CALLBACK (update_actions), self,
+                             G_CONNECT_SWAPPED);
   update_actions (self);
 }
 
@@ -738,12 +788,14 @@ pl_park_sidebar_dispose (GObject *object)
       g_simple_action_set_enabled (self->retrieve_slot, FALSE);
       g_simple_action_set_enabled (self->retrieve_nth, FALSE);
       g_simple_action_set_enabled (self->focus_park, FALSE);
+      g_simple_action_set_enabled (self->park_and_page, FALSE);
     }
   g_clear_object (&self->park);
   g_clear_object (&self->park_selected);
   g_clear_object (&self->retrieve_slot);
   g_clear_object (&self->retrieve_nth);
   g_clear_object (&self->focus_park);
+  g_clear_object (&self->park_and_page);
   gtk_widget_dispose_template (GTK_WIDGET (self), PL_TYPE_PARK_SIDEBAR);
   /* Handlers connected with g_signal_connect_object() only go at finalize;
    * the calls ending at shutdown must not reach a half-disposed widget. */
@@ -754,6 +806,9 @@ pl_park_sidebar_dispose (GObject *object)
     }
   if (self->engine)
     g_signal_handlers_disconnect_by_data (self->engine, self);
+  if (self->pager)
+    g_signal_handlers_disconnect_by_data (self->pager, self);
+  g_clear_object (&self->pager);
   g_clear_object (&self->service);
   g_clear_object (&self->manager);
   g_clear_object (&self->engine);

@@ -4,6 +4,7 @@
 #include <adwaita.h>
 
 #include "pl-call-manager.h"
+#include "pl-park-pager.h"
 #include "pl-park-service.h"
 
 G_BEGIN_DECLS
@@ -21,6 +22,9 @@ PlParkService *pl_park_sidebar_get_service (PlParkSidebar *self);
  * win.retrieve-nth (1-based) and win.focus-park to the window's action map;
  * the sidebar keeps their enabled state. */
 void pl_park_sidebar_add_actions (PlParkSidebar *self, GActionMap *map);
+/* Adds Park & Page: win.park-and-page (after add_actions) parks the active
+ * call on the selected lot (else the first) and pages its page target. */
+void pl_park_sidebar_set_pager (PlParkSidebar *self, PlParkPager *pager);
 /* The slot row for lot/slot, or NULL. (transfer none) */
 GtkWidget *pl_park_sidebar_get_row (PlParkSidebar *self, const char *lot, int slot);
 /* The lot section's stale banner (for tests and focus). (transfer none) */

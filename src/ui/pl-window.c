@@ -8,6 +8,7 @@
 
 #include "pl-call-pane.h"
 #include "pl-call-row.h"
+#include "pl-consult-transfer.h"
 #include "pl-dialpad.h"
 #include "pl-history-page.h"
 #include "pl-park-sidebar.h"
@@ -26,6 +27,7 @@ struct _PlWindow
   PlParkService *park; /* the sidebar's, for whether the PBX answers */
   GSettings *settings;
   PlHistory *history;
+  PlParkPager *pager;
   char *history_problem; /* the last reason history was off */
   gboolean problem_is_restart;
 
@@ -42,6 +44,7 @@ struct _PlWindow
   GtkWidget *dial_button;
   GtkLabel *dial_error_label;
   PlCallPane *call_pane;
+  AdwClamp *main_clamp;
   GtkRevealer *waiting_revealer;
   GtkLabel *waiting_label;
   GtkRevealer *dialpad_revealer;
@@ -567,6 +570,58 @@ dismiss_problem_activated (GSimpleAction *action, GVariant *parameter, gpointer 
   self->problem_is_restart = FALSE;
 }
 
+/* Park & Page and consult transfer ----------------------------------------- */
+
+static PlConsultTransfer *
+current_consult (PlWindow *self)
+{
+  return self->call ? pl_consult_transfer_find (self->manager, self->call) : NULL;
+}
+
+static void
+end_page_activated (GSimpleAction *action, GVariant *parameter, gpointer user_data)
+{
+  PlWindow *self = user_data;
+  g_autoptr (GError) error = NULL;
+
+  if (self->pager && !pl_park_pager_end_page (self->pager, &error))
+    report_error (self, error);
+}
+
+static void
+consult_transfer_activated (GSimpleAction *action, GVariant *parameter, gpointer user_data)
+{
+  PlWindow *self = user_data;
+  g_autoptr (GError) error = NULL;
+
+  if (self->call == NULL
+      || !pl_consult_transfer_start (self->manager, self->call,
+                                     g_variant_get_string (parameter, NULL), &error))
+    report_error (self, error);
+}
+
+static void
+complete_transfer_activated (GSimpleAction *action, GVariant *parameter, gpointer user_data)
+{
+  PlWindow *self = user_data;
+  PlConsultTransfer *consult = current_consult (self);
+  g_autoptr (GError) error = NULL;
+
+  if (consult && !pl_consult_transfer_complete (consult, &error))
+    report_error (self, error);
+}
+
+static void
+cancel_transfer_activated (GSimpleAction *action, GVariant *parameter, gpointer user_data)
+{
+  PlWindow *self = user_data;
+  PlConsultTransfer *consult = current_consult (self);
+  g_autoptr (GError) error = NULL;
+
+  if (consult && !pl_consult_transfer_cancel (consult, &error))
+    report_error (self, error);
+}
+
 static const GActionEntry win_entries[] = {
   { "dial", dial_activated },
   { "answer", answer_activated },
@@ -587,6 +642,10 @@ static const GActionEntry win_entries[] = {
   { "show-phone", show_phone_activated },
   { "show-history", show_history_activated },
   { "call-number", call_number_activated, "s" },
+  { "end-page", end_page_activated },
+  { "consult-transfer", consult_transfer_activated, "s" },
+  { "complete-transfer", complete_transfer_activated },
+  { "cancel-transfer", cancel_transfer_activated },
 };
 
 /* The one place that decides what can be done now. Every notify that can
@@ -616,6 +675,23 @@ update_actions (PlWindow *self)
   set_action_enabled (self, "select-call", n_calls > 1);
   set_action_enabled (self, "next-call", n_calls > 1);
   set_action_enabled (self, "previous-call", n_calls > 1);
+
+  {
+    PlConsultTransfer *consult = current_consult (self);
+    gboolean consulting = consult && pl_consult_transfer_get_open (consult);
+
+    set_action_enabled (self, "consult-transfer",
+                        (actions & PL_CALL_ACTION_TRANSFER) && consult == NULL);
+    set_action_enabled (self, "complete-transfer", consulting);
+    set_action_enabled (self, "cancel-transfer", consulting);
+    set_action_enabled (self, "end-page",
+                        self->pager && pl_park_pager_get_page_call (self->pager) != NULL);
+    /* A page on show gets the room to say it in one line, big. */
+    adw_clamp_set_maximum_size (
+        self->main_clamp,
+        self->call && self->pager && pl_park_pager_get_page_call (self->pager) == self->call ? 760
+                                                                                             : 420);
+  }
 
   set_action_bool_state (self, "hold", state == PL_CALL_STATE_HELD);
   set_action_bool_state (self, "mute", self->call && pl_call_get_muted (self->call));
@@ -821,6 +897,9 @@ active_call_cb (PlWindow *self)
                                    G_CONNECT_SWAPPED);
           g_signal_connect_object (call, "notify::muted", G_CALLBACK (call_notify_cb), self,
                                    G_CONNECT_SWAPPED);
+          /* A consult transfer starts and ends with a note on the call. */
+          g_signal_connect_object (call, "notify::note", G_CALLBACK (call_notify_cb), self,
+                                   G_CONNECT_SWAPPED);
         }
       pl_call_pane_set_call (self->call_pane, call);
       set_action_bool_state (self, "show-dialpad", FALSE);
@@ -982,6 +1061,22 @@ set_park_service (PlWindow *self, PlParkService *park)
 }
 
 void
+pl_window_set_park_pager (PlWindow *self, PlParkPager *pager)
+{
+  g_return_if_fail (PL_IS_WINDOW (self));
+  g_return_if_fail (pager == NULL || PL_IS_PARK_PAGER (pager));
+
+  if (self->pager)
+    g_signal_handlers_disconnect_by_func (self->pager, update_actions, self);
+  g_set_object (&self->pager, pager);
+  if (pager)
+    g_signal_connect_object (pager, "notify::page-call", G_CALLBACK (update_actions), self,
+                             G_CONNECT_SWAPPED);
+  pl_call_pane_set_services (self->call_pane, self->manager, pager);
+  update_actions (self);
+}
+
+void
 pl_window_set_sidebar (PlWindow *self, GtkWidget *sidebar)
 {
   GtkWidget *child;
@@ -1107,6 +1202,9 @@ pl_window_dispose (GObject *object)
   if (self->history)
     g_signal_handlers_disconnect_by_func (self->history, history_state_cb, self);
   g_clear_object (&self->history);
+  if (self->pager)
+    g_signal_handlers_disconnect_by_data (self->pager, self);
+  g_clear_object (&self->pager);
   g_clear_pointer (&self->history_problem, g_free);
   gtk_widget_dispose_template (GTK_WIDGET (self), PL_TYPE_WINDOW);
   /* Handlers connected with g_signal_connect_object() only go at finalize;
@@ -1161,6 +1259,7 @@ pl_window_class_init (PlWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, PlWindow, dial_button);
   gtk_widget_class_bind_template_child (widget_class, PlWindow, dial_error_label);
   gtk_widget_class_bind_template_child (widget_class, PlWindow, call_pane);
+  gtk_widget_class_bind_template_child (widget_class, PlWindow, main_clamp);
   gtk_widget_class_bind_template_child (widget_class, PlWindow, waiting_revealer);
   gtk_widget_class_bind_template_child (widget_class, PlWindow, waiting_label);
   gtk_widget_class_bind_template_child (widget_class, PlWindow, dialpad_revealer);

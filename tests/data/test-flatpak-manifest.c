@@ -27,7 +27,7 @@ static const char *const allowed_finish_args[] = {
 
 /* In dependency order: each needs the ones before it. */
 static const char *const required_modules[]
-    = { "portaudio", "libre", "librem", "baresip", "parkline" };
+    = { "portaudio", "libre", "librem", "baresip", "espeak-ng", "parkline" };
 
 typedef struct
 {
@@ -277,12 +277,14 @@ baresip_module_lists (Manifest *m)
   return lists;
 }
 
-/* What Parkline's config writer loads when Opus is there and G.722 is not,
- * which is the Flatpak's situation (see the manifest's baresip comment). */
+/* What Parkline's config writer loads when Opus and aufile are there and
+ * G.722 is not, which is the Flatpak's situation (see the manifest's baresip
+ * comment). */
 static GStrv
 config_modules (void)
 {
-  PlBaresipConfigParams params = { .ctrl_listen = "127.0.0.1:1", .have_opus = TRUE };
+  PlBaresipConfigParams params
+      = { .ctrl_listen = "127.0.0.1:1", .have_opus = TRUE, .have_aufile = TRUE };
   g_autofree char *text = pl_baresip_config_text (&params, NULL);
   g_auto (GStrv) lines = g_strsplit (text, "\n", -1);
   g_autoptr (GStrvBuilder) names = g_strv_builder_new ();
@@ -443,8 +445,8 @@ static const BrokenCase broken_cases[] = {
   { "uncommented-permission",
     "  # X11 shared memory; without it X11 rendering is slow.\n  - --share=ipc\n",
     "  - --share=ipc\n", "--share=ipc has no comment" },
-  { "missing-module-in-baresip", "MODULES=\"account menu ctrl_tcp opus g711 portaudio\"\n",
-    "MODULES=\"account menu opus g711 portaudio\"\n",
+  { "missing-module-in-baresip", "MODULES=\"account menu ctrl_tcp opus g711 portaudio aufile\"\n",
+    "MODULES=\"account menu opus g711 portaudio aufile\"\n",
     "without the ctrl_tcp module Parkline loads" },
   { "unknown-property", "    buildsystem: autotools\n",
     "    buildsystem: autotools\n    sha-256: nothing\n", "flatpak-builder" },
@@ -455,6 +457,10 @@ static const BrokenCase broken_cases[] = {
     "baresip: a dir source is only for Parkline's own tree" },
   { "missing-module", "  - name: portaudio\n", "  - name: pulseaudio\n",
     "module portaudio is missing" },
+  { "no-aufile", "MODULES=\"account menu ctrl_tcp opus g711 portaudio aufile\"\n",
+    "MODULES=\"account menu ctrl_tcp opus g711 portaudio\"\n",
+    "without the aufile module Parkline loads" },
+  { "no-espeak", "  - name: espeak-ng\n", "  - name: espeak\n", "module espeak-ng is missing" },
 };
 
 static void

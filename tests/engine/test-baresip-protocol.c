@@ -286,6 +286,49 @@ test_command (void)
   g_assert_cmpstr (json_object_get_string_member (obj, "params"), ==, "");
 }
 
+/* Replies of the real baresip 1.0.0 (captured while trying `ausrc`). */
+static void
+test_encoder (void)
+{
+  static const struct
+  {
+    const char *reply;
+    const char *codec;
+    guint rate, channels;
+  } cases[] = {
+    { "\n--- Audio stream ---\n tx:   encode: opus 48000Hz/2ch ptime=20ms S16LE\n       aubuf: "
+      "wish_sz=3840",
+      "opus", 48000, 2 },
+    { " tx:   encode: PCMU 8000Hz/1ch ptime=20ms S16LE\n", "PCMU", 8000, 1 },
+    { " tx:   encode: G722 16000Hz/1ch ptime=20ms S16LE\n", "G722", 16000, 1 },
+    /* the call's audio has not started */
+    { "\n--- Audio stream ---\n tx:   encode:  ptime=20ms S16LE\n", NULL, 0, 0 },
+    { " tx:   encode: PCMU 0Hz/1ch", NULL, 0, 0 },
+    { " tx:   encode: PCMU 8000Hz", NULL, 0, 0 },
+    { "call not found", NULL, 0, 0 },
+    { NULL, NULL, 0, 0 },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *codec = NULL;
+      guint rate = 0, channels = 0;
+      gboolean ok = pl_baresip_parse_encoder (cases[i].reply, &codec, &rate, &channels);
+
+      g_test_message ("case %u", i);
+      g_assert_cmpint (ok, ==, cases[i].codec != NULL);
+      g_assert_cmpstr (codec, ==, cases[i].codec);
+      g_assert_cmpuint (rate, ==, cases[i].rate);
+      g_assert_cmpuint (channels, ==, cases[i].channels);
+    }
+
+  g_assert_false (pl_baresip_ausrc_failed ("switch audio device: aufile,/x.wav\n"));
+  g_assert_true (pl_baresip_ausrc_failed (
+      "switch audio device: aufile,/x.wav\nfailed to set audio-source (No such device)\n"));
+  g_assert_true (pl_baresip_ausrc_failed ("no such audio-source: portaudio\n"));
+  g_assert_true (pl_baresip_ausrc_failed (NULL));
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -304,5 +347,6 @@ main (int argc, char *argv[])
   g_test_add_func ("/baresip-protocol/transcript", test_transcript);
   g_test_add_func ("/baresip-protocol/registration-reason", test_reason);
   g_test_add_func ("/baresip-protocol/command", test_command);
+  g_test_add_func ("/baresip-protocol/encoder", test_encoder);
   return g_test_run ();
 }

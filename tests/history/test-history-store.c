@@ -212,6 +212,54 @@ test_live_call (Fixture *f, gconstpointer data)
   g_assert_cmpint (count (f->history, PL_HISTORY_FILTER_ALL, "Live Caller"), ==, 0);
 }
 
+/* A consult transfer: both legs are stored, each naming the other's party,
+ * from live calls (the caller joined, the consultation) and from a raw
+ * info (the blind fallback). */
+static void
+test_transfer_legs (Fixture *f, gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (PlCall) caller
+      = pl_call_new ("leg-1", PL_CALL_DIRECTION_INCOMING, "sip:201@pbx.test", "Caller One");
+  g_autoptr (PlCall) consultation
+      = pl_call_new ("leg-2", PL_CALL_DIRECTION_OUTGOING, "sip:101@pbx.test", "Bob");
+  g_autoptr (PlHistoryRecord) r1 = pl_history_call_started (f->history, caller);
+  g_autoptr (PlHistoryRecord) r2 = pl_history_call_started (f->history, consultation);
+  g_autoptr (PlHistoryEntry) e1 = NULL;
+  g_autoptr (PlHistoryEntry) e2 = NULL;
+  g_autoptr (PlHistoryEntry) e3 = NULL;
+  PlHistoryCallInfo blind = {
+    .direction = PL_CALL_DIRECTION_INCOMING,
+    .peer_uri = "sip:202@pbx.test",
+    .peer_name = "Caller Two",
+    .started = g_get_real_time (),
+    .end = PL_CALL_END_TRANSFERRED,
+    .transfer = PL_CALL_TRANSFER_BLIND,
+    .transfer_party = "Carol",
+  };
+
+  pl_call_set_transfer (caller, PL_CALL_TRANSFER_JOINED, "Bob");
+  pl_call_set_transfer (consultation, PL_CALL_TRANSFER_CONSULTATION, "Caller One");
+  pl_call_end (caller, PL_CALL_END_TRANSFERRED, "Call transfered");
+  pl_call_end (consultation, PL_CALL_END_TRANSFERRED, NULL);
+  pl_history_call_updated (f->history, r1, caller);
+  pl_history_call_updated (f->history, r2, consultation);
+  g_assert_cmpint (pl_history_insert_call_sync (f->history, &blind, &error), >, 0);
+  g_assert_no_error (error);
+  g_assert_true (pl_history_flush_sync (f->history, &error));
+
+  e1 = only_entry (f->history, PL_HISTORY_FILTER_ALL, "Caller One");
+  g_assert_cmpint (pl_history_entry_get_transfer (e1), ==, PL_CALL_TRANSFER_JOINED);
+  g_assert_cmpstr (pl_history_entry_get_transfer_party (e1), ==, "Bob");
+  e2 = only_entry (f->history, PL_HISTORY_FILTER_ALL, "Bob");
+  g_assert_cmpint (pl_history_entry_get_transfer (e2), ==, PL_CALL_TRANSFER_CONSULTATION);
+  g_assert_cmpstr (pl_history_entry_get_transfer_party (e2), ==, "Caller One");
+  e3 = only_entry (f->history, PL_HISTORY_FILTER_ALL, "Caller Two");
+  g_assert_cmpint (pl_history_entry_get_transfer (e3), ==, PL_CALL_TRANSFER_BLIND);
+  g_assert_cmpstr (pl_history_entry_get_transfer_party (e3), ==, "Carol");
+  g_assert_cmpint (count (f->history, PL_HISTORY_FILTER_ALL, NULL), ==, 3);
+}
+
 static void
 test_park_events (Fixture *f, gconstpointer data)
 {
@@ -674,10 +722,13 @@ test_migration_v1 (void)
 
   g_assert_finalize_object (g_steal_pointer (&history));
   db = history_test_raw_open (path);
-  g_assert_cmpint (history_test_raw_int (db, "PRAGMA user_version"), ==, 3);
+  g_assert_cmpint (history_test_raw_int (db, "PRAGMA user_version"), ==, 4);
   /* v3: migrated events have no party */
   g_assert_cmpint (
       history_test_raw_int (db, "SELECT count(*) FROM park_events WHERE party IS NOT NULL"), ==, 0);
+  /* v4: migrated calls were part of no transfer */
+  g_assert_cmpint (
+      history_test_raw_int (db, "SELECT count(*) FROM calls WHERE transfer IS NOT NULL"), ==, 0);
   integrity = history_test_raw_text (db, "PRAGMA integrity_check");
   g_assert_cmpstr (integrity, ==, "ok");
   g_assert_cmpint (history_test_raw_int (db, "SELECT count(*) FROM calls"), ==, 5);
@@ -1133,6 +1184,7 @@ main (int argc, char *argv[])
   ADD ("/history/store/outcomes", test_outcomes);
   ADD ("/history/store/live-call", test_live_call);
   ADD ("/history/store/park-events", test_park_events);
+  ADD ("/history/store/transfer-legs", test_transfer_legs);
   ADD ("/history/store/search-and-filters", test_search_and_filters);
   ADD ("/history/store/retention-and-clear", test_retention_and_clear);
   ADD ("/history/store/export-csv", test_export_csv);

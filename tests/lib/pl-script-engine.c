@@ -31,6 +31,7 @@ static const char *const verbs[] = {
   [PL_ENGINE_ACTION_HANGUP] = "hangup", [PL_ENGINE_ACTION_HOLD] = "hold",
   [PL_ENGINE_ACTION_RESUME] = "resume", [PL_ENGINE_ACTION_MUTE] = "mute",
   [PL_ENGINE_ACTION_DTMF] = "dtmf",     [PL_ENGINE_ACTION_TRANSFER] = "transfer",
+  [PL_ENGINE_ACTION_PLAY] = "play",
 };
 
 static void

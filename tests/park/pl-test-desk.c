@@ -191,6 +191,27 @@ pl_test_desk_lot_known (PlTestDesk *desk)
   return n > 0;
 }
 
+void
+pl_test_team_setup (PlTestTeam *team, gconstpointer data)
+{
+  const PlTestProfile *profile = data;
+
+  team->pbx = test_pbx_start (profile->pbx_keys);
+  team->alice = pl_test_desk_new ("alice", "alicepw", team->pbx->sip_port, profile->lots);
+  team->bob = pl_test_desk_new ("bob", "bobpw", team->pbx->sip_port, profile->lots);
+  /* Subscriptions answered: every slot known, none assumed free. */
+  g_assert_true (PL_TEST_WAIT (
+      pl_test_desk_lot_known (team->alice) && pl_test_desk_lot_known (team->bob), 20000));
+}
+
+void
+pl_test_team_teardown (PlTestTeam *team, gconstpointer profile)
+{
+  g_clear_pointer (&team->bob, pl_test_desk_free);
+  g_clear_pointer (&team->alice, pl_test_desk_free);
+  g_clear_pointer (&team->pbx, test_pbx_stop);
+}
+
 PlParkSlot *
 pl_test_desk_slot (PlTestDesk *desk, int number)
 {

@@ -44,6 +44,31 @@ gboolean pl_test_desk_lot_known (PlTestDesk *desk);
  * Returns: (transfer none) the call, active. */
 PlCall *pl_test_desk_answer_caller (PlTestDesk *desk, TestPbx *pbx, const char *number,
                                     const char *name);
+/* Every slot of the first lot known (no slot stale, none assumed free). */
+gboolean pl_test_desk_lot_known (PlTestDesk *desk);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (PlTestDesk, pl_test_desk_free)
+
+/* The PBX and two teammates on it, alice and bob, each watching the lots;
+ * started once every slot is known on both desks. */
+typedef struct
+{
+  TestPbx *pbx;
+  PlTestDesk *alice;
+  PlTestDesk *bob;
+} PlTestTeam;
+
+/* A server profile as the team tests run it. */
+typedef struct
+{
+  const char *name;
+  const char *pbx_keys; /* [pbx] keys for the PBX (and more groups after them) */
+  const char *lots;     /* Parkline's lot config, {port} not needed: domain is the account's */
+  int first_slot;
+  gboolean server_identity; /* the NOTIFY names the parked caller */
+} PlTestProfile;
+
+/* g_test_add () fixture functions; data is a PlTestProfile. */
+void pl_test_team_setup (PlTestTeam *team, gconstpointer profile);
+void pl_test_team_teardown (PlTestTeam *team, gconstpointer profile);
 
 G_END_DECLS

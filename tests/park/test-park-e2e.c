@@ -14,14 +14,7 @@
 
 #define WAIT_MS 20000
 
-typedef struct
-{
-  const char *name;
-  const char *pbx_keys; /* [pbx] keys for the PBX */
-  const char *lots;     /* Parkline's lot config, {port} not needed: domain is the account's */
-  int first_slot;
-  gboolean server_identity; /* the NOTIFY names the parked caller */
-} Profile;
+typedef PlTestProfile Profile;
 
 static const Profile asterisk = {
   "asterisk",
@@ -75,33 +68,7 @@ static const Profile asterisk_timeout = {
   FALSE,
 };
 
-typedef struct
-{
-  TestPbx *pbx;
-  PlTestDesk *alice;
-  PlTestDesk *bob;
-} Fixture;
-
-static void
-fixture_setup (Fixture *fx, gconstpointer data)
-{
-  const Profile *profile = data;
-
-  fx->pbx = test_pbx_start (profile->pbx_keys);
-  fx->alice = pl_test_desk_new ("alice", "alicepw", fx->pbx->sip_port, profile->lots);
-  fx->bob = pl_test_desk_new ("bob", "bobpw", fx->pbx->sip_port, profile->lots);
-  /* Subscriptions answered: every slot known, none assumed free. */
-  g_assert_true (PL_TEST_WAIT (
-      pl_test_desk_lot_known (fx->alice) && pl_test_desk_lot_known (fx->bob), WAIT_MS));
-}
-
-static void
-fixture_teardown (Fixture *fx, gconstpointer data)
-{
-  g_clear_pointer (&fx->bob, pl_test_desk_free);
-  g_clear_pointer (&fx->alice, pl_test_desk_free);
-  g_clear_pointer (&fx->pbx, test_pbx_stop);
-}
+typedef PlTestTeam Fixture;
 
 /* The PBX rings alice as "Caller One" <201>; alice answers. */
 static PlCall *
@@ -493,7 +460,7 @@ main (int argc, char *argv[])
 {
   g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
 #define ADD(path, profile, func)                                                                   \
-  g_test_add (path, Fixture, &profile, fixture_setup, func, fixture_teardown)
+  g_test_add (path, Fixture, &profile, pl_test_team_setup, func, pl_test_team_teardown)
   ADD ("/park-e2e/asterisk/park-and-retrieve", asterisk, test_park_and_retrieve);
   ADD ("/park-e2e/asterisk-list/park-and-retrieve", asterisk_list, test_park_and_retrieve);
   ADD ("/park-e2e/freepbx/park-and-retrieve", freepbx, test_park_and_retrieve);
@@ -505,7 +472,7 @@ main (int argc, char *argv[])
   ADD ("/park-e2e/asterisk/pbx-restart", asterisk, test_pbx_restart);
   ADD ("/park-e2e/freeswitch/retrieve-race", freeswitch, test_freeswitch_race);
   ADD ("/park-e2e/asterisk/retrieve-race", asterisk, test_asterisk_race);
-  g_test_add ("/park-e2e/asterisk/timeout-ringback", Fixture, &asterisk_timeout, fixture_setup,
-              test_timeout_ringback, fixture_teardown);
+  g_test_add ("/park-e2e/asterisk/timeout-ringback", Fixture, &asterisk_timeout, pl_test_team_setup,
+              test_timeout_ringback, pl_test_team_teardown);
   return g_test_run ();
 }

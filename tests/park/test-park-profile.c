@@ -275,9 +275,12 @@ test_keyfile_roundtrip (void)
                              "timeout=30\n"
                              "subscribe=list\n"
                              "list-uri=sip:parkslots@{domain}\n"
+                             "page-target=600\n"
+                             "page-spoken=true\n"
                              "[lot Valet]\n"
                              "profile=freeswitch\n"
                              "subscribe=presence\n"
+                             "page-target=sip:paging@pbx.example.org\n"
                              "[lot Lab]\n"
                              "profile=custom\n"
                              "first-slot=5901\n"
@@ -304,7 +307,11 @@ test_keyfile_roundtrip (void)
   g_assert_cmpint (c->last_slot, ==, 705);
   g_assert_cmpuint (c->timeout, ==, 30);
   g_assert_cmpint (c->subscribe, ==, PL_PARK_SUBSCRIBE_LIST);
+  g_assert_cmpstr (c->page_target, ==, "600");
+  g_assert_true (c->page_spoken);
   c = g_ptr_array_index (lots, 1);
+  g_assert_cmpstr (c->page_target, ==, "sip:paging@pbx.example.org");
+  g_assert_false (c->page_spoken);
   g_assert_cmpint (c->profile, ==, PL_PARK_PROFILE_FREESWITCH);
   g_assert_cmpint (c->first_slot, ==, 6001);
   g_assert_cmpint (c->subscribe, ==, PL_PARK_SUBSCRIBE_PRESENCE);
@@ -335,6 +342,8 @@ test_keyfile_roundtrip (void)
       g_assert_cmpstr (a->park_template, ==, b->park_template);
       g_assert_cmpstr (a->retrieve_template, ==, b->retrieve_template);
       g_assert_cmpstr (a->subscribe_template, ==, b->subscribe_template);
+      g_assert_cmpstr (a->page_target, ==, b->page_target);
+      g_assert_cmpint (a->page_spoken, ==, b->page_spoken);
     }
 }
 
@@ -355,7 +364,64 @@ static const BadKeyfileCase bad_keyfile_cases[] = {
   { "[lot A]\nsubscribe=list\n", PL_PARK_PROFILE_ERROR_INVALID_TEMPLATE },
   { "[lot A]\ntimeout=-5\n", PL_PARK_PROFILE_ERROR_INVALID_VALUE },
   { "[lot  ]\n", PL_PARK_PROFILE_ERROR_INVALID_NAME },
+  { "[lot A]\npage-target=6 00\n", PL_PARK_PROFILE_ERROR_INVALID_PAGE_TARGET },
+  { "[lot A]\npage-target=705\n", PL_PARK_PROFILE_ERROR_INVALID_PAGE_TARGET },
+  { "[lot A]\npage-spoken=loud\n", PL_PARK_PROFILE_ERROR_INVALID_VALUE },
 };
+
+typedef struct
+{
+  const char *target;
+  const char *uri; /* NULL: invalid */
+  int error_code;
+} PageTargetCase;
+
+/* Lot 701-710, park extension 700, domain pbx:5060. */
+static const PageTargetCase page_target_cases[] = {
+  { "600", "sip:600@pbx:5060", 0 },
+  { "*80", "sip:*80@pbx:5060", 0 },
+  { "sip:paging@pbx.example.org", "sip:paging@pbx.example.org", 0 },
+  { "sips:sales-page@10.0.0.1:5061", "sips:sales-page@10.0.0.1:5061", 0 },
+  { NULL, NULL, PL_PARK_PROFILE_ERROR_NO_PAGE_TARGET },
+  { "", NULL, PL_PARK_PROFILE_ERROR_NO_PAGE_TARGET },
+  { "701", NULL, PL_PARK_PROFILE_ERROR_INVALID_PAGE_TARGET },
+  { "710", NULL, PL_PARK_PROFILE_ERROR_INVALID_PAGE_TARGET },
+  { "700", NULL, PL_PARK_PROFILE_ERROR_INVALID_PAGE_TARGET },
+  { "600;user=phone", NULL, PL_PARK_PROFILE_ERROR_INVALID_PAGE_TARGET },
+  { "600?Replaces=x", NULL, PL_PARK_PROFILE_ERROR_INVALID_PAGE_TARGET },
+  { "sip:600@pbx?Alert-Info=x", NULL, PL_PARK_PROFILE_ERROR_INVALID_PAGE_TARGET },
+  { "sip:6 00@pbx", NULL, PL_PARK_PROFILE_ERROR_INVALID_PAGE_TARGET },
+  { "tel:600", NULL, PL_PARK_PROFILE_ERROR_INVALID_PAGE_TARGET },
+};
+
+static void
+test_page_target (void)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (page_target_cases); i++)
+    {
+      const PageTargetCase *c = &page_target_cases[i];
+      g_autoptr (PlParkLotConfig) lot = pl_park_lot_config_new ("Main", PL_PARK_PROFILE_ASTERISK);
+      g_autoptr (GError) error = NULL;
+      g_autofree char *uri = NULL;
+
+      g_test_message ("case %u: %s", i, c->target ? c->target : "(null)");
+      lot->page_target = g_strdup (c->target);
+      uri = pl_park_lot_config_page_uri (lot, "pbx:5060", &error);
+      g_assert_cmpstr (uri, ==, c->uri);
+      if (c->uri)
+        {
+          g_assert_no_error (error);
+          g_assert_true (pl_park_lot_config_validate (lot, NULL));
+        }
+      else
+        {
+          g_assert_error (error, PL_PARK_PROFILE_ERROR, c->error_code);
+          /* An unset target is valid (no paging); a bad one is not. */
+          g_assert_cmpint (pl_park_lot_config_validate (lot, NULL), ==,
+                           c->error_code == PL_PARK_PROFILE_ERROR_NO_PAGE_TARGET);
+        }
+    }
+}
 
 static void
 test_keyfile_errors (void)
@@ -386,5 +452,6 @@ main (int argc, char *argv[])
   g_test_add_func ("/park-profile/slot-from-uri", test_slot_from_uri);
   g_test_add_func ("/park-profile/keyfile/roundtrip", test_keyfile_roundtrip);
   g_test_add_func ("/park-profile/keyfile/errors", test_keyfile_errors);
+  g_test_add_func ("/park-profile/page-target", test_page_target);
   return g_test_run ();
 }

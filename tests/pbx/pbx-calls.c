@@ -72,6 +72,7 @@ leg_destructor (void *arg)
       if (o->origin == leg)
         o->origin = NULL;
     }
+  pbx_page_end (leg->page);
   pbx_ami_channel_gone (leg);
   pbx_media_close (leg);
   leg->refer_not = mem_deref (leg->refer_not);
@@ -433,6 +434,98 @@ profile_parks_in_named_slot (void)
   return pbx->cfg.profile == PBX_PROFILE_FREEPBX || pbx->cfg.profile == PBX_PROFILE_FREESWITCH;
 }
 
+/* ---- attended transfer: REFER with Replaces (RFC 3891, RFC 5589) ---- */
+
+/* The leg whose dialog the Replaces value names, from the PBX's side: the
+ * to-tag is our tag, the from-tag the phone's (as pjsip_ua_find_dialog()
+ * looks it up for res_pjsip_refer). */
+static struct pbx_leg *
+leg_by_replaces (const char *replaces)
+{
+  g_auto (GStrv) parts = g_strsplit (replaces, ";", -1);
+  struct sip_msg probe;
+  const char *to_tag = NULL, *from_tag = NULL;
+
+  if (!parts[0] || !*parts[0])
+    return NULL;
+  for (guint i = 1; parts[i]; i++)
+    {
+      if (!g_ascii_strncasecmp (parts[i], "to-tag=", 7))
+        to_tag = parts[i] + 7;
+      else if (!g_ascii_strncasecmp (parts[i], "from-tag=", 9))
+        from_tag = parts[i] + 9;
+    }
+  if (!to_tag || !from_tag)
+    return NULL;
+  memset (&probe, 0, sizeof probe);
+  probe.req = true;
+  pl_set_str (&probe.callid, parts[0]);
+  pl_set_str (&probe.to.tag, to_tag);
+  pl_set_str (&probe.from.tag, from_tag);
+  for (struct le *le = list_head (&pbx->legs); le; le = le->next)
+    {
+      struct pbx_leg *o = le->data;
+      if (o->sess && sip_dialog_cmp (sipsess_dialog (o->sess), &probe))
+        return o;
+    }
+  return NULL;
+}
+
+/* The Replaces header embedded in a Refer-To URI, unescaped; NULL when
+ * there is none, "" when it is there but empty. */
+static char *
+refer_to_replaces (const struct uri *uri)
+{
+  struct pl name = PL ("Replaces"), value;
+  char *out = NULL;
+
+  if (!pl_isset (&uri->headers) || uri_header_get (&uri->headers, &name, &value))
+    return NULL;
+  if (re_sdprintf (&out, "%H", uri_header_unescape, &value))
+    return g_strdup ("");
+  {
+    char *copy = g_strdup (out);
+    mem_deref (out);
+    return copy;
+  }
+}
+
+/* leg (the transferor's first call) asks to join its partner to the party
+ * of another of the transferor's calls: bridge those two, hang up both of
+ * the transferor's legs, as Asterisk's attended transfer does. */
+static void
+refer_replaces (struct pbx_leg *leg, struct pbx_leg *other, const char *replaces)
+{
+  struct pbx_leg *consult = leg_by_replaces (replaces);
+  struct pbx_leg *target;
+
+  refer_notify (leg, false, "100 Trying");
+  if (!strchr (replaces, ';'))
+    {
+      refer_notify (leg, true, "400 Bad Request");
+      return;
+    }
+  /* Not a dialog of ours: stock Asterisk has no external_replaces
+   * extension and fails the transfer. */
+  if (!consult || consult == leg)
+    {
+      refer_notify (leg, true, "404 Not Found");
+      return;
+    }
+  target = consult->peer;
+  if (!target || consult->user != leg->user)
+    {
+      refer_notify (leg, true, "503 Service Unavailable");
+      return;
+    }
+  leg->peer = NULL;
+  consult->peer = NULL;
+  bridge (other, target);
+  refer_notify (leg, true, "200 OK");
+  mem_deref (consult);
+  tmr_start (&leg->hang_tmr, pbx->cfg.parker_bye_ms, hang_tmr_h, leg);
+}
+
 /* leg sent an in-dialog REFER; its partner is the one transferred. */
 static void
 leg_refer_h (struct sip *sip, const struct sip_msg *msg, void *arg)
@@ -484,6 +577,15 @@ leg_refer_h (struct sip *sip, const struct sip_msg *msg, void *arg)
       refer_notify (leg, true, "503 Service Unavailable");
       return;
     }
+
+  {
+    g_autofree char *replaces = refer_to_replaces (&addr.uri);
+    if (replaces)
+      {
+        refer_replaces (leg, other, replaces);
+        return;
+      }
+  }
 
   if (g_str_equal (target, pbx->cfg.park_ext)
       || (slot >= 0 && !pbx->slots[slot].leg && profile_parks_in_named_slot ()))
@@ -654,6 +756,7 @@ pbx_invite_handler (const struct sip_msg *msg, void *arg)
   struct pbx_user *u = pbx->auth_user;
   g_autofree char *target = NULL;
   struct pbx_user *tu;
+  struct pbx_page_group *page;
   struct pbx_leg *leg;
   struct mbuf *sdp;
   int slot;
@@ -669,9 +772,15 @@ pbx_invite_handler (const struct sip_msg *msg, void *arg)
   if (pbx->cfg.profile != PBX_PROFILE_FREESWITCH && g_str_has_prefix (target, "park+"))
     slot = -1;
   tu = pbx_user_by_ext (target);
-  if (slot < 0 && !tu && !g_str_equal (target, pbx->cfg.park_ext))
+  page = pbx_page_group_by_ext (target);
+  if (slot < 0 && !tu && !page && !g_str_equal (target, pbx->cfg.park_ext))
     {
       (void)sip_treply (NULL, pbx->sip, msg, 404, "Not Found");
+      return;
+    }
+  if (page && pbx->faults.page_busy)
+    {
+      (void)sip_treply (NULL, pbx->sip, msg, 486, "Busy Here");
       return;
     }
 
@@ -716,6 +825,13 @@ pbx_invite_handler (const struct sip_msg *msg, void *arg)
       return;
     }
 
+  if (page)
+    {
+      /* Page(): answered at once, one way, nothing played back */
+      leg->role = ROLE_PAGE;
+      leg->page = pbx_page_begin (page, u);
+      return;
+    }
   if (slot < 0)
     {
       /* dialling the park extension parks oneself (Park() application) */
@@ -823,6 +939,46 @@ pbx_calls_clear (void)
       pbx->slots[i].leg = NULL;
       pbx->slots[i].retrieved_at = 0;
     }
+}
+
+static const char *
+leg_number (const struct pbx_leg *leg, char *buf, size_t size)
+{
+  const char *uri = leg->id_uri;
+
+  if (leg->user)
+    return leg->user->ext;
+  if (uri && g_str_has_prefix (uri, "sip:"))
+    {
+      g_strlcpy (buf, uri + 4, size);
+      buf[strcspn (buf, "@")] = '\0';
+      return buf;
+    }
+  return "-";
+}
+
+char *
+pbx_bridges_report (void)
+{
+  GString *pairs = g_string_new (NULL);
+  unsigned n = 0;
+
+  for (struct le *le = list_head (&pbx->legs); le; le = le->next)
+    {
+      struct pbx_leg *a = le->data;
+      char ba[64], bb[64];
+
+      if (!a->peer || a->peer->peer != a || a->id > a->peer->id)
+        continue;
+      n++;
+      g_string_append_printf (pairs, " %s<->%s", leg_number (a, ba, sizeof ba),
+                              leg_number (a->peer, bb, sizeof bb));
+    }
+  {
+    char *line = g_strdup_printf ("OK %u%s", n, pairs->str);
+    g_string_free (pairs, TRUE);
+    return line;
+  }
 }
 
 /* The dialog state of a user for BLF: confirmed when any of its legs is up,

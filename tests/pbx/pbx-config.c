@@ -188,7 +188,7 @@ pbx_config_load (struct pbx_config *cfg, const char *path, GError **error)
       g_ptr_array_add (cfg->users, u);
     }
   load_manager (cfg, kf, groups);
-  return TRUE;
+  return pbx_page_config_load (kf, cfg, error);
 }
 
 void
@@ -205,6 +205,7 @@ pbx_config_clear (struct pbx_config *cfg)
   g_clear_pointer (&cfg->ami_system_name, g_free);
   g_clear_pointer (&cfg->ami_parkinglot, g_free);
   g_clear_pointer (&cfg->ami_tls_pem, g_free);
+  pbx_page_config_clear (cfg);
 }
 
 struct pbx_user *

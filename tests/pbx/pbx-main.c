@@ -87,6 +87,8 @@ ctl_faults (struct ctl_conn *c, char **argv, int argc)
     pbx_blf_terminate_all ();
   else if (g_str_equal (what, "refuse-register"))
     pbx->faults.refuse_register = argc > 2 ? g_str_equal (argv[2], "on") : true;
+  else if (g_str_equal (what, "page-busy"))
+    pbx->faults.page_busy = argc > 2 ? g_str_equal (argv[2], "on") : true;
   else if (g_str_equal (what, "clear"))
     memset (&pbx->faults, 0, sizeof pbx->faults);
   /* liveness faults: a hung PBX (see pbx-freeze.c); a killed one is SIGKILL */
@@ -98,8 +100,8 @@ ctl_faults (struct ctl_conn *c, char **argv, int argc)
     {
       ctl_reply (c,
                  "ERR unknown fault '%s' (drop-notify N, delay-notify MS, malformed-next, "
-                 "terminate-subs, refuse-register on|off, freeze, thaw, ami-wrong-secret "
-                 "on|off, ami-silent on|off, ami-delay MS, ami-drop, clear)",
+                 "terminate-subs, refuse-register on|off, page-busy on|off, freeze, thaw, "
+                 "ami-wrong-secret on|off, ami-silent on|off, ami-delay MS, ami-drop, clear)",
                  what);
       return;
     }
@@ -160,6 +162,12 @@ ctl_command (struct ctl_conn *c, const char *line)
       else
         ctl_reply (c, "OK call=%d", id);
     }
+  else if (g_str_equal (argv[0], "pages") || g_str_equal (argv[0], "bridges"))
+    {
+      g_autofree char *s
+          = g_str_equal (argv[0], "pages") ? pbx_page_report () : pbx_bridges_report ();
+      ctl_reply (c, "%s", s);
+    }
   else if (g_str_equal (argv[0], "park-as") && argc == 4)
     {
       int slot = pbx_park_as (argv[1], argv[2], argv[3]);
@@ -185,8 +193,7 @@ ctl_command (struct ctl_conn *c, const char *line)
   else
     ctl_reply (c, "ERR unknown command (ping, status, slots, contacts USER, faults ..., restart, "
                   "originate NUMBER \"NAME\" USER, park-as NUMBER \"NAME\" USER, pickup-as SLOT "
-                  "USER [NUMBER], "
-                  "hangup-all)");
+                  "USER [NUMBER], pages, bridges, hangup-all)");
 }
 
 static void
@@ -406,6 +413,7 @@ main (int argc, char **argv)
   pbx_sip_stop ();
   g_free (pbx->slots);
   g_free (pbx->moh);
+  g_clear_pointer (&pbx->page_log, g_ptr_array_unref);
   pbx_config_clear (&pbx->cfg);
   g_free (pbx);
   libre_close ();

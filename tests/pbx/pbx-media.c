@@ -102,6 +102,11 @@ rtp_recv (const struct sa *src, struct mbuf *mb, void *arg)
       leg->rtp_remote = *src;
       leg->have_remote = true;
     }
+  if (leg->role == ROLE_PAGE)
+    {
+      pbx_page_rtp (leg->page, mb);
+      return;
+    }
   if (peer && peer->rtp && peer->have_remote && peer->role == ROLE_NORMAL)
     (void)udp_send (peer->rtp, &peer->rtp_remote, mb);
 }

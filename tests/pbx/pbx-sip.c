@@ -216,8 +216,8 @@ options_target_known (const struct pl *user)
 {
   g_autofree char *target = g_strndup (user->p, user->l);
 
-  if (pbx_user_by_ext (target) || g_str_equal (target, pbx->cfg.park_ext)
-      || g_str_equal (target, pbx->cfg.list_name))
+  if (pbx_user_by_ext (target) || pbx_page_group_by_ext (target)
+      || g_str_equal (target, pbx->cfg.park_ext) || g_str_equal (target, pbx->cfg.list_name))
     return true;
   if (g_str_has_prefix (target, "park+") && pbx->cfg.profile != PBX_PROFILE_FREESWITCH)
     return false;

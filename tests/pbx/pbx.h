@@ -66,8 +66,27 @@ typedef enum
   ROLE_PARKED,   /* sits in a slot, hears music */
   ROLE_HOLDOUT,  /* waits to be hung up (invalid park, empty slot) */
   ROLE_RINGBACK, /* parked call whose slot timed out, parker being rung */
+  ROLE_PAGE,     /* talks to a paging group: heard, never answered back */
   ROLE_LIMBO,    /* FreeSWITCH retrieve that lost a race: up, silent, never hung up */
 } PbxRole;
+
+/* A paging group ([page NAME] in the config) and one page made to it. */
+struct pbx_page_group
+{
+  char *name;
+  char *ext;
+  char **members; /* user names; recorded, not rung */
+};
+
+struct pbx_page_record
+{
+  struct pbx_page_group *group;
+  char *from;       /* user name of the pager */
+  uint64_t started; /* tmr_jiffies() ms */
+  uint64_t ended;   /* 0 while the page is live */
+  unsigned packets; /* RTP packets that arrived */
+  int peak;         /* loudest sample heard, 0..32767 */
+};
 
 struct pbx_leg
 {
@@ -113,6 +132,8 @@ struct pbx_leg
   bool pai_pending;
   /* the leg as a manager (AMI) channel, e.g. PJSIP/alice-00000001 */
   struct pbx_ami_leg *ami;
+  /* paging */
+  struct pbx_page_record *page;
 };
 
 struct pbx_slot
@@ -128,7 +149,8 @@ struct pbx_faults
   unsigned delay_ms;   /* hold BLF NOTIFYs this long */
   bool malformed_next; /* next BLF NOTIFY body is broken XML */
   bool refuse_register;
-  bool frozen; /* nothing in or out, sockets open (pbx-freeze.c) */
+  bool page_busy; /* paging groups answer 486 Busy Here */
+  bool frozen;    /* nothing in or out, sockets open (pbx-freeze.c) */
   /* manager interface (pbx-ami.c) */
   bool ami_wrong_secret; /* every Login fails */
   bool ami_silent;       /* accepts connections, answers nothing */
@@ -169,6 +191,7 @@ struct pbx_config
   char *ami_parkinglot;  /* res_parking's lot name, "default" */
   char *ami_tls_pem;     /* certificate and key: a TLS manager port too */
   bool ami_timestamps;   /* timestampevents: every event says when it happened */
+  GPtrArray *pages;      /* struct pbx_page_group */
 };
 
 struct pbx
@@ -195,6 +218,7 @@ struct pbx
   size_t moh_len;
   char secret[17];
   bool verbose;
+  GPtrArray *page_log; /* struct pbx_page_record, oldest first */
 };
 
 extern struct pbx *pbx;
@@ -230,7 +254,19 @@ int pbx_park_as (const char *number, const char *display, const char *parker_nam
 int pbx_pickup_as (const char *slot_ext, const char *user_name, const char *number, guint talk_ms);
 int pbx_slot_index (const char *ext);
 unsigned pbx_leg_count (void);
+/* `bridges`: "OK N" and A<->B per pair of bridged legs, by ext/number. */
+char *pbx_bridges_report (void);
 const char *pbx_user_state (struct pbx_user *u, const char **rdisplay, const char **ruri);
+
+/* pbx-page.c */
+gboolean pbx_page_config_load (GKeyFile *kf, struct pbx_config *cfg, GError **error);
+void pbx_page_config_clear (struct pbx_config *cfg);
+struct pbx_page_group *pbx_page_group_by_ext (const char *ext);
+struct pbx_page_record *pbx_page_begin (struct pbx_page_group *group, struct pbx_user *from);
+void pbx_page_end (struct pbx_page_record *record);
+void pbx_page_rtp (struct pbx_page_record *record, struct mbuf *mb);
+void pbx_page_clear (void);
+char *pbx_page_report (void);
 
 /* pbx-blf.c */
 bool pbx_subscribe_handler (const struct sip_msg *msg, void *arg);

@@ -396,6 +396,7 @@ test_format (void)
     { NULL, PL_HISTORY_PARK_ACTION_ABANDONED, 30, "Parked · caller hung up after 0:30" },
     { "6001", PL_HISTORY_PARK_ACTION_TAKEN_BY_OTHER, 41,
       "Parked on 6001 · picked up elsewhere after 0:41" },
+    { "701", PL_HISTORY_PARK_ACTION_PAGED, -1, "Parked on 701 · team paged" },
     { "702", PL_HISTORY_PARK_ACTION_NONE, -1, NULL },
   };
   gint64 ten = g_date_time_to_unix (now) * G_USEC_PER_SEC + 32 * 60 * G_USEC_PER_SEC; /* 10:02 */
@@ -406,7 +407,12 @@ test_format (void)
     const char *slot;
     int after_s; /* < 0: not known */
     const char *expected;
+    const char *party;
   } events[] = {
+    { PL_HISTORY_PARK_ACTION_PAGED, PL_HISTORY_PARK_ACTOR_ME, "701", 3, "Paged 600 by me · 10:02",
+      "600" },
+    { PL_HISTORY_PARK_ACTION_PAGED, PL_HISTORY_PARK_ACTOR_OTHER, "701", 3,
+      "Paged by someone else · 10:02", NULL },
     { PL_HISTORY_PARK_ACTION_PARKED, PL_HISTORY_PARK_ACTOR_ME, "702", 0,
       "Parked on 702 by me · 10:02" },
     { PL_HISTORY_PARK_ACTION_PARKED, PL_HISTORY_PARK_ACTOR_OTHER, "702", 0,
@@ -446,6 +452,7 @@ test_format (void)
         .actor = events[i].actor,
         .parked_at = events[i].after_s < 0 ? 0 : ten - events[i].after_s * G_USEC_PER_SEC,
         .at = ten,
+        .party = (char *)events[i].party,
       };
       g_autofree char *text = pl_history_format_park_event (&event);
       g_test_message ("event %zu", i);
@@ -455,6 +462,27 @@ test_format (void)
   {
     g_autofree char *time = pl_history_format_time (ten);
     g_assert_cmpstr (time, ==, "10:02");
+  }
+  {
+    static const struct
+    {
+      PlCallTransfer transfer;
+      const char *party;
+      const char *expected;
+    } transfers[] = {
+      { PL_CALL_TRANSFER_JOINED, "Bob", "Consulted Bob, then joined them" },
+      { PL_CALL_TRANSFER_BLIND, "Bob", "Consulted Bob, then transferred blind" },
+      { PL_CALL_TRANSFER_CONSULTATION, "Caller One", "Consultation about Caller One" },
+      { PL_CALL_TRANSFER_CONSULTATION, "", "Consultation for a transfer" },
+      { PL_CALL_TRANSFER_NONE, "Bob", NULL },
+    };
+
+    for (gsize i = 0; i < G_N_ELEMENTS (transfers); i++)
+      {
+        g_autofree char *text
+            = pl_history_format_transfer (transfers[i].transfer, transfers[i].party);
+        g_assert_cmpstr (text, ==, transfers[i].expected);
+      }
   }
 }
 

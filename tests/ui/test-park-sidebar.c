@@ -49,6 +49,7 @@ enum
   LOTS_MAIN,
   LOTS_MAIN_SALES,
   LOTS_MAIN_VALET,
+  LOTS_MAIN_PAGING, /* Main pages 600 */
 };
 
 /* One case: its body, the lots it runs with and whether the PBX is real. */
@@ -67,6 +68,8 @@ lot_configs (int which)
   PlParkLotConfig *main_lot = pl_park_lot_config_new ("Main", PL_PARK_PROFILE_ASTERISK);
 
   main_lot->last_slot = 705;
+  if (which == LOTS_MAIN_PAGING)
+    main_lot->page_target = g_strdup ("600");
   g_ptr_array_add (configs, main_lot);
   if (which == LOTS_MAIN_VALET)
     g_ptr_array_add (configs, pl_park_lot_config_new ("Valet", PL_PARK_PROFILE_FREESWITCH));
@@ -514,6 +517,10 @@ server_not_answering (gpointer data)
       strstr (tooltip (pane, PL_TYPE_CALL_PANE, "park_button"), "phone system is not answering"));
   g_assert_nonnull (strstr (tooltip (fx->sidebar, PL_TYPE_PARK_SIDEBAR, "park_button"),
                             "phone system is not answering"));
+  /* Park & Page parks first: off for the same reason, and says it. */
+  g_assert_false (pl_ui_test_action_enabled (fx->window, "park-and-page"));
+  g_assert_nonnull (strstr (tooltip (pane, PL_TYPE_CALL_PANE, "park_and_page_button"),
+                            "phone system is not answering"));
   g_assert_true (gtk_widget_get_visible (banner));
   g_assert_cmpstr (gtk_label_get_label (GTK_LABEL (banner)), ==,
                    "The phone system is not answering — lot state unknown");
@@ -533,6 +540,8 @@ server_not_answering (gpointer data)
   g_assert_cmpstr (tooltip (fx->sidebar, PL_TYPE_PARK_SIDEBAR, "park_button"), ==,
                    "Park the current call (Shift+Ctrl+P)");
   g_assert_false (gtk_widget_get_visible (banner));
+  g_assert_cmpstr (tooltip (pane, PL_TYPE_CALL_PANE, "park_and_page_button"), ==,
+                   "Park and Page the Team (Shift+Ctrl+G)");
   g_assert_true (pl_ui_test_log_has (fx->engine, "reregister - "));
   pl_script_engine_emit (fx->engine, PL_ENGINE_EVENT_CALL_CLOSED, "c1", PL_CALL_DIRECTION_INCOMING,
                          "sip:201@pbx", NULL);
@@ -607,15 +616,22 @@ notification (gpointer data)
   all_free (fx, "Main");
   notify_caller (fx, "Main", 702, 1, "Caller One", "2001");
   g_assert_true (PL_TEST_WAIT (fx->notifications.added->len == 1, 5000));
-  g_assert_cmpstr (g_ptr_array_index (fx->notifications.added, 0), ==, "park-Main:702");
+  g_assert_cmpstr (g_ptr_array_index (fx->notifications.added, 0), ==, "park-Main");
   {
     const char *title = NULL;
-    g_autoptr (GVariant) buttons = NULL;
     const char *action = NULL;
+    g_autoptr (GVariant) buttons = NULL;
     g_autoptr (GVariant) target = NULL;
 
+    /* The slot and the caller in the title; clicking it retrieves. */
     g_assert_true (g_variant_lookup (fx->notifications.last, "title", "&s", &title));
     g_assert_cmpstr (title, ==, "Caller One parked on 702");
+    g_assert_true (g_variant_lookup (fx->notifications.last, "default-action", "&s", &action));
+    g_assert_cmpstr (action, ==, "app.retrieve-slot");
+    target = g_variant_lookup_value (fx->notifications.last, "default-action-target", NULL);
+    g_assert_nonnull (target);
+    g_assert_cmpstr (g_variant_get_string (target, NULL), ==, "Main:702");
+    g_clear_pointer (&target, g_variant_unref);
     buttons = g_variant_lookup_value (fx->notifications.last, "buttons", NULL);
     g_assert_nonnull (buttons);
     {
@@ -627,23 +643,47 @@ notification (gpointer data)
     }
   }
 
-  /* The button works with the window in the background. */
-  g_action_group_activate_action (G_ACTION_GROUP (fx->app), "retrieve-slot",
-                                  g_variant_new_string ("Main:702"));
+  /* A second park replaces it (same id): one notification per lot, the
+   * newest call, no pile. */
+  notify_caller (fx, "Main", 703, 1, "Caller Three", "2003");
+  g_assert_true (PL_TEST_WAIT (fx->notifications.added->len == 2, 5000));
+  g_assert_cmpstr (g_ptr_array_index (fx->notifications.added, 1), ==, "park-Main");
   {
-    g_autofree char *dial = g_strdup_printf ("dial - sip:702@%s", fx->domain);
+    const char *title = NULL;
+    g_assert_true (g_variant_lookup (fx->notifications.last, "title", "&s", &title));
+    g_assert_cmpstr (title, ==, "Caller Three parked on 703");
+  }
+  g_assert_cmpuint (fx->notifications.removed->len, ==, 0);
+
+  /* The default action works with the window in the background. */
+  g_action_group_activate_action (G_ACTION_GROUP (fx->app), "retrieve-slot",
+                                  g_variant_new_string ("Main:703"));
+  {
+    g_autofree char *dial = g_strdup_printf ("dial - sip:703@%s", fx->domain);
     g_assert_true (PL_TEST_WAIT (pl_ui_test_log_has (fx->engine, dial), 5000));
   }
 
-  /* Emptied: the notification goes. */
+  /* 702 emptied: not the one shown, the notification stays; 703 emptied:
+   * it goes. */
   {
     g_autofree char *text = load_fixture ("ast-701-v2-free.xml");
     g_auto (GStrv) parts = g_strsplit (text, "701", -1);
     g_autofree char *body = g_strjoinv ("702", parts);
     notify_body (fx, "Main", 702, body);
   }
+  g_assert_true (
+      PL_TEST_WAIT (pl_park_slot_get_state (pl_park_slot_row_get_slot (row (fx, "Main", 702)))
+                        == PL_PARK_SLOT_FREE,
+                    5000));
+  g_assert_cmpuint (fx->notifications.removed->len, ==, 0);
+  {
+    g_autofree char *text = load_fixture ("ast-701-v2-free.xml");
+    g_auto (GStrv) parts = g_strsplit (text, "701", -1);
+    g_autofree char *body = g_strjoinv ("703", parts);
+    notify_body (fx, "Main", 703, body);
+  }
   g_assert_true (PL_TEST_WAIT (fx->notifications.removed->len == 1, 5000));
-  g_assert_cmpstr (g_ptr_array_index (fx->notifications.removed, 0), ==, "park-Main:702");
+  g_assert_cmpstr (g_ptr_array_index (fx->notifications.removed, 0), ==, "park-Main");
 
   /* Switched off in the settings: no more notifications. */
   {
@@ -654,7 +694,73 @@ notification (gpointer data)
   g_assert_cmpint (pl_park_slot_get_state (pl_park_slot_row_get_slot (row (fx, "Main", 704))), ==,
                    PL_PARK_SLOT_OCCUPIED);
   pl_test_spin (300);
-  g_assert_cmpuint (fx->notifications.added->len, ==, 1);
+  g_assert_cmpuint (fx->notifications.added->len, ==, 2);
+}
+
+/* Park & Page in the window: the call parks as Park does, the page goes
+ * out once the slot is known, the pane shows what to say in big letters,
+ * and one key (Escape) ends the page. */
+static void
+park_and_page (gpointer data)
+{
+  Fixture *fx = data;
+  PlParkPager *pager = pl_core_get_park_pager (fx->core);
+  PlCallManager *manager = pl_core_get_call_manager (fx->core);
+  GtkWidget *pane = pl_ui_test_template_child (fx->window, PL_TYPE_WINDOW, "call_pane");
+  GtkWidget *page_box = pl_ui_test_template_child (pane, PL_TYPE_CALL_PANE, "page_box");
+  GtkWidget *page_label = pl_ui_test_template_child (pane, PL_TYPE_CALL_PANE, "page_label");
+  GtkWidget *caption = pl_ui_test_template_child (pane, PL_TYPE_CALL_PANE, "page_caption");
+  GtkWidget *controls = pl_ui_test_template_child (pane, PL_TYPE_CALL_PANE, "controls_box");
+  g_autofree char *transfer = g_strdup_printf ("transfer c1 sip:700@%s", fx->domain);
+  g_autofree char *dial = g_strdup_printf ("dial - sip:600@%s", fx->domain);
+  g_autofree char *page_uri = g_strdup_printf ("sip:600@%s", fx->domain);
+  PlCall *call, *page;
+
+  gtk_window_set_default_size (GTK_WINDOW (fx->window), 1000, 720);
+  all_free (fx, "Main");
+  g_assert_false (pl_ui_test_action_enabled (fx->window, "park-and-page"));
+  call = active_call (fx, "c1", "sip:2001@pbx", "Caller One");
+  g_assert_true (pl_ui_test_action_enabled (fx->window, "park-and-page"));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fx->window), "win.park-and-page", NULL));
+  /* Parked as Park does: through the park extension, once. */
+  g_assert_true (PL_TEST_WAIT (pl_ui_test_log_has (fx->engine, transfer), 5000));
+  g_assert_false (pl_ui_test_action_enabled (fx->window, "park-and-page"));
+  g_assert_false (pl_ui_test_log_has (fx->engine, dial));
+
+  /* No page before the PBX shows the caller in a slot. */
+  notify_fixture (fx, "Main", 701, "ast-701-v1-busy.xml");
+  g_assert_true (PL_TEST_WAIT (pl_ui_test_log_has (fx->engine, dial), 5000));
+  page = pl_park_pager_get_page_call (pager);
+  g_assert_nonnull (page);
+  pl_script_engine_emit (fx->engine, PL_ENGINE_EVENT_CALL_RINGING, "p1", PL_CALL_DIRECTION_OUTGOING,
+                         page_uri, NULL);
+  g_assert_cmpstr (pl_call_get_id (page), ==, "p1");
+  pl_script_engine_emit (fx->engine, PL_ENGINE_EVENT_CALL_ESTABLISHED, "p1",
+                         PL_CALL_DIRECTION_OUTGOING, page_uri, NULL);
+  /* The park call says goodbye once the PBX has read out the slot. */
+  pl_script_engine_emit (fx->engine, PL_ENGINE_EVENT_CALL_CLOSED, "c1", PL_CALL_DIRECTION_INCOMING,
+                         "sip:2001@pbx", "Call transfered");
+  g_assert_cmpint (pl_call_get_end (call), ==, PL_CALL_END_PARKED);
+  g_assert_true (pl_call_manager_get_active_call (manager) == page);
+
+  g_assert_true (PL_TEST_WAIT (gtk_widget_get_mapped (page_box), 5000));
+  g_assert_false (gtk_widget_get_visible (controls));
+  g_assert_cmpstr (gtk_label_get_label (GTK_LABEL (page_label)), ==, "Call for Caller One on 701");
+  g_assert_cmpstr (gtk_label_get_label (GTK_LABEL (caption)), ==, "Say to the team");
+  g_assert_true (pl_ui_test_action_enabled (fx->window, "end-page"));
+  g_assert_cmpuint (pl_ui_test_check_accessible_names (page_box), >=, 1);
+  pl_test_spin (200);
+  pl_ui_test_save_screenshot (GTK_WIDGET (fx->window), "page-pane");
+
+  /* One key ends it; the caller stays parked. */
+  PL_UI_TEST_SEND_KEYS_OR_SKIP (fx->window, "Escape");
+  g_assert_true (PL_TEST_WAIT (pl_ui_test_log_has (fx->engine, "hangup p1 "), 5000));
+  pl_script_engine_emit (fx->engine, PL_ENGINE_EVENT_CALL_CLOSED, "p1", PL_CALL_DIRECTION_OUTGOING,
+                         page_uri, "Connection reset by user");
+  g_assert_null (pl_park_pager_get_page_call (pager));
+  g_assert_false (pl_ui_test_action_enabled (fx->window, "end-page"));
+  g_assert_cmpint (pl_park_slot_get_state (pl_park_slot_row_get_slot (row (fx, "Main", 701))), ==,
+                   PL_PARK_SLOT_OCCUPIED);
 }
 
 /* 99 valet slots: only the busy ones are listed, the rest is a count. */
@@ -811,9 +917,9 @@ feed_identity (gpointer data)
 
   /* The feed names the caller and who parked them; so does the
    * notification, once the feed has spoken. */
-  g_assert_cmpuint (count_added (fx, "park-Main:702"), ==, 0);
+  g_assert_cmpuint (count_added (fx, "park-Main"), ==, 0);
   feed (fx, PL_PARK_FEED_EVENT_PARKED, 702, "Dana Whitfield", "401", "Bob", NULL);
-  g_assert_true (PL_TEST_WAIT (count_added (fx, "park-Main:702") == 1, 5000));
+  g_assert_true (PL_TEST_WAIT (count_added (fx, "park-Main") == 1, 5000));
   {
     const char *title = NULL, *body = NULL;
 
@@ -958,6 +1064,7 @@ main (int argc, char *argv[])
     { "/ui/park-sidebar/taken-notification", taken_notification, LOTS_MAIN },
     { "/ui/park-sidebar/silent-retrieve", silent_retrieve, LOTS_MAIN_VALET },
     { "/ui/park-sidebar/server-not-answering", server_not_answering, LOTS_MAIN, TRUE },
+    { "/ui/park-sidebar/park-and-page", park_and_page, LOTS_MAIN_PAGING },
   };
   g_autofree char *scratch = NULL;
   int status;

@@ -373,6 +373,15 @@ test_save_and_overlap (Fixture *fx)
   g_assert_true (gtk_widget_has_css_class (editor_child (editor, "list_uri_row"), "error"));
   pl_ui_test_type_into (editor_child (editor, "list_uri_row"), "sip:parked@{domain}");
   g_assert_null (pl_lot_editor_get_error (editor));
+  /* Park & Page: a slot is no page target; a paging group is. */
+  pl_ui_test_type_into (editor_child (editor, "page_target_row"), "803");
+  g_assert_nonnull (strstr (pl_lot_editor_get_error (editor), "page target"));
+  g_assert_true (gtk_widget_has_css_class (editor_child (editor, "page_target_row"), "error"));
+  g_assert_false (gtk_widget_has_css_class (editor_child (editor, "extension_row"), "error"));
+  g_assert_false (pl_lot_editor_can_save (editor));
+  pl_ui_test_type_into (editor_child (editor, "page_target_row"), "600");
+  gtk_switch_set_active (GTK_SWITCH (editor_child (editor, "page_spoken_switch")), TRUE);
+  g_assert_null (pl_lot_editor_get_error (editor));
   pl_ui_test_save_screenshot (GTK_WIDGET (editor), "prefs-lot-valid");
   pl_lot_editor_save (editor);
   g_assert_true (PL_TEST_WAIT (pl_ui_test_find_toplevel (PL_TYPE_LOT_EDITOR) == NULL, 5000));
@@ -390,6 +399,8 @@ test_save_and_overlap (Fixture *fx)
   g_assert_cmpint (saved->subscribe, ==, PL_PARK_SUBSCRIBE_LIST);
   g_assert_cmpstr (saved->list_uri, ==, "sip:parked@{domain}");
   g_assert_null (saved->park_template);
+  g_assert_cmpstr (saved->page_target, ==, "600");
+  g_assert_true (saved->page_spoken);
 
   /* ...and listed. */
   g_assert_true (PL_TEST_WAIT ((row = gtk_list_box_get_row_at_index (list, 0)) != NULL, 2000));

@@ -11,6 +11,7 @@
 #include "pl-test-util.h"
 #include "pl-ui-test.h"
 #include "pl-window.h"
+#include "pl-call-manager.h"
 
 /* Each test runs in its own process (see meson.build): a GApplication
  * registers on the session bus once per process. */
@@ -538,6 +539,69 @@ test_transfer_popover (Fixture *fx, gconstpointer data)
   close_call (fx, call);
 }
 
+/* Consult transfer from the transfer box: the caller goes on hold, the
+ * colleague is called; the pane says what Complete will do and does it
+ * with one REFER carrying Replaces once the colleague answered. */
+static void
+test_consult_transfer (Fixture *fx, gconstpointer data)
+{
+  PlCall *caller = incoming (fx, "c1", "sip:201@pbx.test");
+  GtkWidget *entry = pane_child (fx, "transfer_entry");
+  GtkWidget *consult_button = pane_child (fx, "consult_go_button");
+  GtkWidget *consult_box = pane_child (fx, "consult_box");
+  GtkWidget *consult_label = pane_child (fx, "consult_label");
+  PlCall *colleague;
+
+  pl_call_set_peer_name (caller, "Caller One");
+  activate (fx, "answer", NULL);
+  establish (fx, caller);
+  g_assert_true (pl_ui_test_action_enabled (fx->window, "consult-transfer"));
+  g_assert_false (pl_ui_test_action_enabled (fx->window, "complete-transfer"));
+  activate (fx, "show-transfer", NULL);
+  pl_ui_test_type_into (entry, "101");
+  g_signal_emit_by_name (consult_button, "clicked");
+  g_assert_true (PL_TEST_WAIT (pl_ui_test_log_has (fx->engine, "hold c1 ")
+                                   && pl_ui_test_log_has (fx->engine, "dial - sip:101@pbx.test"),
+                               2000));
+  g_assert_true (PL_TEST_WAIT (pl_call_get_state (caller) == PL_CALL_STATE_HELD, 2000));
+
+  /* Ringing: Complete would fall back to a blind transfer, and says so. */
+  pl_script_engine_emit (fx->engine, PL_ENGINE_EVENT_CALL_RINGING, "c2", PL_CALL_DIRECTION_OUTGOING,
+                         "sip:101@pbx.test", NULL);
+  colleague = pl_call_manager_find_call (manager (fx), "c2");
+  g_assert_nonnull (colleague);
+  pl_call_set_peer_name (colleague, "Bob");
+  g_assert_true (PL_TEST_WAIT (gtk_widget_get_mapped (consult_box), 2000));
+  g_assert_nonnull (strstr (gtk_label_get_label (GTK_LABEL (consult_label)), "blind"));
+  g_assert_true (pl_ui_test_action_enabled (fx->window, "complete-transfer"));
+  g_assert_true (pl_ui_test_action_enabled (fx->window, "cancel-transfer"));
+  g_assert_false (pl_ui_test_action_enabled (fx->window, "consult-transfer"));
+
+  /* Answered, and the engine knows its dialog: Complete joins. */
+  pl_script_engine_emit (fx->engine, PL_ENGINE_EVENT_CALL_ESTABLISHED, "c2",
+                         PL_CALL_DIRECTION_OUTGOING, "sip:101@pbx.test", NULL);
+  pl_script_engine_emit (fx->engine, PL_ENGINE_EVENT_CALL_DIALOG, "c2", PL_CALL_DIRECTION_OUTGOING,
+                         "sip:101@pbx.test", "ours;theirs");
+  g_assert_cmpstr (
+      gtk_label_get_label (GTK_LABEL (consult_label)), ==,
+      "Caller One waits on hold. Complete Transfer joins them with Bob and drops you.");
+  g_assert_cmpuint (pl_ui_test_check_accessible_names (consult_box), >=, 2);
+  pl_test_spin (200);
+  pl_ui_test_save_screenshot (GTK_WIDGET (fx->window), "consult-transfer");
+
+  activate (fx, "complete-transfer", NULL);
+  g_assert_true (PL_TEST_WAIT (
+      pl_ui_test_log_has (fx->engine, "transfer c1 <sip:101@pbx.test?Replaces=c2%3Bto-tag%3Dtheirs"
+                                      "%3Bfrom-tag%3Dours>"),
+      2000));
+  g_assert_false (gtk_widget_get_visible (consult_box));
+  pl_script_engine_emit (fx->engine, PL_ENGINE_EVENT_CALL_CLOSED, "c1", PL_CALL_DIRECTION_INCOMING,
+                         "sip:201@pbx.test", "Call transfered");
+  g_assert_true (PL_TEST_WAIT (pl_ui_test_log_has (fx->engine, "hangup c2 "), 2000));
+  close_call (fx, colleague);
+  g_assert_cmpuint (g_list_model_get_n_items (pl_call_manager_get_calls (manager (fx))), ==, 0);
+}
+
 static void
 test_call_list (Fixture *fx, gconstpointer data)
 {
@@ -925,6 +989,7 @@ main (int argc, char *argv[])
   ADD ("/ui/window/dialpad", test_dialpad);
   ADD ("/ui/window/transfer-popover", test_transfer_popover);
   ADD ("/ui/window/call-list", test_call_list);
+  ADD ("/ui/window/consult-transfer", test_consult_transfer);
   ADD ("/ui/window/problem-banner", test_problem_banner);
   ADD ("/ui/window/accessible-names", test_accessible_names);
   ADD ("/ui/app/open-uri", test_open_uri);

@@ -2,6 +2,7 @@
 #include <string.h>
 
 #include "pl-dbus-service.h"
+#include "pl-park-pager.h"
 #include "pl-park-service.h"
 #include "pl-script-engine.h"
 #include "pl-test-util.h"
@@ -16,6 +17,7 @@ typedef struct
   PlCallManager *manager;
   PlParkService *park;
   PlParkLot *lot;
+  PlParkPager *pager;
   PlDBusService *service;
 } Fixture;
 
@@ -45,6 +47,8 @@ fixture_setup (Fixture *fx, gconstpointer data)
   fx->lot = pl_park_service_find_lot (fx->park, "Main");
   fx->service = pl_dbus_service_new (fx->manager);
   pl_dbus_service_set_park_service (fx->service, fx->park);
+  fx->pager = pl_park_pager_new (fx->park, fx->manager, NULL);
+  pl_dbus_service_set_park_pager (fx->service, fx->pager);
   pl_dbus_service_export (fx->service, fx->server, NULL, &error);
   g_assert_no_error (error);
 }
@@ -54,6 +58,7 @@ fixture_teardown (Fixture *fx, gconstpointer data)
 {
   pl_dbus_service_unexport (fx->service);
   g_assert_finalize_object (fx->service);
+  g_assert_finalize_object (fx->pager);
   pl_park_service_shutdown (fx->park);
   g_assert_finalize_object (fx->park);
   g_assert_finalize_object (fx->manager);
@@ -167,6 +172,88 @@ test_errors (Fixture *fx, gconstpointer data)
   reply = call_method (fx, "Hangup", g_variant_new ("(u)", 4242), &error);
   g_assert_error (error, G_DBUS_ERROR, G_DBUS_ERROR_INVALID_ARGS);
   g_assert_cmpuint (pl_script_engine_get_log (fx->engine)->len, ==, 0);
+}
+
+static gboolean
+log_has (Fixture *fx, const char *line)
+{
+  GPtrArray *log = pl_script_engine_get_log (fx->engine);
+
+  for (guint i = 0; i < log->len; i++)
+    if (g_strcmp0 (g_ptr_array_index (log, i), line) == 0)
+      return TRUE;
+  return FALSE;
+}
+
+/* ConsultTransfer holds the caller and calls the colleague; either handle
+ * completes it, with one REFER carrying Replaces. */
+static void
+test_consult_transfer (Fixture *fx, gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GVariant) reply = NULL;
+  guint consultation = 0;
+
+  pl_script_engine_emit (fx->engine, PL_ENGINE_EVENT_CALL_INCOMING, "c1",
+                         PL_CALL_DIRECTION_INCOMING, "sip:201@pbx", NULL);
+  pl_script_engine_emit (fx->engine, PL_ENGINE_EVENT_CALL_ESTABLISHED, "c1",
+                         PL_CALL_DIRECTION_INCOMING, "sip:201@pbx", NULL);
+  /* Not part of a transfer yet. */
+  reply = call_method (fx, "CompleteTransfer", g_variant_new ("(u)", 0), &error);
+  g_assert_error (error, G_DBUS_ERROR, G_DBUS_ERROR_INVALID_ARGS);
+  g_clear_error (&error);
+
+  reply = call_method (fx, "ConsultTransfer", g_variant_new ("(us)", 0, "101"), &error);
+  g_assert_no_error (error);
+  g_variant_get (reply, "(u)", &consultation);
+  g_assert_true (
+      PL_TEST_WAIT (log_has (fx, "hold c1 ") && log_has (fx, "dial - sip:101@pbx"), 2000));
+  g_assert_nonnull (pl_call_manager_find_by_handle (fx->manager, consultation));
+  pl_script_engine_emit (fx->engine, PL_ENGINE_EVENT_CALL_ESTABLISHED, "c2",
+                         PL_CALL_DIRECTION_OUTGOING, "sip:101@pbx", NULL);
+  pl_script_engine_emit (fx->engine, PL_ENGINE_EVENT_CALL_DIALOG, "c2", PL_CALL_DIRECTION_OUTGOING,
+                         "sip:101@pbx", "mine;yours");
+  g_clear_pointer (&reply, g_variant_unref);
+  reply = call_method (fx, "CompleteTransfer", g_variant_new ("(u)", consultation), &error);
+  g_assert_no_error (error);
+  g_assert_true (PL_TEST_WAIT (
+      log_has (fx, "transfer c1 <sip:101@pbx?Replaces=c2%3Bto-tag%3Dyours%3Bfrom-tag%3Dmine>"),
+      2000));
+  /* Completing twice is refused. */
+  g_clear_pointer (&reply, g_variant_unref);
+  reply = call_method (fx, "CancelTransfer", g_variant_new ("(u)", consultation), &error);
+  g_assert_error (error, G_DBUS_ERROR, G_DBUS_ERROR_FAILED);
+  g_clear_error (&error);
+}
+
+/* ParkAndPage refuses before it parks when the page cannot go out: the
+ * caller is not left parked with nobody told. */
+static void
+test_park_and_page_refused (Fixture *fx, gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GVariant) reply = NULL;
+
+  pl_script_engine_emit (fx->engine, PL_ENGINE_EVENT_CALL_INCOMING, "c1",
+                         PL_CALL_DIRECTION_INCOMING, "sip:201@pbx", NULL);
+  pl_script_engine_emit (fx->engine, PL_ENGINE_EVENT_CALL_ESTABLISHED, "c1",
+                         PL_CALL_DIRECTION_INCOMING, "sip:201@pbx", NULL);
+
+  reply = call_method (fx, "ParkAndPage", g_variant_new ("(us)", 0, "Nowhere:701"), &error);
+  g_assert_error (error, G_DBUS_ERROR, G_DBUS_ERROR_FAILED);
+  g_assert_nonnull (strstr (error->message, "No park lot “Nowhere”"));
+  g_clear_error (&error);
+
+  /* Main has no page-target. */
+  reply = call_method (fx, "ParkAndPage", g_variant_new ("(us)", 0, ""), &error);
+  g_assert_error (error, G_DBUS_ERROR, G_DBUS_ERROR_FAILED);
+  g_assert_nonnull (strstr (error->message, "has no page target"));
+  g_clear_error (&error);
+  g_assert_cmpuint (pl_script_engine_get_log (fx->engine)->len, ==, 0);
+
+  reply = call_method (fx, "EndPage", NULL, &error);
+  g_assert_error (error, G_DBUS_ERROR, G_DBUS_ERROR_FAILED);
+  g_assert_nonnull (strstr (error->message, "No page is going out"));
 }
 
 /* ---- slots: Slots keeps its shape, SlotDetails adds a feed's facts ---- */
@@ -330,6 +417,10 @@ main (int argc, char *argv[])
   g_test_add ("/dbus-service/dial-and-calls", Fixture, NULL, fixture_setup, test_dial_and_calls,
               fixture_teardown);
   g_test_add ("/dbus-service/errors", Fixture, NULL, fixture_setup, test_errors, fixture_teardown);
+  g_test_add ("/dbus-service/consult-transfer", Fixture, NULL, fixture_setup, test_consult_transfer,
+              fixture_teardown);
+  g_test_add ("/dbus-service/park-and-page-refused", Fixture, NULL, fixture_setup,
+              test_park_and_page_refused, fixture_teardown);
   g_test_add ("/dbus-service/slots-unchanged-and-named", Fixture, NULL, fixture_setup,
               test_slots_unchanged_and_named, fixture_teardown);
   g_test_add ("/dbus-service/slot-details", Fixture, NULL, fixture_setup, test_slot_details,

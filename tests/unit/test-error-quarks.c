@@ -16,6 +16,7 @@
 #include "pl-park-service.h"
 #include "pl-sip-uri.h"
 #include "pl-subscriber.h"
+#include "pl-wav.h"
 
 typedef struct
 {
@@ -35,6 +36,7 @@ static const Domain domains[] = {
   { pl_park_service_error_quark, "pl-park-service-error-quark" },
   { pl_sip_uri_error_quark, "pl-sip-uri-error-quark" },
   { pl_subscriber_error_quark, "pl-subscriber-error-quark" },
+  { pl_wav_error_quark, "pl-wav-error-quark" },
 };
 
 static void

@@ -111,6 +111,13 @@ static const FileCase file_cases[] = {
     "desk.conf:9: [lot Main] manager-tls: use true or false" },
   { "manager-parkinglot", ACCOUNT LOT MANAGER "manager-parkinglot=\n",
     "desk.conf:9: Park lot “Main”: name the manager" },
+  { "page-target", ACCOUNT LOT "\npage-target=sip:600@pbx?Subject=x\n",
+    "desk.conf:8: Park lot “Main”: “sip:600@pbx?Subject=x” is not a valid page target" },
+  { "page-target-slot", ACCOUNT LOT "page-target=705\npage-spoken=true\n",
+    "desk.conf:7: Park lot “Main”: the page target 705 is a slot" },
+  { "page-spoken", ACCOUNT LOT "page-target=600\npage-spoken=loud\n",
+    "desk.conf:8: [lot Main] page-spoken: use true or false" },
+  { "page-good", ACCOUNT LOT "page-target=600\npage-spoken=true\n", NULL },
   { "syntax", ACCOUNT "this is not a key\n", "desk.conf:5: " },
 };
 

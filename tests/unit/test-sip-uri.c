@@ -142,6 +142,41 @@ test_dtmf (void)
   g_assert_false (pl_dtmf_is_valid (NULL));
 }
 
+static void
+test_refer_to_replaces (void)
+{
+  static const struct
+  {
+    const char *target, *call_id, *to_tag, *from_tag, *expected;
+  } cases[] = {
+    /* baresip's own Call-IDs and tags, as in the 1.0.0 trace fixture */
+    { "sip:101@127.0.0.1:5060;transport=udp", "8cbdf2563d0eb6e5", "f2888a54a25cb711",
+      "a5a915aa27076ae8",
+      "<sip:101@127.0.0.1:5060;transport=udp?Replaces=8cbdf2563d0eb6e5%3Bto-tag%3Df2888a54a25cb711"
+      "%3Bfrom-tag%3Da5a915aa27076ae8>" },
+    /* RFC 5589 style Call-ID with '@', tags with token marks */
+    { "sips:bob@example.com", "090459243588173445@a.example", "7553452", "31431.x-~",
+      "<sips:bob@example.com?Replaces=090459243588173445%40a.example%3Bto-tag%3D7553452"
+      "%3Bfrom-tag%3D31431.x-~>" },
+    { "sip:b@h", "a;b=c%d", "t", "f",
+      "<sip:b@h?Replaces=a%3Bb%3Dc%25d%3Bto-tag%3Dt%3Bfrom-tag%3Df>" },
+    { "sip:b@h?x=1", "c", "t", "f", NULL },
+    { "tel:101", "c", "t", "f", NULL },
+    { "sip:b@h", "", "t", "f", NULL },
+    { "sip:b@h", "c", NULL, "f", NULL },
+    { "sip:b@h", "c", "t", "f g", NULL },
+    { "sip:b@h", "c\r\nX: y", "t", "f", NULL },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *value = pl_sip_refer_to_replaces (cases[i].target, cases[i].call_id,
+                                                         cases[i].to_tag, cases[i].from_tag);
+      g_test_message ("case %u", i);
+      g_assert_cmpstr (value, ==, cases[i].expected);
+    }
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -150,5 +185,6 @@ main (int argc, char *argv[])
   g_test_add_func ("/sip-uri/parts", test_parts);
   g_test_add_func ("/sip-uri/party-title", test_party_title);
   g_test_add_func ("/sip-uri/dtmf", test_dtmf);
+  g_test_add_func ("/sip-uri/refer-to-replaces", test_refer_to_replaces);
   return g_test_run ();
 }

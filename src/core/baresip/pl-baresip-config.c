@@ -83,9 +83,14 @@ pl_baresip_config_text (const PlBaresipConfigParams *params, GError **error)
     g_string_append (out, "module\tg722.so\n");
   g_string_append (out, "module\tg711.so\n");
   g_string_append (out, "module\tportaudio.so\n");
+  if (params->have_aufile)
+    g_string_append (out, "module\taufile.so\n");
   if (params->extra_modules)
     for (const char *const *m = params->extra_modules; *m; m++)
       {
+        /* baresip refuses to load a module twice. */
+        if (params->have_aufile && g_strcmp0 (*m, "aufile.so") == 0)
+          continue;
         if (!config_value_ok (*m) || strchr (*m, ' ') || strchr (*m, '\t'))
           {
             g_set_error (error, PL_ENGINE_ERROR, PL_ENGINE_ERROR_SPAWN, "invalid module name %s",

@@ -20,6 +20,7 @@ typedef struct
   const char *audio_alert;
   gboolean have_opus;               /* load opus.so (if the module exists) */
   gboolean have_g722;               /* load g722.so (if the module exists) */
+  gboolean have_aufile;             /* load aufile.so: sounds played into calls */
   const char *const *extra_modules; /* extra "module" lines, e.g. "aufile.so" */
 } PlBaresipConfigParams;
 

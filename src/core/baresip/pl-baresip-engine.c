@@ -22,6 +22,8 @@
 #include "pl-baresip-protocol.h"
 #include "pl-baresip-reregister.h"
 #include "pl-enums.h"
+#include "pl-sip-trace.h"
+#include "pl-wav.h"
 #include "pl-sip-uri.h"
 #include "pl-util.h"
 
@@ -94,6 +96,9 @@ typedef struct
   guint kill_id;
   guint close_check_id;
   GCancellable *cancellable;
+  char *audio_source; /* the "module,device" its calls use, to return to after a play */
+  PlSipTrace *trace;  /* reads dialog tags from its stdout (-s) */
+  FILE *log;          /* options->log_file, or NULL */
 } Instance;
 
 typedef struct
@@ -104,6 +109,8 @@ typedef struct
   char *peer_name;
   char *aor;
   gboolean muted;
+  gboolean dialog_known; /* CALL_DIALOG emitted */
+  gboolean tainted;      /* set up while a sound played: its source is the sound */
 } CallInfo;
 
 struct _PlBaresipEngine
@@ -126,6 +133,8 @@ struct _PlBaresipEngine
   char *started_devices; /* the device names the current child was started with */
   guint spawn_serial;    /* which start a device choice in a worker belongs to */
   guint audio_change_id;
+  GHashTable *dialogs; /* call id → PlSipTraceDialog, the first 2xx to its INVITE */
+  char *playing_call;  /* the call a sound plays into (PL_ENGINE_ACTION_PLAY) */
   /* the server was gone: register afresh once no call is up */
   gboolean reregister_pending;
   guint reregister_id;
@@ -198,6 +207,9 @@ instance_free (Instance *inst)
   g_cancellable_cancel (inst->cancellable);
   g_clear_object (&inst->cancellable);
   g_clear_object (&inst->proc);
+  g_free (inst->audio_source);
+  g_clear_pointer (&inst->trace, pl_sip_trace_free);
+  g_clear_pointer (&inst->log, fclose);
   g_free (inst);
 }
 
@@ -307,6 +319,9 @@ close_all_calls (PlBaresipEngine *self)
   gpointer key, value;
 
   self->calls = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, call_info_free);
+  /* A new child starts from its config again: nothing to restore. */
+  g_hash_table_remove_all (self->dialogs);
+  g_clear_pointer (&self->playing_call, g_free);
   g_hash_table_iter_init (&iter, calls);
   while (g_hash_table_iter_next (&iter, &key, &value))
     emit_synthetic (self, PL_ENGINE_EVENT_CALL_CLOSED, "CALL_CLOSED", key, value,
@@ -427,6 +442,112 @@ handle_registration (PlBaresipEngine *self, const PlEngineEvent *event)
     }
 }
 
+/* Dialog tags, from the SIP trace */
+
+/* Tells the call's dialog tags once both halves are known: the trace (a
+ * pipe) and the events (a socket) arrive in no fixed order. The first 2xx
+ * to an INVITE is the call's own; later ones (re-INVITEs) may have From and
+ * To the other way round. */
+static void
+announce_dialog (PlBaresipEngine *self, const char *call_id)
+{
+  CallInfo *info = g_hash_table_lookup (self->calls, call_id);
+  PlSipTraceDialog *dialog = g_hash_table_lookup (self->dialogs, call_id);
+  g_autofree char *tags = NULL;
+
+  if (info == NULL || dialog == NULL || info->dialog_known || !info->has_direction)
+    return;
+  info->dialog_known = TRUE;
+  if (info->direction == PL_CALL_DIRECTION_OUTGOING)
+    tags = g_strdup_printf ("%s;%s", dialog->from_tag, dialog->to_tag);
+  else
+    tags = g_strdup_printf ("%s;%s", dialog->to_tag, dialog->from_tag);
+  emit_synthetic (self, PL_ENGINE_EVENT_CALL_DIALOG, "CALL_DIALOG", call_id, info, tags);
+}
+
+static void
+note_trace_dialogs (PlBaresipEngine *self, GPtrArray *found)
+{
+  for (guint i = 0; found && i < found->len; i++)
+    {
+      PlSipTraceDialog *dialog = g_ptr_array_index (found, i);
+
+      if (g_hash_table_contains (self->dialogs, dialog->call_id))
+        continue;
+      /* Calls whose events never came (other UAs' traffic is none of ours,
+       * but keep the table small whatever happens). */
+      if (g_hash_table_size (self->dialogs) > 256)
+        g_hash_table_remove_all (self->dialogs);
+      g_hash_table_insert (self->dialogs, g_strdup (dialog->call_id),
+                           g_steal_pointer (&g_ptr_array_index (found, i)));
+      announce_dialog (self, dialog->call_id);
+    }
+}
+
+static void read_output (Instance *inst);
+
+static void
+output_read_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  Instance *inst = user_data;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GBytes) bytes
+      = g_input_stream_read_bytes_finish (G_INPUT_STREAM (source), result, &error);
+  g_autoptr (GPtrArray) found = NULL;
+  gsize length = 0;
+  const char *data;
+
+  /* Cancelled: the instance is gone, do not touch it. */
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  if (bytes == NULL || g_bytes_get_size (bytes) == 0)
+    return;
+  data = g_bytes_get_data (bytes, &length);
+  if (inst->log)
+    {
+      fwrite (data, 1, length, inst->log);
+      fflush (inst->log);
+    }
+  found = pl_sip_trace_feed (inst->trace, data, length);
+  if (found && inst->engine && inst->engine->current == inst)
+    note_trace_dialogs (inst->engine, found);
+  read_output (inst);
+}
+
+static void
+read_output (Instance *inst)
+{
+  GInputStream *out = g_subprocess_get_stdout_pipe (inst->proc);
+
+  g_input_stream_read_bytes_async (out, 16384, G_PRIORITY_DEFAULT, inst->cancellable,
+                                   output_read_cb, inst);
+}
+
+/* Sound played into a call */
+
+static void
+restore_source_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autofree char *data = pl_baresip_ctrl_command_finish (PL_BARESIP_CTRL (source), result, NULL);
+
+  if (pl_baresip_ausrc_failed (data))
+    g_message ("could not give the calls their audio source back: %s", data ? data : "no reply");
+}
+
+/* baresip's `ausrc` sets the source of every call of the UA and of every
+ * call set up after it: once the sound is done, give them the configured
+ * one back. */
+static void
+restore_source (PlBaresipEngine *self)
+{
+  Instance *inst = self->current;
+
+  if (inst == NULL || inst->ctrl == NULL || !pl_baresip_ctrl_is_connected (inst->ctrl))
+    return;
+  pl_baresip_ctrl_command_async (inst->ctrl, "ausrc", inst->audio_source,
+                                 self->options->command_timeout_ms, NULL, restore_source_cb, NULL);
+}
+
 /* Control connection */
 
 typedef struct
@@ -479,6 +600,9 @@ ctrl_event_cb (PlBaresipCtrl *ctrl, PlEngineEvent *event, gpointer user_data)
         handle_registration (self, event);
         break;
       case PL_ENGINE_EVENT_AUDIO_ERROR:
+        /* A played sound ends its call with "end of file": no device trouble. */
+        if (g_strcmp0 (event->call_id, self->playing_call) == 0)
+          break;
         pl_engine_emit_problem (PL_ENGINE (self), PL_ENGINE_ERROR_NO_AUDIO,
                                 _ ("The audio device could not be opened; check the sound "
                                    "settings and the headset"));
@@ -499,6 +623,8 @@ ctrl_event_cb (PlBaresipCtrl *ctrl, PlEngineEvent *event, gpointer user_data)
           info->peer_uri = g_strdup (event->peer_uri);
           info->peer_name = g_strdup (event->peer_name);
           info->aor = g_strdup (event->account_aor);
+          /* baresip gave it the sound as its source when it was set up. */
+          info->tainted = self->playing_call != NULL;
           g_hash_table_insert (self->calls, g_strdup (event->call_id), info);
           /* baresip 1.0.0 announces no outgoing call: do it for it. */
           if (event->has_direction && event->direction == PL_CALL_DIRECTION_OUTGOING
@@ -513,12 +639,29 @@ ctrl_event_cb (PlBaresipCtrl *ctrl, PlEngineEvent *event, gpointer user_data)
       else if (info != NULL && event->type == PL_ENGINE_EVENT_CALL_CLOSED)
         {
           g_hash_table_remove (self->calls, event->call_id);
+          g_hash_table_remove (self->dialogs, event->call_id);
+          if (g_strcmp0 (event->call_id, self->playing_call) == 0)
+            {
+              g_clear_pointer (&self->playing_call, g_free);
+              restore_source (self);
+            }
           schedule_audio_change (self);
           schedule_reregister (self);
+        }
+      else if (info != NULL && info->tainted && self->playing_call == NULL
+               && (event->type == PL_ENGINE_EVENT_CALL_ESTABLISHED
+                   || event->type == PL_ENGINE_EVENT_CALL_ANSWERED))
+        {
+          /* Its source could only be replaced now that its sound runs. */
+          info->tainted = FALSE;
+          pl_baresip_ctrl_send (ctrl, "callfind", event->call_id);
+          restore_source (self);
         }
     }
 
   pl_engine_emit_event (PL_ENGINE (self), event);
+  if (event->call_id != NULL && event->type != PL_ENGINE_EVENT_CALL_CLOSED)
+    announce_dialog (self, event->call_id);
 
   /* baresip 1.0.0 hangs up a call whose transfer failed, without a
    * CALL_CLOSED; ask whether it still exists. */
@@ -867,6 +1010,7 @@ spawn_with_audio (PlBaresipEngine *self, const AudioChoice *audio)
   params.audio_alert = audio->alert;
   params.have_opus = module_exists (module_path, "opus.so");
   params.have_g722 = module_exists (module_path, "g722.so");
+  params.have_aufile = module_exists (module_path, "aufile.so");
   params.extra_modules = (const char *const *)o->extra_modules;
   config = pl_baresip_config_text (&params, &error);
   if (config == NULL || !write_private_file (self->config_dir, "config", config, &error)
@@ -877,13 +1021,11 @@ spawn_with_audio (PlBaresipEngine *self, const AudioChoice *audio)
       return;
     }
 
-  if (o->log_file)
-    flags |= G_SUBPROCESS_FLAGS_STDERR_MERGE;
-  else
-    flags |= G_SUBPROCESS_FLAGS_STDOUT_SILENCE | G_SUBPROCESS_FLAGS_STDERR_SILENCE;
+  /* stdout carries the SIP trace (-s), the only place the dialog tags of a
+   * call show (see pl-sip-trace.h); baresip 1.0.0 writes it unbuffered. */
+  flags |= G_SUBPROCESS_FLAGS_STDOUT_PIPE;
+  flags |= o->log_file ? G_SUBPROCESS_FLAGS_STDERR_MERGE : G_SUBPROCESS_FLAGS_STDERR_SILENCE;
   launcher = g_subprocess_launcher_new (flags);
-  if (o->log_file)
-    g_subprocess_launcher_set_stdout_file_path (launcher, o->log_file);
   g_subprocess_launcher_set_child_setup (launcher, child_setup, NULL, NULL);
 
   inst = g_new0 (Instance, 1);
@@ -891,7 +1033,11 @@ spawn_with_audio (PlBaresipEngine *self, const AudioChoice *audio)
   inst->ctrl_port = port;
   inst->started = g_get_monotonic_time ();
   inst->cancellable = g_cancellable_new ();
-  inst->proc = g_subprocess_launcher_spawn (launcher, &error, options_binary (self), "-f",
+  inst->audio_source = g_strdup (audio->source);
+  inst->trace = pl_sip_trace_new ();
+  if (o->log_file && (inst->log = fopen (o->log_file, "ae")) == NULL)
+    g_message ("cannot write %s: %s", o->log_file, g_strerror (errno));
+  inst->proc = g_subprocess_launcher_spawn (launcher, &error, options_binary (self), "-s", "-f",
                                             self->config_dir, NULL);
   if (inst->proc == NULL)
     {
@@ -906,6 +1052,7 @@ spawn_with_audio (PlBaresipEngine *self, const AudioChoice *audio)
   self->current = inst;
   self->instances = g_list_prepend (self->instances, inst);
   g_subprocess_wait_async (inst->proc, NULL, child_exited_cb, inst);
+  read_output (inst);
 
   inst->ctrl = pl_baresip_ctrl_new ();
   pl_baresip_ctrl_connect_async (inst->ctrl, port,
@@ -1187,6 +1334,11 @@ typedef struct
   PlEngineAction action;
   gboolean select_ok;
   gboolean toggle_mute;
+  /* PL_ENGINE_ACTION_PLAY */
+  char *sound;          /* the file asked for */
+  char *converted;      /* the same, as the call's encoder wants it */
+  PlBaresipCtrl *ctrl;  /* the connection the play started on */
+  guint rate, channels; /* the call's encoder */
 } ActionData;
 
 static void
@@ -1195,6 +1347,9 @@ action_data_free (gpointer data)
   ActionData *ad = data;
 
   g_free (ad->call_id);
+  g_free (ad->sound);
+  g_free (ad->converted);
+  g_clear_object (&ad->ctrl);
   g_free (ad);
 }
 
@@ -1221,20 +1376,28 @@ select_cb (GObject *source, GAsyncResult *result, gpointer user_data)
   ad->select_ok = data != NULL && strstr (data, "setting current call") != NULL;
 }
 
+/* A command's reply text, or NULL with the task failed for it. */
+static char *
+reply_or_fail (GObject *source, GAsyncResult *result, GTask *task)
+{
+  g_autoptr (GError) error = NULL;
+  char *data = pl_baresip_ctrl_command_finish (PL_BARESIP_CTRL (source), result, &error);
+
+  if (data == NULL)
+    g_task_return_error (task, g_steal_pointer (&error));
+  return data;
+}
+
 static void
 main_command_cb (GObject *source, GAsyncResult *result, gpointer user_data)
 {
   g_autoptr (GTask) task = user_data;
   PlBaresipEngine *self = g_task_get_source_object (task);
   ActionData *ad = g_task_get_task_data (task);
-  g_autoptr (GError) error = NULL;
-  g_autofree char *data = pl_baresip_ctrl_command_finish (PL_BARESIP_CTRL (source), result, &error);
+  g_autofree char *data = reply_or_fail (source, result, task);
 
   if (data == NULL)
-    {
-      g_task_return_error (task, g_steal_pointer (&error));
-      return;
-    }
+    return;
   /* The select reply came first (one socket, in order); if it failed the
    * command went to some other call or none. */
   if (ad->call_id && !ad->select_ok)
@@ -1250,6 +1413,180 @@ main_command_cb (GObject *source, GAsyncResult *result, gpointer user_data)
         info->muted = !info->muted;
     }
   g_task_return_boolean (task, TRUE);
+}
+
+/* PL_ENGINE_ACTION_PLAY: learn the call's encoder (aufile plays only a
+ * file of exactly its rate and channels), convert the sound in a worker,
+ * then make it the source with `ausrc aufile,FILE`. baresip applies that
+ * to every call and to calls set up later: hence one call only, and the
+ * configured source goes back when the call ends. */
+
+static void
+play_ausrc_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr (GTask) task = user_data;
+  PlBaresipEngine *self = g_task_get_source_object (task);
+  ActionData *ad = g_task_get_task_data (task);
+  g_autofree char *data = reply_or_fail (source, result, task);
+
+  if (data == NULL)
+    return;
+  if (pl_baresip_ausrc_failed (data))
+    {
+      /* The call lost its source with the failed switch: give it back. */
+      g_message ("ausrc refused %s: %s", ad->converted, data);
+      if (g_strcmp0 (self->playing_call, ad->call_id) == 0)
+        g_clear_pointer (&self->playing_call, g_free);
+      restore_source (self);
+      g_task_return_new_error (task, PL_ENGINE_ERROR, PL_ENGINE_ERROR_REJECTED,
+                               _ ("The phone engine could not play the sound into the call"));
+      return;
+    }
+  g_task_return_boolean (task, TRUE);
+}
+
+static void
+play_convert_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *cancellable)
+{
+  ActionData *ad = task_data;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *contents = NULL;
+  g_autoptr (PlWav) wav = NULL;
+  g_autoptr (PlWav) converted = NULL;
+  g_autoptr (GBytes) bytes = NULL;
+  gsize length = 0;
+
+  if (!g_file_get_contents (ad->sound, &contents, &length, &error)
+      || !(wav = pl_wav_parse ((const guint8 *)contents, length, &error)))
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  converted = pl_wav_convert (wav, ad->rate, ad->channels);
+  bytes = pl_wav_encode (converted);
+  if (!g_file_set_contents_full (ad->converted, g_bytes_get_data (bytes, NULL),
+                                 (gssize)g_bytes_get_size (bytes), G_FILE_SET_CONTENTS_CONSISTENT,
+                                 0600, &error))
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  g_task_return_boolean (task, TRUE);
+}
+
+static gboolean
+play_allowed (PlBaresipEngine *self, ActionData *ad, GError **error)
+{
+  if (self->current == NULL || self->current->ctrl != ad->ctrl
+      || !pl_baresip_ctrl_is_connected (ad->ctrl))
+    {
+      g_set_error_literal (error, PL_ENGINE_ERROR, PL_ENGINE_ERROR_NOT_RUNNING,
+                           _ ("The phone engine is not running"));
+      return FALSE;
+    }
+  if (!g_hash_table_contains (self->calls, ad->call_id))
+    {
+      g_set_error_literal (error, PL_ENGINE_ERROR, PL_ENGINE_ERROR_NO_SUCH_CALL,
+                           _ ("The call has already ended"));
+      return FALSE;
+    }
+  if (g_hash_table_size (self->calls) != 1 || self->playing_call != NULL)
+    {
+      g_set_error_literal (error, PL_ENGINE_ERROR, PL_ENGINE_ERROR_REJECTED,
+                           _ ("A sound can only be played while no other call is up"));
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static void
+play_converted_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr (GTask) task = user_data;
+  PlBaresipEngine *self = g_task_get_source_object (task);
+  ActionData *ad = g_task_get_task_data (task);
+  g_autoptr (GError) error = NULL;
+  g_autofree char *param = NULL;
+
+  if (!g_task_propagate_boolean (G_TASK (result), &error) || !play_allowed (self, ad, &error))
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  g_free (self->playing_call);
+  self->playing_call = g_strdup (ad->call_id);
+  param = g_strdup_printf ("aufile,%s", ad->converted);
+  pl_baresip_ctrl_send (ad->ctrl, "callfind", ad->call_id);
+  pl_baresip_ctrl_command_async (ad->ctrl, "ausrc", param, self->options->command_timeout_ms, NULL,
+                                 play_ausrc_cb, g_object_ref (task));
+}
+
+static void
+play_debug_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr (GTask) task = user_data;
+  ActionData *ad = g_task_get_task_data (task);
+  g_autofree char *data = reply_or_fail (source, result, task);
+  g_autoptr (GTask) convert = NULL;
+
+  if (data == NULL)
+    return;
+  if (!ad->select_ok)
+    {
+      g_task_return_new_error (task, PL_ENGINE_ERROR, PL_ENGINE_ERROR_NO_SUCH_CALL,
+                               _ ("The call has already ended"));
+      return;
+    }
+  if (!pl_baresip_parse_encoder (data, NULL, &ad->rate, &ad->channels))
+    {
+      g_task_return_new_error (task, PL_ENGINE_ERROR, PL_ENGINE_ERROR_REJECTED,
+                               _ ("The call has no sound yet"));
+      return;
+    }
+  convert
+      = g_task_new (g_task_get_source_object (task), NULL, play_converted_cb, g_object_ref (task));
+  g_task_set_task_data (convert, ad, NULL);
+  g_task_run_in_thread (convert, play_convert_thread);
+}
+
+static void
+start_play (PlBaresipEngine *self, GTask *task, ActionData *ad, const char *sound)
+{
+  g_autoptr (GError) error = NULL;
+
+  ad->ctrl = g_object_ref (self->current->ctrl);
+  ad->sound = g_strdup (sound);
+  ad->converted = g_build_filename (self->config_dir, "sound.wav", NULL);
+  if (sound == NULL || !g_file_test (sound, G_FILE_TEST_IS_REGULAR))
+    {
+      g_task_return_new_error (task, PL_ENGINE_ERROR, PL_ENGINE_ERROR_REJECTED,
+                               _ ("There is no sound file to play"));
+      return;
+    }
+  if (!play_allowed (self, ad, &error))
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  pl_baresip_ctrl_command_async (ad->ctrl, "callfind", ad->call_id,
+                                 self->options->command_timeout_ms, NULL, select_cb,
+                                 g_object_ref (task));
+  pl_baresip_ctrl_command_async (ad->ctrl, "audio_debug", NULL, self->options->command_timeout_ms,
+                                 NULL, play_debug_cb, g_object_ref (task));
+}
+
+/* A call answered or placed while a sound plays would start with the
+ * sound as its source: the sound's call goes first, and the source back. */
+static void
+stop_playing (PlBaresipEngine *self, PlBaresipCtrl *ctrl)
+{
+  g_autofree char *call_id = g_steal_pointer (&self->playing_call);
+
+  if (call_id == NULL)
+    return;
+  pl_baresip_ctrl_send (ctrl, "callfind", call_id);
+  pl_baresip_ctrl_send (ctrl, "hangup", NULL);
+  restore_source (self);
 }
 
 static void
@@ -1301,12 +1638,17 @@ pl_baresip_engine_action_async (PlEngine *engine, PlEngineAction action, const c
                                      _ ("Not a valid address to call"));
             return;
           }
+        stop_playing (self, ctrl);
         command = "dial";
         params = arg;
         break;
       case PL_ENGINE_ACTION_ANSWER:
+        stop_playing (self, ctrl);
         command = "accept";
         break;
+      case PL_ENGINE_ACTION_PLAY:
+        start_play (self, task, ad, arg);
+        return;
       case PL_ENGINE_ACTION_HANGUP:
         command = "hangup";
         break;
@@ -1391,7 +1733,8 @@ pl_baresip_engine_iface_init (PlEngineInterface *iface)
 static void
 remove_config_dir (PlBaresipEngine *self)
 {
-  const char *names[] = { "config", "accounts", "contacts", "current_contact", "uuid" };
+  const char *names[]
+      = { "config", "accounts", "contacts", "current_contact", "uuid", "sound.wav" };
 
   if (self->config_dir == NULL)
     return;
@@ -1435,6 +1778,8 @@ pl_baresip_engine_finalize (GObject *object)
 
   remove_config_dir (self);
   g_clear_pointer (&self->calls, g_hash_table_unref);
+  g_clear_pointer (&self->dialogs, g_hash_table_unref);
+  g_free (self->playing_call);
   g_free (self->started_devices);
   pl_baresip_options_free (self->options);
   G_OBJECT_CLASS (pl_baresip_engine_parent_class)->finalize (object);
@@ -1474,6 +1819,8 @@ static void
 pl_baresip_engine_init (PlBaresipEngine *self)
 {
   self->calls = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, call_info_free);
+  self->dialogs = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                         (GDestroyNotify)pl_sip_trace_dialog_free);
 }
 
 PlBaresipEngine *

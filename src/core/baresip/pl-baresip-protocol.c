@@ -226,3 +226,46 @@ pl_baresip_registration_reason (const char *param)
     return g_strdup (_ ("Registration failed"));
   return g_strdup_printf (_ ("Registration failed: %s"), text);
 }
+
+gboolean
+pl_baresip_parse_encoder (const char *audio_debug, char **codec, guint *rate, guint *channels)
+{
+  const char *p = audio_debug ? strstr (audio_debug, "encode:") : NULL;
+  g_autofree char *name = NULL;
+  guint64 hz, ch;
+  char *end = NULL;
+  gsize len;
+
+  if (p == NULL)
+    return FALSE;
+  p += strlen ("encode:");
+  while (*p == ' ')
+    p++;
+  len = strcspn (p, " \n");
+  if (len == 0 || p[len] != ' ' || g_str_has_prefix (p, "ptime="))
+    return FALSE;
+  name = g_strndup (p, len);
+  p += len + 1;
+  hz = g_ascii_strtoull (p, &end, 10);
+  if (end == p || !g_str_has_prefix (end, "Hz/"))
+    return FALSE;
+  p = end + 3;
+  ch = g_ascii_strtoull (p, &end, 10);
+  if (end == p || !g_str_has_prefix (end, "ch") || hz < 1000 || hz > 192000 || ch < 1 || ch > 8)
+    return FALSE;
+  if (codec)
+    *codec = g_steal_pointer (&name);
+  if (rate)
+    *rate = (guint)hz;
+  if (channels)
+    *channels = (guint)ch;
+  return TRUE;
+}
+
+gboolean
+pl_baresip_ausrc_failed (const char *reply)
+{
+  return reply == NULL || strstr (reply, "failed to set audio-source") != NULL
+         || strstr (reply, "no such audio-source") != NULL
+         || strstr (reply, "Format should be") != NULL;
+}

@@ -39,4 +39,15 @@ char *pl_baresip_command_to_json (const char *command, const char *params, const
  * Unauthorized", "Connection timed out", …). Never NULL. */
 char *pl_baresip_registration_reason (const char *param);
 
+/* The audio encoder of the current call from the `audio_debug` reply
+ * (" tx:   encode: opus 48000Hz/2ch ptime=20ms S16LE"): what a sound
+ * file must match to become the call's source. FALSE before the call's
+ * audio has started (" encode:  ptime=…"). */
+gboolean pl_baresip_parse_encoder (const char *audio_debug, char **codec, guint *rate,
+                                   guint *channels);
+
+/* Whether an `ausrc` reply reports that a call's source could not be set
+ * (the reply is ok:true either way). */
+gboolean pl_baresip_ausrc_failed (const char *reply);
+
 G_END_DECLS

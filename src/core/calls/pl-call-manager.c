@@ -325,7 +325,8 @@ on_engine_event (PlEngine *engine, const PlEngineEvent *event, PlCallManager *se
       case PL_ENGINE_EVENT_CALL_CLOSED:
         {
           PlCallEnd end = classify_end (call, event->param);
-          if (end == PL_CALL_END_FAILED && event->param)
+          /* A call we gave up on while it rang did not fail. */
+          if (end == PL_CALL_END_FAILED && event->param && !(get_intent (call) & INTENT_HANGUP))
             pl_emit_message (self, signals[SIGNAL_MESSAGE], _ ("Call to %s failed: %s"),
                              pl_call_get_peer_uri (call), event->param);
           else if (end == PL_CALL_END_ENGINE_STOPPED)
@@ -351,6 +352,14 @@ on_engine_event (PlEngine *engine, const PlEngineEvent *event, PlCallManager *se
             pl_emit_message (self, signals[SIGNAL_MESSAGE], _ ("Transfer failed: %s"), reason);
           clear_intent (call, INTENT_TRANSFER | INTENT_PARK);
           g_signal_emit (self, signals[SIGNAL_TRANSFER_FAILED], 0, call, reason);
+        }
+        break;
+
+      case PL_ENGINE_EVENT_CALL_DIALOG:
+        {
+          g_auto (GStrv) tags = g_strsplit (event->param ? event->param : "", ";", 2);
+          if (tags[0] && tags[1])
+            pl_call_set_dialog_tags (call, tags[0], tags[1]);
         }
         break;
 
@@ -631,7 +640,8 @@ check_call (PlCallManager *self, PlCall *call, const PlCallState *allowed, guint
   return FALSE;
 }
 
-/* Only one call talks at a time: every other active call goes on hold. */
+/* Only one call talks at a time: every other active call goes on hold, but
+ * not one being handed on (a re-INVITE would cross its REFER) or hung up. */
 static void
 hold_others (PlCallManager *self, PlCall *keep)
 {
@@ -640,6 +650,8 @@ hold_others (PlCallManager *self, PlCall *keep)
   for (guint i = 0; i < n; i++)
     {
       g_autoptr (PlCall) call = g_list_model_get_item (G_LIST_MODEL (self->calls), i);
+      if (get_intent (call) & (INTENT_PARK | INTENT_TRANSFER | INTENT_HANGUP))
+        continue;
       if (call != keep && pl_call_get_state (call) == PL_CALL_STATE_ACTIVE)
         run_action (self, call, PL_ENGINE_ACTION_HOLD, NULL, PL_CALL_STATE_HELD);
     }
@@ -833,4 +845,43 @@ pl_call_manager_park (PlCallManager *self, PlCall *call, const char *uri, GError
   add_intent (call, INTENT_PARK);
   run_action (self, call, PL_ENGINE_ACTION_TRANSFER, uri, -1);
   return TRUE;
+}
+
+gboolean
+pl_call_manager_transfer_replacing (PlCallManager *self, PlCall *call, PlCall *replaced,
+                                    GError **error)
+{
+  static const PlCallState allowed[] = { PL_CALL_STATE_ACTIVE, PL_CALL_STATE_HELD };
+  g_autofree char *refer_to = NULL;
+
+  g_return_val_if_fail (PL_IS_CALL_MANAGER (self), FALSE);
+  g_return_val_if_fail (PL_IS_CALL (call), FALSE);
+  g_return_val_if_fail (PL_IS_CALL (replaced), FALSE);
+
+  if (!check_call (self, call, allowed, G_N_ELEMENTS (allowed), _ ("transfer"), error)
+      || !check_call (self, replaced, allowed, G_N_ELEMENTS (allowed), _ ("join"), error))
+    return FALSE;
+  /* Replaces names the dialog as the far end knows it: its tag is to-tag. */
+  refer_to = pl_sip_refer_to_replaces (pl_call_get_peer_uri (replaced), pl_call_get_id (replaced),
+                                       pl_call_get_remote_tag (replaced),
+                                       pl_call_get_local_tag (replaced));
+  if (refer_to == NULL)
+    {
+      g_set_error_literal (error, PL_CALL_MANAGER_ERROR, PL_CALL_MANAGER_ERROR_WRONG_STATE,
+                           _ ("The other call cannot be named to the phone system yet"));
+      return FALSE;
+    }
+  add_intent (call, INTENT_TRANSFER);
+  /* The PBX ends the replaced call once the two parties are joined. */
+  add_intent (replaced, INTENT_TRANSFER);
+  run_action (self, call, PL_ENGINE_ACTION_TRANSFER, refer_to, -1);
+  return TRUE;
+}
+
+void
+pl_call_manager_forget_transfer (PlCallManager *self, PlCall *call)
+{
+  g_return_if_fail (PL_IS_CALL_MANAGER (self));
+  g_return_if_fail (PL_IS_CALL (call));
+  clear_intent (call, INTENT_TRANSFER);
 }

@@ -55,6 +55,15 @@ gboolean pl_call_manager_send_dtmf (PlCallManager *self, PlCall *call, const cha
 gboolean pl_call_manager_transfer (PlCallManager *self, PlCall *call, const char *target,
                                    GError **error);
 
+/* An attended transfer (RFC 5589): asks the far end of call, with a REFER
+ * whose Refer-To carries a Replaces header, to take the place of this side
+ * in replaced (a call whose dialog tags are known, see
+ * pl_call_get_replaceable()). Both calls end as TRANSFERRED. */
+gboolean pl_call_manager_transfer_replacing (PlCallManager *self, PlCall *call, PlCall *replaced,
+                                             GError **error);
+/* The transfer of call failed or was given up: its end is no transfer. */
+void pl_call_manager_forget_transfer (PlCallManager *self, PlCall *call);
+
 /* A blind transfer to a park URI: like transfer, but the call ends as
  * PARKED and failures speak of parking. The caller has validated uri. */
 gboolean pl_call_manager_park (PlCallManager *self, PlCall *call, const char *uri, GError **error);

@@ -30,6 +30,10 @@ struct _PlCall
   gboolean ended_here;
   PlCallEnd end;
   char *end_reason;
+  char *local_tag;
+  char *remote_tag;
+  PlCallTransfer transfer;
+  char *transfer_party;
 };
 
 G_DEFINE_FINAL_TYPE (PlCall, pl_call, G_TYPE_OBJECT)
@@ -52,6 +56,7 @@ enum
   PROP_NOTE,
   PROP_END,
   PROP_END_REASON,
+  PROP_REPLACEABLE,
   N_PROPS
 };
 
@@ -68,6 +73,9 @@ pl_call_finalize (GObject *object)
   g_free (self->account_aor);
   g_free (self->end_reason);
   g_free (self->note);
+  g_free (self->local_tag);
+  g_free (self->remote_tag);
+  g_free (self->transfer_party);
 
   G_OBJECT_CLASS (pl_call_parent_class)->finalize (object);
 }
@@ -121,6 +129,9 @@ pl_call_get_property (GObject *object, guint prop_id, GValue *value, GParamSpec 
       case PROP_END_REASON:
         g_value_set_string (value, self->end_reason);
         break;
+      case PROP_REPLACEABLE:
+        g_value_set_boolean (value, pl_call_get_replaceable (self));
+        break;
       default:
         G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -153,6 +164,7 @@ pl_call_class_init (PlCallClass *klass)
   properties[PROP_END]
       = g_param_spec_enum ("end", NULL, NULL, PL_TYPE_CALL_END, PL_CALL_END_NONE, ro);
   properties[PROP_END_REASON] = g_param_spec_string ("end-reason", NULL, NULL, NULL, ro);
+  properties[PROP_REPLACEABLE] = g_param_spec_boolean ("replaceable", NULL, NULL, FALSE, ro);
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
 }
@@ -449,6 +461,85 @@ pl_call_end_to_string (PlCallEnd end)
 
   g_return_val_if_fail (end < G_N_ELEMENTS (names), NULL);
   return names[end];
+}
+
+void
+pl_call_set_dialog_tags (PlCall *self, const char *local_tag, const char *remote_tag)
+{
+  gboolean was;
+
+  g_return_if_fail (PL_IS_CALL (self));
+  was = pl_call_get_replaceable (self);
+  pl_set_str (&self->local_tag, local_tag && *local_tag ? local_tag : NULL);
+  pl_set_str (&self->remote_tag, remote_tag && *remote_tag ? remote_tag : NULL);
+  if (was != pl_call_get_replaceable (self))
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_REPLACEABLE]);
+}
+
+const char *
+pl_call_get_local_tag (PlCall *self)
+{
+  g_return_val_if_fail (PL_IS_CALL (self), NULL);
+  return self->local_tag;
+}
+
+const char *
+pl_call_get_remote_tag (PlCall *self)
+{
+  g_return_val_if_fail (PL_IS_CALL (self), NULL);
+  return self->remote_tag;
+}
+
+gboolean
+pl_call_get_replaceable (PlCall *self)
+{
+  g_return_val_if_fail (PL_IS_CALL (self), FALSE);
+  return self->id != NULL && self->local_tag != NULL && self->remote_tag != NULL;
+}
+
+void
+pl_call_set_transfer (PlCall *self, PlCallTransfer transfer, const char *party)
+{
+  g_return_if_fail (PL_IS_CALL (self));
+  self->transfer = transfer;
+  pl_set_str (&self->transfer_party, party);
+}
+
+PlCallTransfer
+pl_call_get_transfer (PlCall *self)
+{
+  g_return_val_if_fail (PL_IS_CALL (self), PL_CALL_TRANSFER_NONE);
+  return self->transfer;
+}
+
+const char *
+pl_call_get_transfer_party (PlCall *self)
+{
+  g_return_val_if_fail (PL_IS_CALL (self), NULL);
+  return self->transfer_party;
+}
+
+static const char *const transfer_names[] = {
+  [PL_CALL_TRANSFER_NONE] = NULL,
+  [PL_CALL_TRANSFER_JOINED] = "joined",
+  [PL_CALL_TRANSFER_BLIND] = "blind",
+  [PL_CALL_TRANSFER_CONSULTATION] = "consultation",
+};
+
+const char *
+pl_call_transfer_to_string (PlCallTransfer transfer)
+{
+  g_return_val_if_fail ((guint)transfer < G_N_ELEMENTS (transfer_names), NULL);
+  return transfer_names[transfer];
+}
+
+PlCallTransfer
+pl_call_transfer_from_string (const char *text)
+{
+  for (guint i = 1; text && i < G_N_ELEMENTS (transfer_names); i++)
+    if (g_strcmp0 (text, transfer_names[i]) == 0)
+      return (PlCallTransfer)i;
+  return PL_CALL_TRANSFER_NONE;
 }
 
 gboolean

@@ -34,6 +34,15 @@ typedef enum
   PL_CALL_END_ENGINE_STOPPED, /* the engine died under it */
 } PlCallEnd;
 
+/* A call's part in a consult (attended) transfer; history stores it. */
+typedef enum
+{
+  PL_CALL_TRANSFER_NONE,
+  PL_CALL_TRANSFER_JOINED,       /* the caller, joined to the colleague (Replaces) */
+  PL_CALL_TRANSFER_BLIND,        /* the caller, handed on blind after consulting */
+  PL_CALL_TRANSFER_CONSULTATION, /* the call to the colleague */
+} PlCallTransfer;
+
 #define PL_TYPE_CALL (pl_call_get_type ())
 G_DECLARE_FINAL_TYPE (PlCall, pl_call, PL, CALL, GObject)
 
@@ -74,6 +83,20 @@ PlCallEnd pl_call_get_end (PlCall *self);
 const char *pl_call_get_end_reason (PlCall *self);
 void pl_call_end (PlCall *self, PlCallEnd end, const char *reason);
 gboolean pl_call_is_live (PlCall *self);
+/* The SIP dialog's tags once the engine knows them (PL_ENGINE_EVENT_CALL_DIALOG):
+ * with the Call-ID, what a Replaces header names. Property "replaceable"
+ * turns TRUE when both are known. */
+void pl_call_set_dialog_tags (PlCall *self, const char *local_tag, const char *remote_tag);
+const char *pl_call_get_local_tag (PlCall *self);
+const char *pl_call_get_remote_tag (PlCall *self);
+gboolean pl_call_get_replaceable (PlCall *self);
+/* party: the other leg's party as shown ("Bob", "Caller One"). */
+void pl_call_set_transfer (PlCall *self, PlCallTransfer transfer, const char *party);
+PlCallTransfer pl_call_get_transfer (PlCall *self);
+const char *pl_call_get_transfer_party (PlCall *self);
+/* Stable names for storage: "joined", "blind", "consultation"; NULL for none. */
+const char *pl_call_transfer_to_string (PlCallTransfer transfer);
+PlCallTransfer pl_call_transfer_from_string (const char *text);
 const char *pl_call_state_to_string (PlCallState state);
 const char *pl_call_end_to_string (PlCallEnd end);
 

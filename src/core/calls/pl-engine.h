@@ -41,6 +41,9 @@ typedef enum
   PL_ENGINE_EVENT_CALL_HOLD,           /* the far end put us on hold */
   PL_ENGINE_EVENT_CALL_RESUME,
   PL_ENGINE_EVENT_AUDIO_ERROR, /* the audio device could not be opened */
+  /* The SIP dialog of a call is confirmed; param: "LOCAL-TAG;REMOTE-TAG",
+   * what a Replaces header (attended transfer) needs besides the Call-ID. */
+  PL_ENGINE_EVENT_CALL_DIALOG,
   PL_ENGINE_EVENT_SHUTDOWN,
   PL_ENGINE_EVENT_EXIT,
 } PlEngineEventType;
@@ -79,6 +82,10 @@ typedef enum
   PL_ENGINE_ACTION_MUTE,     /* arg: "1" mute, "0" unmute */
   PL_ENGINE_ACTION_DTMF,     /* arg: one or more of 0-9*#A-D */
   PL_ENGINE_ACTION_TRANSFER, /* arg: SIP URI; blind transfer (REFER) */
+  /* arg: path of a 16-bit PCM WAV. The sound replaces the microphone on the
+   * call, which ends (CALL_CLOSED) once it has played. Refused while any
+   * other call is up: the engine may not be able to keep it from them. */
+  PL_ENGINE_ACTION_PLAY,
 } PlEngineAction;
 
 #define PL_ENGINE_ERROR (pl_engine_error_quark ())

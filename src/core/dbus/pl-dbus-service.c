@@ -6,6 +6,7 @@
 #include <string.h>
 #include <glib/gi18n-lib.h>
 
+#include "pl-consult-transfer.h"
 #include "pl-dbus-generated.h"
 #include "pl-dbus-service.h"
 
@@ -15,6 +16,7 @@ struct _PlDBusService
 
   PlCallManager *manager;
   PlParkService *park;
+  PlParkPager *pager;
   PlDBusParkline1 *skeleton;
   guint slots_idle;
 };
@@ -368,21 +370,39 @@ parse_slot (PlDBusService *self, const char *text, PlParkLot **lot, int *slot, G
   return TRUE;
 }
 
+/* Park and ParkAndPage: the same call and slot, the pager on top. */
 static gboolean
-handle_park (PlDBusParkline1 *skeleton, GDBusMethodInvocation *invocation, guint handle,
-             const char *slot_text, PlDBusService *self)
+park_call (PlDBusService *self, GDBusMethodInvocation *invocation, guint handle,
+           const char *slot_text, gboolean page)
 {
   GError *error = NULL;
   PlCall *call = resolve_call (self, invocation, handle);
   PlParkLot *lot;
   int slot;
+  gboolean ok;
 
   if (call == NULL)
     return G_DBUS_METHOD_INVOCATION_HANDLED;
   if (!parse_slot (self, slot_text, &lot, &slot, &error))
     return finish (invocation, FALSE, error);
-  gboolean ok = pl_park_service_park (self->park, call, lot, slot, &error);
+  if (!page)
+    ok = pl_park_service_park (self->park, call, lot, slot, &error);
+  else if (self->pager != NULL)
+    ok = pl_park_pager_park_and_page (self->pager, call, lot, slot, &error);
+  else
+    {
+      ok = FALSE;
+      error = g_error_new_literal (G_DBUS_ERROR, G_DBUS_ERROR_NOT_SUPPORTED,
+                                   _ ("Paging is not available"));
+    }
   return finish (invocation, ok, error);
+}
+
+static gboolean
+handle_park (PlDBusParkline1 *skeleton, GDBusMethodInvocation *invocation, guint handle,
+             const char *slot_text, PlDBusService *self)
+{
+  return park_call (self, invocation, handle, slot_text, FALSE);
 }
 
 static gboolean
@@ -405,6 +425,91 @@ handle_retrieve (PlDBusParkline1 *skeleton, GDBusMethodInvocation *invocation,
     return finish (invocation, FALSE, error);
   pl_dbus_parkline1_complete_retrieve (skeleton, invocation, pl_call_get_handle (call));
   return G_DBUS_METHOD_INVOCATION_HANDLED;
+}
+
+static gboolean
+handle_park_and_page (PlDBusParkline1 *skeleton, GDBusMethodInvocation *invocation, guint handle,
+                      const char *slot_text, PlDBusService *self)
+{
+  return park_call (self, invocation, handle, slot_text, TRUE);
+}
+
+static gboolean
+handle_end_page (PlDBusParkline1 *skeleton, GDBusMethodInvocation *invocation, PlDBusService *self)
+{
+  GError *error = NULL;
+
+  if (self->pager == NULL)
+    return finish (invocation, FALSE,
+                   g_error_new_literal (G_DBUS_ERROR, G_DBUS_ERROR_NOT_SUPPORTED,
+                                        _ ("Paging is not available")));
+  gboolean ok = pl_park_pager_end_page (self->pager, &error);
+  return finish (invocation, ok, error);
+}
+
+static gboolean
+handle_consult_transfer (PlDBusParkline1 *skeleton, GDBusMethodInvocation *invocation, guint handle,
+                         const char *target, PlDBusService *self)
+{
+  GError *error = NULL;
+  PlCall *call = resolve_call (self, invocation, handle);
+  PlConsultTransfer *consult;
+
+  if (call == NULL)
+    return G_DBUS_METHOD_INVOCATION_HANDLED;
+  consult = pl_consult_transfer_start (self->manager, call, target, &error);
+  if (consult == NULL)
+    return finish (invocation, FALSE, error);
+  pl_dbus_parkline1_complete_consult_transfer (
+      skeleton, invocation, pl_call_get_handle (pl_consult_transfer_get_consultation (consult)));
+  return G_DBUS_METHOD_INVOCATION_HANDLED;
+}
+
+/* Either leg's handle names the transfer. */
+static PlConsultTransfer *
+resolve_consult (PlDBusService *self, GDBusMethodInvocation *invocation, guint handle)
+{
+  PlCall *call = resolve_call (self, invocation, handle);
+  PlConsultTransfer *consult = call ? pl_consult_transfer_find (self->manager, call) : NULL;
+
+  if (call != NULL && consult == NULL)
+    g_dbus_method_invocation_return_error (invocation, G_DBUS_ERROR, G_DBUS_ERROR_INVALID_ARGS,
+                                           _ ("Call %u is not part of a transfer"), handle);
+  return consult;
+}
+
+static gboolean
+handle_complete_transfer (PlDBusParkline1 *skeleton, GDBusMethodInvocation *invocation,
+                          guint handle, PlDBusService *self)
+{
+  GError *error = NULL;
+  PlConsultTransfer *consult = resolve_consult (self, invocation, handle);
+
+  if (consult == NULL)
+    return G_DBUS_METHOD_INVOCATION_HANDLED;
+  gboolean ok = pl_consult_transfer_complete (consult, &error);
+  return finish (invocation, ok, error);
+}
+
+static gboolean
+handle_cancel_transfer (PlDBusParkline1 *skeleton, GDBusMethodInvocation *invocation, guint handle,
+                        PlDBusService *self)
+{
+  GError *error = NULL;
+  PlConsultTransfer *consult = resolve_consult (self, invocation, handle);
+
+  if (consult == NULL)
+    return G_DBUS_METHOD_INVOCATION_HANDLED;
+  gboolean ok = pl_consult_transfer_cancel (consult, &error);
+  return finish (invocation, ok, error);
+}
+
+void
+pl_dbus_service_set_park_pager (PlDBusService *self, PlParkPager *pager)
+{
+  g_return_if_fail (PL_IS_DBUS_SERVICE (self));
+  g_return_if_fail (PL_IS_PARK_PAGER (pager));
+  g_set_object (&self->pager, pager);
 }
 
 static void
@@ -438,6 +543,7 @@ pl_dbus_service_dispose (GObject *object)
 
   g_clear_handle_id (&self->slots_idle, g_source_remove);
   g_clear_object (&self->park);
+  g_clear_object (&self->pager);
   if (self->skeleton)
     pl_dbus_service_unexport (self);
   g_clear_object (&self->skeleton);
@@ -483,6 +589,16 @@ pl_dbus_service_new (PlCallManager *manager)
   g_signal_connect_object (self->skeleton, "handle-park", G_CALLBACK (handle_park), self, 0);
   g_signal_connect_object (self->skeleton, "handle-retrieve", G_CALLBACK (handle_retrieve), self,
                            0);
+  g_signal_connect_object (self->skeleton, "handle-park-and-page",
+                           G_CALLBACK (handle_park_and_page), self, 0);
+  g_signal_connect_object (self->skeleton, "handle-end-page", G_CALLBACK (handle_end_page), self,
+                           0);
+  g_signal_connect_object (self->skeleton, "handle-consult-transfer",
+                           G_CALLBACK (handle_consult_transfer), self, 0);
+  g_signal_connect_object (self->skeleton, "handle-complete-transfer",
+                           G_CALLBACK (handle_complete_transfer), self, 0);
+  g_signal_connect_object (self->skeleton, "handle-cancel-transfer",
+                           G_CALLBACK (handle_cancel_transfer), self, 0);
 
   g_signal_connect_object (pl_call_manager_get_calls (manager), "items-changed",
                            G_CALLBACK (on_calls_changed), self, 0);

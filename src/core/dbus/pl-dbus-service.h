@@ -4,6 +4,7 @@
 #include <gio/gio.h>
 
 #include "pl-call-manager.h"
+#include "pl-park-pager.h"
 #include "pl-park-service.h"
 
 G_BEGIN_DECLS
@@ -18,6 +19,8 @@ G_DECLARE_FINAL_TYPE (PlDBusService, pl_dbus_service, PL, DBUS_SERVICE, GObject)
 PlDBusService *pl_dbus_service_new (PlCallManager *manager);
 /* Adds Park, Retrieve and Slots; without it those report "no park lot". */
 void pl_dbus_service_set_park_service (PlDBusService *self, PlParkService *park);
+/* Adds ParkAndPage and EndPage. */
+void pl_dbus_service_set_park_pager (PlDBusService *self, PlParkPager *pager);
 gboolean pl_dbus_service_export (PlDBusService *self, GDBusConnection *connection,
                                  const char *object_path, GError **error);
 void pl_dbus_service_unexport (PlDBusService *self);

@@ -33,6 +33,8 @@ struct _PlHistoryEntry
   char *park_lot;
   char *park_slot;
   PlHistoryParkAction park_action;
+  PlCallTransfer transfer;
+  char *transfer_party;
   char *day;
 };
 
@@ -62,6 +64,8 @@ enum
   PROP_PARK_LOT,
   PROP_PARK_SLOT,
   PROP_PARK_ACTION,
+  PROP_TRANSFER,
+  PROP_TRANSFER_PARTY,
   PROP_DAY,
   N_PROPS
 };
@@ -82,6 +86,7 @@ pl_history_entry_finalize (GObject *object)
   g_free (self->outcome);
   g_free (self->park_lot);
   g_free (self->park_slot);
+  g_free (self->transfer_party);
   g_free (self->day);
 
   G_OBJECT_CLASS (pl_history_entry_parent_class)->finalize (object);
@@ -157,6 +162,12 @@ pl_history_entry_get_property (GObject *object, guint prop_id, GValue *value, GP
       case PROP_PARK_ACTION:
         g_value_set_enum (value, self->park_action);
         break;
+      case PROP_TRANSFER:
+        g_value_set_enum (value, self->transfer);
+        break;
+      case PROP_TRANSFER_PARTY:
+        g_value_set_string (value, self->transfer_party);
+        break;
       case PROP_DAY:
         g_value_set_string (value, self->day);
         break;
@@ -198,6 +209,9 @@ pl_history_entry_class_init (PlHistoryEntryClass *klass)
   properties[PROP_PARK_SLOT] = g_param_spec_string ("park-slot", NULL, NULL, NULL, ro);
   properties[PROP_PARK_ACTION] = g_param_spec_enum (
       "park-action", NULL, NULL, PL_TYPE_HISTORY_PARK_ACTION, PL_HISTORY_PARK_ACTION_NONE, ro);
+  properties[PROP_TRANSFER] = g_param_spec_enum ("transfer", NULL, NULL, PL_TYPE_CALL_TRANSFER,
+                                                 PL_CALL_TRANSFER_NONE, ro);
+  properties[PROP_TRANSFER_PARTY] = g_param_spec_string ("transfer-party", NULL, NULL, NULL, ro);
   properties[PROP_DAY] = g_param_spec_string ("day", NULL, NULL, NULL, ro);
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
@@ -230,6 +244,7 @@ pl_history_entry_new_from_stmt (sqlite3_stmt *stmt)
   PlHistoryEntry *self = g_object_new (PL_TYPE_HISTORY_ENTRY, NULL);
   g_autofree char *direction = NULL;
   g_autofree char *park_action = NULL;
+  g_autofree char *transfer = NULL;
 
   self->id = sqlite3_column_int64 (stmt, 0);
   self->account = column_dup (stmt, 1);
@@ -251,6 +266,9 @@ pl_history_entry_new_from_stmt (sqlite3_stmt *stmt)
   self->park_slot = column_dup (stmt, 14);
   park_action = column_dup (stmt, 15);
   self->park_action = pl_history_park_action_from_string (park_action);
+  transfer = column_dup (stmt, 16);
+  self->transfer = pl_call_transfer_from_string (transfer);
+  self->transfer_party = column_dup (stmt, 17);
 
   if (self->peer_name)
     self->title = g_strdup (self->peer_name);
@@ -434,4 +452,18 @@ pl_history_entry_get_day (PlHistoryEntry *self)
 {
   g_return_val_if_fail (PL_IS_HISTORY_ENTRY (self), NULL);
   return self->day;
+}
+
+PlCallTransfer
+pl_history_entry_get_transfer (PlHistoryEntry *self)
+{
+  g_return_val_if_fail (PL_IS_HISTORY_ENTRY (self), PL_CALL_TRANSFER_NONE);
+  return self->transfer;
+}
+
+const char *
+pl_history_entry_get_transfer_party (PlHistoryEntry *self)
+{
+  g_return_val_if_fail (PL_IS_HISTORY_ENTRY (self), NULL);
+  return self->transfer_party;
 }

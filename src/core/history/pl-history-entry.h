@@ -18,8 +18,9 @@ G_DECLARE_FINAL_TYPE (PlHistoryEntry, pl_history_entry, PL, HISTORY_ENTRY, GObje
  * progress), "in-progress", "outcome" (stable name: answered, missed, …,
  * in-progress), "outcome-label" (translated), "parked", "returned",
  * "park-lot", "park-slot", "park-action" (PlHistoryParkAction of the
- * latest park event), "day" (local calendar day "YYYY-MM-DD" of "started":
- * the section key — the UI shows a header row where it changes). */
+ * latest park event), "transfer" (PlCallTransfer: its part in a consult
+ * transfer), "transfer-party" (the other leg's party), "day" (local calendar day "YYYY-MM-DD" of
+ * "started": the section key — the UI shows a header row where it changes). */
 
 gint64 pl_history_entry_get_id (PlHistoryEntry *self);
 const char *pl_history_entry_get_account (PlHistoryEntry *self);
@@ -42,6 +43,8 @@ gboolean pl_history_entry_get_returned (PlHistoryEntry *self);
 const char *pl_history_entry_get_park_lot (PlHistoryEntry *self);
 const char *pl_history_entry_get_park_slot (PlHistoryEntry *self);
 PlHistoryParkAction pl_history_entry_get_park_action (PlHistoryEntry *self);
+PlCallTransfer pl_history_entry_get_transfer (PlHistoryEntry *self);
+const char *pl_history_entry_get_transfer_party (PlHistoryEntry *self);
 const char *pl_history_entry_get_day (PlHistoryEntry *self);
 
 G_END_DECLS

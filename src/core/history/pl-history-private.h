@@ -12,7 +12,7 @@ G_BEGIN_DECLS
 #define PL_HISTORY_ENTRY_COLUMNS                                                                   \
   "c.id, c.account, c.direction, c.peer_uri, c.peer_name, c.peer_number, c.call_id, c.started, "   \
   "c.answered, c.ended, c.duration, c.outcome, c.park_flags, c.park_lot, c.park_slot, "            \
-  "c.park_action"
+  "c.park_action, c.transfer, c.transfer_party"
 
 #define PL_HISTORY_PARK_FLAG_PARKED   1
 #define PL_HISTORY_PARK_FLAG_RETURNED 2

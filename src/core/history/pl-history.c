@@ -34,7 +34,7 @@
  * commit of synchronous=FULL costs nothing noticeable and also covers power
  * loss: "never lost" holds for both. Batched imports amortise it. */
 
-#define SCHEMA_VERSION          3
+#define SCHEMA_VERSION          4
 #define DEFAULT_BUSY_TIMEOUT_MS 5000
 
 /* ---- records ------------------------------------------------------------ */
@@ -235,6 +235,12 @@ static const char *const migrations[] = {
   /* v2 → v3: the other person in a park event (who parked, who took the
    * call, who was paged), known from a server feed or our own actions. */
   "ALTER TABLE park_events ADD COLUMN party TEXT;",
+
+  /* v3 → v4: a call's part in a consult transfer (joined, blind,
+   * consultation) and the party of its other leg, so both legs of one
+   * transfer tell about each other. */
+  "ALTER TABLE calls ADD COLUMN transfer TEXT;"
+  "ALTER TABLE calls ADD COLUMN transfer_party TEXT;",
 };
 /* A step missing here would leave a hole that silently migrates nothing. */
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == SCHEMA_VERSION);
@@ -919,6 +925,8 @@ typedef struct
   gint64 answered;
   gint64 ended;
   PlCallEnd end;
+  PlCallTransfer transfer;
+  char *transfer_party;
 } CallRow;
 
 static void
@@ -929,6 +937,7 @@ call_row_free (CallRow *row)
   g_free (row->peer_uri);
   g_free (row->peer_name);
   g_free (row->call_id);
+  g_free (row->transfer_party);
   g_free (row);
 }
 
@@ -946,6 +955,8 @@ call_row_from_info (const PlHistoryCallInfo *info)
   row->answered = info->answered;
   row->ended = info->ended;
   row->end = info->end;
+  row->transfer = info->transfer;
+  row->transfer_party = g_strdup (info->transfer_party);
   return row;
 }
 
@@ -963,6 +974,8 @@ call_row_from_call (PlCall *call)
     .ended = pl_call_get_ended (call),
     .end
     = pl_call_get_state (call) == PL_CALL_STATE_ENDED ? pl_call_get_end (call) : PL_CALL_END_NONE,
+    .transfer = pl_call_get_transfer (call),
+    .transfer_party = pl_call_get_transfer_party (call),
   };
 
   /* A call that ended without a cause still ended: never leave it "in progress". */
@@ -996,6 +1009,8 @@ bind_row_common (sqlite3_stmt *stmt, const CallRow *row)
     sqlite3_bind_int64 (stmt, 8, 0);
   bind_text (stmt, 9, row_outcome (row));
   sqlite3_bind_int (stmt, 10, row->end == PL_CALL_END_PARKED ? PL_HISTORY_PARK_FLAG_PARKED : 0);
+  bind_text (stmt, 12, pl_call_transfer_to_string (row->transfer));
+  bind_text (stmt, 13, row->transfer_party);
 }
 
 static gint64
@@ -1004,8 +1019,8 @@ worker_insert_call (Worker *w, const CallRow *row, GError **error)
   sqlite3_stmt *stmt = worker_prepare (
       w,
       "INSERT INTO calls (account, peer_uri, peer_name, peer_number, call_id, answered, ended,"
-      " duration, outcome, park_flags, direction, started)"
-      " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+      " duration, outcome, park_flags, direction, transfer, transfer_party, started)"
+      " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
       error);
 
   if (stmt == NULL)
@@ -1013,7 +1028,7 @@ worker_insert_call (Worker *w, const CallRow *row, GError **error)
   bind_row_common (stmt, row);
   sqlite3_bind_text (stmt, 11, row->direction == PL_CALL_DIRECTION_OUTGOING ? "out" : "in", -1,
                      SQLITE_STATIC);
-  sqlite3_bind_int64 (stmt, 12, row->started);
+  sqlite3_bind_int64 (stmt, 14, row->started);
   if (!stmt_done (w, stmt, error))
     return 0;
   return sqlite3_last_insert_rowid (w->db);
@@ -1048,8 +1063,8 @@ job_update_call (Worker *w, Job *job, GError **error)
   stmt = worker_prepare (w,
                          "UPDATE calls SET account = ?1, peer_uri = ?2, peer_name = ?3,"
                          " peer_number = ?4, call_id = ?5, answered = ?6, ended = ?7,"
-                         " duration = ?8, outcome = ?9, park_flags = park_flags | ?10"
-                         " WHERE id = ?11",
+                         " duration = ?8, outcome = ?9, park_flags = park_flags | ?10,"
+                         " transfer = ?12, transfer_party = ?13 WHERE id = ?11",
                          error);
   if (stmt == NULL)
     return FALSE;

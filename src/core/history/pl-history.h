@@ -60,6 +60,9 @@ typedef struct
   gint64 answered;
   gint64 ended;
   PlCallEnd end;
+  /* its part in a consult transfer, and the other leg's party */
+  PlCallTransfer transfer;
+  const char *transfer_party;
 } PlHistoryCallInfo;
 
 /* A park event to store. call_row is the calls row it belongs to (0 = none,

@@ -5,6 +5,7 @@
 
 #include "pl-keyfile.h"
 #include "pl-park-profile.h"
+#include "pl-sip-uri.h"
 #include "pl-quark.h"
 
 #include <glib/gi18n-lib.h>
@@ -120,6 +121,7 @@ pl_park_lot_config_copy (const PlParkLotConfig *config)
   c->park_template = g_strdup (config->park_template);
   c->retrieve_template = g_strdup (config->retrieve_template);
   c->subscribe_template = g_strdup (config->subscribe_template);
+  c->page_target = g_strdup (config->page_target);
   c->manager_host = g_strdup (config->manager_host);
   c->manager_user = g_strdup (config->manager_user);
   c->manager_secret = g_strdup (config->manager_secret);
@@ -139,6 +141,7 @@ pl_park_lot_config_free (PlParkLotConfig *config)
   g_free (config->park_template);
   g_free (config->retrieve_template);
   g_free (config->subscribe_template);
+  g_free (config->page_target);
   g_free (config->manager_host);
   g_free (config->manager_user);
   if (config->manager_secret)
@@ -275,6 +278,51 @@ pl_park_lot_config_n_slots (const PlParkLotConfig *config)
   if (config->last_slot < config->first_slot)
     return 0;
   return (guint)(config->last_slot - config->first_slot + 1);
+}
+
+/* Park & Page dials the target right after a park: a slot of the lot
+ * would pick the caller up again, the park extension would park the pager. */
+static gboolean
+validate_page_target (const PlParkLotConfig *c, const char **bad_key, GError **error)
+{
+  const char *target = c->page_target;
+  char *end = NULL;
+  gint64 number;
+
+  if (target == NULL || *target == '\0')
+    return TRUE;
+  *bad_key = "page-target";
+  if (g_ascii_strncasecmp (target, "sip:", 4) == 0 || g_ascii_strncasecmp (target, "sips:", 5) == 0)
+    {
+      /* Headers (?…) would travel into the INVITE: not for a page. */
+      if (!pl_sip_uri_is_valid (target) || strchr (target, '?') != NULL)
+        {
+          g_set_error (error, PL_PARK_PROFILE_ERROR, PL_PARK_PROFILE_ERROR_INVALID_PAGE_TARGET,
+                       _ ("Park lot “%s”: “%s” is not a valid page target (a number or a SIP "
+                          "address)"),
+                       c->name, target);
+          return FALSE;
+        }
+      return TRUE;
+    }
+  if (!user_part_is_valid (target))
+    {
+      g_set_error (error, PL_PARK_PROFILE_ERROR, PL_PARK_PROFILE_ERROR_INVALID_PAGE_TARGET,
+                   _ ("Park lot “%s”: “%s” is not a valid page target (a number or a SIP "
+                      "address)"),
+                   c->name, target);
+      return FALSE;
+    }
+  number = g_ascii_strtoll (target, &end, 10);
+  if ((end != NULL && *end == '\0' && number >= c->first_slot && number <= c->last_slot)
+      || g_strcmp0 (target, c->park_extension) == 0)
+    {
+      g_set_error (error, PL_PARK_PROFILE_ERROR, PL_PARK_PROFILE_ERROR_INVALID_PAGE_TARGET,
+                   _ ("Park lot “%s”: the page target %s is a slot or the park extension"), c->name,
+                   target);
+      return FALSE;
+    }
+  return TRUE;
 }
 
 /* Control characters would end an AMI line early: whatever follows would
@@ -470,7 +518,9 @@ validate_lot (const PlParkLotConfig *c, const char **bad_key, GError **error)
   if (c->subscribe == PL_PARK_SUBSCRIBE_LIST
       && !pl_park_template_validate (c->list_uri, FALSE, error))
     return FALSE;
-  return validate_manager (c, bad_key, error);
+  if (!validate_manager (c, bad_key, error))
+    return FALSE;
+  return validate_page_target (c, bad_key, error);
 }
 
 gboolean
@@ -608,6 +658,28 @@ pl_park_lot_config_subscribe_uri (const PlParkLotConfig *c, int slot, const char
       default:
         return pl_park_expand_template ("sip:{slot}@{domain}", slot, domain, error);
     }
+}
+
+char *
+pl_park_lot_config_page_uri (const PlParkLotConfig *c, const char *domain, GError **error)
+{
+  g_autofree char *templ = NULL;
+  const char *bad_key;
+
+  g_return_val_if_fail (c != NULL, NULL);
+
+  if (c->page_target == NULL || *c->page_target == '\0')
+    {
+      g_set_error (error, PL_PARK_PROFILE_ERROR, PL_PARK_PROFILE_ERROR_NO_PAGE_TARGET,
+                   _ ("Park lot “%s” has no page target: set one in Preferences"), c->name);
+      return NULL;
+    }
+  if (!validate_page_target (c, &bad_key, error))
+    return NULL;
+  if (strchr (c->page_target, ':') != NULL)
+    return g_strdup (c->page_target);
+  templ = g_strdup_printf ("sip:%s@{domain}", c->page_target);
+  return pl_park_expand_template (templ, PL_PARK_ANY_SLOT, domain, error);
 }
 
 int
@@ -802,6 +874,19 @@ load_lot (const Source *src, const char *group, GError **error)
   read_str (src, group, "subscribe-uri", &c->subscribe_template);
   if (!load_manager (src, group, c, error))
     return NULL;
+  /* Park & Page */
+  read_optional (src, group, "page-target", &c->page_target);
+  if (g_key_file_has_key (src->kf, group, "page-spoken", NULL))
+    {
+      g_autoptr (GError) local = NULL;
+
+      c->page_spoken = g_key_file_get_boolean (src->kf, group, "page-spoken", &local);
+      if (local != NULL)
+        {
+          fail_at (src, group, "page-spoken", error, _ ("use true or false"));
+          return NULL;
+        }
+    }
   return g_steal_pointer (&c);
 }
 
@@ -901,5 +986,10 @@ pl_park_lot_configs_save (GPtrArray *configs, GKeyFile *kf)
           g_key_file_set_boolean (kf, group, "manager-tls", c->manager_tls);
           g_key_file_set_string (kf, group, "manager-parkinglot", c->manager_parkinglot);
         }
+      /* Park & Page */
+      if (c->page_target != NULL)
+        g_key_file_set_string (kf, group, "page-target", c->page_target);
+      if (c->page_spoken)
+        g_key_file_set_boolean (kf, group, "page-spoken", TRUE);
     }
 }

@@ -27,6 +27,9 @@ G_BEGIN_DECLS
  *   manager-secret=…                  # or manager-secret-file=/path (first line)
  *   manager-tls=false                 # true: TLS, certificate checked
  *   manager-parkinglot=default        # the res_parking lot these slots belong to
+ *   page-target=600           # Park & Page calls this paging group: a number
+ *                             # or a SIP URI (none: Park & Page is off)
+ *   page-spoken=false         # true: Parkline speaks the announcement itself
  *
  * Missing keys take the profile's defaults (pl_park_lot_config_new()). URI
  * templates know two placeholders, {slot} and {domain}; anything else in
@@ -48,6 +51,8 @@ typedef enum
   PL_PARK_PROFILE_ERROR_SLOT_CHOICE_UNSUPPORTED, /* e.g. REFER to a slot on stock Asterisk */
   PL_PARK_PROFILE_ERROR_NO_PARK_EXTENSION,
   PL_PARK_PROFILE_ERROR_INVALID_MANAGER, /* a manager-* key is wrong */
+  PL_PARK_PROFILE_ERROR_NO_PAGE_TARGET,
+  PL_PARK_PROFILE_ERROR_INVALID_PAGE_TARGET, /* not a number or SIP URI, or a slot */
 } PlParkProfileError;
 
 typedef enum
@@ -89,6 +94,10 @@ typedef struct
   char *manager_secret_file; /* a file whose first line is the secret, read at load */
   gboolean manager_tls;
   char *manager_parkinglot; /* default "default" */
+  /* Park & Page: whom to call once a park landed, and whether Parkline
+   * speaks the announcement itself (else the user does). */
+  char *page_target; /* NULL: no paging for this lot */
+  gboolean page_spoken;
 } PlParkLotConfig;
 
 GType pl_park_lot_config_get_type (void) G_GNUC_CONST;
@@ -131,6 +140,10 @@ char *pl_park_lot_config_retrieve_uri (const PlParkLotConfig *config, int slot, 
  * (slot ignored). */
 char *pl_park_lot_config_subscribe_uri (const PlParkLotConfig *config, int slot, const char *domain,
                                         GError **error);
+/* The URI Park & Page dials: the page target as given when it is a SIP
+ * URI, else sip:TARGET@domain. Fails when the lot has no page target. */
+char *pl_park_lot_config_page_uri (const PlParkLotConfig *config, const char *domain,
+                                   GError **error);
 /* Which slot a resource/entity URI names (user part, "park+" prefix allowed),
  * or -1 when it names none of this lot's slots. */
 int pl_park_lot_config_slot_from_uri (const PlParkLotConfig *config, const char *uri);

@@ -35,6 +35,7 @@ typedef struct
   char *uri;           /* the REFER target */
   GCancellable *probe; /* non-NULL while the PBX is asked whether uri exists */
   gint64 started;
+  gboolean landed; /* "own-park-landed" was emitted */
 } ParkAttempt;
 
 typedef struct
@@ -86,6 +87,8 @@ enum
 {
   SIGNAL_MESSAGE,
   SIGNAL_PARKED_BY_OTHER,
+  SIGNAL_OWN_PARK_LANDED,
+  SIGNAL_OWN_PARK_FAILED,
   N_SIGNALS
 };
 
@@ -170,6 +173,30 @@ find_park (PlParkService *self, PlCall *call)
   return NULL;
 }
 
+/* Our park is in its slot: once per park, whichever tells first (the slot
+ * turning busy, or the PBX confirming the REFER). */
+static void
+park_landed (PlParkService *self, ParkAttempt *attempt)
+{
+  if (attempt->landed)
+    return;
+  attempt->landed = TRUE;
+  g_signal_emit (self, signals[SIGNAL_OWN_PARK_LANDED], 0, attempt->call, attempt->lot,
+                 attempt->slot);
+}
+
+/* The park is over: landed (told already) or not (told now). */
+static void
+drop_park (PlParkService *self, ParkAttempt *attempt)
+{
+  g_autoptr (PlCall) call = g_object_ref (attempt->call);
+  gboolean landed = attempt->landed;
+
+  g_ptr_array_remove (self->parks, attempt);
+  if (!landed)
+    g_signal_emit (self, signals[SIGNAL_OWN_PARK_FAILED], 0, call);
+}
+
 static RetrieveAttempt *
 find_retrieve (PlParkService *self, PlCall *call, PlParkLot *lot, int slot)
 {
@@ -208,6 +235,7 @@ on_slot_parked (PlParkLot *lot, PlParkSlot *slot, PlParkService *self)
                  ? g_strdup_printf (_ ("Parked, probably on %d"), number)
                  : g_strdup_printf (_ ("Parked on %d"), number);
       pl_call_set_note (attempt->call, note);
+      park_landed (self, attempt);
       break;
     }
   if (pl_park_slot_get_race (slot))
@@ -771,10 +799,11 @@ on_call_ended (PlCallManager *calls, PlCall *call, PlParkService *self)
           record_event (self, call, park->lot, park->slot, PL_HISTORY_PARK_ACTION_PARKED,
                         PL_HISTORY_PARK_ACTOR_ME, park->caller_name, park->caller_uri,
                         park->started);
+          park_landed (self, park);
         }
       else
         pl_park_lot_own_park_failed (park->lot, park->park_id);
-      g_ptr_array_remove (self->parks, park);
+      drop_park (self, park);
     }
 
   if (retrieve)
@@ -846,7 +875,7 @@ on_transfer_failed (PlCallManager *calls, PlCall *call, const char *reason, PlPa
     return;
   pl_park_lot_own_park_failed (park->lot, park->park_id);
   pl_call_set_note (call, NULL);
-  g_ptr_array_remove (self->parks, park);
+  drop_park (self, park);
 }
 
 /* --- public API ------------------------------------------------------- */
@@ -943,7 +972,7 @@ send_park (PlParkService *self, ParkAttempt *attempt)
   pl_emit_message (self, signals[SIGNAL_MESSAGE], _ ("Could not park %s: %s"), title,
                    error->message);
   pl_call_set_note (attempt->call, NULL);
-  g_ptr_array_remove (self->parks, attempt);
+  drop_park (self, attempt);
 }
 
 /* The PBX's answer to our OPTIONS for the park target. Only a clear "no
@@ -971,7 +1000,7 @@ probe_done (GObject *source, GAsyncResult *result, gpointer user_data)
 
   if (!pl_call_is_live (attempt->call))
     {
-      g_ptr_array_remove (self->parks, attempt);
+      drop_park (self, attempt);
       return;
     }
   /* it went silent while we asked: the REFER would go the same way */
@@ -996,7 +1025,7 @@ probe_done (GObject *source, GAsyncResult *result, gpointer user_data)
              "check the park lot settings."),
           title, target, status);
       pl_call_set_note (attempt->call, NULL);
-      g_ptr_array_remove (self->parks, attempt);
+      drop_park (self, attempt);
       return;
     }
   if (error)
@@ -1291,6 +1320,12 @@ pl_park_service_class_init (PlParkServiceClass *klass)
   signals[SIGNAL_PARKED_BY_OTHER]
       = g_signal_new ("parked-by-other", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL,
                       NULL, NULL, G_TYPE_NONE, 2, PL_TYPE_PARK_LOT, PL_TYPE_PARK_SLOT);
+  signals[SIGNAL_OWN_PARK_LANDED]
+      = g_signal_new ("own-park-landed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL,
+                      NULL, NULL, G_TYPE_NONE, 3, PL_TYPE_CALL, PL_TYPE_PARK_LOT, G_TYPE_INT);
+  signals[SIGNAL_OWN_PARK_FAILED]
+      = g_signal_new ("own-park-failed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL,
+                      NULL, NULL, G_TYPE_NONE, 1, PL_TYPE_CALL);
 }
 
 static void

@@ -39,7 +39,11 @@ G_DECLARE_FINAL_TYPE (PlParkService, pl_park_service, PL, PARK_SERVICE, GObject)
  * While it does not, every lot is stale and park and retrieve are refused
  * (PL_PARK_SERVICE_ERROR_NOT_ANSWERING); calls in progress are not touched.
  * Signals: "message" (const char *text) for the user; "parked-by-other"
- * (PlParkLot, PlParkSlot) when someone else parked a call we can see. */
+ * (PlParkLot, PlParkSlot) when someone else parked a call we can see;
+ * "own-park-landed" (PlCall, PlParkLot, int slot) once a park of ours is in
+ * its slot (slot -1 if the PBX never said which); "own-park-failed"
+ * (PlCall) when a park of ours ended without landing. Each park gets one
+ * of the two. */
 PlParkService *pl_park_service_new (PlCallManager *calls, PlHistoryRecorder *recorder);
 /* Subscribes to the lots with the account's credentials. local_address
  * NULL lets the system choose; tests pass "127.0.0.1". */

@@ -311,3 +311,33 @@ pl_dtmf_is_valid (const char *digits)
       return FALSE;
   return TRUE;
 }
+
+static gboolean
+is_printable_token (const char *text)
+{
+  if (text == NULL || *text == '\0')
+    return FALSE;
+  for (const guchar *p = (const guchar *)text; *p; p++)
+    if (*p <= ' ' || *p >= 0x7f)
+      return FALSE;
+  return TRUE;
+}
+
+char *
+pl_sip_refer_to_replaces (const char *target, const char *call_id, const char *to_tag,
+                          const char *from_tag)
+{
+  /* hnv-unreserved and the unreserved marks may stay; everything else,
+   * notably the '@' of many Call-IDs, is escaped. */
+  static const char keep[] = "!*'()[]/?:+$";
+  g_autofree char *id = NULL, *to = NULL, *from = NULL;
+
+  if (!pl_sip_uri_is_valid (target) || strchr (target, '?') != NULL || !is_printable_token (call_id)
+      || !is_printable_token (to_tag) || !is_printable_token (from_tag))
+    return NULL;
+  id = g_uri_escape_string (call_id, keep, FALSE);
+  to = g_uri_escape_string (to_tag, keep, FALSE);
+  from = g_uri_escape_string (from_tag, keep, FALSE);
+  return g_strdup_printf ("<%s?Replaces=%s%%3Bto-tag%%3D%s%%3Bfrom-tag%%3D%s>", target, id, to,
+                          from);
+}
