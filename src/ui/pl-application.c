@@ -15,6 +15,7 @@
 #include "pl-window.h"
 
 #include "pl-baresip-engine.h"
+#include "pl-trace.h"
 
 struct _PlApplication
 {
@@ -496,8 +497,10 @@ pl_application_startup (GApplication *app)
 {
   PlApplication *self = PL_APPLICATION (app);
 
+  pl_trace_mark ("startup");
   /* AdwApplication also loads style.css from the resource base path. */
   G_APPLICATION_CLASS (pl_application_parent_class)->startup (app);
+  pl_trace_mark ("toolkit started");
 
   g_action_map_add_action_entries (G_ACTION_MAP (self), app_entries, G_N_ELEMENTS (app_entries),
                                    self);
@@ -527,6 +530,7 @@ pl_application_startup (GApplication *app)
   self->sigint_id = g_unix_signal_add (SIGINT, quit_on_signal, self);
   self->sigterm_id = g_unix_signal_add (SIGTERM, quit_on_signal, self);
   pl_core_start (self->core);
+  pl_trace_mark ("core started");
 }
 
 static void
@@ -575,6 +579,21 @@ pl_application_dbus_register (GApplication *app, GDBusConnection *connection,
   return pl_core_export_dbus (self->core, connection, error);
 }
 
+/* The moment start-up is judged by: the main window's first frame. */
+static void
+first_frame_cb (GdkFrameClock *clock, gpointer user_data)
+{
+  g_signal_handlers_disconnect_by_func (clock, first_frame_cb, user_data);
+  pl_trace_mark ("first frame");
+}
+
+static void
+window_realized_cb (GtkWidget *window)
+{
+  g_signal_connect (gtk_widget_get_frame_clock (window), "after-paint", G_CALLBACK (first_frame_cb),
+                    NULL);
+}
+
 static void
 pl_application_activate (GApplication *app)
 {
@@ -586,10 +605,12 @@ pl_application_activate (GApplication *app)
       GtkWidget *sidebar;
 
       window = pl_window_new (GTK_APPLICATION (self), self->manager);
+      g_signal_connect (window, "realize", G_CALLBACK (window_realized_cb), NULL);
       pl_window_set_history (window, pl_core_get_history (self->core));
       sidebar = pl_park_sidebar_new (pl_core_get_park_service (self->core), self->manager);
       pl_park_sidebar_add_actions (PL_PARK_SIDEBAR (sidebar), G_ACTION_MAP (window));
       pl_window_set_sidebar (window, sidebar);
+      pl_trace_mark ("window built");
     }
   gtk_window_present (GTK_WINDOW (window));
 }

@@ -22,6 +22,7 @@
 #include "pl-baresip-protocol.h"
 #include "pl-enums.h"
 #include "pl-sip-uri.h"
+#include "pl-trace.h"
 #include "pl-util.h"
 
 #define STABLE_RUN_US         (30 * G_USEC_PER_SEC)
@@ -453,6 +454,7 @@ ctrl_event_cb (PlBaresipCtrl *ctrl, PlEngineEvent *event, gpointer user_data)
 
   if (self == NULL || self->current != inst)
     return;
+  pl_trace_mark ("engine event %s", event->type_name ? event->type_name : "?");
 
   switch (event->type)
     {
@@ -592,6 +594,7 @@ connected_cb (GObject *source, GAsyncResult *result, gpointer user_data)
       pl_baresip_ctrl_close (PL_BARESIP_CTRL (source));
       return;
     }
+  pl_trace_mark ("engine connected");
   g_signal_connect (inst->ctrl, "event", G_CALLBACK (ctrl_event_cb), inst);
   g_signal_connect (inst->ctrl, "closed", G_CALLBACK (ctrl_closed_cb), inst);
   /* uanew goes first: whoever reacts to RUNNING (a link waiting to be
@@ -886,6 +889,7 @@ spawn_with_audio (PlBaresipEngine *self, const AudioChoice *audio)
     }
   g_debug ("started baresip pid %s, control port %u", g_subprocess_get_identifier (inst->proc),
            port);
+  pl_trace_mark ("engine spawned");
   self->current = inst;
   self->instances = g_list_prepend (self->instances, inst);
   g_subprocess_wait_async (inst->proc, NULL, child_exited_cb, inst);
@@ -905,6 +909,7 @@ audio_chosen_cb (GObject *source, GAsyncResult *result, gpointer user_data)
 
   g_weak_ref_clear (weak);
   g_free (weak);
+  pl_trace_mark ("audio probed");
   /* Gone, stopped, or overtaken by a newer start while we looked. */
   if (self == NULL
       || GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (result), "pl-serial")) != self->spawn_serial
@@ -939,6 +944,7 @@ spawn_instance (PlBaresipEngine *self)
   g_task_set_task_data (task, pl_baresip_options_copy (self->options),
                         (GDestroyNotify)pl_baresip_options_free);
   g_object_set_data (G_OBJECT (task), "pl-serial", GUINT_TO_POINTER (self->spawn_serial));
+  pl_trace_mark ("audio probe started");
   g_task_run_in_thread (task, choose_audio_thread);
 }
 

@@ -8,6 +8,7 @@
 
 #include "pl-dbus-generated.h"
 #include "pl-dbus-service.h"
+#include "pl-trace.h"
 
 struct _PlDBusService
 {
@@ -61,6 +62,7 @@ publish_calls (PlDBusService *self)
           (guint64)pl_call_get_started (call));
     }
   pl_dbus_parkline1_set_calls (self->skeleton, g_variant_builder_end (&builder));
+  pl_trace_mark ("Calls published");
 }
 
 static void
@@ -242,6 +244,7 @@ publish_slots (gpointer user_data)
         }
     }
   pl_dbus_parkline1_set_slots (self->skeleton, g_variant_builder_end (&builder));
+  pl_trace_mark ("Slots published");
   return G_SOURCE_REMOVE;
 }
 

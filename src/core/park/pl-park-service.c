@@ -12,6 +12,7 @@
 #include "pl-park-service.h"
 #include "pl-subscriber.h"
 #include "pl-quark.h"
+#include "pl-trace.h"
 #include "pl-util.h"
 
 /* A retrieve whose call ends this soon after the slot emptied under it lost
@@ -254,6 +255,7 @@ on_notification (PlSubscriber *subscriber, const char *uri, const char *content_
   data = g_bytes_get_data (body, &length);
   if (!pl_park_lot_apply_notify (lot, uri, content_type, data, length, g_get_real_time (), &error))
     g_message ("Ignored a NOTIFY for %s: %s", uri, error ? error->message : "no change");
+  pl_trace_mark ("NOTIFY applied");
 }
 
 static void
@@ -634,6 +636,7 @@ probe_done (GObject *source, GAsyncResult *result, gpointer user_data)
     }
   if (error)
     g_message ("Park target check for %s: %s; parking anyway", attempt->uri, error->message);
+  pl_trace_mark ("park target checked");
   send_park (self, attempt);
 }
 
@@ -668,6 +671,7 @@ pl_park_service_park (PlParkService *self, PlCall *call, PlParkLot *lot, int slo
   g_return_val_if_fail (PL_IS_PARK_SERVICE (self), FALSE);
   g_return_val_if_fail (PL_IS_CALL (call), FALSE);
 
+  pl_trace_mark ("park requested");
   if ((lot = resolve_lot (self, lot, error)) == NULL || !(domain = account_domain (self, error)))
     return FALSE;
   config = pl_park_lot_get_config (lot);
@@ -741,6 +745,7 @@ pl_park_service_retrieve (PlParkService *self, PlParkLot *lot, int slot, GError 
 
   g_return_val_if_fail (PL_IS_PARK_SERVICE (self), NULL);
 
+  pl_trace_mark ("retrieve requested");
   if ((lot = resolve_lot (self, lot, error)) == NULL || !(domain = account_domain (self, error)))
     return NULL;
   target = pl_park_lot_get_slot (lot, slot);
