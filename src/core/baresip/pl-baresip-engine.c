@@ -94,6 +94,8 @@ typedef struct
   guint kill_id;
   guint close_check_id;
   GCancellable *cancellable;
+  char *audio_source; /* to ask baresip about once connected; NULL: known */
+  char *audio_player;
 } Instance;
 
 typedef struct
@@ -193,6 +195,8 @@ instance_free (Instance *inst)
   g_cancellable_cancel (inst->cancellable);
   g_clear_object (&inst->cancellable);
   g_clear_object (&inst->proc);
+  g_free (inst->audio_source);
+  g_free (inst->audio_player);
   g_free (inst);
 }
 
@@ -571,6 +575,69 @@ ctrl_closed_cb (PlBaresipCtrl *ctrl, const char *why, gpointer user_data)
     inst->close_check_id = g_timeout_add (200, close_check_cb, inst);
 }
 
+/* Tells the user once when the devices went missing, again only after they
+ * were back in between. */
+static void
+report_audio (PlBaresipEngine *self, gboolean missing)
+{
+  if (missing && !self->no_audio_reported)
+    pl_engine_emit_problem (PL_ENGINE (self), PL_ENGINE_ERROR_NO_AUDIO,
+                            _ ("No audio device was found, so calls cannot be made or "
+                               "answered. Connect a headset or check the sound settings, "
+                               "then restart Parkline."));
+  self->no_audio_reported = missing;
+}
+
+/* Audio check: baresip 1.0.0's PortAudio module registers no source (or
+ * player) when PortAudio has no default device, and "ausrc"/"auplay" say so
+ * in words. Asked with the values the child already has, they change
+ * nothing. */
+
+typedef struct
+{
+  PlBaresipEngine *engine;
+  guint pending;
+  gboolean missing;
+  gboolean failed;
+} AudioCheck;
+
+static void
+audio_check_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  AudioCheck *check = user_data;
+  g_autofree char *data = pl_baresip_ctrl_command_finish (PL_BARESIP_CTRL (source), result, NULL);
+
+  if (data == NULL)
+    check->failed = TRUE;
+  else if (strstr (data, "no such audio") != NULL)
+    check->missing = TRUE;
+  if (--check->pending > 0)
+    return;
+  /* A lost connection says nothing about the devices; the next child asks. */
+  if (!check->failed)
+    report_audio (check->engine, check->missing);
+  g_object_unref (check->engine);
+  g_free (check);
+}
+
+static void
+check_audio (PlBaresipEngine *self, Instance *inst)
+{
+  const char *commands[] = { "ausrc", "auplay" };
+  const char *values[] = { inst->audio_source, inst->audio_player };
+  AudioCheck *check;
+  guint n;
+
+  if (inst->audio_source == NULL)
+    return;
+  check = g_new0 (AudioCheck, 1);
+  check->engine = g_object_ref (self);
+  n = check->pending = inst->audio_player ? 2 : 1;
+  for (guint i = 0; i < n; i++)
+    pl_baresip_ctrl_command_async (inst->ctrl, commands[i], values[i],
+                                   self->options->command_timeout_ms, NULL, audio_check_cb, check);
+}
+
 static void
 connected_cb (GObject *source, GAsyncResult *result, gpointer user_data)
 {
@@ -600,6 +667,7 @@ connected_cb (GObject *source, GAsyncResult *result, gpointer user_data)
   /* uanew goes first: whoever reacts to RUNNING (a link waiting to be
    * dialled) queues behind it, or baresip would dial with no user agent. */
   register_account (self);
+  check_audio (self, inst);
   set_state (self, PL_ENGINE_STATE_RUNNING);
   schedule_audio_change (self);
 }
@@ -742,7 +810,8 @@ typedef struct
   char *player;
   char *source;
   char *alert;
-  gboolean missing; /* PortAudio offered no usable device */
+  gboolean missing;    /* PortAudio offered no usable device */
+  gboolean ask_engine; /* not probed: baresip says whether it has devices */
 } AudioChoice;
 
 static void
@@ -756,9 +825,46 @@ audio_choice_free (AudioChoice *choice)
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (AudioChoice, audio_choice_free)
 
-/* Works the strings out from the options' devices. Probing PortAudio (and
- * through it ALSA and PulseAudio) takes from tens to hundreds of
- * milliseconds, so this runs in a worker thread, on a copy of the options. */
+static gboolean
+is_default_device (const char *name)
+{
+  return name == NULL || *name == '\0' || g_str_equal (name, "default");
+}
+
+/* Only a device chosen by name needs PortAudio's list (baresip takes an
+ * index). PortAudio's own default device is what pl_audio_devices_pick()
+ * would choose, and baresip uses it for an empty device ("portaudio,"), so
+ * the usual desk starts without a probe: the probe opens every ALSA device,
+ * loading plugins and their codec libraries for hundreds of milliseconds,
+ * and keeps megabytes of ALSA configuration in this process for good. */
+static gboolean
+needs_probe (const PlBaresipOptions *o)
+{
+  return (o->audio_player == NULL
+          && !(is_default_device (o->output_device) && is_default_device (o->ringer_device)))
+         || (o->audio_alert == NULL && !is_default_device (o->ringer_device))
+         || (o->audio_source == NULL && !is_default_device (o->input_device));
+}
+
+#define PORTAUDIO_DEFAULT "portaudio,"
+
+static AudioChoice *
+default_audio (const PlBaresipOptions *o)
+{
+  AudioChoice *choice = g_new0 (AudioChoice, 1);
+
+  choice->player = g_strdup (o->audio_player ? o->audio_player : PORTAUDIO_DEFAULT);
+  choice->source = g_strdup (o->audio_source ? o->audio_source : PORTAUDIO_DEFAULT);
+  choice->alert = g_strdup (o->audio_alert ? o->audio_alert : PORTAUDIO_DEFAULT);
+  /* Full overrides (tests) are taken as they are. */
+  choice->ask_engine = !(o->audio_player && o->audio_source && o->audio_alert);
+  return choice;
+}
+
+/* Works the strings out from the options' device names. Probing PortAudio
+ * (and through it ALSA and PulseAudio) takes from tens to hundreds of
+ * milliseconds, so this runs in a worker thread, on a copy of the options.
+ * Whether the devices work is asked of baresip once it runs. */
 static AudioChoice *
 choose_audio (const PlBaresipOptions *o)
 {
@@ -769,9 +875,6 @@ choose_audio (const PlBaresipOptions *o)
   choice->player = g_strdup (o->audio_player);
   choice->source = g_strdup (o->audio_source);
   choice->alert = g_strdup (o->audio_alert);
-  if (choice->player && choice->source && choice->alert)
-    return choice;
-
   devices = pl_audio_devices_list (NULL);
   if (devices)
     {
@@ -791,11 +894,14 @@ choose_audio (const PlBaresipOptions *o)
   /* Without a device baresip still needs a well-formed value; the call
    * then fails, which the user is told about. */
   if (choice->player == NULL)
-    choice->player = g_strdup_printf ("portaudio,%d", out ? out->index : 0);
+    choice->player
+        = out ? g_strdup_printf ("portaudio,%d", out->index) : g_strdup (PORTAUDIO_DEFAULT);
   if (choice->alert == NULL)
-    choice->alert = g_strdup_printf ("portaudio,%d", ring ? ring->index : 0);
+    choice->alert
+        = ring ? g_strdup_printf ("portaudio,%d", ring->index) : g_strdup (PORTAUDIO_DEFAULT);
   if (choice->source == NULL)
-    choice->source = g_strdup_printf ("portaudio,%d", in ? in->index : 0);
+    choice->source
+        = in ? g_strdup_printf ("portaudio,%d", in->index) : g_strdup (PORTAUDIO_DEFAULT);
   return choice;
 }
 
@@ -835,12 +941,8 @@ spawn_with_audio (PlBaresipEngine *self, const AudioChoice *audio)
   Instance *inst;
   guint16 port;
 
-  if (audio->missing && !self->no_audio_reported)
-    pl_engine_emit_problem (PL_ENGINE (self), PL_ENGINE_ERROR_NO_AUDIO,
-                            _ ("No audio device was found, so calls cannot be made or "
-                               "answered. Connect a headset or check the sound settings, "
-                               "then restart Parkline."));
-  self->no_audio_reported = audio->missing;
+  if (!audio->ask_engine)
+    report_audio (self, audio->missing);
 
   port = free_tcp_port ();
   ctrl_listen = g_strdup_printf ("127.0.0.1:%u", port);
@@ -877,6 +979,13 @@ spawn_with_audio (PlBaresipEngine *self, const AudioChoice *audio)
   inst->ctrl_port = port;
   inst->started = g_get_monotonic_time ();
   inst->cancellable = g_cancellable_new ();
+  if (audio->ask_engine)
+    {
+      inst->audio_source = g_strdup (audio->source);
+      /* "auplay" sets the ringer too: only ask when they are the same. */
+      if (g_str_equal (audio->player, audio->alert))
+        inst->audio_player = g_strdup (audio->player);
+    }
   inst->proc = g_subprocess_launcher_spawn (launcher, &error, options_binary (self), "-f",
                                             self->config_dir, NULL);
   if (inst->proc == NULL)
@@ -936,6 +1045,13 @@ spawn_instance (PlBaresipEngine *self)
   g_free (self->started_devices);
   self->started_devices = device_names (self->options);
   self->spawn_serial++;
+  if (!needs_probe (self->options))
+    {
+      g_autoptr (AudioChoice) audio = default_audio (self->options);
+
+      spawn_with_audio (self, audio);
+      return;
+    }
 
   weak = g_new0 (GWeakRef, 1);
   g_weak_ref_init (weak, self);
