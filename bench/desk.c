@@ -519,10 +519,14 @@ desk_wait (Desk *desk, gboolean app)
 
 /* ---- memory ---- */
 
+/* RSS counts shared pages fully, PSS shares them out among the processes
+ * that map them (on a busy machine that includes strangers), USS counts
+ * only private pages: the one independent of what else runs. */
 typedef struct
 {
   double rss_kib;
   double pss_kib;
+  double uss_kib;
 } Memory;
 
 static void
@@ -541,6 +545,8 @@ read_rollup (int pid, Memory *memory)
         memory->rss_kib += g_ascii_strtod (*l + 4, NULL);
       else if (g_str_has_prefix (*l, "Pss:"))
         memory->pss_kib += g_ascii_strtod (*l + 4, NULL);
+      else if (g_str_has_prefix (*l, "Private_Clean:") || g_str_has_prefix (*l, "Private_Dirty:"))
+        memory->uss_kib += g_ascii_strtod (strchr (*l, ':') + 1, NULL);
     }
 }
 
@@ -699,11 +705,11 @@ add (GArray *values, double value)
 typedef struct
 {
   const char *renderer;
-  GArray *window, *ready, *rss, *pss;        /* the app */
-  GArray *bare_window, *bare_rss, *bare_pss; /* the bare window */
-  GArray *park, *retrieve;                   /* ms */
-  GHashTable *app_maps, *bare_maps;          /* last run's mappings */
-  GHashTable *steps;                         /* park step → GArray of ms */
+  GArray *window, *ready, *rss, *pss, *uss;             /* the app */
+  GArray *bare_window, *bare_rss, *bare_pss, *bare_uss; /* the bare window */
+  GArray *park, *retrieve;                              /* ms */
+  GHashTable *app_maps, *bare_maps;                     /* last run's mappings */
+  GHashTable *steps;                                    /* park step → GArray of ms */
   GPtrArray *step_order;
   GHashTable *startup_steps; /* start-up mark → GArray of ms from exec */
   GPtrArray *startup_order;
@@ -720,9 +726,11 @@ results_new (const char *renderer)
   r->ready = NEW_ARRAY ();
   r->rss = NEW_ARRAY ();
   r->pss = NEW_ARRAY ();
+  r->uss = NEW_ARRAY ();
   r->bare_window = NEW_ARRAY ();
   r->bare_rss = NEW_ARRAY ();
   r->bare_pss = NEW_ARRAY ();
+  r->bare_uss = NEW_ARRAY ();
   r->park = NEW_ARRAY ();
   r->retrieve = NEW_ARRAY ();
 #undef NEW_ARRAY
@@ -772,6 +780,7 @@ startup_round (Results *r, Desk *bare, Desk *app)
   memory = desk_memory (bare);
   add (r->bare_rss, kib_to_mib (memory.rss_kib));
   add (r->bare_pss, kib_to_mib (memory.pss_kib));
+  add (r->bare_uss, kib_to_mib (memory.uss_kib));
   g_clear_pointer (&r->bare_maps, g_hash_table_unref);
   r->bare_maps = desk_mappings (bare);
   desk_stop (bare);
@@ -796,6 +805,7 @@ startup_round (Results *r, Desk *bare, Desk *app)
   memory = desk_memory (app);
   add (r->rss, kib_to_mib (memory.rss_kib));
   add (r->pss, kib_to_mib (memory.pss_kib));
+  add (r->uss, kib_to_mib (memory.uss_kib));
   g_clear_pointer (&r->app_maps, g_hash_table_unref);
   r->app_maps = desk_mappings (app);
   desk_stop (app);
@@ -1010,6 +1020,7 @@ print_results (Results *r)
   print_row ("RSS app + engine", r->rss, r->bare_rss, "Mi", "", TRUE);
   print_row ("PSS app + engine", r->pss, r->bare_pss, "Mi", "≤ bare + 20 MiB",
              pss <= bare_pss + 20);
+  print_row ("USS app + engine", r->uss, r->bare_uss, "Mi", "", TRUE);
   if (r->park->len)
     {
       print_row ("park → teammate's Slots", r->park, NULL, "ms", "p95 ≤ 20 ms",
