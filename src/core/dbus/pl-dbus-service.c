@@ -248,13 +248,16 @@ publish_slots (gpointer user_data)
   return G_SOURCE_REMOVE;
 }
 
-/* Slot changes come in bursts (a full NOTIFY touches every slot): publish
- * once per burst. */
+/* Slot changes come in bursts (a full NOTIFY touches every slot, all in one
+ * main-loop dispatch): publish once per burst. At default priority, so the
+ * property leaves before the window repaints for the same change: a frame
+ * can take tens of milliseconds (software GL), and a teammate's script or
+ * panel watching Slots should not wait for it. */
 static void
 queue_publish_slots (PlDBusService *self)
 {
   if (self->slots_idle == 0)
-    self->slots_idle = g_idle_add (publish_slots, self);
+    self->slots_idle = g_idle_add_full (G_PRIORITY_DEFAULT, publish_slots, self, NULL);
 }
 
 static void
