@@ -5,6 +5,7 @@
 
 #include "pl-call-manager.h"
 #include "pl-history.h"
+#include "pl-history-page.h"
 
 G_BEGIN_DECLS
 
@@ -18,6 +19,8 @@ PlWindow *pl_window_new (GtkApplication *application, PlCallManager *manager);
 PlCallManager *pl_window_get_call_manager (PlWindow *self);
 /* The history the History page shows (win.show-history); NULL for none. */
 void pl_window_set_history (PlWindow *self, PlHistory *history);
+/* The History page; built the first time it is shown or asked for. */
+PlHistoryPage *pl_window_get_history_page (PlWindow *self);
 /* Puts a widget (the park sidebar) on the right; NULL removes it. */
 void pl_window_set_sidebar (PlWindow *self, GtkWidget *sidebar);
 void pl_window_show_toast (PlWindow *self, const char *text);
