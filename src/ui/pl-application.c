@@ -498,16 +498,6 @@ pl_application_startup (GApplication *app)
   PlApplication *self = PL_APPLICATION (app);
 
   pl_trace_mark ("startup");
-  /* AdwApplication also loads style.css from the resource base path. */
-  G_APPLICATION_CLASS (pl_application_parent_class)->startup (app);
-  pl_trace_mark ("toolkit started");
-
-  g_action_map_add_action_entries (G_ACTION_MAP (self), app_entries, G_N_ELEMENTS (app_entries),
-                                   self);
-  for (guint i = 0; i < G_N_ELEMENTS (accel_table); i++)
-    gtk_application_set_accels_for_action (GTK_APPLICATION (self), accel_table[i].action,
-                                           accel_table[i].accels);
-
   g_signal_connect_object (self->manager, "call-added", G_CALLBACK (call_added_cb), self,
                            G_CONNECT_SWAPPED);
   g_signal_connect_object (self->manager, "call-ended", G_CALLBACK (call_ended_cb), self,
@@ -522,6 +512,22 @@ pl_application_startup (GApplication *app)
                            G_CONNECT_SWAPPED);
   g_signal_connect_object (pl_core_get_park_service (self->core), "parked-by-other",
                            G_CALLBACK (parked_by_other_cb), self, G_CONNECT_SWAPPED);
+  /* The engine, the subscriptions and the history need no display: they
+   * start first, so that baresip loads, the PBX answers and SQLite opens
+   * while GTK opens the display and loads its styles. Until the window is
+   * there, what they have to say goes to the log. */
+  pl_core_start (self->core);
+  pl_trace_mark ("core started");
+
+  /* AdwApplication also loads style.css from the resource base path. */
+  G_APPLICATION_CLASS (pl_application_parent_class)->startup (app);
+  pl_trace_mark ("toolkit started");
+
+  g_action_map_add_action_entries (G_ACTION_MAP (self), app_entries, G_N_ELEMENTS (app_entries),
+                                   self);
+  for (guint i = 0; i < G_N_ELEMENTS (accel_table); i++)
+    gtk_application_set_accels_for_action (GTK_APPLICATION (self), accel_table[i].action,
+                                           accel_table[i].accels);
 
   g_signal_connect_object (self->settings, "changed::run-in-background",
                            G_CALLBACK (background_changed_cb), self, G_CONNECT_SWAPPED);
@@ -529,8 +535,6 @@ pl_application_startup (GApplication *app)
 
   self->sigint_id = g_unix_signal_add (SIGINT, quit_on_signal, self);
   self->sigterm_id = g_unix_signal_add (SIGTERM, quit_on_signal, self);
-  pl_core_start (self->core);
-  pl_trace_mark ("core started");
 }
 
 static void

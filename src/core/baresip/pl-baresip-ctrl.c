@@ -10,7 +10,7 @@
 #include "pl-netstring.h"
 #include "pl-trace.h"
 
-#define CONNECT_RETRY_MS 50
+#define CONNECT_RETRY_MS 10
 #define READ_CHUNK       16384
 
 struct _PlBaresipCtrl

@@ -784,12 +784,14 @@ ensure_config_dir (PlBaresipEngine *self, GError **error)
   return TRUE;
 }
 
+/* The directory is ours (0700) and dies with us: no atomic replace, and no
+ * fsync (a runtime dir off tmpfs made the start of baresip wait for the disk). */
 static gboolean
 write_private_file (const char *dir, const char *name, const char *contents, GError **error)
 {
   g_autofree char *path = g_build_filename (dir, name, NULL);
 
-  return g_file_set_contents_full (path, contents, -1, G_FILE_SET_CONTENTS_CONSISTENT, 0600, error);
+  return g_file_set_contents_full (path, contents, -1, G_FILE_SET_CONTENTS_NONE, 0600, error);
 }
 
 /* What decides the audio lines of a child's config; full "module,device"
