@@ -58,6 +58,7 @@ static const GOptionEntry option_entries[] = {
 typedef struct
 {
   char *dir;
+  char *runtime; /* the runtime dirs: tmpfs, as a desktop session's are */
   GSubprocess *xvfb;
   GSubprocess *pulse;
   char *display;
@@ -66,6 +67,15 @@ typedef struct
 } World;
 
 static World world;
+
+/* XDG_RUNTIME_DIR of a program whose HOME is @home. */
+static char *
+runtime_dir (const char *home)
+{
+  g_autofree char *name = g_path_get_basename (home);
+
+  return g_build_filename (world.runtime, name, NULL);
+}
 
 static void
 child_setup (gpointer data)
@@ -127,7 +137,7 @@ launcher_new (GSubprocessFlags flags, const char *home)
       g_autofree char *data = g_build_filename (home, ".local", "share", NULL);
       g_autofree char *cache = g_build_filename (home, ".cache", NULL);
       g_autofree char *state = g_build_filename (home, ".local", "state", NULL);
-      g_autofree char *runtime = g_build_filename (home, "runtime", NULL);
+      g_autofree char *runtime = runtime_dir (home);
 
       g_subprocess_launcher_setenv (launcher, "HOME", home, TRUE);
       g_subprocess_launcher_setenv (launcher, "XDG_CONFIG_HOME", config, TRUE);
@@ -154,9 +164,10 @@ static char *
 make_home (const char *name)
 {
   char *home = g_build_filename (world.dir, name, NULL);
-  g_autofree char *runtime = g_build_filename (home, "runtime", NULL);
+  g_autofree char *runtime = runtime_dir (home);
   g_autofree char *asoundrc = g_build_filename (home, ".asoundrc", NULL);
 
+  g_mkdir_with_parents (home, 0700);
   g_mkdir_with_parents (runtime, 0700);
   g_file_set_contents (asoundrc, "pcm.!default { type pulse }\nctl.!default { type pulse }\n", -1,
                        NULL);
@@ -174,6 +185,13 @@ world_start (void)
   world.dir = g_dir_make_tmp ("parkline-bench-XXXXXX", &error);
   if (world.dir == NULL)
     die ("no scratch directory: %s", error->message);
+  world.runtime = g_strdup ("/dev/shm/parkline-bench-XXXXXX");
+  if (g_mkdtemp_full (world.runtime, 0700) == NULL)
+    {
+      g_free (world.runtime);
+      world.runtime = g_build_filename (world.dir, "runtime", NULL);
+      g_mkdir (world.runtime, 0700);
+    }
 
   /* Xvfb tells the display it picked on a file descriptor. */
   display_file = g_build_filename (world.dir, "display", NULL);
@@ -194,7 +212,10 @@ world_start (void)
 
   /* One PulseAudio with a null sink and source: the desks' real audio path. */
   pulse_home = make_home ("pulse");
-  socket = g_build_filename (pulse_home, "runtime", "pulse", "native", NULL);
+  {
+    g_autofree char *pulse_runtime = runtime_dir (pulse_home);
+    socket = g_build_filename (pulse_runtime, "pulse", "native", NULL);
+  }
   pulse_log = g_build_filename (world.dir, "pulse.log", NULL);
   launcher = launcher_new (G_SUBPROCESS_FLAGS_NONE, pulse_home);
   g_subprocess_launcher_set_stderr_file_path (launcher, pulse_log);
@@ -244,6 +265,7 @@ world_stop (void)
   terminate (world.xvfb);
   g_clear_object (&world.pulse);
   g_clear_object (&world.xvfb);
+  pl_test_remove_tree (world.runtime);
   if (!opt_keep)
     pl_test_remove_tree (world.dir);
 }
@@ -277,7 +299,9 @@ typedef struct
   GCancellable *cancellable;
   gint64 spawned;
   gint64 first_frame;
-  gint64 ready; /* registered and no stale slot, as seen on the bus */
+  double frame_cpu_ms;  /* the main thread's time on a CPU until its first frame */
+  double frame_wait_ms; /* and its time waiting for one: the machine's load */
+  gint64 ready;         /* registered and no stale slot, as seen on the bus */
   GPtrArray *marks;
 
   char *registration;
@@ -382,6 +406,24 @@ properties_changed_cb (GDBusConnection *connection, const char *sender, const ch
 /* Reads the app's stdout: its pl-trace marks, and the bare window's line. */
 static void read_next_line (Desk *desk);
 
+/* The main thread's scheduler statistics (ns on a CPU, ns runnable but
+ * waiting): instructions do not depend on the load, waiting does. */
+static void
+read_schedstat (Desk *desk)
+{
+  const char *id = g_subprocess_get_identifier (desk->proc);
+  g_autofree char *path = g_strdup_printf ("/proc/%s/task/%s/schedstat", id, id);
+  g_autofree char *text = NULL;
+  guint64 run = 0, wait = 0;
+
+  if (id && g_file_get_contents (path, &text, NULL, NULL)
+      && sscanf (text, "%" G_GUINT64_FORMAT " %" G_GUINT64_FORMAT, &run, &wait) == 2)
+    {
+      desk->frame_cpu_ms = run / 1e6;
+      desk->frame_wait_ms = wait / 1e6;
+    }
+}
+
 static void
 line_read_cb (GObject *source, GAsyncResult *result, gpointer user_data)
 {
@@ -395,7 +437,10 @@ line_read_cb (GObject *source, GAsyncResult *result, gpointer user_data)
   if (line == NULL)
     return;
   if (sscanf (line, "first-frame %" G_GINT64_FORMAT, &value) == 1)
-    desk->first_frame = value;
+    {
+      desk->first_frame = value;
+      read_schedstat (desk);
+    }
   else if ((text = strstr (line, "pl-trace-DEBUG: ")) && (text = strstr (text + 16, ": "))
            && (at = g_strrstr (text, " at ")) && g_str_has_suffix (at, " us"))
     {
@@ -405,7 +450,10 @@ line_read_cb (GObject *source, GAsyncResult *result, gpointer user_data)
       mark->at = g_ascii_strtoll (at + 4, NULL, 10);
       g_ptr_array_add (desk->marks, mark);
       if (g_str_equal (mark->what, "first frame"))
-        desk->first_frame = mark->at;
+        {
+          desk->first_frame = mark->at;
+          read_schedstat (desk);
+        }
     }
   (void)now;
   read_next_line (desk);
@@ -520,13 +568,14 @@ desk_wait (Desk *desk, gboolean app)
 /* ---- memory ---- */
 
 /* RSS counts shared pages fully, PSS shares them out among the processes
- * that map them (on a busy machine that includes strangers), USS counts
- * only private pages: the one independent of what else runs. */
+ * that map them (on a busy machine that includes strangers' copies of the
+ * same libraries), private dirty counts what only this process wrote: heaps,
+ * stacks, relocated data. The last one does not move with the neighbours. */
 typedef struct
 {
   double rss_kib;
   double pss_kib;
-  double uss_kib;
+  double dirty_kib;
 } Memory;
 
 static void
@@ -545,8 +594,8 @@ read_rollup (int pid, Memory *memory)
         memory->rss_kib += g_ascii_strtod (*l + 4, NULL);
       else if (g_str_has_prefix (*l, "Pss:"))
         memory->pss_kib += g_ascii_strtod (*l + 4, NULL);
-      else if (g_str_has_prefix (*l, "Private_Clean:") || g_str_has_prefix (*l, "Private_Dirty:"))
-        memory->uss_kib += g_ascii_strtod (strchr (*l, ':') + 1, NULL);
+      else if (g_str_has_prefix (*l, "Private_Dirty:"))
+        memory->dirty_kib += g_ascii_strtod (*l + 14, NULL);
     }
 }
 
@@ -705,11 +754,11 @@ add (GArray *values, double value)
 typedef struct
 {
   const char *renderer;
-  GArray *window, *ready, *rss, *pss, *uss;             /* the app */
-  GArray *bare_window, *bare_rss, *bare_pss, *bare_uss; /* the bare window */
-  GArray *park, *retrieve;                              /* ms */
-  GHashTable *app_maps, *bare_maps;                     /* last run's mappings */
-  GHashTable *steps;                                    /* park step → GArray of ms */
+  GArray *window, *ready, *rss, *pss, *dirty, *cpu, *cpu_wait; /* the app */
+  GArray *bare_window, *bare_rss, *bare_pss, *bare_dirty, *bare_cpu, *bare_cpu_wait;
+  GArray *park, *retrieve;          /* ms */
+  GHashTable *app_maps, *bare_maps; /* last run's mappings */
+  GHashTable *steps;                /* park step → GArray of ms */
   GPtrArray *step_order;
   GHashTable *startup_steps; /* start-up mark → GArray of ms from exec */
   GPtrArray *startup_order;
@@ -726,11 +775,15 @@ results_new (const char *renderer)
   r->ready = NEW_ARRAY ();
   r->rss = NEW_ARRAY ();
   r->pss = NEW_ARRAY ();
-  r->uss = NEW_ARRAY ();
+  r->dirty = NEW_ARRAY ();
+  r->cpu = NEW_ARRAY ();
+  r->cpu_wait = NEW_ARRAY ();
   r->bare_window = NEW_ARRAY ();
   r->bare_rss = NEW_ARRAY ();
   r->bare_pss = NEW_ARRAY ();
-  r->bare_uss = NEW_ARRAY ();
+  r->bare_dirty = NEW_ARRAY ();
+  r->bare_cpu = NEW_ARRAY ();
+  r->bare_cpu_wait = NEW_ARRAY ();
   r->park = NEW_ARRAY ();
   r->retrieve = NEW_ARRAY ();
 #undef NEW_ARRAY
@@ -776,11 +829,13 @@ startup_round (Results *r, Desk *bare, Desk *app)
   desk_spawn (bare, r->renderer);
   desk_wait (bare, FALSE);
   add (r->bare_window, (bare->first_frame - bare->spawned) / 1000.0);
+  add (r->bare_cpu, bare->frame_cpu_ms);
+  add (r->bare_cpu_wait, bare->frame_wait_ms);
   settle ();
   memory = desk_memory (bare);
   add (r->bare_rss, kib_to_mib (memory.rss_kib));
   add (r->bare_pss, kib_to_mib (memory.pss_kib));
-  add (r->bare_uss, kib_to_mib (memory.uss_kib));
+  add (r->bare_dirty, kib_to_mib (memory.dirty_kib));
   g_clear_pointer (&r->bare_maps, g_hash_table_unref);
   r->bare_maps = desk_mappings (bare);
   desk_stop (bare);
@@ -788,6 +843,8 @@ startup_round (Results *r, Desk *bare, Desk *app)
   desk_spawn (app, r->renderer);
   desk_wait (app, TRUE);
   add (r->window, (app->first_frame - app->spawned) / 1000.0);
+  add (r->cpu, app->frame_cpu_ms);
+  add (r->cpu_wait, app->frame_wait_ms);
   add (r->ready, (app->ready - app->spawned) / 1000.0);
   {
     g_autoptr (GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
@@ -805,7 +862,7 @@ startup_round (Results *r, Desk *bare, Desk *app)
   memory = desk_memory (app);
   add (r->rss, kib_to_mib (memory.rss_kib));
   add (r->pss, kib_to_mib (memory.pss_kib));
-  add (r->uss, kib_to_mib (memory.uss_kib));
+  add (r->dirty, kib_to_mib (memory.dirty_kib));
   g_clear_pointer (&r->app_maps, g_hash_table_unref);
   r->app_maps = desk_mappings (app);
   desk_stop (app);
@@ -1017,10 +1074,13 @@ print_results (Results *r)
              window <= 1.1 * bare_window);
   print_row ("start → registered + lots", r->ready, r->bare_window, "ms", ready_target,
              ready <= window + 200);
+  print_row ("main thread on CPU → window", r->cpu, r->bare_cpu, "ms", "(load-independent)", TRUE);
+  print_row ("main thread waiting for CPU", r->cpu_wait, r->bare_cpu_wait, "ms", "(the load)",
+             TRUE);
   print_row ("RSS app + engine", r->rss, r->bare_rss, "Mi", "", TRUE);
   print_row ("PSS app + engine", r->pss, r->bare_pss, "Mi", "≤ bare + 20 MiB",
              pss <= bare_pss + 20);
-  print_row ("USS app + engine", r->uss, r->bare_uss, "Mi", "", TRUE);
+  print_row ("private dirty app + engine", r->dirty, r->bare_dirty, "Mi", "", TRUE);
   if (r->park->len)
     {
       print_row ("park → teammate's Slots", r->park, NULL, "ms", "p95 ≤ 20 ms",
