@@ -2,7 +2,6 @@
 #define G_LOG_DOMAIN "bench-desk"
 
 #include <fcntl.h>
-#include <math.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -10,6 +9,7 @@
 #include <sys/prctl.h>
 #include <glib/gstdio.h>
 
+#include "bench-stats.h"
 #include "pbx-test-lib.h"
 #include "pl-test-util.h"
 
@@ -706,43 +706,6 @@ desk_mappings (Desk *desk)
 
 /* ---- statistics ---- */
 
-static int
-compare_doubles (gconstpointer a, gconstpointer b)
-{
-  double x = *(const double *)a, y = *(const double *)b;
-  return x < y ? -1 : x > y;
-}
-
-static double
-percentile (GArray *values, double p)
-{
-  g_autoptr (GArray) sorted = NULL;
-  guint rank;
-
-  if (values->len == 0)
-    return NAN;
-  sorted = g_array_copy (values);
-  g_array_sort (sorted, compare_doubles);
-  /* nearest rank: p95 of 20 values is the 19th */
-  rank = (guint)ceil (p / 100.0 * sorted->len);
-  return g_array_index (sorted, double, CLAMP (rank, 1, sorted->len) - 1);
-}
-
-static double
-median (GArray *values)
-{
-  g_autoptr (GArray) sorted = NULL;
-  guint n = values->len;
-
-  if (n == 0)
-    return NAN;
-  sorted = g_array_copy (values);
-  g_array_sort (sorted, compare_doubles);
-  if (n % 2)
-    return g_array_index (sorted, double, n / 2);
-  return (g_array_index (sorted, double, n / 2 - 1) + g_array_index (sorted, double, n / 2)) / 2;
-}
-
 static void
 add (GArray *values, double value)
 {
@@ -880,37 +843,21 @@ call_sync (Desk *desk, const char *method, GVariant *args, const GVariantType *r
   return reply;
 }
 
-/* The first call of @desk in @state, or 0. */
+/* The handle of @desk's first call in @state (@handle 0: any call), or 0. */
 static guint
-find_call (Desk *desk, const char *state)
-{
-  GVariantIter iter;
-  const char *s;
-  guint handle;
-
-  if (desk->calls == NULL)
-    return 0;
-  g_variant_iter_init (&iter, desk->calls);
-  while (g_variant_iter_next (&iter, "(u&s&s&s&s&st)", &handle, NULL, &s, NULL, NULL, NULL, NULL))
-    if (g_strcmp0 (s, state) == 0)
-      return handle;
-  return 0;
-}
-
-static gboolean
-call_in_state (Desk *desk, guint handle, const char *state)
+find_call (Desk *desk, guint handle, const char *state)
 {
   GVariantIter iter;
   const char *s;
   guint h;
 
   if (desk->calls == NULL)
-    return FALSE;
+    return 0;
   g_variant_iter_init (&iter, desk->calls);
   while (g_variant_iter_next (&iter, "(u&s&s&s&s&st)", &h, NULL, &s, NULL, NULL, NULL, NULL))
-    if (h == handle && g_strcmp0 (s, state) == 0)
-      return TRUE;
-  return FALSE;
+    if ((handle == 0 || h == handle) && g_strcmp0 (s, state) == 0)
+      return h;
+  return 0;
 }
 
 static gboolean
@@ -987,10 +934,10 @@ park_round (Results *r, Desk *alice, Desk *bob)
   reply = test_pbx_cmd (world.pbx, "originate 201 \"Caller One\" alice");
   if (!g_str_has_prefix (reply, "OK"))
     die ("originate: %s", reply);
-  if (!PL_TEST_WAIT ((handle = find_call (alice, "incoming")) != 0, WAIT_MS))
+  if (!PL_TEST_WAIT ((handle = find_call (alice, 0, "incoming")) != 0, WAIT_MS))
     die ("alice: no incoming call");
   g_variant_unref (call_sync (alice, "Answer", g_variant_new ("(u)", handle), NULL));
-  if (!PL_TEST_WAIT (call_in_state (alice, handle, "active"), WAIT_MS))
+  if (!PL_TEST_WAIT (find_call (alice, handle, "active"), WAIT_MS))
     die ("alice: the call did not connect");
   /* Let the media settle: the click comes from a person, not at once. */
   pl_test_spin (300);
@@ -1010,7 +957,7 @@ park_round (Results *r, Desk *alice, Desk *bob)
   t_retrieve = g_get_monotonic_time ();
   ret = call_sync (bob, "Retrieve", g_variant_new ("(s)", target), G_VARIANT_TYPE ("(u)"));
   g_variant_get (ret, "(u)", &retrieved);
-  if (!PL_TEST_WAIT (call_in_state (bob, retrieved, "active"), WAIT_MS))
+  if (!PL_TEST_WAIT (find_call (bob, retrieved, "active"), WAIT_MS))
     die ("bob's retrieve did not connect");
   t_established = bob->calls_at;
   add (r->retrieve, (t_established - t_retrieve) / 1000.0);
@@ -1044,11 +991,12 @@ static void
 print_row (const char *what, GArray *values, GArray *bare, const char *unit, const char *target,
            gboolean met)
 {
-  double m = median (values), p = percentile (values, 95);
+  double m = bench_median (values), p = bench_percentile (values, 0.95);
 
   printf ("  %-30s %9.1f %9.1f %s", what, m, p, unit);
   if (bare)
-    printf (" %9.1f %9.1f %6.2f×", median (bare), percentile (bare, 95), m / median (bare));
+    printf (" %9.1f %9.1f %6.2f×", bench_median (bare), bench_percentile (bare, 0.95),
+            m / bench_median (bare));
   else
     printf (" %9s %9s %7s", "", "", "");
   printf ("  %-22s %s\n", target, met ? "yes" : "NO");
@@ -1057,9 +1005,9 @@ print_row (const char *what, GArray *values, GArray *bare, const char *unit, con
 static void
 print_results (Results *r)
 {
-  double window = median (r->window), bare_window = median (r->bare_window);
-  double ready = median (r->ready);
-  double pss = median (r->pss), bare_pss = median (r->bare_pss);
+  double window = bench_median (r->window), bare_window = bench_median (r->bare_window);
+  double ready = bench_median (r->ready);
+  double pss = bench_median (r->pss), bare_pss = bench_median (r->bare_pss);
   g_autofree char *ready_target = g_strdup_printf ("≤ window + 200 ms");
   g_autoptr (GArray) ready_over = g_array_new (FALSE, FALSE, sizeof (double));
 
@@ -1084,9 +1032,9 @@ print_results (Results *r)
   if (r->park->len)
     {
       print_row ("park → teammate's Slots", r->park, NULL, "ms", "p95 ≤ 20 ms",
-                 percentile (r->park, 95) <= 20);
+                 bench_percentile (r->park, 0.95) <= 20);
       print_row ("retrieve → established", r->retrieve, NULL, "ms", "p95 ≤ 50 ms",
-                 percentile (r->retrieve, 95) <= 50);
+                 bench_percentile (r->retrieve, 0.95) <= 50);
     }
 }
 
@@ -1160,8 +1108,8 @@ print_steps (const char *title, GHashTable *steps, GPtrArray *order, guint min_c
   for (guint i = 1; i < sorted->len; i++)
     for (guint j = i; j > 0; j--)
       {
-        double a = median (g_hash_table_lookup (steps, sorted->pdata[j - 1]));
-        double b = median (g_hash_table_lookup (steps, sorted->pdata[j]));
+        double a = bench_median (g_hash_table_lookup (steps, sorted->pdata[j - 1]));
+        double b = bench_median (g_hash_table_lookup (steps, sorted->pdata[j]));
         if (a <= b)
           break;
         gpointer tmp = sorted->pdata[j];
@@ -1172,8 +1120,8 @@ print_steps (const char *title, GHashTable *steps, GPtrArray *order, guint min_c
   for (guint i = 0; i < sorted->len; i++)
     {
       GArray *values = g_hash_table_lookup (steps, sorted->pdata[i]);
-      printf ("    %-52.52s %8.1f %8.1f  %u\n", (const char *)sorted->pdata[i], median (values),
-              percentile (values, 95), values->len);
+      printf ("    %-52.52s %8.1f %8.1f  %u\n", (const char *)sorted->pdata[i],
+              bench_median (values), bench_percentile (values, 0.95), values->len);
     }
 }
 
