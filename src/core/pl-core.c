@@ -8,6 +8,7 @@
 
 #include "pl-core.h"
 #include "pl-dbus-service.h"
+#include "pl-keyfile.h"
 #include "pl-util.h"
 
 struct _PlCore
@@ -25,6 +26,7 @@ struct _PlCore
   GPtrArray *lot_configs; /* NULL: the stored ones */
   GCancellable *cancellable;
   gboolean ephemeral;
+  gboolean server_was_lost;
 };
 
 G_DEFINE_FINAL_TYPE (PlCore, pl_core, G_TYPE_OBJECT)
@@ -85,6 +87,30 @@ forward_message (PlCore *self, const char *text)
   g_signal_emit (self, signals[SIGNAL_MESSAGE], 0, text);
 }
 
+/* The keepalive watches the PBX for the park lots; the registration is
+ * baresip's, and only as true as the server behind it. */
+static void
+on_server_state (PlCore *self)
+{
+  switch (pl_park_service_get_server_state (self->park))
+    {
+      case PL_SERVER_STATE_NOT_ANSWERING:
+        self->server_was_lost = TRUE;
+        pl_engine_server_lost (self->engine, _ ("The phone system is not answering"));
+        break;
+      case PL_SERVER_STATE_ANSWERING:
+        /* it may have restarted and forgotten every registration */
+        if (self->server_was_lost)
+          pl_engine_reregister (self->engine);
+        self->server_was_lost = FALSE;
+        break;
+      case PL_SERVER_STATE_UNKNOWN:
+      default:
+        /* the lots were set up anew: a loss before still needs mending */
+        break;
+    }
+}
+
 PlCore *
 pl_core_new (PlEngine *engine, GSettings *settings, const char *history_path)
 {
@@ -105,6 +131,8 @@ pl_core_new (PlEngine *engine, GSettings *settings, const char *history_path)
   self->park = pl_park_service_new (self->calls, self->recorder);
   pl_dbus_service_set_park_service (self->dbus, self->park);
   g_signal_connect_object (self->park, "message", G_CALLBACK (forward_message), self,
+                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->park, "notify::server-state", G_CALLBACK (on_server_state), self,
                            G_CONNECT_SWAPPED);
   return self;
 }
@@ -213,15 +241,17 @@ pl_core_get_run_lots (PlCore *self)
 gboolean
 pl_core_use_keyfile (PlCore *self, const char *path, GError **error)
 {
-  g_autoptr (GKeyFile) keyfile = g_key_file_new ();
+  g_autoptr (GKeyFile) keyfile = NULL;
+  g_autofree char *text = NULL;
   g_autoptr (PlAccount) account = NULL;
   g_autoptr (GPtrArray) lots = NULL;
 
   g_return_val_if_fail (PL_IS_CORE (self), FALSE);
 
-  if (!g_key_file_load_from_file (keyfile, path, G_KEY_FILE_NONE, error)
-      || !(account = pl_account_from_keyfile (keyfile, error))
-      || !(lots = pl_park_lot_configs_load (keyfile, error)))
+  /* with its text, so that every error names its line */
+  if (!(keyfile = pl_keyfile_load (path, &text, error))
+      || !(account = pl_account_from_keyfile_text (keyfile, text, path, error))
+      || !(lots = pl_park_lot_configs_load_text (keyfile, text, path, error)))
     return FALSE;
   /* A file with just the account does not replace the lots in use. */
   if (lots->len > 0)

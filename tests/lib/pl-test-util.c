@@ -86,6 +86,64 @@ pl_test_free_tcp_port (void)
   return bound_port (SOCK_STREAM, 0);
 }
 
+GDBusConnection *
+pl_test_dbus_connect (GTestDBus *bus)
+{
+  g_autoptr (GError) error = NULL;
+  GDBusConnection *connection = g_dbus_connection_new_for_address_sync (
+      g_test_dbus_get_bus_address (bus),
+      G_DBUS_CONNECTION_FLAGS_AUTHENTICATION_CLIENT
+          | G_DBUS_CONNECTION_FLAGS_MESSAGE_BUS_CONNECTION,
+      NULL, NULL, &error);
+
+  g_assert_no_error (error);
+  return connection;
+}
+
+typedef struct
+{
+  gboolean done;
+  GVariant *reply;
+  GError *error;
+} DBusReply;
+
+static void
+dbus_reply_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  DBusReply *r = user_data;
+
+  r->reply = g_dbus_connection_call_finish (G_DBUS_CONNECTION (source), result, &r->error);
+  r->done = TRUE;
+}
+
+GVariant *
+pl_test_dbus_call (GDBusConnection *client, const char *dest, const char *interface,
+                   const char *method, GVariant *args, GError **error)
+{
+  DBusReply r = { 0 };
+
+  g_dbus_connection_call (client, dest, "/io/github/parkline/Parkline", interface, method, args,
+                          NULL, G_DBUS_CALL_FLAGS_NONE, 10000, NULL, dbus_reply_cb, &r);
+  g_assert_true (PL_TEST_WAIT (r.done, 15000));
+  if (r.error)
+    g_propagate_error (error, r.error);
+  return r.reply;
+}
+
+GVariant *
+pl_test_dbus_get_property (GDBusConnection *client, const char *dest, const char *name)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GVariant) wrapped
+      = pl_test_dbus_call (client, dest, "org.freedesktop.DBus.Properties", "Get",
+                           g_variant_new ("(ss)", "io.github.parkline.Parkline1", name), &error);
+  GVariant *value;
+
+  g_assert_no_error (error);
+  g_variant_get (wrapped, "(v)", &value);
+  return value;
+}
+
 GSocketConnection *
 pl_test_connect_loopback (guint16 port, GError **error)
 {

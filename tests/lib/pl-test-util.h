@@ -36,6 +36,16 @@ guint16 pl_test_free_tcp_port (void);
  * settings, whose schema the isolated test dirs do not have). */
 GSocketConnection *pl_test_connect_loopback (guint16 port, GError **error);
 
+/* A message-bus connection to a GTestDBus. */
+GDBusConnection *pl_test_dbus_connect (GTestDBus *bus);
+/* Calls method on Parkline's object path at dest, iterating this thread's
+ * main context until the reply is in (the service may answer from it).
+ * Returns the reply, or NULL with error set. */
+GVariant *pl_test_dbus_call (GDBusConnection *client, const char *dest, const char *interface,
+                             const char *method, GVariant *args, GError **error);
+/* A property of io.github.parkline.Parkline1 at dest, as a client reads it. */
+GVariant *pl_test_dbus_get_property (GDBusConnection *client, const char *dest, const char *name);
+
 /* A fresh 0700 directory under the test's scratch space. */
 char *pl_test_make_dir (const char *name);
 

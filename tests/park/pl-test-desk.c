@@ -18,6 +18,13 @@ PlTestDesk *
 pl_test_desk_new (const char *user, const char *password, guint16 pbx_port,
                   const char *lots_keyfile)
 {
+  return pl_test_desk_new_on (user, password, pbx_port, PL_TRANSPORT_UDP, lots_keyfile);
+}
+
+PlTestDesk *
+pl_test_desk_new_on (const char *user, const char *password, guint16 pbx_port,
+                     PlTransport transport, const char *lots_keyfile)
+{
   PlTestDesk *desk = g_new0 (PlTestDesk, 1);
   g_autoptr (PlBaresipOptions) options = pl_baresip_options_new ();
   g_autoptr (GSettings) settings = g_settings_new ("io.github.parkline.Parkline");
@@ -49,6 +56,7 @@ pl_test_desk_new (const char *user, const char *password, guint16 pbx_port,
   pl_account_set_user (desk->account, user);
   pl_account_set_domain (desk->account, domain);
   pl_account_set_password (desk->account, password);
+  pl_account_set_transport (desk->account, transport);
 
   desk->core = pl_core_new (PL_ENGINE (desk->engine), settings, desk->history_path);
   g_signal_connect_swapped (desk->core, "message", G_CALLBACK (remember), desk);
@@ -113,6 +121,29 @@ pl_test_desk_lot (PlTestDesk *desk)
   return pl_park_service_find_lot (pl_test_desk_park (desk), NULL);
 }
 
+PlParkSlotState
+pl_test_desk_slot_state (PlTestDesk *desk, int number)
+{
+  return pl_park_slot_get_state (pl_test_desk_slot (desk, number));
+}
+
+PlCall *
+pl_test_desk_answer_caller (PlTestDesk *desk, TestPbx *pbx, const char *number, const char *name)
+{
+  PlCallManager *calls = pl_test_desk_calls (desk);
+  g_autofree char *command = g_strdup_printf ("originate %s \"%s\" %s", number, name, desk->name);
+  PlCall *call;
+
+  test_pbx_cmd_ok (pbx, command);
+  g_assert_true (
+      PL_TEST_WAIT (pl_call_manager_find_by_state (calls, PL_CALL_STATE_INCOMING), 20000));
+  call = pl_call_manager_find_by_state (calls, PL_CALL_STATE_INCOMING);
+  g_assert_cmpstr (pl_call_get_peer_name (call), ==, name);
+  g_assert_true (pl_call_manager_answer (calls, call, NULL));
+  g_assert_true (PL_TEST_WAIT (pl_call_get_state (call) == PL_CALL_STATE_ACTIVE, 20000));
+  return call;
+}
+
 gboolean
 pl_test_desk_told (PlTestDesk *desk, const char *fragment)
 {
@@ -120,4 +151,28 @@ pl_test_desk_told (PlTestDesk *desk, const char *fragment)
     if (strstr (g_ptr_array_index (desk->messages, i), fragment))
       return TRUE;
   return FALSE;
+}
+
+gboolean
+pl_test_desk_lot_known (PlTestDesk *desk)
+{
+  PlParkLot *lot = pl_test_desk_lot (desk);
+  guint n = lot ? g_list_model_get_n_items (G_LIST_MODEL (lot)) : 0;
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr (PlParkSlot) slot = g_list_model_get_item (G_LIST_MODEL (lot), i);
+      if (pl_park_slot_get_state (slot) == PL_PARK_SLOT_STALE)
+        return FALSE;
+    }
+  return n > 0;
+}
+
+PlParkSlot *
+pl_test_desk_slot (PlTestDesk *desk, int number)
+{
+  PlParkSlot *slot = pl_park_lot_get_slot (pl_test_desk_lot (desk), number);
+
+  g_assert_nonnull (slot);
+  return slot;
 }

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #pragma once
 
+#include "pbx-test-lib.h"
 #include "pl-baresip-engine.h"
 #include "pl-core.h"
 
@@ -23,11 +24,23 @@ typedef struct
 
 PlTestDesk *pl_test_desk_new (const char *user, const char *password, guint16 pbx_port,
                               const char *lots_keyfile);
+/* The same over another SIP transport (baresip and the subscriptions). */
+PlTestDesk *pl_test_desk_new_on (const char *user, const char *password, guint16 pbx_port,
+                                 PlTransport transport, const char *lots_keyfile);
 void pl_test_desk_free (PlTestDesk *desk);
 PlCallManager *pl_test_desk_calls (PlTestDesk *desk);
 PlParkService *pl_test_desk_park (PlTestDesk *desk);
 PlParkLot *pl_test_desk_lot (PlTestDesk *desk);
 gboolean pl_test_desk_told (PlTestDesk *desk, const char *fragment);
+/* The state of a slot of the desk's first lot. */
+PlParkSlotState pl_test_desk_slot_state (PlTestDesk *desk, int number);
+PlParkSlot *pl_test_desk_slot (PlTestDesk *desk, int number);
+/* Every slot of the desk's first lot is known: none stale, none assumed free. */
+gboolean pl_test_desk_lot_known (PlTestDesk *desk);
+/* The PBX calls the desk's user as "name" <number>; the desk answers.
+ * Returns: (transfer none) the call, active. */
+PlCall *pl_test_desk_answer_caller (PlTestDesk *desk, TestPbx *pbx, const char *number,
+                                    const char *name);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (PlTestDesk, pl_test_desk_free)
 
 G_END_DECLS

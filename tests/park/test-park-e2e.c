@@ -81,28 +81,6 @@ typedef struct
   PlTestDesk *bob;
 } Fixture;
 
-static gboolean
-lot_is_known (PlParkLot *lot)
-{
-  guint n = g_list_model_get_n_items (G_LIST_MODEL (lot));
-
-  for (guint i = 0; i < n; i++)
-    {
-      g_autoptr (PlParkSlot) slot = g_list_model_get_item (G_LIST_MODEL (lot), i);
-      if (pl_park_slot_get_state (slot) == PL_PARK_SLOT_STALE)
-        return FALSE;
-    }
-  return n > 0;
-}
-
-static PlParkSlotState
-slot_state (PlTestDesk *desk, int number)
-{
-  PlParkSlot *slot = pl_park_lot_get_slot (pl_test_desk_lot (desk), number);
-  g_assert_nonnull (slot);
-  return pl_park_slot_get_state (slot);
-}
-
 static void
 fixture_setup (Fixture *fx, gconstpointer data)
 {
@@ -112,9 +90,8 @@ fixture_setup (Fixture *fx, gconstpointer data)
   fx->alice = pl_test_desk_new ("alice", "alicepw", fx->pbx->sip_port, profile->lots);
   fx->bob = pl_test_desk_new ("bob", "bobpw", fx->pbx->sip_port, profile->lots);
   /* Subscriptions answered: every slot known, none assumed free. */
-  g_assert_true (PL_TEST_WAIT (lot_is_known (pl_test_desk_lot (fx->alice))
-                                   && lot_is_known (pl_test_desk_lot (fx->bob)),
-                               WAIT_MS));
+  g_assert_true (PL_TEST_WAIT (
+      pl_test_desk_lot_known (fx->alice) && pl_test_desk_lot_known (fx->bob), WAIT_MS));
 }
 
 static void
@@ -129,18 +106,7 @@ fixture_teardown (Fixture *fx, gconstpointer data)
 static PlCall *
 answered_call_from_caller (Fixture *fx)
 {
-  PlCallManager *calls = pl_test_desk_calls (fx->alice);
-  g_autofree char *reply = test_pbx_cmd (fx->pbx, "originate 201 \"Caller One\" alice");
-  PlCall *call;
-
-  g_assert_true (g_str_has_prefix (reply, "OK"));
-  g_assert_true (
-      PL_TEST_WAIT (pl_call_manager_find_by_state (calls, PL_CALL_STATE_INCOMING), WAIT_MS));
-  call = pl_call_manager_find_by_state (calls, PL_CALL_STATE_INCOMING);
-  g_assert_cmpstr (pl_call_get_peer_name (call), ==, "Caller One");
-  g_assert_true (pl_call_manager_answer (calls, call, NULL));
-  g_assert_true (PL_TEST_WAIT (pl_call_get_state (call) == PL_CALL_STATE_ACTIVE, WAIT_MS));
-  return call;
+  return pl_test_desk_answer_caller (fx->alice, fx->pbx, "201", "Caller One");
 }
 
 static void
@@ -181,13 +147,15 @@ test_park_and_retrieve (Fixture *fx, gconstpointer data)
   g_assert_cmpstr (pl_call_get_note (parked), ==, "Parking…");
 
   /* bob sees it, within the same second on loopback. */
-  g_assert_true (PL_TEST_WAIT (slot_state (fx->bob, slot) == PL_PARK_SLOT_OCCUPIED, WAIT_MS));
+  g_assert_true (
+      PL_TEST_WAIT (pl_test_desk_slot_state (fx->bob, slot) == PL_PARK_SLOT_OCCUPIED, WAIT_MS));
   t_visible = g_get_monotonic_time ();
   write_measurement (profile->name, "park-to-visible", (t_visible - t_park) / 1000.0);
   g_assert_cmpint (t_visible - t_park, <, 5 * G_USEC_PER_SEC);
 
   /* alice knows who she parked; bob only if the server says so. */
-  g_assert_true (PL_TEST_WAIT (slot_state (fx->alice, slot) == PL_PARK_SLOT_OCCUPIED, WAIT_MS));
+  g_assert_true (
+      PL_TEST_WAIT (pl_test_desk_slot_state (fx->alice, slot) == PL_PARK_SLOT_OCCUPIED, WAIT_MS));
   alice_slot = pl_park_lot_get_slot (pl_test_desk_lot (fx->alice), slot);
   bob_slot = pl_park_lot_get_slot (pl_test_desk_lot (fx->bob), slot);
   g_assert_true (pl_park_slot_get_parked_by_me (alice_slot));
@@ -221,8 +189,8 @@ test_park_and_retrieve (Fixture *fx, gconstpointer data)
     g_assert_cmpstr (pl_call_get_peer_name (retrieved), ==, "Caller One");
 
   /* Both sidebars free again, and the PBX agrees. */
-  g_assert_true (PL_TEST_WAIT (slot_state (fx->alice, slot) == PL_PARK_SLOT_FREE
-                                   && slot_state (fx->bob, slot) == PL_PARK_SLOT_FREE,
+  g_assert_true (PL_TEST_WAIT (pl_test_desk_slot_state (fx->alice, slot) == PL_PARK_SLOT_FREE
+                                   && pl_test_desk_slot_state (fx->bob, slot) == PL_PARK_SLOT_FREE,
                                WAIT_MS));
   {
     g_autofree char *slot_text = g_strdup_printf ("%d", slot);
@@ -326,36 +294,24 @@ test_pbx_restart (Fixture *fx, gconstpointer data)
   g_assert_true (PL_TEST_WAIT (pl_park_service_target_confirmed (park), WAIT_MS));
   reply = test_pbx_cmd (fx->pbx, "restart");
   g_assert_true (g_str_has_prefix (reply, "OK"));
-  g_assert_true (PL_TEST_WAIT (slot_state (fx->bob, 701) == PL_PARK_SLOT_STALE, WAIT_MS));
+  g_assert_true (
+      PL_TEST_WAIT (pl_test_desk_slot_state (fx->bob, 701) == PL_PARK_SLOT_STALE, WAIT_MS));
   /* A restarted PBX may have another dialplan: what it said is forgotten… */
   g_assert_false (pl_park_service_target_confirmed (park));
-  g_assert_true (PL_TEST_WAIT (lot_is_known (pl_test_desk_lot (fx->bob)), 3 * WAIT_MS));
-  g_assert_cmpint (slot_state (fx->bob, 701), ==, PL_PARK_SLOT_FREE);
+  g_assert_true (PL_TEST_WAIT (pl_test_desk_lot_known (fx->bob), 3 * WAIT_MS));
+  g_assert_cmpint (pl_test_desk_slot_state (fx->bob, 701), ==, PL_PARK_SLOT_FREE);
   /* …and asked again once the subscriptions are back. */
   g_assert_true (PL_TEST_WAIT (pl_park_service_target_confirmed (park), WAIT_MS));
-}
-
-static void
-dbus_reply_cb (GObject *source, GAsyncResult *result, gpointer user_data)
-{
-  g_autoptr (GError) error = NULL;
-  GVariant **reply = user_data;
-
-  *reply = g_dbus_connection_call_finish (G_DBUS_CONNECTION (source), result, &error);
-  g_assert_no_error (error);
 }
 
 static GVariant *
 dbus_call (GDBusConnection *client, GDBusConnection *server, const char *method, GVariant *args)
 {
-  GVariant *reply = NULL;
+  g_autoptr (GError) error = NULL;
+  GVariant *reply = pl_test_dbus_call (client, g_dbus_connection_get_unique_name (server),
+                                       "io.github.parkline.Parkline1", method, args, &error);
 
-  /* The service answers from this thread's main context: call async and
-   * iterate until the reply is in. */
-  g_dbus_connection_call (client, g_dbus_connection_get_unique_name (server),
-                          "/io/github/parkline/Parkline", "io.github.parkline.Parkline1", method,
-                          args, NULL, G_DBUS_CALL_FLAGS_NONE, 10000, NULL, dbus_reply_cb, &reply);
-  g_assert_true (PL_TEST_WAIT (reply != NULL, WAIT_MS));
+  g_assert_no_error (error);
   return reply;
 }
 
@@ -374,18 +330,8 @@ test_dbus_dial (Fixture *fx, gconstpointer data)
   guint handle = 0;
 
   g_test_dbus_up (bus);
-  server = g_dbus_connection_new_for_address_sync (
-      g_test_dbus_get_bus_address (bus),
-      G_DBUS_CONNECTION_FLAGS_AUTHENTICATION_CLIENT
-          | G_DBUS_CONNECTION_FLAGS_MESSAGE_BUS_CONNECTION,
-      NULL, NULL, &error);
-  g_assert_no_error (error);
-  client = g_dbus_connection_new_for_address_sync (
-      g_test_dbus_get_bus_address (bus),
-      G_DBUS_CONNECTION_FLAGS_AUTHENTICATION_CLIENT
-          | G_DBUS_CONNECTION_FLAGS_MESSAGE_BUS_CONNECTION,
-      NULL, NULL, &error);
-  g_assert_no_error (error);
+  server = pl_test_dbus_connect (bus);
+  client = pl_test_dbus_connect (bus);
   g_assert_true (pl_core_export_dbus (fx->alice->core, server, &error));
   g_assert_no_error (error);
 

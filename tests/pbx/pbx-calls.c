@@ -72,6 +72,7 @@ leg_destructor (void *arg)
       if (o->origin == leg)
         o->origin = NULL;
     }
+  pbx_ami_channel_gone (leg);
   pbx_media_close (leg);
   leg->refer_not = mem_deref (leg->refer_not);
   leg->pai_req = mem_deref (leg->pai_req);
@@ -115,6 +116,7 @@ bridge (struct pbx_leg *a, struct pbx_leg *b)
   b->peer = a;
   a->role = ROLE_NORMAL;
   b->role = ROLE_NORMAL;
+  pbx_ami_bridged (a, b);
   if (!a->virt)
     pbx_moh_stop (a);
   if (!b->virt)
@@ -318,6 +320,7 @@ ring_user (struct pbx_leg *origin, struct pbx_user *target, guint timeout_ms)
       if (!out)
         continue;
       out->origin = origin;
+      pbx_ami_channel_new (out, NULL, origin);
       sdp = pbx_sdp_offer (out);
       err = sipsess_connect (&out->sess, pbx->sess_sock, c->uri, origin->id_display, origin->id_uri,
                              CUSER, NULL, 0, "application/sdp", sdp, NULL, NULL, false, leg_offer_h,
@@ -355,6 +358,7 @@ park_in (struct pbx_leg *leg, int slot, struct pbx_user *parker)
   leg->parker = parker;
   pbx->slots[slot].leg = leg;
   pbx->last_slot = slot;
+  pbx_ami_park_event (leg, "ParkedCall", NULL);
   pbx_moh_start (leg);
   tmr_start (&leg->park_tmr, pbx->cfg.parkingtime_ms, park_timeout, leg);
   pbx_blf_slot_changed (slot);
@@ -382,6 +386,7 @@ park_timeout (void *arg)
   struct pbx_leg *leg = arg;
   struct pbx_user *parker = leg->parker;
 
+  pbx_ami_park_event (leg, "ParkedCallTimeOut", NULL);
   unpark (leg);
   leg->role = ROLE_RINGBACK;
   if (!parker || !ring_user (leg, parker, pbx->cfg.comebackdialtime_ms))
@@ -502,6 +507,7 @@ leg_refer_h (struct sip *sip, const struct sip_msg *msg, void *arg)
   if (slot >= 0 && pbx->slots[slot].leg)
     {
       struct pbx_leg *parked = pbx->slots[slot].leg;
+      pbx_ami_park_event (parked, "UnParkedCall", other);
       unpark (parked);
       leg->peer = NULL;
       bridge (other, parked);
@@ -566,6 +572,9 @@ leg_close_h (int err, const struct sip_msg *msg, void *arg)
   struct pbx_leg *origin = leg->origin;
   struct pbx_leg *peer = leg->peer;
 
+  /* the caller hung up while parked */
+  if (leg->role == ROLE_PARKED && leg->slot >= 0)
+    pbx_ami_park_event (leg, "ParkedCallGiveUp", NULL);
   leg->state = LEG_CLOSED;
   leg->sess = mem_deref (leg->sess);
 
@@ -597,6 +606,8 @@ leg_close_h (int err, const struct sip_msg *msg, void *arg)
           mem_deref (o);
         }
     }
+  /* the side that hung up is gone first, then its partner */
+  pbx_ami_channel_gone (leg);
   if (peer)
     {
       peer->peer = NULL;
@@ -612,6 +623,7 @@ static void
 retrieve (struct pbx_leg *leg, int slot)
 {
   struct pbx_leg *parked = pbx->slots[slot].leg;
+  pbx_ami_park_event (parked, "UnParkedCall", leg);
   unpark (parked);
   bridge (leg, parked);
   send_pai_reinvite (parked);
@@ -651,6 +663,7 @@ pbx_invite_handler (const struct sip_msg *msg, void *arg)
       (void)sip_treply (NULL, pbx->sip, msg, 500, "Server Internal Error");
       return;
     }
+  pbx_ami_channel_new (leg, target, NULL);
   pbx_sdp_parse_remote (leg, msg->mb);
 
   if (tu)
@@ -731,6 +744,7 @@ pbx_originate (const char *number, const char *display, const char *to_user)
   leg->id_uri = g_strdup_printf ("sip:%s@%s", number, PBX_HOST);
   leg->virt = true;
   list_append (&pbx->legs, &leg->le, leg);
+  pbx_ami_channel_new (leg, tu->ext, NULL);
   leg->role = ROLE_RINGBACK;
   pbx_moh_start (leg);
   if (!ring_user (leg, tu, pbx->cfg.ring_timeout_ms))
@@ -748,6 +762,8 @@ pbx_calls_clear (void)
   while ((le = list_head (&pbx->legs)))
     {
       struct pbx_leg *leg = le->data;
+      if (leg->role == ROLE_PARKED && leg->slot >= 0)
+        pbx_ami_park_event (leg, "ParkedCallGiveUp", NULL);
       list_unlink (&leg->le);
       leg->peer = NULL;
       leg->origin = NULL;

@@ -5,6 +5,7 @@
 
 #include <gtk/gtk.h>
 
+#include "pbx-test-lib.h"
 #include "pl-application.h"
 #include "pl-call-pane.h"
 #include "pl-park-sidebar.h"
@@ -17,12 +18,15 @@
 /* The park sidebar in the real application window, on a real PlCore over
  * the scripted engine. Slot states come from real NOTIFY bodies (the
  * Asterisk traces in tests/park/fixtures) fed to the lots, as the
- * subscriber would. Each case runs in its own process (see meson.build). */
+ * subscriber would; a case that needs the PBX itself (it freezes) runs on
+ * the loopback test PBX with real subscriptions instead. Each case runs in
+ * its own process (see meson.build). */
 
 typedef struct
 {
   PlUiTestNotifications notifications;
   GSocket *sink; /* the "PBX" address: swallows the SUBSCRIBEs sent before we stop them */
+  TestPbx *pbx;  /* or the test PBX, for real */
   char *domain;
   PlAccount *account;
   PlScriptEngine *engine;
@@ -47,12 +51,13 @@ enum
   LOTS_MAIN_VALET,
 };
 
-/* One case: its body and the lots it runs with. */
+/* One case: its body, the lots it runs with and whether the PBX is real. */
 typedef struct
 {
   const char *path;
   void (*body) (gpointer fx);
   int lots;
+  gboolean real_pbx;
 } Case;
 
 static GPtrArray *
@@ -84,17 +89,30 @@ fixture_setup (Fixture *fx, gconstpointer data)
   g_autoptr (GPtrArray) configs = lot_configs (test_case->lots);
   g_autoptr (GError) error = NULL;
 
-  fx->sink
-      = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_DATAGRAM, G_SOCKET_PROTOCOL_UDP, &error);
-  g_assert_no_error (error);
-  g_assert_true (g_socket_bind (fx->sink, any, FALSE, &error));
-  bound = g_socket_get_local_address (fx->sink, &error);
-  g_assert_no_error (error);
-  fx->domain = g_strdup_printf ("127.0.0.1:%u",
-                                g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound)));
+  if (test_case->real_pbx)
+    {
+      fx->pbx = test_pbx_start (NULL);
+      fx->domain = g_strdup_printf ("127.0.0.1:%u", fx->pbx->sip_port);
+    }
+  else
+    {
+      fx->sink = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_DATAGRAM, G_SOCKET_PROTOCOL_UDP,
+                               &error);
+      g_assert_no_error (error);
+      g_assert_true (g_socket_bind (fx->sink, any, FALSE, &error));
+      bound = g_socket_get_local_address (fx->sink, &error);
+      g_assert_no_error (error);
+      fx->domain = g_strdup_printf ("127.0.0.1:%u",
+                                    g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound)));
+    }
 
   fx->body = test_case->body;
   fx->account = pl_ui_test_desk_account (fx->domain);
+  if (fx->pbx)
+    {
+      pl_account_set_user (fx->account, "alice");
+      pl_account_set_password (fx->account, "alicepw");
+    }
   fx->engine = pl_script_engine_new (NULL);
   fx->core = pl_core_new (PL_ENGINE (fx->engine), settings, NULL);
   pl_core_use_lots (fx->core, configs);
@@ -107,8 +125,10 @@ static void
 fixture_teardown (Fixture *fx, gconstpointer data)
 {
   pl_ui_test_finalize_all (fx->app, fx->core, fx->engine, fx->account);
-  g_socket_close (fx->sink, NULL);
+  if (fx->sink)
+    g_socket_close (fx->sink, NULL);
   g_clear_object (&fx->sink);
+  g_clear_pointer (&fx->pbx, test_pbx_stop);
   g_free (fx->domain);
   pl_ui_test_notifications_clear (&fx->notifications);
 }
@@ -131,7 +151,8 @@ body_idle (gpointer user_data)
   g_assert_true (
       PL_TEST_WAIT (g_list_model_get_n_items (pl_park_service_get_lots (service (fx))) > 0, 5000));
   /* The lots get their states from this test, not from the (absent) PBX. */
-  pl_park_service_shutdown (service (fx));
+  if (fx->pbx == NULL)
+    pl_park_service_shutdown (service (fx));
 
   slot = pl_ui_test_template_child (fx->window, PL_TYPE_WINDOW, "sidebar_slot");
   g_assert_true (gtk_widget_get_visible (slot));
@@ -431,6 +452,92 @@ park_asterisk (gpointer data)
   }
 }
 
+static gboolean
+lot_is_fresh (Fixture *fx)
+{
+  PlParkLot *lot = pl_park_service_find_lot (service (fx), "Main");
+  guint n = g_list_model_get_n_items (G_LIST_MODEL (lot));
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr (PlParkSlot) slot = g_list_model_get_item (G_LIST_MODEL (lot), i);
+      if (pl_park_slot_get_state (slot) != PL_PARK_SLOT_FREE)
+        return FALSE;
+    }
+  return n > 0;
+}
+
+static const char *
+tooltip (gpointer widget, GType type, const char *name)
+{
+  return gtk_widget_get_tooltip_text (pl_ui_test_template_child (widget, type, name));
+}
+
+/* The PBX stops answering (frozen through its control port): the header
+ * says so, Park is off with the reason on both its buttons, the lot is
+ * unknown, the call is left alone; all of it back by itself on the thaw.
+ * The state travels as in use: keepalive → park service → window. */
+static void
+server_not_answering (gpointer data)
+{
+  Fixture *fx = data;
+  GtkWidget *status
+      = pl_ui_test_template_child (fx->window, PL_TYPE_WINDOW, "account_status_label");
+  GtkWidget *pane = pl_ui_test_template_child (fx->window, PL_TYPE_WINDOW, "call_pane");
+  GtkWidget *banner = pl_park_sidebar_get_stale_banner (fx->sidebar, "Main");
+  PlCall *call;
+
+  /* live: subscribed for real, registered (scripted), a call to park */
+  g_assert_true (
+      PL_TEST_WAIT (pl_park_service_get_server_state (service (fx)) == PL_SERVER_STATE_ANSWERING
+                        && lot_is_fresh (fx),
+                    10000));
+  pl_account_set_registration (fx->account, PL_REGISTRATION_REGISTERED, NULL);
+  g_assert_cmpstr (gtk_label_get_label (GTK_LABEL (status)), ==, "Online");
+  g_assert_false (gtk_widget_get_visible (banner));
+  call = active_call (fx, "c1", "sip:201@pbx", NULL);
+  g_assert_true (pl_ui_test_action_enabled (fx->window, "park"));
+  g_assert_cmpstr (tooltip (pane, PL_TYPE_CALL_PANE, "park_button"), ==, "Park (Shift+Ctrl+P)");
+  g_assert_cmpstr (tooltip (fx->sidebar, PL_TYPE_PARK_SIDEBAR, "park_button"), ==,
+                   "Park the current call (Shift+Ctrl+P)");
+
+  /* The PBX freezes: the header says so though the registration (scripted
+   * here) still claims success, Park is off and says why on both of its
+   * buttons, the lot is unknown, the call is left alone. */
+  test_pbx_cmd_ok (fx->pbx, "faults freeze");
+  g_assert_true (PL_TEST_WAIT (
+      g_strcmp0 (gtk_label_get_label (GTK_LABEL (status)), "Server not answering") == 0, 12000));
+  g_assert_true (gtk_widget_has_css_class (status, "error"));
+  g_assert_false (pl_ui_test_action_enabled (fx->window, "park"));
+  g_assert_false (pl_ui_test_action_enabled (fx->window, "park-to-selected"));
+  g_assert_nonnull (
+      strstr (tooltip (pane, PL_TYPE_CALL_PANE, "park_button"), "phone system is not answering"));
+  g_assert_nonnull (strstr (tooltip (fx->sidebar, PL_TYPE_PARK_SIDEBAR, "park_button"),
+                            "phone system is not answering"));
+  g_assert_true (gtk_widget_get_visible (banner));
+  g_assert_cmpstr (gtk_label_get_label (GTK_LABEL (banner)), ==,
+                   "The phone system is not answering — lot state unknown");
+  g_assert_true (
+      pl_ui_test_log_has (fx->engine, "server-lost - The phone system is not answering"));
+  g_assert_cmpint (pl_call_get_state (call), ==, PL_CALL_STATE_ACTIVE);
+  pl_ui_test_save_screenshot (GTK_WIDGET (fx->window), "server-not-answering");
+
+  /* It answers again: everything comes back by itself. */
+  test_pbx_cmd_ok (fx->pbx, "faults thaw");
+  g_assert_true (PL_TEST_WAIT (g_strcmp0 (gtk_label_get_label (GTK_LABEL (status)), "Online") == 0
+                                   && lot_is_fresh (fx),
+                               8000));
+  g_assert_false (gtk_widget_has_css_class (status, "error"));
+  g_assert_true (pl_ui_test_action_enabled (fx->window, "park"));
+  g_assert_cmpstr (tooltip (pane, PL_TYPE_CALL_PANE, "park_button"), ==, "Park (Shift+Ctrl+P)");
+  g_assert_cmpstr (tooltip (fx->sidebar, PL_TYPE_PARK_SIDEBAR, "park_button"), ==,
+                   "Park the current call (Shift+Ctrl+P)");
+  g_assert_false (gtk_widget_get_visible (banner));
+  g_assert_true (pl_ui_test_log_has (fx->engine, "reregister - "));
+  pl_script_engine_emit (fx->engine, PL_ENGINE_EVENT_CALL_CLOSED, "c1", PL_CALL_DIRECTION_INCOMING,
+                         "sip:201@pbx", NULL);
+}
+
 static GtkDropTarget *
 drop_target (GtkWidget *widget)
 {
@@ -628,6 +735,7 @@ main (int argc, char *argv[])
     { "/ui/park-sidebar/notification", notification, LOTS_MAIN },
     { "/ui/park-sidebar/big-lot", big_lot, LOTS_MAIN_VALET },
     { "/ui/park-sidebar/screenshot", screenshot, LOTS_MAIN_SALES },
+    { "/ui/park-sidebar/server-not-answering", server_not_answering, LOTS_MAIN, TRUE },
   };
   g_autofree char *scratch = NULL;
   int status;

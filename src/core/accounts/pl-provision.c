@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include "pl-account-store.h"
+#include "pl-keyfile.h"
 #include "pl-park-profile.h"
 #include "pl-provision.h"
 
@@ -26,7 +27,8 @@ saved_cb (GObject *source, GAsyncResult *result, gpointer user_data)
 gboolean
 pl_provision_from_file (GSettings *settings, const char *path, GError **error)
 {
-  g_autoptr (GKeyFile) keyfile = g_key_file_new ();
+  g_autoptr (GKeyFile) keyfile = NULL;
+  g_autofree char *text = NULL;
   g_autoptr (GKeyFile) lots_keyfile = g_key_file_new ();
   g_autoptr (PlAccount) account = NULL;
   g_autoptr (GPtrArray) lots = NULL;
@@ -38,9 +40,10 @@ pl_provision_from_file (GSettings *settings, const char *path, GError **error)
 
   g_return_val_if_fail (G_IS_SETTINGS (settings), FALSE);
 
-  if (!g_key_file_load_from_file (keyfile, path, G_KEY_FILE_NONE, error)
-      || !(account = pl_account_from_keyfile (keyfile, error))
-      || !(lots = pl_park_lot_configs_load (keyfile, error))
+  /* with its text, so that every error names its line */
+  if (!(keyfile = pl_keyfile_load (path, &text, error))
+      || !(account = pl_account_from_keyfile_text (keyfile, text, path, error))
+      || !(lots = pl_park_lot_configs_load_text (keyfile, text, path, error))
       || !pl_park_lot_configs_validate (lots, error))
     return FALSE;
 

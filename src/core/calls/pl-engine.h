@@ -111,6 +111,9 @@ struct _PlEngineInterface
                         GCancellable *cancellable, GAsyncReadyCallback callback,
                         gpointer user_data);
   gboolean (*action_finish) (PlEngine *self, GAsyncResult *result, GError **error);
+  /* optional */
+  void (*server_lost) (PlEngine *self, const char *reason);
+  void (*reregister) (PlEngine *self);
 };
 
 /* Signals:
@@ -128,6 +131,13 @@ void pl_engine_action_async (PlEngine *self, PlEngineAction action, const char *
                              const char *arg, GCancellable *cancellable,
                              GAsyncReadyCallback callback, gpointer user_data);
 gboolean pl_engine_action_finish (PlEngine *self, GAsyncResult *result, GError **error);
+/* The SIP server stopped answering (reason for the user): a registration
+ * it took earlier proves nothing now. Calls are left alone. */
+void pl_engine_server_lost (PlEngine *self, const char *reason);
+/* The server answers again after an outage: register anew (it may have
+ * restarted and forgotten us). An engine may wait for calls in progress to
+ * end first rather than disturb them. */
+void pl_engine_reregister (PlEngine *self);
 
 /* For implementations. */
 void pl_engine_emit_event (PlEngine *self, const PlEngineEvent *event);
