@@ -8,6 +8,7 @@
 
 #include "pl-core.h"
 #include "pl-dbus-service.h"
+#include "pl-lot-secrets.h"
 #include "pl-keyfile.h"
 #include "pl-util.h"
 
@@ -25,7 +26,9 @@ struct _PlCore
   PlParkService *park;
   GPtrArray *lot_configs; /* NULL: the stored ones */
   GCancellable *cancellable;
+  GCancellable *secrets_lookup; /* the stored lots' manager secrets, in flight */
   gboolean ephemeral;
+  gboolean accounts_loading; /* stored accounts listed, passwords not in yet */
   gboolean server_was_lost;
 };
 
@@ -46,6 +49,8 @@ pl_core_dispose (GObject *object)
   PlCore *self = PL_CORE (object);
 
   g_cancellable_cancel (self->cancellable);
+  g_cancellable_cancel (self->secrets_lookup);
+  g_clear_object (&self->secrets_lookup);
   g_clear_object (&self->dbus);
   if (self->park)
     pl_park_service_shutdown (self->park);
@@ -210,16 +215,66 @@ stored_lot_configs (PlCore *self)
 }
 
 static void
-configure_park (PlCore *self)
+apply_lots (PlCore *self, GPtrArray *configs)
 {
   PlAccount *account = pl_engine_get_account (self->engine);
-  g_autoptr (GPtrArray) stored = NULL;
-  GPtrArray *configs = self->lot_configs;
 
-  if (configs == NULL)
-    configs = stored = stored_lot_configs (self);
   pl_park_service_configure (self->park, account, configs,
                              account ? local_address_for (account) : NULL);
+}
+
+typedef struct
+{
+  PlCore *core;
+  GPtrArray *configs; /* as stored, for when the keyring fails */
+} SecretsLookup;
+
+static void
+secrets_filled (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  SecretsLookup *lookup = user_data;
+  g_autoptr (PlCore) self = lookup->core;
+  g_autoptr (GPtrArray) stored = lookup->configs;
+  g_autoptr (GPtrArray) filled = NULL;
+  g_autoptr (GError) error = NULL;
+
+  g_free (lookup);
+  filled = pl_lot_secrets_fill_finish (result, &error);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  g_clear_object (&self->secrets_lookup);
+  if (filled == NULL)
+    pl_emit_message (self, signals[SIGNAL_PROBLEM], _ ("Park lots cannot name their callers: %s"),
+                     error->message);
+  apply_lots (self, filled ? filled : stored);
+}
+
+/* Stored lots come without their manager secrets: the keyring is asked
+ * first (asynchronously), so that no feed tries to log in without one. */
+static void
+configure_park (PlCore *self)
+{
+  g_autoptr (GPtrArray) stored = NULL;
+  SecretsLookup *lookup;
+
+  g_cancellable_cancel (self->secrets_lookup);
+  g_clear_object (&self->secrets_lookup);
+  if (self->lot_configs != NULL)
+    {
+      apply_lots (self, self->lot_configs);
+      return;
+    }
+  stored = stored_lot_configs (self);
+  if (!pl_lot_secrets_needed (stored))
+    {
+      apply_lots (self, stored);
+      return;
+    }
+  self->secrets_lookup = g_cancellable_new ();
+  lookup = g_new0 (SecretsLookup, 1);
+  lookup->core = g_object_ref (self);
+  lookup->configs = g_ptr_array_ref (stored);
+  pl_lot_secrets_fill_async (stored, self->secrets_lookup, secrets_filled, lookup);
 }
 
 void
@@ -299,7 +354,11 @@ accounts_loaded (GObject *source, GAsyncResult *result, gpointer user_data)
       /* The account still registers if the server lets it; say why it may not. */
       pl_emit_message (self, signals[SIGNAL_PROBLEM], "%s", error->message);
     }
+  self->accounts_loading = FALSE;
   pl_engine_set_account (self->engine, pl_account_store_get_default (self->accounts));
+  /* The engine already had the account (without its password): the lots
+   * subscribe now, with the password in. */
+  configure_park (self);
   pl_engine_start (self->engine);
 }
 
@@ -352,6 +411,9 @@ history_opened (GObject *source, GAsyncResult *result, gpointer user_data)
 static void
 on_engine_account (PlEngine *engine, GParamSpec *pspec, PlCore *self)
 {
+  /* A stored account reaches the engine before its password does. */
+  if (self->accounts_loading)
+    return;
   configure_park (self);
 }
 
@@ -383,6 +445,7 @@ pl_core_start (PlCore *self)
       pl_engine_start (self->engine);
       return;
     }
+  self->accounts_loading = TRUE;
   pl_account_store_load_async (self->accounts, self->cancellable, accounts_loaded,
                                g_object_ref (self));
 }
@@ -392,6 +455,7 @@ pl_core_stop (PlCore *self)
 {
   g_return_if_fail (PL_IS_CORE (self));
   g_cancellable_cancel (self->cancellable);
+  g_cancellable_cancel (self->secrets_lookup);
   pl_park_service_shutdown (self->park);
   pl_engine_stop (self->engine);
 }

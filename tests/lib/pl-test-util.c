@@ -4,9 +4,11 @@
 #include <errno.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
+#include <string.h>
 #include <unistd.h>
 #include <glib/gstdio.h>
 
+#include "pl-park-profile.h"
 #include "pl-test-util.h"
 
 static gboolean
@@ -236,4 +238,36 @@ pl_test_shared_fixture (const char *relative_path)
       return NULL;
     }
   return path;
+}
+
+GPtrArray *
+pl_test_stored_lots (GSettings *settings)
+{
+  g_autofree char *text = g_settings_get_string (settings, "park-lots");
+  g_autoptr (GKeyFile) keyfile = g_key_file_new ();
+  g_autoptr (GError) error = NULL;
+  GPtrArray *lots;
+
+  g_assert_true (g_key_file_load_from_data (keyfile, text, -1, G_KEY_FILE_NONE, &error));
+  lots = pl_park_lot_configs_load (keyfile, &error);
+  g_assert_no_error (error);
+  return lots;
+}
+
+void
+pl_test_assert_not_in_settings (GSettings *settings, const char *needle)
+{
+  g_autoptr (GSettingsSchema) schema = NULL;
+  g_auto (GStrv) keys = NULL;
+
+  g_object_get (settings, "settings-schema", &schema, NULL);
+  keys = g_settings_schema_list_keys (schema);
+  for (guint i = 0; keys[i]; i++)
+    {
+      g_autoptr (GVariant) value = g_settings_get_value (settings, keys[i]);
+      g_autofree char *printed = g_variant_print (value, FALSE);
+
+      if (strstr (printed, needle) != NULL)
+        g_error ("“%s” found in GSettings key %s", needle, keys[i]);
+    }
 }

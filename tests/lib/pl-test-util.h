@@ -61,4 +61,11 @@ char *pl_test_artifact_dir (const char *name);
  * skipped) when it is not there. */
 char *pl_test_shared_fixture (const char *relative_path);
 
+/* The park lots in the settings' "park-lots" key, as the core loads them
+ * (asserts that they load). */
+GPtrArray *pl_test_stored_lots (GSettings *settings);
+/* Fails the test when any key of the settings holds needle (a secret that
+ * belongs in the keyring). */
+void pl_test_assert_not_in_settings (GSettings *settings, const char *needle);
+
 G_END_DECLS

@@ -21,18 +21,14 @@ pl_test_desk_new (const char *user, const char *password, guint16 pbx_port,
   return pl_test_desk_new_on (user, password, pbx_port, PL_TRANSPORT_UDP, lots_keyfile);
 }
 
-PlTestDesk *
-pl_test_desk_new_on (const char *user, const char *password, guint16 pbx_port,
-                     PlTransport transport, const char *lots_keyfile)
+/* The engine and the core, not started. */
+static PlTestDesk *
+desk_new (const char *user)
 {
   PlTestDesk *desk = g_new0 (PlTestDesk, 1);
   g_autoptr (PlBaresipOptions) options = pl_baresip_options_new ();
   g_autoptr (GSettings) settings = g_settings_new ("io.github.parkline.Parkline");
-  g_autoptr (GKeyFile) keyfile = g_key_file_new ();
-  g_autoptr (GPtrArray) lots = NULL;
-  g_autoptr (GError) error = NULL;
   g_autofree char *logdir = pl_test_artifact_dir ("park");
-  g_autofree char *domain = g_strdup_printf ("127.0.0.1:%u", pbx_port);
   const char *extra[] = { "alsa.so", "aufile.so", NULL };
   guint16 sip_port = pl_test_free_sip_port ();
 
@@ -52,16 +48,28 @@ pl_test_desk_new_on (const char *user, const char *password, guint16 pbx_port,
   options->regint = 60;
   desk->engine = pl_baresip_engine_new (options);
 
+  desk->core = pl_core_new (PL_ENGINE (desk->engine), settings, desk->history_path);
+  g_signal_connect_swapped (desk->core, "message", G_CALLBACK (remember), desk);
+  g_signal_connect_swapped (pl_core_get_call_manager (desk->core), "message", G_CALLBACK (remember),
+                            desk);
+  return desk;
+}
+
+PlTestDesk *
+pl_test_desk_new_on (const char *user, const char *password, guint16 pbx_port,
+                     PlTransport transport, const char *lots_keyfile)
+{
+  PlTestDesk *desk = desk_new (user);
+  g_autoptr (GKeyFile) keyfile = g_key_file_new ();
+  g_autoptr (GPtrArray) lots = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *domain = g_strdup_printf ("127.0.0.1:%u", pbx_port);
+
   desk->account = pl_account_new (user);
   pl_account_set_user (desk->account, user);
   pl_account_set_domain (desk->account, domain);
   pl_account_set_password (desk->account, password);
   pl_account_set_transport (desk->account, transport);
-
-  desk->core = pl_core_new (PL_ENGINE (desk->engine), settings, desk->history_path);
-  g_signal_connect_swapped (desk->core, "message", G_CALLBACK (remember), desk);
-  g_signal_connect_swapped (pl_core_get_call_manager (desk->core), "message", G_CALLBACK (remember),
-                            desk);
   g_assert_true (g_key_file_load_from_data (keyfile, lots_keyfile, -1, 0, &error));
   lots = pl_park_lot_configs_load (keyfile, &error);
   g_assert_no_error (error);
@@ -71,6 +79,20 @@ pl_test_desk_new_on (const char *user, const char *password, guint16 pbx_port,
 
   g_assert_true (PL_TEST_WAIT (
       pl_account_get_registration_state (desk->account) == PL_REGISTRATION_REGISTERED, 20000));
+  return desk;
+}
+
+PlTestDesk *
+pl_test_desk_new_stored (const char *name)
+{
+  PlTestDesk *desk = desk_new (name);
+  PlAccount *account;
+
+  pl_core_start (desk->core);
+  g_assert_true (PL_TEST_WAIT ((account = pl_engine_get_account (PL_ENGINE (desk->engine)))
+                                   && pl_account_get_registration_state (account)
+                                          == PL_REGISTRATION_REGISTERED,
+                               20000));
   return desk;
 }
 
@@ -87,7 +109,8 @@ pl_test_desk_free (PlTestDesk *desk)
    * references for a moment. */
   g_assert_true (PL_TEST_WAIT (core == NULL, 5000));
   g_assert_finalize_object (desk->engine);
-  g_assert_finalize_object (desk->account);
+  if (desk->account)
+    g_assert_finalize_object (desk->account);
   g_ptr_array_unref (desk->messages);
   g_remove (desk->history_path);
   g_free (desk->history_path);

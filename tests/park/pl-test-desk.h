@@ -27,6 +27,9 @@ PlTestDesk *pl_test_desk_new (const char *user, const char *password, guint16 pb
 /* The same over another SIP transport (baresip and the subscriptions). */
 PlTestDesk *pl_test_desk_new_on (const char *user, const char *password, guint16 pbx_port,
                                  PlTransport transport, const char *lots_keyfile);
+/* A desk as Parkline starts after `parkline --provision`: the account and
+ * lots from the settings, the secrets from the keyring (account NULL). */
+PlTestDesk *pl_test_desk_new_stored (const char *name);
 void pl_test_desk_free (PlTestDesk *desk);
 PlCallManager *pl_test_desk_calls (PlTestDesk *desk);
 PlParkService *pl_test_desk_park (PlTestDesk *desk);

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "pbx-test-lib.h"
+#include "pl-history-entry.h"
 #include "pl-test-desk.h"
 #include "pl-test-util.h"
 
@@ -364,6 +365,143 @@ test_retrieve_empty_refused (Fixture *fx, gconstpointer data)
   g_assert_error (error, PL_PARK_SERVICE_ERROR, PL_PARK_SERVICE_ERROR_EMPTY);
 }
 
+/* Alice answers Caller One and parks them; both desks see the slot busy. */
+static void
+park_a_caller (Fixture *fx, const Profile *profile)
+{
+  g_autoptr (PlCall) call = g_object_ref (answered_call_from_caller (fx));
+
+  g_assert_true (
+      pl_park_service_park (pl_test_desk_park (fx->alice), call, NULL, PL_PARK_ANY_SLOT, NULL));
+  g_assert_true (PL_TEST_WAIT (
+      pl_test_desk_slot_state (fx->alice, profile->first_slot) == PL_PARK_SLOT_OCCUPIED
+          && pl_test_desk_slot_state (fx->bob, profile->first_slot) == PL_PARK_SLOT_OCCUPIED
+          && !pl_call_is_live (call),
+      WAIT_MS));
+}
+
+static gboolean
+told_silence (PlTestDesk *desk)
+{
+  return pl_test_desk_told (desk, "No sound from slot");
+}
+
+static gboolean
+has_park_action (PlTestDesk *desk, PlHistoryParkAction action)
+{
+  PlHistory *history = pl_core_get_history (desk->core);
+  g_autoptr (GPtrArray) rows = NULL;
+
+  g_assert_true (pl_history_flush_sync (history, NULL));
+  rows = pl_history_query_sync (history, PL_HISTORY_FILTER_ALL, NULL, 0, 20, NULL);
+  for (guint i = 0; rows && i < rows->len; i++)
+    {
+      gint64 row = pl_history_entry_get_id (g_ptr_array_index (rows, i));
+      g_autoptr (GPtrArray) events = pl_history_list_park_events_sync (history, row, NULL);
+
+      for (guint k = 0; events && k < events->len; k++)
+        if (((PlHistoryParkEvent *)g_ptr_array_index (events, k))->action == action)
+          return TRUE;
+    }
+  return FALSE;
+}
+
+/* Two desks retrieve one slot at the same moment, against the PBX in each
+ * profile's real behaviour. FreeSWITCH (valet park, measured on 1.10): both
+ * answered, the slot reads free on both desks, one call has the caller's
+ * RTP and the other none, no BYE. Only the desk without RTP tells
+ * its user; nobody's call is ended on a guess. */
+static void
+test_freeswitch_race (Fixture *fx, gconstpointer data)
+{
+  const Profile *profile = data;
+  g_autoptr (PlCall) a = NULL;
+  g_autoptr (PlCall) b = NULL;
+  g_autoptr (GError) error = NULL;
+  PlCall *winner, *loser;
+  PlTestDesk *loser_desk;
+  gint64 t_press, t_media, t_hint;
+
+  park_a_caller (fx, profile);
+  t_press = g_get_monotonic_time ();
+
+  /* Both press Retrieve in the same main-loop turn. */
+  a = pl_park_service_retrieve (pl_test_desk_park (fx->alice), NULL, profile->first_slot, &error);
+  g_assert_no_error (error);
+  b = pl_park_service_retrieve (pl_test_desk_park (fx->bob), NULL, profile->first_slot, &error);
+  g_assert_no_error (error);
+  g_object_ref (a);
+  g_object_ref (b);
+  g_assert_true (PL_TEST_WAIT (pl_call_get_state (a) == PL_CALL_STATE_ACTIVE
+                                   && pl_call_get_state (b) == PL_CALL_STATE_ACTIVE,
+                               WAIT_MS));
+
+  /* Exactly one of them hears the caller. */
+  g_assert_true (
+      PL_TEST_WAIT (pl_call_get_media_received (a) || pl_call_get_media_received (b), WAIT_MS));
+  t_media = g_get_monotonic_time ();
+  winner = pl_call_get_media_received (a) ? a : b;
+  loser = winner == a ? b : a;
+  loser_desk = loser == a ? fx->alice : fx->bob;
+  write_measurement (profile->name, "race-press-to-winner-rtp", (t_media - t_press) / 1000.0);
+
+  g_assert_true (PL_TEST_WAIT (told_silence (loser_desk), WAIT_MS));
+  t_hint = g_get_monotonic_time ();
+  write_measurement (profile->name, "race-press-to-loser-hint", (t_hint - t_press) / 1000.0);
+  g_assert_false (pl_call_get_media_received (loser));
+  g_assert_true (g_str_has_prefix (pl_call_get_note (loser), "No sound"));
+  {
+    g_autofree char *expected = g_strdup_printf ("Retrieving from %d", profile->first_slot);
+    g_assert_cmpstr (pl_call_get_note (winner), ==, expected);
+  }
+  g_assert_false (told_silence (loser_desk == fx->alice ? fx->bob : fx->alice));
+
+  /* As measured: the slot is free everywhere and the PBX has not hung up
+   * on the loser. */
+  g_assert_true (PL_TEST_WAIT (
+      pl_test_desk_slot_state (fx->alice, profile->first_slot) == PL_PARK_SLOT_FREE
+          && pl_test_desk_slot_state (fx->bob, profile->first_slot) == PL_PARK_SLOT_FREE,
+      WAIT_MS));
+  g_assert_true (pl_call_is_live (loser));
+  g_assert_true (pl_call_is_live (winner));
+
+  /* The loser hangs up; their history says someone else took the call. */
+  g_assert_true (pl_call_manager_hangup (pl_test_desk_calls (loser_desk), loser, NULL));
+  g_assert_true (PL_TEST_WAIT (!pl_call_is_live (loser), WAIT_MS));
+  g_assert_true (
+      PL_TEST_WAIT (has_park_action (loser_desk, PL_HISTORY_PARK_ACTION_TAKEN_BY_OTHER), WAIT_MS));
+  g_assert_true (pl_call_is_live (winner));
+  g_assert_true (pl_call_manager_hangup (pl_test_desk_calls (winner == a ? fx->alice : fx->bob),
+                                         winner, NULL));
+  g_assert_true (PL_TEST_WAIT (!pl_call_is_live (winner), WAIT_MS));
+}
+
+/* Asterisk: the loser's INVITE is answered with an announcement (RTP) and a
+ * BYE; that desk says "taken by someone else", and nobody hears about
+ * silence. */
+static void
+test_asterisk_race (Fixture *fx, gconstpointer data)
+{
+  const Profile *profile = data;
+  g_autoptr (PlCall) a = NULL;
+  g_autoptr (PlCall) b = NULL;
+  PlCall *loser;
+
+  park_a_caller (fx, profile);
+  a = g_object_ref (
+      pl_park_service_retrieve (pl_test_desk_park (fx->alice), NULL, profile->first_slot, NULL));
+  b = g_object_ref (
+      pl_park_service_retrieve (pl_test_desk_park (fx->bob), NULL, profile->first_slot, NULL));
+  g_assert_true (PL_TEST_WAIT (!pl_call_is_live (a) || !pl_call_is_live (b), WAIT_MS));
+  loser = pl_call_is_live (a) ? b : a;
+  g_assert_true (pl_call_get_media_received (loser));
+  g_assert_true (PL_TEST_WAIT (pl_test_desk_told (fx->alice, "taken by someone else")
+                                   || pl_test_desk_told (fx->bob, "taken by someone else"),
+                               WAIT_MS));
+  g_assert_false (told_silence (fx->alice));
+  g_assert_false (told_silence (fx->bob));
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -379,6 +517,8 @@ main (int argc, char *argv[])
   ADD ("/park-e2e/asterisk/retrieve-empty-refused", asterisk, test_retrieve_empty_refused);
   ADD ("/park-e2e/asterisk/dbus-dial", asterisk, test_dbus_dial);
   ADD ("/park-e2e/asterisk/pbx-restart", asterisk, test_pbx_restart);
+  ADD ("/park-e2e/freeswitch/retrieve-race", freeswitch, test_freeswitch_race);
+  ADD ("/park-e2e/asterisk/retrieve-race", asterisk, test_asterisk_race);
   g_test_add ("/park-e2e/asterisk/timeout-ringback", Fixture, &asterisk_timeout, fixture_setup,
               test_timeout_ringback, fixture_teardown);
   return g_test_run ();

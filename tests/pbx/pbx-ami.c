@@ -855,3 +855,18 @@ pbx_ami_fault (const char *what, const char *arg)
     return false;
   return true;
 }
+
+/* A teammate without a phone (park-as) talked to the caller before parking
+ * them: the caller's connected line names that teammate, as after a real
+ * answer, and the park events say so (ParkeeConnectedLine*). */
+void
+pbx_ami_connected_to_user (struct pbx_leg *leg, const struct pbx_user *user)
+{
+  if (!leg->ami || !user)
+    return;
+  g_free (leg->ami->conn_num);
+  g_free (leg->ami->conn_name);
+  leg->ami->conn_num = g_strdup (user->ext);
+  leg->ami->conn_name = g_strdup (user->display);
+  after_answer (leg);
+}

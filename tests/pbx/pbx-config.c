@@ -156,6 +156,7 @@ pbx_config_load (struct pbx_config *cfg, const char *path, GError **error)
   cfg->invalid_delay_ms = get_ms (kf, "invalid_delay", "invalid_delay_ms", 4960);
   cfg->parker_bye_ms = get_ms (kf, "parker_bye_after", "parker_bye_after_ms", 60000);
   cfg->ring_timeout_ms = get_ms (kf, "ring_timeout", "ring_timeout_ms", 30000);
+  cfg->retrieve_race_ms = get_ms (kf, "retrieve_race", "retrieve_race_ms", 1000);
 
   slots = get_str (kf, "pbx", "slots",
                    cfg->profile == PBX_PROFILE_FREESWITCH ? "6001-6010" : "701-710");

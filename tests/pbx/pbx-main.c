@@ -160,6 +160,22 @@ ctl_command (struct ctl_conn *c, const char *line)
       else
         ctl_reply (c, "OK call=%d", id);
     }
+  else if (g_str_equal (argv[0], "park-as") && argc == 4)
+    {
+      int slot = pbx_park_as (argv[1], argv[2], argv[3]);
+      if (slot < 0)
+        ctl_reply (c, "ERR cannot park as %s", argv[3]);
+      else
+        ctl_reply (c, "OK slot=%s", pbx->slots[slot].ext);
+    }
+  else if (g_str_equal (argv[0], "pickup-as") && (argc == 3 || argc == 4))
+    {
+      /* talks for ten seconds, then both hang up */
+      if (pbx_pickup_as (argv[1], argv[2], argc == 4 ? argv[3] : NULL, 10000) < 0)
+        ctl_reply (c, "ERR nothing for %s to pick up on %s", argv[2], argv[1]);
+      else
+        ctl_reply (c, "OK");
+    }
   else if (g_str_equal (argv[0], "hangup-all"))
     {
       pbx_calls_clear ();
@@ -168,7 +184,9 @@ ctl_command (struct ctl_conn *c, const char *line)
     }
   else
     ctl_reply (c, "ERR unknown command (ping, status, slots, contacts USER, faults ..., restart, "
-                  "originate NUMBER \"NAME\" USER, hangup-all)");
+                  "originate NUMBER \"NAME\" USER, park-as NUMBER \"NAME\" USER, pickup-as SLOT "
+                  "USER [NUMBER], "
+                  "hangup-all)");
 }
 
 static void

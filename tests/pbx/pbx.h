@@ -66,6 +66,7 @@ typedef enum
   ROLE_PARKED,   /* sits in a slot, hears music */
   ROLE_HOLDOUT,  /* waits to be hung up (invalid park, empty slot) */
   ROLE_RINGBACK, /* parked call whose slot timed out, parker being rung */
+  ROLE_LIMBO,    /* FreeSWITCH retrieve that lost a race: up, silent, never hung up */
 } PbxRole;
 
 struct pbx_leg
@@ -118,6 +119,7 @@ struct pbx_slot
 {
   char *ext;
   struct pbx_leg *leg;
+  uint64_t retrieved_at; /* tmr_jiffies() of the last retrieval, 0 if none */
 };
 
 struct pbx_faults
@@ -157,6 +159,7 @@ struct pbx_config
   guint invalid_delay_ms;
   guint parker_bye_ms;
   guint ring_timeout_ms;
+  guint retrieve_race_ms; /* freeswitch: "at once" for two retrieves of one slot */
   char *moh_path;
   char *user_agent;
   GPtrArray *users; /* struct pbx_user */
@@ -221,6 +224,10 @@ void pbx_calls_clear (void);
 void pbx_invite_handler (const struct sip_msg *msg, void *arg);
 void pbx_refer_ood (const struct sip_msg *msg);
 int pbx_originate (const char *number, const char *display, const char *to_user);
+/* Returns the slot index, or -1 (unknown parker, lot full). */
+int pbx_park_as (const char *number, const char *display, const char *parker_name);
+/* 0, or -1 (unknown user, nobody or somebody else on the slot). */
+int pbx_pickup_as (const char *slot_ext, const char *user_name, const char *number, guint talk_ms);
 int pbx_slot_index (const char *ext);
 unsigned pbx_leg_count (void);
 const char *pbx_user_state (struct pbx_user *u, const char **rdisplay, const char **ruri);
@@ -269,6 +276,7 @@ bool pbx_ami_fault (const char *what, const char *arg);
 void pbx_ami_channel_new (struct pbx_leg *leg, const char *exten, struct pbx_leg *linked);
 void pbx_ami_channel_gone (struct pbx_leg *leg);
 void pbx_ami_bridged (struct pbx_leg *a, struct pbx_leg *b);
+void pbx_ami_connected_to_user (struct pbx_leg *leg, const struct pbx_user *user);
 /* event: ParkedCall, UnParkedCall (with the retriever), ParkedCallTimeOut,
  * ParkedCallGiveUp; parkee still in its slot. */
 void pbx_ami_park_event (struct pbx_leg *parkee, const char *event, struct pbx_leg *retriever);

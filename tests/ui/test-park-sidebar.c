@@ -724,6 +724,225 @@ screenshot (gpointer data)
         g_spawn_command_line_sync (g_getenv ("PL_TEST_GRAB_COMMAND"), NULL, NULL, NULL, NULL));
 }
 
+/* News from a server feed, as the manager feed hands it to the lot. */
+static void
+feed (Fixture *fx, PlParkFeedEventKind kind, int slot, const char *caller_name, const char *number,
+      const char *parked_by, const char *taken_by)
+{
+  PlParkLot *lot = pl_park_service_find_lot (service (fx), "Main");
+  g_autoptr (PlParkFeedEvent) event = pl_park_feed_event_new (kind);
+
+  event->lot = g_strdup ("default");
+  event->slot = g_strdup_printf ("%d", slot);
+  event->park_id = g_strdup_printf ("demo-%s", number);
+  event->caller_name = g_strdup (caller_name);
+  event->caller_number = g_strdup (number);
+  event->parked_by = g_strdup (parked_by);
+  event->taken_by = g_strdup (taken_by);
+  event->seconds_left = 45;
+  pl_park_lot_set_feed_live (lot, TRUE, g_get_real_time ());
+  g_assert_true (pl_park_lot_apply_feed (lot, event, fx->domain, g_get_real_time ()));
+}
+
+static void
+free_slot (Fixture *fx, const char *lot, int slot)
+{
+  g_autofree char *text = load_fixture ("ast-701-v2-free.xml");
+  g_auto (GStrv) parts = g_strsplit (text, "701", -1);
+  g_autofree char *number = g_strdup_printf ("%d", slot);
+  g_autofree char *body = g_strjoinv (number, parts);
+
+  notify_body (fx, lot, slot, body);
+}
+
+static void
+assert_accessible_label (gpointer widget, const char *expected)
+{
+  g_autofree char *diff = gtk_test_accessible_check_property (
+      GTK_ACCESSIBLE (widget), GTK_ACCESSIBLE_PROPERTY_LABEL, expected);
+  g_assert_null (diff);
+}
+
+static guint
+count_added (Fixture *fx, const char *prefix)
+{
+  guint n = 0;
+
+  for (guint i = 0; i < fx->notifications.added->len; i++)
+    n += g_str_has_prefix (g_ptr_array_index (fx->notifications.added, i), prefix);
+  return n;
+}
+
+/* A caller rings us, we park them, the PBX puts them on slot (Asterisk's
+ * park extension: ours, probably) and ends our call. */
+static PlParkSlot *
+park_our_call (Fixture *fx, const char *id, const char *number, const char *name, int slot)
+{
+  g_autofree char *peer = g_strdup_printf ("sip:%s@pbx", number);
+  PlCall *call = active_call (fx, id, peer, name);
+  PlParkSlot *parked;
+
+  activate_park (fx);
+  g_assert_true (PL_TEST_WAIT (g_strcmp0 (pl_call_get_note (call), "Parking…") == 0, 5000));
+  notify_fixture (fx, "Main", slot, "ast-701-v1-busy.xml");
+  parked = pl_park_slot_row_get_slot (row (fx, "Main", slot));
+  g_assert_true (pl_park_slot_get_parked_by_me (parked));
+  pl_script_engine_emit (fx->engine, PL_ENGINE_EVENT_CALL_CLOSED, id, PL_CALL_DIRECTION_INCOMING,
+                         peer, "Call transfered");
+  return parked;
+}
+
+static void
+feed_identity (gpointer data)
+{
+  Fixture *fx = data;
+  PlParkSlotRow *teammate;
+
+  gtk_window_set_default_size (GTK_WINDOW (fx->window), 900, 700);
+  all_free (fx, "Main");
+  /* The manager feed is up before anything happens. */
+  pl_park_lot_set_feed_live (pl_park_service_find_lot (service (fx), "Main"), TRUE,
+                             g_get_real_time ());
+  /* A teammate's park: Asterisk's NOTIFY alone names nobody. */
+  notify_fixture (fx, "Main", 702, "ast-701-v1-busy.xml");
+  teammate = row (fx, "Main", 702);
+  g_assert_cmpstr (row_text (fx, "Main", 702, "name_label"), ==, "Parked call");
+  g_assert_false (gtk_widget_get_visible (row_child (teammate, "detail_label")));
+
+  /* The feed names the caller and who parked them; so does the
+   * notification, once the feed has spoken. */
+  g_assert_cmpuint (count_added (fx, "park-Main:702"), ==, 0);
+  feed (fx, PL_PARK_FEED_EVENT_PARKED, 702, "Dana Whitfield", "401", "Bob", NULL);
+  g_assert_true (PL_TEST_WAIT (count_added (fx, "park-Main:702") == 1, 5000));
+  {
+    const char *title = NULL, *body = NULL;
+
+    g_assert_true (g_variant_lookup (fx->notifications.last, "title", "&s", &title));
+    g_assert_cmpstr (title, ==, "Dana Whitfield parked on 702");
+    g_assert_true (g_variant_lookup (fx->notifications.last, "body", "&s", &body));
+    g_assert_cmpstr (body, ==, "Parked by Bob · Main");
+  }
+  g_assert_cmpstr (row_text (fx, "Main", 702, "name_label"), ==, "Dana Whitfield");
+  g_assert_cmpstr (row_text (fx, "Main", 702, "detail_label"), ==, "401 · parked by Bob");
+  g_assert_true (gtk_widget_get_visible (row_child (teammate, "detail_label")));
+  assert_accessible_label (teammate,
+                           "Slot 702, Dana Whitfield, 401 · parked by Bob, parked 0:00, 0:45 left, "
+                           "Retrieve");
+
+  /* A caller known by number only: the number is the name, the detail who
+   * parked them. The feed may come first: it waits for the NOTIFY. */
+  feed (fx, PL_PARK_FEED_EVENT_PARKED, 704, NULL, "4930555018", "Carol", NULL);
+  notify_fixture (fx, "Main", 704, "ast-701-v1-busy.xml");
+  g_assert_cmpstr (row_text (fx, "Main", 704, "name_label"), ==, "4930555018");
+  g_assert_cmpstr (row_text (fx, "Main", 704, "detail_label"), ==, "Parked by Carol");
+
+  /* Our own park keeps its wording, whatever the feed says. */
+  park_our_call (fx, "c1", "2001", "Caller One", 701);
+  feed (fx, PL_PARK_FEED_EVENT_PARKED, 701, "Caller One", "2001", "Alice", NULL);
+  g_assert_cmpstr (row_text (fx, "Main", 701, "name_label"), ==, "Caller One");
+  g_assert_nonnull (strstr (row_text (fx, "Main", 701, "detail_label"), "yours"));
+  g_assert_null (strstr (row_text (fx, "Main", 701, "detail_label"), "parked by"));
+
+  pl_ui_test_check_accessible_names (GTK_WIDGET (fx->sidebar));
+  pl_ui_test_save_screenshot (GTK_WIDGET (fx->sidebar), "park-sidebar-feed");
+
+  /* Someone took it: the freed slot says who, in its own style. */
+  feed (fx, PL_PARK_FEED_EVENT_UNPARKED, 702, "Dana Whitfield", "401", "Bob", "Carol");
+  free_slot (fx, "Main", 702);
+  g_assert_cmpstr (row_text (fx, "Main", 702, "name_label"), ==, "Free");
+  g_assert_cmpstr (row_text (fx, "Main", 702, "detail_label"), ==, "Taken by Carol");
+  g_assert_true (gtk_widget_has_css_class (GTK_WIDGET (teammate), "ended"));
+  g_assert_true (gtk_widget_has_css_class (GTK_WIDGET (teammate), "free"));
+  assert_accessible_label (teammate, "Slot 702, Free, Taken by Carol");
+  pl_ui_test_save_screenshot (GTK_WIDGET (fx->sidebar), "park-sidebar-ended");
+
+  /* The note goes after a while: a plain free slot again. */
+  pl_park_lot_tick (pl_park_service_find_lot (service (fx), "Main"),
+                    g_get_real_time () + PL_PARK_ENDED_NOTE_TIME + G_USEC_PER_SEC);
+  g_assert_false (gtk_widget_get_visible (row_child (teammate, "detail_label")));
+  g_assert_false (gtk_widget_has_css_class (GTK_WIDGET (teammate), "ended"));
+}
+
+/* A call we parked is taken by a teammate: we hear "Taken by Bob". Our own
+ * retrieve of it is no news. */
+static void
+taken_notification (gpointer data)
+{
+  Fixture *fx = data;
+  const char *title = NULL;
+  const char *body = NULL;
+
+  all_free (fx, "Main");
+  park_our_call (fx, "c1", "2001", "Caller One", 701);
+
+  /* The feed may name the taker before the slot frees, or after. */
+  feed (fx, PL_PARK_FEED_EVENT_UNPARKED, 701, "Caller One", "2001", "Alice", "Bob");
+  free_slot (fx, "Main", 701);
+  g_assert_true (PL_TEST_WAIT (count_added (fx, "taken-") == 1, 5000));
+  g_assert_cmpuint (count_added (fx, "taken-Main:701"), ==, 1);
+  g_assert_true (g_variant_lookup (fx->notifications.last, "title", "&s", &title));
+  g_assert_cmpstr (title, ==, "Taken by Bob");
+  g_assert_true (g_variant_lookup (fx->notifications.last, "body", "&s", &body));
+  g_assert_cmpstr (body, ==, "You parked Caller One on 701");
+
+  /* A teammate's park taken by someone else: not ours to hear about. */
+  notify_fixture (fx, "Main", 703, "ast-701-v1-busy.xml");
+  feed (fx, PL_PARK_FEED_EVENT_PARKED, 703, "Caller Three", "2003", "Bob", NULL);
+  free_slot (fx, "Main", 703);
+  feed (fx, PL_PARK_FEED_EVENT_UNPARKED, 703, "Caller Three", "2003", "Bob", "Carol");
+
+  /* Parked by us, taken by us: no news either. */
+  park_our_call (fx, "c2", "2002", "Caller Two", 702);
+  g_assert_true (
+      gtk_widget_activate_action (GTK_WIDGET (fx->window), "win.retrieve-slot", "s", "Main:702"));
+  {
+    g_autofree char *dial = g_strdup_printf ("dial - sip:702@%s", fx->domain);
+    g_assert_true (PL_TEST_WAIT (pl_ui_test_log_has (fx->engine, dial), 5000));
+  }
+  feed (fx, PL_PARK_FEED_EVENT_UNPARKED, 702, "Caller Two", "2002", "Alice", "Alice");
+  free_slot (fx, "Main", 702);
+  pl_test_spin (300);
+  g_assert_cmpuint (count_added (fx, "taken-"), ==, 1);
+}
+
+/* A FreeSWITCH retrieve that lost a race: answered, and no sound ever. The
+ * call pane says so instead of leaving the user in silence; sound arriving
+ * after all takes the hint back. */
+static void
+silent_retrieve (gpointer data)
+{
+  Fixture *fx = data;
+  GtkWidget *pane = pl_ui_test_template_child (fx->window, PL_TYPE_WINDOW, "call_pane");
+  GtkWidget *note = pl_ui_test_template_child (pane, PL_TYPE_CALL_PANE, "note_label");
+  g_autofree char *peer = g_strdup_printf ("sip:6042@%s", fx->domain);
+  g_autofree char *dial = g_strdup_printf ("dial - %s", peer);
+  PlCall *call;
+
+  gtk_window_set_default_size (GTK_WINDOW (fx->window), 900, 700);
+  all_free (fx, "Valet");
+  notify_fixture (fx, "Valet", 6042, "fs-6001-v1-busy.xml");
+  g_assert_true (
+      gtk_widget_activate_action (GTK_WIDGET (fx->window), "win.retrieve-slot", "s", "Valet:6042"));
+  g_assert_true (PL_TEST_WAIT (pl_ui_test_log_has (fx->engine, dial), 5000));
+  pl_script_engine_emit (fx->engine, PL_ENGINE_EVENT_CALL_ESTABLISHED, "r1",
+                         PL_CALL_DIRECTION_OUTGOING, peer, NULL);
+  call = pl_call_manager_find_call (pl_core_get_call_manager (fx->core), "r1");
+  g_assert_nonnull (call);
+  g_assert_cmpstr (gtk_label_get_label (GTK_LABEL (note)), ==, "Retrieving from 6042");
+
+  /* The winner of the race took the caller: the slot reads free here. */
+  notify_fixture (fx, "Valet", 6042, "fs-6001-v2-free.xml");
+  g_assert_true (
+      PL_TEST_WAIT (g_str_has_prefix (gtk_label_get_label (GTK_LABEL (note)), "No sound"), 10000));
+  g_assert_true (gtk_widget_get_visible (note));
+  pl_ui_test_save_screenshot (GTK_WIDGET (fx->window), "silent-retrieve");
+
+  pl_script_engine_emit (fx->engine, PL_ENGINE_EVENT_CALL_MEDIA_RECEIVED, "r1",
+                         PL_CALL_DIRECTION_OUTGOING, peer, "audio");
+  g_assert_cmpstr (gtk_label_get_label (GTK_LABEL (note)), ==, "Retrieving from 6042");
+  g_assert_true (pl_call_is_live (call));
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -735,6 +954,9 @@ main (int argc, char *argv[])
     { "/ui/park-sidebar/notification", notification, LOTS_MAIN },
     { "/ui/park-sidebar/big-lot", big_lot, LOTS_MAIN_VALET },
     { "/ui/park-sidebar/screenshot", screenshot, LOTS_MAIN_SALES },
+    { "/ui/park-sidebar/feed-identity", feed_identity, LOTS_MAIN },
+    { "/ui/park-sidebar/taken-notification", taken_notification, LOTS_MAIN },
+    { "/ui/park-sidebar/silent-retrieve", silent_retrieve, LOTS_MAIN_VALET },
     { "/ui/park-sidebar/server-not-answering", server_not_answering, LOTS_MAIN, TRUE },
   };
   g_autofree char *scratch = NULL;

@@ -36,8 +36,9 @@ typedef enum
   PL_ENGINE_EVENT_CALL_TRANSFER_FAILED, /* our REFER failed; param holds the SIP reason */
   PL_ENGINE_EVENT_CALL_DTMF_START,
   PL_ENGINE_EVENT_CALL_DTMF_END,
-  PL_ENGINE_EVENT_CALL_MEDIA, /* SDP/RTP/RTCP bookkeeping; no state change */
-  PL_ENGINE_EVENT_CALL_HOLD,  /* the far end put us on hold */
+  PL_ENGINE_EVENT_CALL_MEDIA,          /* SDP/RTP/RTCP bookkeeping; no state change */
+  PL_ENGINE_EVENT_CALL_MEDIA_RECEIVED, /* the first RTP packet came in; param: "audio" */
+  PL_ENGINE_EVENT_CALL_HOLD,           /* the far end put us on hold */
   PL_ENGINE_EVENT_CALL_RESUME,
   PL_ENGINE_EVENT_AUDIO_ERROR, /* the audio device could not be opened */
   PL_ENGINE_EVENT_SHUTDOWN,

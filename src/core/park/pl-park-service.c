@@ -12,6 +12,7 @@
 #include "pl-park-ledger.h"
 #include "pl-sip-uri.h"
 #include "pl-park-service.h"
+#include "pl-silence-watch.h"
 #include "pl-park-target-cache.h"
 #include "pl-subscriber.h"
 #include "pl-quark.h"
@@ -21,6 +22,9 @@
 /* A retrieve whose call ends this soon after the slot emptied under it lost
  * the race: Asterisk answers an empty slot, announces, and hangs up. */
 #define RETRIEVE_RACE_WINDOW (10 * G_USEC_PER_SEC)
+/* A retrieve that won has the caller's RTP within a packet time of being
+ * bridged; one that lost a FreeSWITCH race gets none, ever. */
+#define RETRIEVE_SILENCE_MS 3000
 
 typedef struct
 {
@@ -47,6 +51,7 @@ typedef struct
   char *parked_by;             /* as the slot showed it when we dialled */
   char *park_id;               /* the feed's park we went for, NULL when unnamed */
   gboolean lost;               /* a feed named another taker: the user was told */
+  PlSilenceWatch *silence;
 } RetrieveAttempt;
 
 struct _PlParkService
@@ -108,6 +113,7 @@ park_attempt_free (ParkAttempt *attempt)
 static void
 retrieve_attempt_free (RetrieveAttempt *attempt)
 {
+  g_clear_pointer (&attempt->silence, pl_silence_watch_free);
   g_clear_object (&attempt->call);
   g_clear_object (&attempt->lot);
   g_free (attempt->caller_name);
@@ -807,8 +813,44 @@ on_call_ended (PlCallManager *calls, PlCall *call, PlParkService *self)
                         PL_HISTORY_PARK_ACTION_TAKEN_BY_OTHER, PL_HISTORY_PARK_ACTOR_OTHER,
                         retrieve->caller_name, retrieve->caller_uri, retrieve->parked_since);
         }
+      else if (!retrieve->lost && pl_silence_watch_get_silent (retrieve->silence))
+        record_event (self, call, retrieve->lot, retrieve->slot,
+                      PL_HISTORY_PARK_ACTION_TAKEN_BY_OTHER, PL_HISTORY_PARK_ACTOR_OTHER,
+                      retrieve->caller_name, retrieve->caller_uri, retrieve->parked_since);
       g_ptr_array_remove (self->retrieves, retrieve);
     }
+}
+
+static char *
+retrieving_note (int slot)
+{
+  return g_strdup_printf (_ ("Retrieving from %d"), slot);
+}
+
+/* No sound on a retrieve that is up: without a manager feed nothing else
+ * tells the loser of a FreeSWITCH race from the winner, and a caller who
+ * stays silent sends RTP all the same. Ending the call on this guess could
+ * drop a real caller (DTX, broken media path), so the user decides. */
+static void
+on_retrieve_silence (PlCall *call, gboolean silent, gpointer user_data)
+{
+  PlParkService *self = user_data;
+  RetrieveAttempt *attempt = find_retrieve (self, call, NULL, 0);
+  g_autofree char *note = NULL;
+
+  /* A feed that named the taker said more than silence can. */
+  if (attempt == NULL || attempt->lost)
+    return;
+  if (!silent)
+    {
+      note = retrieving_note (attempt->slot);
+      pl_call_set_note (call, note);
+      return;
+    }
+  pl_call_set_note (call, _ ("No sound: probably picked up by someone else. Hang up if you hear "
+                             "nothing."));
+  pl_emit_message (self, signals[SIGNAL_MESSAGE],
+                   _ ("No sound from slot %d: probably taken by someone else"), attempt->slot);
 }
 
 static void
@@ -1171,6 +1213,13 @@ pl_park_service_is_parking (PlParkService *self, PlCall *call)
   return call != NULL && find_park (self, call) != NULL;
 }
 
+gboolean
+pl_park_service_is_retrieving (PlParkService *self, PlParkLot *lot, int slot)
+{
+  g_return_val_if_fail (PL_IS_PARK_SERVICE (self), FALSE);
+  return lot != NULL && find_retrieve (self, NULL, lot, slot) != NULL;
+}
+
 PlCall *
 pl_park_service_retrieve (PlParkService *self, PlParkLot *lot, int slot, GError **error)
 {
@@ -1210,7 +1259,7 @@ pl_park_service_retrieve (PlParkService *self, PlParkLot *lot, int slot, GError 
    * from what the lot knows. */
   title = pl_park_slot_dup_display_name (target);
   pl_call_set_peer_name (call, title);
-  note = g_strdup_printf (_ ("Retrieving from %d"), slot);
+  note = retrieving_note (slot);
   pl_call_set_note (call, note);
 
   attempt = g_new0 (RetrieveAttempt, 1);
@@ -1224,6 +1273,7 @@ pl_park_service_retrieve (PlParkService *self, PlParkLot *lot, int slot, GError 
   attempt->park_id = g_strdup (pl_park_lot_get_feed_park_id (lot, slot));
   g_ptr_array_add (self->retrieves, attempt);
   g_signal_connect_object (call, "notify::state", G_CALLBACK (on_call_state), self, 0);
+  attempt->silence = pl_silence_watch_new (call, RETRIEVE_SILENCE_MS, on_retrieve_silence, self);
   return call;
 }
 

@@ -62,6 +62,8 @@ gboolean pl_park_service_is_parking (PlParkService *self, PlCall *call);
  * is asked ahead: when the subscription comes up and when a call connects. */
 gboolean pl_park_service_target_confirmed (PlParkService *self);
 PlCall *pl_park_service_retrieve (PlParkService *self, PlParkLot *lot, int slot, GError **error);
+/* TRUE while a call of ours retrieves from that slot (dialled, not ended). */
+gboolean pl_park_service_is_retrieving (PlParkService *self, PlParkLot *lot, int slot);
 /* The n-th (1-based) occupied slot across all lots, in lot and slot order:
  * what Alt+n retrieves. */
 gboolean pl_park_service_find_parked (PlParkService *self, guint n, PlParkLot **lot, int *slot);
