@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <glib/gstdio.h>
 
+#include "bench-stats.h"
 #include "pl-history-entry.h"
 #include "pl-history-model.h"
 #include "pl-history.h"
@@ -75,23 +76,6 @@ ms_since (gint64 start)
   return (double)(g_get_monotonic_time () - start) / 1000.0;
 }
 
-static int
-cmp_double (gconstpointer a, gconstpointer b)
-{
-  double x = *(const double *)a, y = *(const double *)b;
-  return x < y ? -1 : x > y;
-}
-
-static double
-percentile (GArray *samples, double p)
-{
-  guint index;
-
-  g_array_sort (samples, cmp_double);
-  index = (guint)(p * (samples->len - 1) + 0.5);
-  return g_array_index (samples, double, index);
-}
-
 static void
 row (const char *what, const char *step, const char *detail, double p50, double p95)
 {
@@ -132,8 +116,8 @@ time_query (PlHistory *history, const char *what, PlHistoryFilter filter, GPtrAr
   {
     g_autofree char *detail = g_strdup_printf ("%" G_GINT64_FORMAT " rows", total / runs);
 
-    row (what, "count", detail, percentile (count_ms, 0.5), percentile (count_ms, 0.95));
-    row (what, "first 100 rows", "", percentile (page_ms, 0.5), percentile (page_ms, 0.95));
+    row (what, "count", detail, bench_median (count_ms), bench_percentile (count_ms, 0.95));
+    row (what, "first 100 rows", "", bench_median (page_ms), bench_percentile (page_ms, 0.95));
   }
   if (matches)
     *matches = total / runs;
@@ -264,7 +248,7 @@ main (int argc, char *argv[])
       g_array_append_val (open_ms, t);
       g_assert_cmpint (n, ==, n_rows);
     }
-  row ("start-up", "open + count", "", percentile (open_ms, 0.5), percentile (open_ms, 0.95));
+  row ("start-up", "open + count", "", bench_median (open_ms), bench_percentile (open_ms, 0.95));
 
   history = pl_history_new (path);
   if (!pl_history_open_sync (history, &error))
@@ -306,8 +290,10 @@ main (int argc, char *argv[])
       g_array_append_val (deep_ms, t);
       g_assert_nonnull (deep);
     }
-  row ("lazy model", "new -> row 0", "", percentile (model_ms, 0.5), percentile (model_ms, 0.95));
-  row ("lazy model", "random deep row", "", percentile (deep_ms, 0.5), percentile (deep_ms, 0.95));
+  row ("lazy model", "new -> row 0", "", bench_median (model_ms),
+       bench_percentile (model_ms, 0.95));
+  row ("lazy model", "random deep row", "", bench_median (deep_ms),
+       bench_percentile (deep_ms, 0.95));
 
   g_clear_object (&history);
   g_rand_free (rand);

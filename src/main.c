@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include "pl-application.h"
+#include "pl-trace.h"
 
 #include <glib/gi18n.h>
 #include <locale.h>
@@ -11,6 +12,7 @@ main (int argc, char *argv[])
 {
   /* UI code and GtkBuilder translate through the default domain, so it must
    * be ours; core code names it explicitly (gi18n-lib.h). */
+  pl_trace_mark ("main");
   setlocale (LC_ALL, "");
   bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");

@@ -16,6 +16,7 @@
 #include "pl-window.h"
 
 #include "pl-baresip-engine.h"
+#include "pl-trace.h"
 
 struct _PlApplication
 {
@@ -577,15 +578,7 @@ pl_application_startup (GApplication *app)
 {
   PlApplication *self = PL_APPLICATION (app);
 
-  /* AdwApplication also loads style.css from the resource base path. */
-  G_APPLICATION_CLASS (pl_application_parent_class)->startup (app);
-
-  g_action_map_add_action_entries (G_ACTION_MAP (self), app_entries, G_N_ELEMENTS (app_entries),
-                                   self);
-  for (guint i = 0; i < G_N_ELEMENTS (accel_table); i++)
-    gtk_application_set_accels_for_action (GTK_APPLICATION (self), accel_table[i].action,
-                                           accel_table[i].accels);
-
+  pl_trace_mark ("startup");
   g_signal_connect_object (self->manager, "call-added", G_CALLBACK (call_added_cb), self,
                            G_CONNECT_SWAPPED);
   g_signal_connect_object (self->manager, "call-ended", G_CALLBACK (call_ended_cb), self,
@@ -603,6 +596,22 @@ pl_application_startup (GApplication *app)
   g_signal_connect_object (pl_park_service_get_lots (pl_core_get_park_service (self->core)),
                            "items-changed", G_CALLBACK (watch_park_ends), self, G_CONNECT_SWAPPED);
   watch_park_ends (self);
+  /* The engine, the subscriptions and the history need no display: they
+   * start first, so that baresip loads, the PBX answers and SQLite opens
+   * while GTK opens the display and loads its styles. Until the window is
+   * there, what they have to say goes to the log. */
+  pl_core_start (self->core);
+  pl_trace_mark ("core started");
+
+  /* AdwApplication also loads style.css from the resource base path. */
+  G_APPLICATION_CLASS (pl_application_parent_class)->startup (app);
+  pl_trace_mark ("toolkit started");
+
+  g_action_map_add_action_entries (G_ACTION_MAP (self), app_entries, G_N_ELEMENTS (app_entries),
+                                   self);
+  for (guint i = 0; i < G_N_ELEMENTS (accel_table); i++)
+    gtk_application_set_accels_for_action (GTK_APPLICATION (self), accel_table[i].action,
+                                           accel_table[i].accels);
 
   g_signal_connect_object (self->settings, "changed::run-in-background",
                            G_CALLBACK (background_changed_cb), self, G_CONNECT_SWAPPED);
@@ -610,7 +619,6 @@ pl_application_startup (GApplication *app)
 
   self->sigint_id = g_unix_signal_add (SIGINT, quit_on_signal, self);
   self->sigterm_id = g_unix_signal_add (SIGTERM, quit_on_signal, self);
-  pl_core_start (self->core);
 }
 
 static void
@@ -655,6 +663,21 @@ pl_application_dbus_register (GApplication *app, GDBusConnection *connection,
   return pl_core_export_dbus (self->core, connection, error);
 }
 
+/* The moment start-up is judged by: the main window's first frame. */
+static void
+first_frame_cb (GdkFrameClock *clock, gpointer user_data)
+{
+  g_signal_handlers_disconnect_by_func (clock, first_frame_cb, user_data);
+  pl_trace_mark ("first frame");
+}
+
+static void
+window_realized_cb (GtkWidget *window)
+{
+  g_signal_connect (gtk_widget_get_frame_clock (window), "after-paint", G_CALLBACK (first_frame_cb),
+                    NULL);
+}
+
 static void
 pl_application_activate (GApplication *app)
 {
@@ -666,12 +689,14 @@ pl_application_activate (GApplication *app)
       GtkWidget *sidebar;
 
       window = pl_window_new (GTK_APPLICATION (self), self->manager);
+      g_signal_connect (window, "realize", G_CALLBACK (window_realized_cb), NULL);
       pl_window_set_history (window, pl_core_get_history (self->core));
       pl_window_set_park_pager (window, pl_core_get_park_pager (self->core));
       sidebar = pl_park_sidebar_new (pl_core_get_park_service (self->core), self->manager);
       pl_park_sidebar_add_actions (PL_PARK_SIDEBAR (sidebar), G_ACTION_MAP (window));
       pl_park_sidebar_set_pager (PL_PARK_SIDEBAR (sidebar), pl_core_get_park_pager (self->core));
       pl_window_set_sidebar (window, sidebar);
+      pl_trace_mark ("window built");
     }
   gtk_window_present (GTK_WINDOW (window));
 }

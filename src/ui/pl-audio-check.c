@@ -4,52 +4,35 @@
 #include "config.h"
 
 #include <math.h>
-#include <portaudio.h>
 #include <glib/gi18n.h>
 
 #include "pl-audio-check.h"
+#include "pl-portaudio.h"
 
 #define TONE_HZ      440.0
 #define TONE_SECONDS 0.6
 #define METER_RATE   16000.0
 #define METER_FRAMES 800 /* 50 ms */
 
-/* Pa_Initialize/Pa_Terminate keep a plain counter: serialise them between
- * the tone and the meter threads. */
-static GMutex pa_lock;
-
-static gboolean
+static const PlPortAudio *
 pa_begin (GError **error)
 {
-  PaError err;
+  g_autoptr (GError) pa_error = NULL;
+  const PlPortAudio *pa = pl_portaudio_begin (NULL, &pa_error);
 
-  g_mutex_lock (&pa_lock);
-  err = Pa_Initialize ();
-  g_mutex_unlock (&pa_lock);
-  if (err != paNoError)
-    {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, _ ("The audio system failed: %s"),
-                   Pa_GetErrorText (err));
-      return FALSE;
-    }
-  return TRUE;
-}
-
-static void
-pa_end (void)
-{
-  g_mutex_lock (&pa_lock);
-  Pa_Terminate ();
-  g_mutex_unlock (&pa_lock);
+  if (pa == NULL)
+    g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, _ ("The audio system failed: %s"),
+                 pa_error->message);
+  return pa;
 }
 
 static gboolean
-pa_failed (PaError err, GError **error)
+pa_failed (const PlPortAudio *pa, PaError err, GError **error)
 {
   if (err == paNoError)
     return FALSE;
   g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, _ ("The audio device failed: %s"),
-               Pa_GetErrorText (err));
+               pa->get_error_text (err));
   return TRUE;
 }
 
@@ -63,11 +46,13 @@ play_tone (int device_index, GCancellable *cancellable, GError **error)
   guint n_frames, chunk = 480;
   g_autofree float *samples = NULL;
   gboolean ok = FALSE;
+  const PlPortAudio *pa = pa_begin (error);
 
-  if (!pa_begin (error))
+  if (pa == NULL)
     return FALSE;
-  info = device_index >= 0 && device_index < Pa_GetDeviceCount () ? Pa_GetDeviceInfo (device_index)
-                                                                  : NULL;
+  info = device_index >= 0 && device_index < pa->get_device_count ()
+             ? pa->get_device_info (device_index)
+             : NULL;
   if (info == NULL || info->maxOutputChannels < 1)
     {
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND,
@@ -79,8 +64,9 @@ play_tone (int device_index, GCancellable *cancellable, GError **error)
   params.channelCount = 1;
   params.sampleFormat = paFloat32;
   params.suggestedLatency = info->defaultHighOutputLatency;
-  if (pa_failed (Pa_OpenStream (&stream, NULL, &params, rate, chunk, paClipOff, NULL, NULL), error)
-      || pa_failed (Pa_StartStream (stream), error))
+  if (pa_failed (pa, pa->open_stream (&stream, NULL, &params, rate, chunk, paClipOff, NULL, NULL),
+                 error)
+      || pa_failed (pa, pa->start_stream (stream), error))
     goto out;
 
   /* A sine with 20 ms fades, so it neither clicks nor startles. */
@@ -96,15 +82,16 @@ play_tone (int device_index, GCancellable *cancellable, GError **error)
     {
       if (g_cancellable_set_error_if_cancelled (cancellable, error))
         goto out;
-      if (pa_failed (Pa_WriteStream (stream, samples + done, MIN (chunk, n_frames - done)), error))
+      if (pa_failed (pa, pa->write_stream (stream, samples + done, MIN (chunk, n_frames - done)),
+                     error))
         goto out;
     }
-  ok = !pa_failed (Pa_StopStream (stream), error);
+  ok = !pa_failed (pa, pa->stop_stream (stream), error);
 
 out:
   if (stream != NULL)
-    Pa_CloseStream (stream);
-  pa_end ();
+    pa->close_stream (stream);
+  pl_portaudio_end ();
   return ok;
 }
 
@@ -169,14 +156,15 @@ meter_thread (gpointer data)
   PaStream *stream = NULL;
   float samples[METER_FRAMES];
   GError *error = NULL;
+  const PlPortAudio *pa = pa_begin (&error);
 
-  if (!pa_begin (&error))
+  if (pa == NULL)
     {
       meter_fail (meter, error);
       return NULL;
     }
-  info = meter->device_index >= 0 && meter->device_index < Pa_GetDeviceCount ()
-             ? Pa_GetDeviceInfo (meter->device_index)
+  info = meter->device_index >= 0 && meter->device_index < pa->get_device_count ()
+             ? pa->get_device_info (meter->device_index)
              : NULL;
   if (info == NULL || info->maxInputChannels < 1)
     {
@@ -189,9 +177,10 @@ meter_thread (gpointer data)
   params.sampleFormat = paFloat32;
   params.suggestedLatency = info->defaultLowInputLatency;
   if (pa_failed (
-          Pa_OpenStream (&stream, &params, NULL, METER_RATE, METER_FRAMES, paClipOff, NULL, NULL),
+          pa,
+          pa->open_stream (&stream, &params, NULL, METER_RATE, METER_FRAMES, paClipOff, NULL, NULL),
           &error)
-      || pa_failed (Pa_StartStream (stream), &error))
+      || pa_failed (pa, pa->start_stream (stream), &error))
     {
       meter_fail (meter, error);
       goto out;
@@ -200,11 +189,11 @@ meter_thread (gpointer data)
   while (!g_atomic_int_get (&meter->stop))
     {
       float peak = 0;
-      PaError err = Pa_ReadStream (stream, samples, METER_FRAMES);
+      PaError err = pa->read_stream (stream, samples, METER_FRAMES);
 
       if (err != paNoError && err != paInputOverflowed)
         {
-          pa_failed (err, &error);
+          pa_failed (pa, err, &error);
           meter_fail (meter, error);
           break;
         }
@@ -212,12 +201,12 @@ meter_thread (gpointer data)
         peak = MAX (peak, fabsf (samples[i]));
       g_atomic_int_set (&meter->level, (gint)(MIN (peak, 1.0f) * 10000));
     }
-  Pa_StopStream (stream);
+  pa->stop_stream (stream);
 
 out:
   if (stream != NULL)
-    Pa_CloseStream (stream);
-  pa_end ();
+    pa->close_stream (stream);
+  pl_portaudio_end ();
   return NULL;
 }
 

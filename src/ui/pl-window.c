@@ -54,7 +54,8 @@ struct _PlWindow
   GtkWidget *sidebar_separator;
   GtkWidget *sidebar_slot;
   AdwViewStack *view_stack;
-  PlHistoryPage *history_page;
+  AdwBin *history_slot;
+  PlHistoryPage *history_page; /* NULL until first shown */
   GtkWidget *phone_page_button;
   GtkWidget *history_page_button;
 };
@@ -331,6 +332,8 @@ page_change_state (GSimpleAction *action, GVariant *value, gpointer user_data)
   if (!g_str_equal (name, "phone") && !g_str_equal (name, "history"))
     return;
   g_simple_action_set_state (action, value);
+  if (g_str_equal (name, "history"))
+    pl_window_get_history_page (self);
   adw_view_stack_set_visible_child_name (self->view_stack, name);
   if (g_str_equal (name, "history"))
     pl_history_page_focus_search (self->history_page);
@@ -1243,7 +1246,6 @@ pl_window_class_init (PlWindowClass *klass)
 
   g_type_ensure (PL_TYPE_CALL_PANE);
   g_type_ensure (PL_TYPE_DIALPAD);
-  g_type_ensure (PL_TYPE_HISTORY_PAGE);
 
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/parkline/Parkline/pl-window.ui");
@@ -1269,7 +1271,7 @@ pl_window_class_init (PlWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, PlWindow, sidebar_separator);
   gtk_widget_class_bind_template_child (widget_class, PlWindow, sidebar_slot);
   gtk_widget_class_bind_template_child (widget_class, PlWindow, view_stack);
-  gtk_widget_class_bind_template_child (widget_class, PlWindow, history_page);
+  gtk_widget_class_bind_template_child (widget_class, PlWindow, history_slot);
   gtk_widget_class_bind_template_child (widget_class, PlWindow, phone_page_button);
   gtk_widget_class_bind_template_child (widget_class, PlWindow, history_page_button);
   gtk_widget_class_bind_template_callback (widget_class, dial_entry_activate_cb);
@@ -1301,8 +1303,6 @@ pl_window_init (PlWindow *self)
                      (gpointer) "win.show-phone");
   g_object_set_data (G_OBJECT (self->history_page_button), "pl-accel-action",
                      (gpointer) "win.show-history");
-  g_signal_connect_object (self->history_page, "toast", G_CALLBACK (pl_window_show_toast), self,
-                           G_CONNECT_SWAPPED);
 
   keys = gtk_event_controller_key_new ();
   g_signal_connect (keys, "key-pressed", G_CALLBACK (key_pressed_cb), self);
@@ -1365,7 +1365,28 @@ pl_window_set_history (PlWindow *self, PlHistory *history)
                                G_CONNECT_SWAPPED);
       history_state_cb (self);
     }
-  pl_history_page_set_history (self->history_page, history);
+  if (self->history_page)
+    pl_history_page_set_history (self->history_page, history);
+}
+
+/* Most sessions never open the history, and the view stack (homogeneous)
+ * would style and measure every row, search field and status page of it,
+ * icons and fonts loaded, before the window's first frame: the page is built
+ * the first time it is shown or asked for. */
+PlHistoryPage *
+pl_window_get_history_page (PlWindow *self)
+{
+  g_return_val_if_fail (PL_IS_WINDOW (self), NULL);
+
+  if (self->history_page == NULL)
+    {
+      self->history_page = PL_HISTORY_PAGE (pl_history_page_new ());
+      g_signal_connect_object (self->history_page, "toast", G_CALLBACK (pl_window_show_toast), self,
+                               G_CONNECT_SWAPPED);
+      pl_history_page_set_history (self->history_page, self->history);
+      adw_bin_set_child (self->history_slot, GTK_WIDGET (self->history_page));
+    }
+  return self->history_page;
 }
 
 /* Returns: (transfer none) */

@@ -5,6 +5,7 @@
 
 #include "pl-call-manager.h"
 #include "pl-history.h"
+#include "pl-history-page.h"
 #include "pl-park-pager.h"
 
 G_BEGIN_DECLS
@@ -21,6 +22,8 @@ PlCallManager *pl_window_get_call_manager (PlWindow *self);
 void pl_window_set_history (PlWindow *self, PlHistory *history);
 /* Adds the page view and win.end-page; NULL for none. */
 void pl_window_set_park_pager (PlWindow *self, PlParkPager *pager);
+/* The History page; built the first time it is shown or asked for. */
+PlHistoryPage *pl_window_get_history_page (PlWindow *self);
 /* Puts a widget (the park sidebar) on the right; NULL removes it. */
 void pl_window_set_sidebar (PlWindow *self, GtkWidget *sidebar);
 void pl_window_show_toast (PlWindow *self, const char *text);

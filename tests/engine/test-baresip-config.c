@@ -37,6 +37,24 @@ test_config_defaults (void)
   g_assert_null (strstr (text, "0.0.0.0"));
 }
 
+/* "portaudio," is PortAudio's default device: the usual desk's choice,
+ * written without probing the devices. */
+static void
+test_config_default_device (void)
+{
+  PlBaresipConfigParams params = { .ctrl_listen = "127.0.0.1:4000",
+                                   .audio_player = "portaudio,",
+                                   .audio_source = "portaudio,",
+                                   .audio_alert = "portaudio," };
+  g_autoptr (GError) error = NULL;
+  g_autofree char *text = pl_baresip_config_text (&params, &error);
+
+  g_assert_no_error (error);
+  g_assert_nonnull (strstr (text, "audio_player\tportaudio,\n"));
+  g_assert_nonnull (strstr (text, "audio_source\tportaudio,\n"));
+  g_assert_nonnull (strstr (text, "audio_alert\tportaudio,\n"));
+}
+
 static void
 test_config_full (void)
 {
@@ -79,7 +97,6 @@ test_config_refused (void)
     { "no-ctrl", { .ctrl_listen = NULL } },
     { "ctrl-newline", { .ctrl_listen = "127.0.0.1:1\nsip_listen 0.0.0.0:5080" } },
     { "bare-portaudio", { .ctrl_listen = "127.0.0.1:1", .audio_player = "portaudio" } },
-    { "empty-device", { .ctrl_listen = "127.0.0.1:1", .audio_source = "portaudio," } },
     { "empty-module", { .ctrl_listen = "127.0.0.1:1", .audio_alert = ",pulse" } },
     { "device-newline", { .ctrl_listen = "127.0.0.1:1", .audio_alert = "portaudio,a\nb" } },
     { "module-newline", { .ctrl_listen = "127.0.0.1:1", .extra_modules = bad_module } },
@@ -200,6 +217,7 @@ main (int argc, char *argv[])
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/baresip-config/defaults", test_config_defaults);
   g_test_add_func ("/baresip-config/full", test_config_full);
+  g_test_add_func ("/baresip-config/default-device", test_config_default_device);
   g_test_add_func ("/baresip-config/refused", test_config_refused);
   g_test_add_func ("/baresip-config/account-line-aor", test_account_line_aor);
   for (gsize i = 0; i < G_N_ELEMENTS (account_cases); i++)

@@ -263,6 +263,18 @@ call_peer (PlBaresipEngine *engine, PlTestRecorder *rec, PlTestPeer *peer)
   return incoming;
 }
 
+static gboolean
+config_line (PlBaresipEngine *engine, const char *line)
+{
+  g_autofree char *path
+      = g_build_filename (pl_baresip_engine_get_config_dir (engine), "config", NULL);
+  g_autofree char *text = NULL;
+
+  return g_file_get_contents (path, &text, NULL, NULL) && strstr (text, line) != NULL;
+}
+
+/* No device chosen: PortAudio's default device ("portaudio,"), found by
+ * baresip itself, without Parkline listing the devices first. */
 static void
 test_tone_to_speaker (void)
 {
@@ -285,6 +297,9 @@ test_tone_to_speaker (void)
   g_assert_true (
       PL_TEST_WAIT (pl_engine_get_state (PL_ENGINE (engine)) == PL_ENGINE_STATE_RUNNING, WAIT_MS));
   g_assert_false (pl_test_recorder_has_problem (rec, PL_ENGINE_ERROR_NO_AUDIO));
+  g_assert_true (config_line (engine, "\naudio_player\tportaudio,\n"));
+  g_assert_true (config_line (engine, "\naudio_source\tportaudio,\n"));
+  g_assert_true (config_line (engine, "\naudio_alert\tportaudio,\n"));
 
   recorder_start (&speaker, "test_sink.monitor");
   incoming = call_peer (engine, rec, bob);
@@ -300,12 +315,9 @@ test_tone_to_speaker (void)
 static gboolean
 config_has (PlBaresipEngine *engine, const char *key, int device_index)
 {
-  g_autofree char *path
-      = g_build_filename (pl_baresip_engine_get_config_dir (engine), "config", NULL);
-  g_autofree char *text = NULL;
   g_autofree char *line = g_strdup_printf ("\n%s\tportaudio,%d\n", key, device_index);
 
-  return g_file_get_contents (path, &text, NULL, NULL) && strstr (text, line) != NULL;
+  return config_line (engine, line);
 }
 
 static gboolean

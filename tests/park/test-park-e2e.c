@@ -104,6 +104,10 @@ test_park_and_retrieve (Fixture *fx, gconstpointer data)
   gint64 t_park, t_visible, t_retrieve, t_connected;
   int slot = profile->first_slot;
 
+  /* Asked ahead, while the call was connecting: the click need not wait
+   * for the PBX to answer an OPTIONS. */
+  g_assert_true (
+      PL_TEST_WAIT (pl_park_service_target_confirmed (pl_test_desk_park (fx->alice)), WAIT_MS));
   t_park = g_get_monotonic_time ();
   g_assert_true (
       pl_park_service_park (pl_test_desk_park (fx->alice), parked, NULL, PL_PARK_ANY_SLOT, &error));
@@ -202,6 +206,8 @@ test_park_failure_keeps_call (Fixture *fx, gconstpointer data)
   g_assert_true (
       pl_park_service_park (pl_test_desk_park (fx->alice), call, NULL, PL_PARK_ANY_SLOT, NULL));
   g_assert_true (PL_TEST_WAIT (pl_test_desk_told (fx->alice, "does not know 799"), WAIT_MS));
+  /* A "no" is never a reason to skip asking: the next park asks again. */
+  g_assert_false (pl_park_service_target_confirmed (pl_test_desk_park (fx->alice)));
   g_assert_null (pl_call_get_note (call));
   g_assert_false (pl_park_service_is_parking (pl_test_desk_park (fx->alice), call));
 
@@ -249,13 +255,21 @@ test_timeout_ringback (Fixture *fx, gconstpointer data)
 static void
 test_pbx_restart (Fixture *fx, gconstpointer data)
 {
-  g_autofree char *reply = test_pbx_cmd (fx->pbx, "restart");
+  PlParkService *park = pl_test_desk_park (fx->bob);
+  g_autofree char *reply = NULL;
 
+  /* Asked as soon as the subscription was up. */
+  g_assert_true (PL_TEST_WAIT (pl_park_service_target_confirmed (park), WAIT_MS));
+  reply = test_pbx_cmd (fx->pbx, "restart");
   g_assert_true (g_str_has_prefix (reply, "OK"));
   g_assert_true (
       PL_TEST_WAIT (pl_test_desk_slot_state (fx->bob, 701) == PL_PARK_SLOT_STALE, WAIT_MS));
+  /* A restarted PBX may have another dialplan: what it said is forgotten… */
+  g_assert_false (pl_park_service_target_confirmed (park));
   g_assert_true (PL_TEST_WAIT (pl_test_desk_lot_known (fx->bob), 3 * WAIT_MS));
   g_assert_cmpint (pl_test_desk_slot_state (fx->bob, 701), ==, PL_PARK_SLOT_FREE);
+  /* …and asked again once the subscriptions are back. */
+  g_assert_true (PL_TEST_WAIT (pl_park_service_target_confirmed (park), WAIT_MS));
 }
 
 static GVariant *

@@ -42,6 +42,7 @@ typedef struct
   PlApplication *app;
   PlWindow *window;
   GPtrArray *toasts;
+  gboolean page_prebuilt; /* the history page existed when the window came up */
   void (*body) (gpointer fx, gconstpointer data);
 } Fixture;
 
@@ -223,10 +224,10 @@ window_child (Fixture *fx, const char *name)
 static PlHistoryPage *
 page (Fixture *fx)
 {
-  GtkWidget *widget = window_child (fx, "history_page");
+  PlHistoryPage *history_page = pl_window_get_history_page (PL_WINDOW (fx->window));
 
-  g_assert_true (PL_IS_HISTORY_PAGE (widget));
-  return PL_HISTORY_PAGE (widget);
+  g_assert_true (PL_IS_HISTORY_PAGE (history_page));
+  return history_page;
 }
 
 static GtkWidget *
@@ -341,6 +342,7 @@ body_idle (gpointer user_data)
 
   pl_ui_test_await_window (app, (gpointer *)&fx->window);
   g_assert_true (PL_IS_WINDOW (fx->window));
+  fx->page_prebuilt = adw_bin_get_child (ADW_BIN (window_child (fx, "history_slot"))) != NULL;
   g_signal_connect_swapped (page (fx), "toast", G_CALLBACK (toast_cb), fx);
   g_test_message ("window up %" G_GINT64_FORMAT " ms after start",
                   (g_get_monotonic_time () - fx->started) / 1000);
@@ -942,6 +944,18 @@ test_keys (Fixture *fx, gconstpointer data)
                    "Call History (Ctrl+2)");
 }
 
+/* Not part of the first frame: the page (and its model's queries) come when
+ * the history is first shown; then it is the page in the view stack. */
+static void
+test_built_on_demand (Fixture *fx, gconstpointer data)
+{
+  g_assert_false (fx->page_prebuilt);
+  show_full_history (fx);
+  g_assert_true (adw_bin_get_child (ADW_BIN (window_child (fx, "history_slot")))
+                 == GTK_WIDGET (page (fx)));
+  g_assert_true (gtk_widget_get_mapped (GTK_WIDGET (page (fx))));
+}
+
 /* A history too big to read at once: the list builds rows for what is on
  * screen only, at start-up and after every filter switch. How fast that is
  * belongs to bench/history, not here. */
@@ -993,6 +1007,7 @@ main (int argc, char *argv[])
   ADD ("/ui/history/retention", test_retention, fixture_setup_retention);
   ADD ("/ui/history/keys", test_keys, fixture_setup);
   ADD ("/ui/history/big", test_big, fixture_setup_big);
+  ADD ("/ui/history/built-on-demand", test_built_on_demand, fixture_setup);
 #undef ADD
   status = g_test_run ();
   pl_test_remove_tree (scratch);

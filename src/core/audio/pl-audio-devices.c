@@ -3,10 +3,9 @@
 
 #include "config.h"
 
-#include <portaudio.h>
-
 #include "pl-audio-devices.h"
 #include "pl-engine.h"
+#include "pl-portaudio.h"
 
 void
 pl_audio_device_free (PlAudioDevice *device)
@@ -18,38 +17,32 @@ pl_audio_device_free (PlAudioDevice *device)
   g_free (device);
 }
 
-/* PortAudio keeps global state; one lister at a time. */
-static GMutex pa_lock;
-
 GPtrArray *
 pl_audio_devices_list (GError **error)
 {
   g_autoptr (GPtrArray) devices
       = g_ptr_array_new_with_free_func ((GDestroyNotify)pl_audio_device_free);
-  PaError err;
+  g_autoptr (GError) pa_error = NULL;
+  const PlPortAudio *pa = pl_portaudio_begin (NULL, &pa_error);
   PaDeviceIndex count, def_in, def_out;
 
-  g_mutex_lock (&pa_lock);
-  err = Pa_Initialize ();
-  if (err != paNoError)
+  if (pa == NULL)
     {
-      g_mutex_unlock (&pa_lock);
-      g_set_error (error, PL_ENGINE_ERROR, PL_ENGINE_ERROR_NO_AUDIO,
-                   "PortAudio could not start: %s", Pa_GetErrorText (err));
+      g_set_error_literal (error, PL_ENGINE_ERROR, PL_ENGINE_ERROR_NO_AUDIO, pa_error->message);
       return NULL;
     }
-  count = Pa_GetDeviceCount ();
-  def_in = Pa_GetDefaultInputDevice ();
-  def_out = Pa_GetDefaultOutputDevice ();
+  count = pa->get_device_count ();
+  def_in = pa->get_default_input_device ();
+  def_out = pa->get_default_output_device ();
   for (PaDeviceIndex i = 0; i < count; i++)
     {
-      const PaDeviceInfo *info = Pa_GetDeviceInfo (i);
+      const PaDeviceInfo *info = pa->get_device_info (i);
       const PaHostApiInfo *api;
       PlAudioDevice *device;
 
       if (info == NULL || info->name == NULL)
         continue;
-      api = Pa_GetHostApiInfo (info->hostApi);
+      api = pa->get_host_api_info (info->hostApi);
       device = g_new0 (PlAudioDevice, 1);
       device->index = i;
       device->name = g_strdup (info->name);
@@ -60,8 +53,7 @@ pl_audio_devices_list (GError **error)
       device->is_default_output = i == def_out;
       g_ptr_array_add (devices, device);
     }
-  Pa_Terminate ();
-  g_mutex_unlock (&pa_lock);
+  pl_portaudio_end ();
   return g_steal_pointer (&devices);
 }
 

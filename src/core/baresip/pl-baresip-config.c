@@ -26,8 +26,9 @@ audio_value_ok (const char *value)
   const char *comma = strchr (value, ',');
 
   /* A bare "portaudio" parses as an empty module name and every call then
-   * fails, so the device part is mandatory. */
-  return config_value_ok (value) && comma != NULL && comma != value && comma[1] != '\0';
+   * fails, so the comma is mandatory; an empty device after it is the
+   * driver's default device. */
+  return config_value_ok (value) && comma != NULL && comma != value;
 }
 
 char *

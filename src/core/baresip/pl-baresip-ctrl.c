@@ -8,8 +8,9 @@
 #include "pl-baresip-ctrl.h"
 #include "pl-baresip-protocol.h"
 #include "pl-netstring.h"
+#include "pl-trace.h"
 
-#define CONNECT_RETRY_MS 50
+#define CONNECT_RETRY_MS 10
 #define READ_CHUNK       16384
 
 struct _PlBaresipCtrl
@@ -290,6 +291,7 @@ queue_frame (PlBaresipCtrl *self, const char *command, const char *params, const
   gsize len = 0;
   char *frame = pl_netstring_encode (json, strlen (json), &len);
 
+  pl_trace_mark ("engine command %s", command);
   g_queue_push_tail (&self->write_queue, g_bytes_new_take (frame, len));
   write_next (self);
 }

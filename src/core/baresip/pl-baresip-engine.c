@@ -25,6 +25,7 @@
 #include "pl-sip-trace.h"
 #include "pl-wav.h"
 #include "pl-sip-uri.h"
+#include "pl-trace.h"
 #include "pl-util.h"
 
 #define STABLE_RUN_US         (30 * G_USEC_PER_SEC)
@@ -99,6 +100,8 @@ typedef struct
   char *audio_source; /* the "module,device" its calls use, to return to after a play */
   PlSipTrace *trace;  /* reads dialog tags from its stdout (-s) */
   FILE *log;          /* options->log_file, or NULL */
+  char *check_source; /* devices to ask baresip about once connected; NULL: known */
+  char *check_player;
 } Instance;
 
 typedef struct
@@ -210,6 +213,8 @@ instance_free (Instance *inst)
   g_free (inst->audio_source);
   g_clear_pointer (&inst->trace, pl_sip_trace_free);
   g_clear_pointer (&inst->log, fclose);
+  g_free (inst->check_source);
+  g_free (inst->check_player);
   g_free (inst);
 }
 
@@ -590,6 +595,7 @@ ctrl_event_cb (PlBaresipCtrl *ctrl, PlEngineEvent *event, gpointer user_data)
 
   if (self == NULL || self->current != inst)
     return;
+  pl_trace_mark ("engine event %s", event->type_name ? event->type_name : "?");
 
   switch (event->type)
     {
@@ -729,6 +735,69 @@ ctrl_closed_cb (PlBaresipCtrl *ctrl, const char *why, gpointer user_data)
     inst->close_check_id = g_timeout_add (200, close_check_cb, inst);
 }
 
+/* Tells the user once when the devices went missing, again only after they
+ * were back in between. */
+static void
+report_audio (PlBaresipEngine *self, gboolean missing)
+{
+  if (missing && !self->no_audio_reported)
+    pl_engine_emit_problem (PL_ENGINE (self), PL_ENGINE_ERROR_NO_AUDIO,
+                            _ ("No audio device was found, so calls cannot be made or "
+                               "answered. Connect a headset or check the sound settings, "
+                               "then restart Parkline."));
+  self->no_audio_reported = missing;
+}
+
+/* Audio check: baresip 1.0.0's PortAudio module registers no source (or
+ * player) when PortAudio has no default device, and "ausrc"/"auplay" say so
+ * in words. Asked with the values the child already has, they change
+ * nothing. */
+
+typedef struct
+{
+  PlBaresipEngine *engine;
+  guint pending;
+  gboolean missing;
+  gboolean failed;
+} AudioCheck;
+
+static void
+audio_check_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  AudioCheck *check = user_data;
+  g_autofree char *data = pl_baresip_ctrl_command_finish (PL_BARESIP_CTRL (source), result, NULL);
+
+  if (data == NULL)
+    check->failed = TRUE;
+  else if (strstr (data, "no such audio") != NULL)
+    check->missing = TRUE;
+  if (--check->pending > 0)
+    return;
+  /* A lost connection says nothing about the devices; the next child asks. */
+  if (!check->failed)
+    report_audio (check->engine, check->missing);
+  g_object_unref (check->engine);
+  g_free (check);
+}
+
+static void
+check_audio (PlBaresipEngine *self, Instance *inst)
+{
+  const char *commands[] = { "ausrc", "auplay" };
+  const char *values[] = { inst->check_source, inst->check_player };
+  AudioCheck *check;
+  guint n;
+
+  if (inst->check_source == NULL)
+    return;
+  check = g_new0 (AudioCheck, 1);
+  check->engine = g_object_ref (self);
+  n = check->pending = inst->check_player ? 2 : 1;
+  for (guint i = 0; i < n; i++)
+    pl_baresip_ctrl_command_async (inst->ctrl, commands[i], values[i],
+                                   self->options->command_timeout_ms, NULL, audio_check_cb, check);
+}
+
 static void
 connected_cb (GObject *source, GAsyncResult *result, gpointer user_data)
 {
@@ -752,11 +821,13 @@ connected_cb (GObject *source, GAsyncResult *result, gpointer user_data)
       pl_baresip_ctrl_close (PL_BARESIP_CTRL (source));
       return;
     }
+  pl_trace_mark ("engine connected");
   g_signal_connect (inst->ctrl, "event", G_CALLBACK (ctrl_event_cb), inst);
   g_signal_connect (inst->ctrl, "closed", G_CALLBACK (ctrl_closed_cb), inst);
   /* uanew goes first: whoever reacts to RUNNING (a link waiting to be
    * dialled) queues behind it, or baresip would dial with no user agent. */
   register_account (self);
+  check_audio (self, inst);
   set_state (self, PL_ENGINE_STATE_RUNNING);
   schedule_audio_change (self);
 }
@@ -873,12 +944,14 @@ ensure_config_dir (PlBaresipEngine *self, GError **error)
   return TRUE;
 }
 
+/* The directory is ours (0700) and dies with us: no atomic replace, and no
+ * fsync (a runtime dir off tmpfs made the start of baresip wait for the disk). */
 static gboolean
 write_private_file (const char *dir, const char *name, const char *contents, GError **error)
 {
   g_autofree char *path = g_build_filename (dir, name, NULL);
 
-  return g_file_set_contents_full (path, contents, -1, G_FILE_SET_CONTENTS_CONSISTENT, 0600, error);
+  return g_file_set_contents_full (path, contents, -1, G_FILE_SET_CONTENTS_NONE, 0600, error);
 }
 
 /* What decides the audio lines of a child's config; full "module,device"
@@ -899,7 +972,8 @@ typedef struct
   char *player;
   char *source;
   char *alert;
-  gboolean missing; /* PortAudio offered no usable device */
+  gboolean missing;    /* PortAudio offered no usable device */
+  gboolean ask_engine; /* not probed: baresip says whether it has devices */
 } AudioChoice;
 
 static void
@@ -913,9 +987,46 @@ audio_choice_free (AudioChoice *choice)
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (AudioChoice, audio_choice_free)
 
-/* Works the strings out from the options' devices. Probing PortAudio (and
- * through it ALSA and PulseAudio) takes from tens to hundreds of
- * milliseconds, so this runs in a worker thread, on a copy of the options. */
+static gboolean
+is_default_device (const char *name)
+{
+  return name == NULL || *name == '\0' || g_str_equal (name, "default");
+}
+
+/* Only a device chosen by name needs PortAudio's list (baresip takes an
+ * index). PortAudio's own default device is what pl_audio_devices_pick()
+ * would choose, and baresip uses it for an empty device ("portaudio,"), so
+ * the usual desk starts without a probe: the probe opens every ALSA device,
+ * loading plugins and their codec libraries for hundreds of milliseconds,
+ * and keeps megabytes of ALSA configuration in this process for good. */
+static gboolean
+needs_probe (const PlBaresipOptions *o)
+{
+  return (o->audio_player == NULL
+          && !(is_default_device (o->output_device) && is_default_device (o->ringer_device)))
+         || (o->audio_alert == NULL && !is_default_device (o->ringer_device))
+         || (o->audio_source == NULL && !is_default_device (o->input_device));
+}
+
+#define PORTAUDIO_DEFAULT "portaudio,"
+
+static AudioChoice *
+default_audio (const PlBaresipOptions *o)
+{
+  AudioChoice *choice = g_new0 (AudioChoice, 1);
+
+  choice->player = g_strdup (o->audio_player ? o->audio_player : PORTAUDIO_DEFAULT);
+  choice->source = g_strdup (o->audio_source ? o->audio_source : PORTAUDIO_DEFAULT);
+  choice->alert = g_strdup (o->audio_alert ? o->audio_alert : PORTAUDIO_DEFAULT);
+  /* Full overrides (tests) are taken as they are. */
+  choice->ask_engine = !(o->audio_player && o->audio_source && o->audio_alert);
+  return choice;
+}
+
+/* Works the strings out from the options' device names. Probing PortAudio
+ * (and through it ALSA and PulseAudio) takes from tens to hundreds of
+ * milliseconds, so this runs in a worker thread, on a copy of the options.
+ * Whether the devices work is asked of baresip once it runs. */
 static AudioChoice *
 choose_audio (const PlBaresipOptions *o)
 {
@@ -926,9 +1037,6 @@ choose_audio (const PlBaresipOptions *o)
   choice->player = g_strdup (o->audio_player);
   choice->source = g_strdup (o->audio_source);
   choice->alert = g_strdup (o->audio_alert);
-  if (choice->player && choice->source && choice->alert)
-    return choice;
-
   devices = pl_audio_devices_list (NULL);
   if (devices)
     {
@@ -948,11 +1056,14 @@ choose_audio (const PlBaresipOptions *o)
   /* Without a device baresip still needs a well-formed value; the call
    * then fails, which the user is told about. */
   if (choice->player == NULL)
-    choice->player = g_strdup_printf ("portaudio,%d", out ? out->index : 0);
+    choice->player
+        = out ? g_strdup_printf ("portaudio,%d", out->index) : g_strdup (PORTAUDIO_DEFAULT);
   if (choice->alert == NULL)
-    choice->alert = g_strdup_printf ("portaudio,%d", ring ? ring->index : 0);
+    choice->alert
+        = ring ? g_strdup_printf ("portaudio,%d", ring->index) : g_strdup (PORTAUDIO_DEFAULT);
   if (choice->source == NULL)
-    choice->source = g_strdup_printf ("portaudio,%d", in ? in->index : 0);
+    choice->source
+        = in ? g_strdup_printf ("portaudio,%d", in->index) : g_strdup (PORTAUDIO_DEFAULT);
   return choice;
 }
 
@@ -992,12 +1103,8 @@ spawn_with_audio (PlBaresipEngine *self, const AudioChoice *audio)
   Instance *inst;
   guint16 port;
 
-  if (audio->missing && !self->no_audio_reported)
-    pl_engine_emit_problem (PL_ENGINE (self), PL_ENGINE_ERROR_NO_AUDIO,
-                            _ ("No audio device was found, so calls cannot be made or "
-                               "answered. Connect a headset or check the sound settings, "
-                               "then restart Parkline."));
-  self->no_audio_reported = audio->missing;
+  if (!audio->ask_engine)
+    report_audio (self, audio->missing);
 
   port = free_tcp_port ();
   ctrl_listen = g_strdup_printf ("127.0.0.1:%u", port);
@@ -1034,6 +1141,13 @@ spawn_with_audio (PlBaresipEngine *self, const AudioChoice *audio)
   inst->started = g_get_monotonic_time ();
   inst->cancellable = g_cancellable_new ();
   inst->audio_source = g_strdup (audio->source);
+  if (audio->ask_engine)
+    {
+      inst->check_source = g_strdup (audio->source);
+      /* "auplay" sets the ringer too: only ask when they are the same. */
+      if (g_str_equal (audio->player, audio->alert))
+        inst->check_player = g_strdup (audio->player);
+    }
   inst->trace = pl_sip_trace_new ();
   if (o->log_file && (inst->log = fopen (o->log_file, "ae")) == NULL)
     g_message ("cannot write %s: %s", o->log_file, g_strerror (errno));
@@ -1049,6 +1163,7 @@ spawn_with_audio (PlBaresipEngine *self, const AudioChoice *audio)
     }
   g_debug ("started baresip pid %s, control port %u", g_subprocess_get_identifier (inst->proc),
            port);
+  pl_trace_mark ("engine spawned");
   self->current = inst;
   self->instances = g_list_prepend (self->instances, inst);
   g_subprocess_wait_async (inst->proc, NULL, child_exited_cb, inst);
@@ -1069,6 +1184,7 @@ audio_chosen_cb (GObject *source, GAsyncResult *result, gpointer user_data)
 
   g_weak_ref_clear (weak);
   g_free (weak);
+  pl_trace_mark ("audio probed");
   /* Gone, stopped, or overtaken by a newer start while we looked. */
   if (self == NULL
       || GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (result), "pl-serial")) != self->spawn_serial
@@ -1095,6 +1211,13 @@ spawn_instance (PlBaresipEngine *self)
   g_free (self->started_devices);
   self->started_devices = device_names (self->options);
   self->spawn_serial++;
+  if (!needs_probe (self->options))
+    {
+      g_autoptr (AudioChoice) audio = default_audio (self->options);
+
+      spawn_with_audio (self, audio);
+      return;
+    }
 
   weak = g_new0 (GWeakRef, 1);
   g_weak_ref_init (weak, self);
@@ -1103,6 +1226,7 @@ spawn_instance (PlBaresipEngine *self)
   g_task_set_task_data (task, pl_baresip_options_copy (self->options),
                         (GDestroyNotify)pl_baresip_options_free);
   g_object_set_data (G_OBJECT (task), "pl-serial", GUINT_TO_POINTER (self->spawn_serial));
+  pl_trace_mark ("audio probe started");
   g_task_run_in_thread (task, choose_audio_thread);
 }
 

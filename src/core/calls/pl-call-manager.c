@@ -684,8 +684,9 @@ pl_call_manager_dial (PlCallManager *self, const char *input, GError **error)
     pl_call_set_account_aor (call, aor);
   }
   hold_others (self, call);
-  add_call (self, call);
+  /* The INVITE first: what the new call sets off in the UI can wait. */
   run_action (self, call, PL_ENGINE_ACTION_DIAL, uri, -1);
+  add_call (self, call);
   return call;
 }
 

@@ -9,6 +9,7 @@
 #include "pl-consult-transfer.h"
 #include "pl-dbus-generated.h"
 #include "pl-dbus-service.h"
+#include "pl-trace.h"
 
 struct _PlDBusService
 {
@@ -69,6 +70,10 @@ publish_calls (PlDBusService *self)
           (guint64)pl_call_get_started (call));
     }
   pl_dbus_parkline1_set_calls (self->skeleton, g_variant_builder_end (&builder));
+  /* A call's state changes one at a time: no reason to wait for the
+   * skeleton's idle, which a repaint can hold up. */
+  g_dbus_interface_skeleton_flush (G_DBUS_INTERFACE_SKELETON (self->skeleton));
+  pl_trace_mark ("Calls published");
 }
 
 static void
@@ -296,16 +301,22 @@ publish_slots (gpointer user_data)
     }
   pl_dbus_parkline1_set_slots (self->skeleton, g_variant_builder_end (&builder));
   pl_dbus_parkline1_set_slot_details (self->skeleton, g_variant_builder_end (&details));
+  /* The skeleton would wait for an idle of its own to say so. */
+  g_dbus_interface_skeleton_flush (G_DBUS_INTERFACE_SKELETON (self->skeleton));
+  pl_trace_mark ("Slots published");
   return G_SOURCE_REMOVE;
 }
 
-/* Slot changes come in bursts (a full NOTIFY touches every slot): publish
- * once per burst. */
+/* Slot changes come in bursts (a full NOTIFY touches every slot, all in one
+ * main-loop dispatch): publish once per burst, first thing after it. Before
+ * the window repaints for the same change in particular: a frame can take
+ * tens of milliseconds (software GL), and a teammate's script or panel
+ * watching Slots should not wait for it. */
 static void
 queue_publish_slots (PlDBusService *self)
 {
   if (self->slots_idle == 0)
-    self->slots_idle = g_idle_add (publish_slots, self);
+    self->slots_idle = g_idle_add_full (G_PRIORITY_HIGH, publish_slots, self, NULL);
 }
 
 static void

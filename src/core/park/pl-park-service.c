@@ -13,8 +13,10 @@
 #include "pl-sip-uri.h"
 #include "pl-park-service.h"
 #include "pl-silence-watch.h"
+#include "pl-park-target-cache.h"
 #include "pl-subscriber.h"
 #include "pl-quark.h"
+#include "pl-trace.h"
 #include "pl-util.h"
 
 /* A retrieve whose call ends this soon after the slot emptied under it lost
@@ -66,6 +68,8 @@ struct _PlParkService
   GPtrArray *parks;       /* ParkAttempt, in flight */
   GPtrArray *retrieves;   /* RetrieveAttempt, until the call ends */
   PlParkLedger *ledger;   /* our own parks, to recognise ring-backs */
+  PlParkTargetCache *targets;
+  GCancellable *prefetch; /* an OPTIONS asked ahead of a park */
   guint tick_id;
   PlServerState server_state;
   GHashTable *feeds;       /* manager key → PlParkFeed, one per server connection */
@@ -209,6 +213,9 @@ find_retrieve (PlParkService *self, PlCall *call, PlParkLot *lot, int slot)
     }
   return NULL;
 }
+
+static void prefetch_park_target (PlParkService *self);
+static void on_call_connected (PlCall *call, GParamSpec *pspec, PlParkService *self);
 
 /* --- lot events ------------------------------------------------------- */
 
@@ -541,6 +548,7 @@ on_notification (PlSubscriber *subscriber, const char *uri, const char *content_
   data = g_bytes_get_data (body, &length);
   if (!pl_park_lot_apply_notify (lot, uri, content_type, data, length, g_get_real_time (), &error))
     g_message ("Ignored a NOTIFY for %s: %s", uri, error ? error->message : "no change");
+  pl_trace_mark ("NOTIFY applied");
 }
 
 static void
@@ -554,6 +562,11 @@ on_subscription_state (PlSubscriber *subscriber, const char *uri, PlSubscription
   if (state == PL_SUBSCRIPTION_STATE_FAILED)
     g_message ("Subscription to %s failed: %s", uri, reason ? reason : "unknown reason");
   pl_park_lot_apply_subscription_state (lot, uri, state);
+  /* A PBX that went away may come back with another dialplan. */
+  if (state == PL_SUBSCRIPTION_STATE_FAILED || state == PL_SUBSCRIPTION_STATE_TERMINATED)
+    pl_park_target_cache_forget (self->targets, NULL);
+  else if (state == PL_SUBSCRIPTION_STATE_ACTIVE)
+    prefetch_park_target (self);
 }
 
 static void
@@ -577,6 +590,7 @@ on_server_state (PlSubscriber *subscriber, PlServerState state, const char *reas
     {
       guint n = g_list_model_get_n_items (G_LIST_MODEL (self->lots));
 
+      pl_park_target_cache_forget (self->targets, NULL);
       g_message ("The phone system at %s is not answering (%s): park lots unknown", domain,
                  reason ? reason : "");
       for (guint i = 0; i < n; i++)
@@ -614,9 +628,12 @@ subscriber_transport (PlAccount *account)
                                                                 : PL_SIP_TRANSPORT_TCP;
 }
 
+static void cancel_prefetch (PlParkService *self);
+
 static void
 drop_subscriber (PlParkService *self)
 {
+  cancel_prefetch (self);
   if (self->subscriber == NULL)
     return;
   g_signal_handlers_disconnect_by_data (self->subscriber, self);
@@ -672,6 +689,7 @@ pl_park_service_configure (PlParkService *self, PlAccount *account, GPtrArray *l
   g_return_if_fail (account == NULL || PL_IS_ACCOUNT (account));
 
   drop_subscriber (self);
+  pl_park_target_cache_forget (self->targets, NULL);
   drop_feeds (self);
   g_hash_table_remove_all (self->lot_by_uri);
   g_ptr_array_set_size (self->parks, 0);
@@ -730,6 +748,7 @@ on_call_added (PlCallManager *calls, PlCall *call, PlParkService *self)
   g_autofree char *note = NULL;
   PlParkLot *lot;
 
+  g_signal_connect_object (call, "notify::state", G_CALLBACK (on_call_connected), self, 0);
   if (pl_call_get_direction (call) != PL_CALL_DIRECTION_INCOMING)
     return;
   record = pl_park_ledger_match_return (self->ledger, pl_call_get_peer_uri (call), now);
@@ -873,6 +892,7 @@ on_transfer_failed (PlCallManager *calls, PlCall *call, const char *reason, PlPa
 
   if (park == NULL)
     return;
+  pl_park_target_cache_forget (self->targets, park->uri);
   pl_park_lot_own_park_failed (park->lot, park->park_id);
   pl_call_set_note (call, NULL);
   drop_park (self, park);
@@ -955,6 +975,100 @@ account_domain (PlParkService *self, GError **error)
   return pl_account_get_domain (self->account);
 }
 
+/* --- park targets asked ahead ------------------------------------------- */
+
+typedef struct
+{
+  GWeakRef service;
+  GCancellable *cancellable; /* which prefetch this is; not a reference */
+  char *uri;
+} Prefetch;
+
+static void
+prefetch_done (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  Prefetch *prefetch = user_data;
+  g_autoptr (GError) error = NULL;
+  guint status = pl_subscriber_probe_finish (PL_SUBSCRIBER (source), result, &error);
+  g_autoptr (PlParkService) self = g_weak_ref_get (&prefetch->service);
+
+  /* Cancelled, shut down, or overtaken by a newer subscriber: no verdict. */
+  if (self != NULL && self->prefetch == prefetch->cancellable && self->prefetch != NULL
+      && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED)
+      && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CLOSED))
+    {
+      g_clear_object (&self->prefetch);
+      pl_park_target_cache_store (self->targets, prefetch->uri, status, g_get_monotonic_time ());
+      pl_trace_mark ("park target asked ahead");
+    }
+  g_weak_ref_clear (&prefetch->service);
+  g_free (prefetch->uri);
+  g_free (prefetch);
+}
+
+static void
+cancel_prefetch (PlParkService *self)
+{
+  if (self->prefetch == NULL)
+    return;
+  g_cancellable_cancel (self->prefetch);
+  g_clear_object (&self->prefetch);
+}
+
+/* The target of a park without a slot on the first lot, as it is now. */
+static char *
+default_park_target (PlParkService *self)
+{
+  PlParkLot *lot = pl_park_service_find_lot (self, NULL);
+  const PlParkLotConfig *config;
+  int slot = PL_PARK_ANY_SLOT;
+
+  if (lot == NULL || self->account == NULL || !pl_account_is_complete (self->account))
+    return NULL;
+  config = pl_park_lot_get_config (lot);
+  if (!parks_without_slot (config) && (slot = first_free_slot (lot)) == PL_PARK_ANY_SLOT)
+    return NULL;
+  return pl_park_lot_config_park_uri (config, slot, pl_account_get_domain (self->account), NULL);
+}
+
+gboolean
+pl_park_service_target_confirmed (PlParkService *self)
+{
+  g_autofree char *uri = NULL;
+
+  g_return_val_if_fail (PL_IS_PARK_SERVICE (self), FALSE);
+  uri = default_park_target (self);
+  return uri != NULL
+         && pl_park_target_cache_lookup (self->targets, uri, g_get_monotonic_time ())
+                == PL_PARK_TARGET_EXISTS;
+}
+
+/* Asks about that target ahead: when the subscription is up and whenever a
+ * call connects, so that the click itself need not ask. */
+static void
+prefetch_park_target (PlParkService *self)
+{
+  g_autofree char *uri = NULL;
+  Prefetch *prefetch;
+
+  if (self->subscriber == NULL || self->prefetch != NULL || pl_park_service_target_confirmed (self)
+      || !(uri = default_park_target (self)))
+    return;
+  self->prefetch = g_cancellable_new ();
+  prefetch = g_new0 (Prefetch, 1);
+  g_weak_ref_init (&prefetch->service, self);
+  prefetch->cancellable = self->prefetch;
+  prefetch->uri = g_strdup (uri);
+  pl_subscriber_probe_async (self->subscriber, uri, self->prefetch, prefetch_done, prefetch);
+}
+
+static void
+on_call_connected (PlCall *call, GParamSpec *pspec, PlParkService *self)
+{
+  if (pl_call_get_state (call) == PL_CALL_STATE_ACTIVE && !pl_park_service_is_parking (self, call))
+    prefetch_park_target (self);
+}
+
 static void
 send_park (PlParkService *self, ParkAttempt *attempt)
 {
@@ -997,6 +1111,7 @@ probe_done (GObject *source, GAsyncResult *result, gpointer user_data)
   if (attempt == NULL)
     return;
   g_clear_object (&attempt->probe);
+  pl_park_target_cache_store (self->targets, attempt->uri, status, g_get_monotonic_time ());
 
   if (!pl_call_is_live (attempt->call))
     {
@@ -1030,6 +1145,7 @@ probe_done (GObject *source, GAsyncResult *result, gpointer user_data)
     }
   if (error)
     g_message ("Park target check for %s: %s; parking anyway", attempt->uri, error->message);
+  pl_trace_mark ("park target checked");
   send_park (self, attempt);
 }
 
@@ -1064,6 +1180,7 @@ pl_park_service_park (PlParkService *self, PlCall *call, PlParkLot *lot, int slo
   g_return_val_if_fail (PL_IS_PARK_SERVICE (self), FALSE);
   g_return_val_if_fail (PL_IS_CALL (call), FALSE);
 
+  pl_trace_mark ("park requested");
   if ((lot = resolve_lot (self, lot, error)) == NULL || !(domain = account_domain (self, error))
       || !check_server_answers (self, error))
     return FALSE;
@@ -1106,8 +1223,11 @@ pl_park_service_park (PlParkService *self, PlCall *call, PlParkLot *lot, int slo
   pl_call_set_note (call, _ ("Parking…"));
 
   /* baresip 1.0.0 hangs up when a REFER fails, and the PBX then drops the
-   * customer: ask the PBX first whether it knows the target at all. */
-  if (self->subscriber == NULL)
+   * customer: ask the PBX first whether it knows the target at all, unless
+   * it said so lately (or was asked ahead, when the call connected). */
+  if (self->subscriber == NULL
+      || pl_park_target_cache_lookup (self->targets, attempt->uri, g_get_monotonic_time ())
+             == PL_PARK_TARGET_EXISTS)
     {
       send_park (self, attempt);
       return TRUE;
@@ -1145,6 +1265,7 @@ pl_park_service_retrieve (PlParkService *self, PlParkLot *lot, int slot, GError 
 
   g_return_val_if_fail (PL_IS_PARK_SERVICE (self), NULL);
 
+  pl_trace_mark ("retrieve requested");
   if ((lot = resolve_lot (self, lot, error)) == NULL || !(domain = account_domain (self, error))
       || !check_server_answers (self, error))
     return NULL;
@@ -1278,6 +1399,7 @@ pl_park_service_dispose (GObject *object)
     g_list_store_remove_all (self->lots);
   g_clear_object (&self->lots);
   g_clear_pointer (&self->ledger, pl_park_ledger_free);
+  g_clear_pointer (&self->targets, pl_park_target_cache_free);
 
   G_OBJECT_CLASS (pl_park_service_parent_class)->dispose (object);
 }
@@ -1336,6 +1458,7 @@ pl_park_service_init (PlParkService *self)
   self->parks = g_ptr_array_new_with_free_func ((GDestroyNotify)park_attempt_free);
   self->retrieves = g_ptr_array_new_with_free_func ((GDestroyNotify)retrieve_attempt_free);
   self->ledger = pl_park_ledger_new ();
+  self->targets = pl_park_target_cache_new (PL_PARK_TARGET_MAX_AGE);
   self->feeds = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, stop_feed);
   self->feed_of_lot = g_hash_table_new (NULL, NULL);
 }

@@ -61,6 +61,10 @@ gboolean pl_park_service_park (PlParkService *self, PlCall *call, PlParkLot *lot
                                GError **error);
 /* TRUE while a park of call is in flight (REFER sent, call not ended). */
 gboolean pl_park_service_is_parking (PlParkService *self, PlCall *call);
+/* TRUE when the PBX confirmed lately (OPTIONS) that the target of a park
+ * without a slot on the first lot exists, so a park goes out at once. It
+ * is asked ahead: when the subscription comes up and when a call connects. */
+gboolean pl_park_service_target_confirmed (PlParkService *self);
 PlCall *pl_park_service_retrieve (PlParkService *self, PlParkLot *lot, int slot, GError **error);
 /* TRUE while a call of ours retrieves from that slot (dialled, not ended). */
 gboolean pl_park_service_is_retrieving (PlParkService *self, PlParkLot *lot, int slot);

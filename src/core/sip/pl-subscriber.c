@@ -7,6 +7,7 @@
 
 #include "pl-enums.h"
 #include "pl-quark.h"
+#include "pl-trace.h"
 
 #include <glib/gi18n-lib.h>
 #include <re.h>
@@ -363,6 +364,7 @@ notify_handler (struct sip *sip, const struct sip_msg *msg, void *arg)
   struct sipevent_substate substate;
   size_t len;
 
+  pl_trace_mark ("NOTIFY received");
   (void)sip_treply (NULL, sip, msg, 200, "OK");
   /* traffic from the server is as good as an answered keepalive */
   liveness_input (s->worker, PL_LIVENESS_ANSWERED, "NOTIFY received");
