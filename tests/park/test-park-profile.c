@@ -284,7 +284,14 @@ test_keyfile_roundtrip (void)
                              "last-slot=5905\n"
                              "park-uri=sip:5900@{domain}\n"
                              "retrieve-uri=sip:*{slot}@{domain}\n"
-                             "subscribe-uri=sip:park+{slot}@{domain}\n";
+                             "subscribe-uri=sip:park+{slot}@{domain}\n"
+                             /* parks by choosing a slot: no park extension,
+                              * not even the profile's default 70 */
+                             "[lot Sales]\n"
+                             "profile=freepbx\n"
+                             "park-extension=\n"
+                             "first-slot=801\n"
+                             "last-slot=810\n";
   g_autoptr (GKeyFile) kf = g_key_file_new ();
   g_autoptr (GKeyFile) kf2 = g_key_file_new ();
   g_autoptr (GError) error = NULL;
@@ -296,7 +303,7 @@ test_keyfile_roundtrip (void)
   g_assert_true (g_key_file_load_from_data (kf, text, -1, G_KEY_FILE_NONE, NULL));
   lots = pl_park_lot_configs_load (kf, &error);
   g_assert_no_error (error);
-  g_assert_cmpuint (lots->len, ==, 3);
+  g_assert_cmpuint (lots->len, ==, 4);
   c = g_ptr_array_index (lots, 0);
   g_assert_cmpstr (c->name, ==, "Front desk");
   g_assert_cmpint (c->profile, ==, PL_PARK_PROFILE_ASTERISK);
@@ -310,6 +317,8 @@ test_keyfile_roundtrip (void)
   g_assert_cmpint (c->subscribe, ==, PL_PARK_SUBSCRIBE_PRESENCE);
   c = g_ptr_array_index (lots, 2);
   g_assert_cmpstr (c->retrieve_template, ==, "sip:*{slot}@{domain}");
+  c = g_ptr_array_index (lots, 3);
+  g_assert_null (c->park_extension);
 
   pl_park_lot_configs_save (lots, kf2);
   saved = g_key_file_to_data (kf2, NULL, NULL);
@@ -318,8 +327,8 @@ test_keyfile_roundtrip (void)
   g_assert_true (g_key_file_load_from_data (kf2, saved, -1, G_KEY_FILE_NONE, NULL));
   again = pl_park_lot_configs_load (kf2, &error);
   g_assert_no_error (error);
-  g_assert_cmpuint (again->len, ==, 3);
-  for (guint i = 0; i < 3; i++)
+  g_assert_cmpuint (again->len, ==, 4);
+  for (guint i = 0; i < 4; i++)
     {
       PlParkLotConfig *a = g_ptr_array_index (lots, i);
       PlParkLotConfig *b = g_ptr_array_index (again, i);

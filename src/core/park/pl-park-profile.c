@@ -612,8 +612,10 @@ pl_park_lot_configs_save (GPtrArray *configs, GKeyFile *kf)
 
       g_key_file_remove_group (kf, group, NULL);
       g_key_file_set_string (kf, group, "profile", pl_park_profile_to_string (c->profile));
-      if (c->park_extension != NULL)
-        g_key_file_set_string (kf, group, "park-extension", c->park_extension);
+      /* Written even when there is none: a missing key would load back as
+       * the profile's default extension. */
+      g_key_file_set_string (kf, group, "park-extension",
+                             c->park_extension != NULL ? c->park_extension : "");
       g_key_file_set_integer (kf, group, "first-slot", c->first_slot);
       g_key_file_set_integer (kf, group, "last-slot", c->last_slot);
       g_key_file_set_integer (kf, group, "timeout", (int)c->timeout);
