@@ -125,6 +125,8 @@ static const TemplateCase template_cases[] = {
   { "sip:slot}@{domain}", TRUE, FALSE },
   { "sip:{slot} @{domain}", TRUE, FALSE },
   { "sip:<{slot}>@x", TRUE, FALSE },
+  { "sip:[z\0221]:5070", FALSE, FALSE }, /* found by fuzz-sip-uri */
+  { "sip:{slot}\x7f@{domain}", TRUE, FALSE },
   { "", FALSE, FALSE },
   { NULL, FALSE, FALSE },
 };

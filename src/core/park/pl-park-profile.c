@@ -176,7 +176,9 @@ pl_park_template_validate (const char *templ, gboolean need_slot, GError **error
     }
   for (p = templ; *p != '\0'; p++)
     {
-      if (*p == '}' || g_ascii_isspace (*p) || *p == '<' || *p == '>' || *p == '"')
+      /* Control characters would reach the engine's command line. */
+      if (*p == '}' || g_ascii_isspace (*p) || g_ascii_iscntrl (*p) || *p == '<' || *p == '>'
+          || *p == '"')
         {
           g_set_error (error, PL_PARK_PROFILE_ERROR, PL_PARK_PROFILE_ERROR_INVALID_TEMPLATE,
                        _ ("URI template “%s” contains an invalid character"), templ);
