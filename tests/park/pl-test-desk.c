@@ -14,9 +14,23 @@ remember (PlTestDesk *desk, const char *text)
   g_ptr_array_add (desk->messages, g_strdup (text));
 }
 
+/* The window shows the engine's problems in its banner, as it does the core's. */
+static void
+remember_problem (PlTestDesk *desk, guint code, const char *text)
+{
+  remember (desk, text);
+}
+
 PlTestDesk *
 pl_test_desk_new (const char *user, const char *password, guint16 pbx_port,
                   const char *lots_keyfile)
+{
+  return pl_test_desk_new_with_options (user, password, pbx_port, lots_keyfile, NULL);
+}
+
+PlTestDesk *
+pl_test_desk_new_with_options (const char *user, const char *password, guint16 pbx_port,
+                               const char *lots_keyfile, const PlTestDeskOptions *desk_options)
 {
   PlTestDesk *desk = g_new0 (PlTestDesk, 1);
   g_autoptr (PlBaresipOptions) options = pl_baresip_options_new ();
@@ -32,7 +46,11 @@ pl_test_desk_new (const char *user, const char *password, guint16 pbx_port,
   desk->name = g_strdup (user);
   desk->messages = g_ptr_array_new_with_free_func (g_free);
   desk->runtime_dir = pl_test_make_dir (user);
-  desk->history_path = g_build_filename (desk->runtime_dir, "history.db", NULL);
+  desk->history_is_ours = desk_options == NULL || desk_options->history_path == NULL;
+  if (desk->history_is_ours)
+    desk->history_path = g_build_filename (desk->runtime_dir, "history.db", NULL);
+  else
+    desk->history_path = g_strdup (desk_options->history_path);
 
   options->runtime_dir = g_strdup (desk->runtime_dir);
   options->sip_listen = g_strdup_printf ("127.0.0.1:%u", sip_port);
@@ -52,6 +70,8 @@ pl_test_desk_new (const char *user, const char *password, guint16 pbx_port,
 
   desk->core = pl_core_new (PL_ENGINE (desk->engine), settings, desk->history_path);
   g_signal_connect_swapped (desk->core, "message", G_CALLBACK (remember), desk);
+  g_signal_connect_swapped (desk->core, "problem", G_CALLBACK (remember), desk);
+  g_signal_connect_swapped (desk->engine, "problem", G_CALLBACK (remember_problem), desk);
   g_signal_connect_swapped (pl_core_get_call_manager (desk->core), "message", G_CALLBACK (remember),
                             desk);
   g_assert_true (g_key_file_load_from_data (keyfile, lots_keyfile, -1, 0, &error));
@@ -61,6 +81,8 @@ pl_test_desk_new (const char *user, const char *password, guint16 pbx_port,
   pl_core_use_account (desk->core, desk->account);
   pl_core_start (desk->core);
 
+  if (desk_options != NULL && desk_options->dont_wait_registered)
+    return desk;
   g_assert_true (PL_TEST_WAIT (
       pl_account_get_registration_state (desk->account) == PL_REGISTRATION_REGISTERED, 20000));
   return desk;
@@ -81,14 +103,15 @@ pl_test_desk_free (PlTestDesk *desk)
   g_assert_finalize_object (desk->engine);
   g_assert_finalize_object (desk->account);
   g_ptr_array_unref (desk->messages);
-  g_remove (desk->history_path);
+  if (desk->history_is_ours)
+    {
+      g_autofree char *wal = g_strdup_printf ("%s-wal", desk->history_path);
+      g_autofree char *shm = g_strdup_printf ("%s-shm", desk->history_path);
+      g_remove (wal);
+      g_remove (shm);
+      g_remove (desk->history_path);
+    }
   g_free (desk->history_path);
-  {
-    g_autofree char *wal = g_strdup_printf ("%s/history.db-wal", desk->runtime_dir);
-    g_autofree char *shm = g_strdup_printf ("%s/history.db-shm", desk->runtime_dir);
-    g_remove (wal);
-    g_remove (shm);
-  }
   g_rmdir (desk->runtime_dir);
   g_free (desk->runtime_dir);
   g_free (desk->name);

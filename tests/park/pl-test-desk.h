@@ -15,14 +15,28 @@ typedef struct
   char *name;
   char *runtime_dir;
   char *history_path;
+  gboolean history_is_ours; /* FALSE: the test's own file, left in place */
   PlBaresipEngine *engine;
   PlAccount *account;
   PlCore *core;
-  GPtrArray *messages; /* what the user was told, newest last */
+  GPtrArray *messages; /* what the user was told (messages, problems), newest last */
 } PlTestDesk;
 
 PlTestDesk *pl_test_desk_new (const char *user, const char *password, guint16 pbx_port,
                               const char *lots_keyfile);
+
+/* For fault tests: where the history lives (NULL: in the desk's scratch
+ * dir), and whether to return before the account is registered (a wrong
+ * password never gets there). */
+typedef struct
+{
+  const char *history_path;
+  gboolean dont_wait_registered;
+} PlTestDeskOptions;
+
+PlTestDesk *pl_test_desk_new_with_options (const char *user, const char *password, guint16 pbx_port,
+                                           const char *lots_keyfile,
+                                           const PlTestDeskOptions *options);
 void pl_test_desk_free (PlTestDesk *desk);
 PlCallManager *pl_test_desk_calls (PlTestDesk *desk);
 PlParkService *pl_test_desk_park (PlTestDesk *desk);
