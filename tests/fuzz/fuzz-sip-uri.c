@@ -24,7 +24,7 @@ has_blank_or_control (const char *text)
 int
 LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
 {
-  const char *nl = memchr (data, '\n', size);
+  const char *nl = size > 0 ? memchr (data, '\n', size) : NULL;
   g_autofree char *domain = NULL;
   g_autofree char *text = NULL;
   g_autofree char *domain_uri = NULL;
