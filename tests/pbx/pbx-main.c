@@ -87,13 +87,15 @@ ctl_faults (struct ctl_conn *c, char **argv, int argc)
     pbx_blf_terminate_all ();
   else if (g_str_equal (what, "refuse-register"))
     pbx->faults.refuse_register = argc > 2 ? g_str_equal (argv[2], "on") : true;
+  else if (g_str_equal (what, "flood") && argc > 2 && atoi (argv[2]) > 0)
+    pbx_blf_flood ((unsigned)atoi (argv[2]));
   else if (g_str_equal (what, "clear"))
     memset (&pbx->faults, 0, sizeof pbx->faults);
   else
     {
       ctl_reply (c,
                  "ERR unknown fault '%s' (drop-notify N, delay-notify MS, malformed-next, "
-                 "terminate-subs, refuse-register on|off, clear)",
+                 "terminate-subs, refuse-register on|off, flood N, clear)",
                  what);
       return;
     }
@@ -139,6 +141,8 @@ ctl_command (struct ctl_conn *c, const char *line)
     }
   else if (g_str_equal (argv[0], "faults"))
     ctl_faults (c, argv, argc);
+  else if (g_str_equal (argv[0], "notifies"))
+    ctl_reply (c, "OK sent=%lu flood=%u", pbx->notifies_sent, pbx_blf_flood_left ());
   else if (g_str_equal (argv[0], "restart"))
     {
       pbx_sip_reset ();
@@ -159,8 +163,8 @@ ctl_command (struct ctl_conn *c, const char *line)
       ctl_reply (c, "OK");
     }
   else
-    ctl_reply (c, "ERR unknown command (ping, status, slots, contacts USER, faults ..., restart, "
-                  "originate NUMBER \"NAME\" USER, hangup-all)");
+    ctl_reply (c, "ERR unknown command (ping, status, slots, contacts USER, faults ..., notifies, "
+                  "restart, originate NUMBER \"NAME\" USER, hangup-all)");
 }
 
 static void
