@@ -234,6 +234,8 @@ classify (Event *ev)
  * retrieval); above it the GLib side is not keeping up, as under a flood. */
 #define MAX_WAITING_BODIES 16
 
+#define SERVER_TRANSACTION_BUCKETS 4096
+
 /* A NOTIFY flood must not pile up on the GLib side: a body with the full
  * state takes the place of the same subscription's bodies still waiting
  * (not of state changes, which keep their order). Only looked at when many
@@ -783,7 +785,11 @@ worker_setup (Worker *w)
    * with IP literals. */
   if (dns_srv_get (dns_domain, sizeof dns_domain, nsv, &nsn) == 0 && nsn > 0)
     (void)dnsc_alloc (&w->dnsc, NULL, nsv, nsn);
-  err = sip_alloc (&w->sip, w->dnsc, 32, 32, 32, "Parkline " PACKAGE_VERSION, NULL, NULL);
+  /* Each NOTIFY answered over UDP leaves a server transaction for 32 s
+   * (64*T1) to absorb retransmissions: a lot under a NOTIFY flood holds tens
+   * of thousands, so they get a hash table with room for them. */
+  err = sip_alloc (&w->sip, w->dnsc, 32, SERVER_TRANSACTION_BUCKETS, 32,
+                   "Parkline " PACKAGE_VERSION, NULL, NULL);
   if (err)
     return err;
   if (g_getenv ("PL_SIP_TRACE") != NULL)
