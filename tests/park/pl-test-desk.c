@@ -21,6 +21,26 @@ remember_problem (PlTestDesk *desk, guint code, const char *text)
   remember (desk, text);
 }
 
+PlBaresipEngine *
+pl_test_desk_engine_new (const char *name, const char *runtime_dir)
+{
+  g_autoptr (PlBaresipOptions) options = pl_baresip_options_new ();
+  g_autofree char *logdir = pl_test_artifact_dir ("park");
+  const char *extra[] = { "alsa.so", "aufile.so", NULL };
+  guint16 sip_port = pl_test_free_sip_port ();
+
+  options->runtime_dir = g_strdup (runtime_dir);
+  options->sip_listen = g_strdup_printf ("127.0.0.1:%u", sip_port);
+  options->net_interface = g_strdup ("127.0.0.1");
+  options->audio_player = g_strdup ("alsa,null");
+  options->audio_source = g_strdup_printf ("aufile,%s", pl_test_silence_wav ());
+  options->audio_alert = g_strdup ("alsa,null");
+  options->extra_modules = g_strdupv ((char **)extra);
+  options->log_file = g_strdup_printf ("%s/%s-%u.log", logdir, name, sip_port);
+  options->regint = 60;
+  return pl_baresip_engine_new (options);
+}
+
 PlTestDesk *
 pl_test_desk_new (const char *user, const char *password, guint16 pbx_port,
                   const char *lots_keyfile)
@@ -33,15 +53,11 @@ pl_test_desk_new_with_options (const char *user, const char *password, guint16 p
                                const char *lots_keyfile, const PlTestDeskOptions *desk_options)
 {
   PlTestDesk *desk = g_new0 (PlTestDesk, 1);
-  g_autoptr (PlBaresipOptions) options = pl_baresip_options_new ();
   g_autoptr (GSettings) settings = g_settings_new ("io.github.parkline.Parkline");
   g_autoptr (GKeyFile) keyfile = g_key_file_new ();
   g_autoptr (GPtrArray) lots = NULL;
   g_autoptr (GError) error = NULL;
-  g_autofree char *logdir = pl_test_artifact_dir ("park");
   g_autofree char *domain = g_strdup_printf ("127.0.0.1:%u", pbx_port);
-  const char *extra[] = { "alsa.so", "aufile.so", NULL };
-  guint16 sip_port = pl_test_free_sip_port ();
 
   desk->name = g_strdup (user);
   desk->messages = g_ptr_array_new_with_free_func (g_free);
@@ -52,16 +68,7 @@ pl_test_desk_new_with_options (const char *user, const char *password, guint16 p
   else
     desk->history_path = g_strdup (desk_options->history_path);
 
-  options->runtime_dir = g_strdup (desk->runtime_dir);
-  options->sip_listen = g_strdup_printf ("127.0.0.1:%u", sip_port);
-  options->net_interface = g_strdup ("127.0.0.1");
-  options->audio_player = g_strdup ("alsa,null");
-  options->audio_source = g_strdup_printf ("aufile,%s", pl_test_silence_wav ());
-  options->audio_alert = g_strdup ("alsa,null");
-  options->extra_modules = g_strdupv ((char **)extra);
-  options->log_file = g_strdup_printf ("%s/%s-%u.log", logdir, user, sip_port);
-  options->regint = 60;
-  desk->engine = pl_baresip_engine_new (options);
+  desk->engine = pl_test_desk_engine_new (user, desk->runtime_dir);
 
   desk->account = pl_account_new (user);
   pl_account_set_user (desk->account, user);

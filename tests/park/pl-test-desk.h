@@ -22,6 +22,10 @@ typedef struct
   GPtrArray *messages; /* what the user was told (messages, problems), newest last */
 } PlTestDesk;
 
+/* A real baresip engine as the desks use it: loopback, a silent WAV as the
+ * microphone, ALSA null as the speaker, its log in the artifact dir. */
+PlBaresipEngine *pl_test_desk_engine_new (const char *name, const char *runtime_dir);
+
 PlTestDesk *pl_test_desk_new (const char *user, const char *password, guint16 pbx_port,
                               const char *lots_keyfile);
 
