@@ -17,7 +17,6 @@
  * --benchmark soak` the full 500) */
 #define G_LOG_DOMAIN "soak"
 
-#include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -267,26 +266,10 @@ assert_settled (const char *who, const Usage *start, const Usage *end, long rss_
     g_assert_cmpint ((long)end->rss_kib - (long)start->rss_kib, <, rss_bound_kib);
 }
 
-static gint64
-count_rows (const char *path, const char *sql)
-{
-  sqlite3 *db = NULL;
-  sqlite3_stmt *stmt = NULL;
-  gint64 n = -1;
-
-  if (sqlite3_open_v2 (path, &db, SQLITE_OPEN_READONLY, NULL) == SQLITE_OK
-      && sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL) == SQLITE_OK
-      && sqlite3_step (stmt) == SQLITE_ROW)
-    n = sqlite3_column_int64 (stmt, 0);
-  sqlite3_finalize (stmt);
-  sqlite3_close (db);
-  return n;
-}
-
 static void
 assert_rows (const char *who, const char *path, const char *sql, gint64 expected)
 {
-  gint64 n = count_rows (path, sql);
+  gint64 n = pl_test_sqlite_count (path, sql);
 
   g_print ("%-5s %-72s %6" G_GINT64_FORMAT " (expected %" G_GINT64_FORMAT ")\n", who, sql, n,
            expected);

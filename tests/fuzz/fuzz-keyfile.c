@@ -5,6 +5,7 @@
 #include "pl-account-store.h"
 #include "pl-baresip-config.h"
 #include "pl-park-profile.h"
+#include "pl-test-util.h"
 
 int LLVMFuzzerTestOneInput (const uint8_t *data, size_t size);
 
@@ -24,25 +25,6 @@ check_account (PlAccount *account)
   g_assert_true ((line == NULL) == (error != NULL));
   if (line != NULL)
     g_assert_null (strpbrk (line, "\r\n"));
-}
-
-static void
-assert_same_lot (const PlParkLotConfig *a, const PlParkLotConfig *b)
-{
-  g_assert_cmpstr (a->name, ==, b->name);
-  g_assert_cmpint (a->profile, ==, b->profile);
-  g_assert_cmpstr (a->park_extension, ==, b->park_extension);
-  g_assert_cmpint (a->first_slot, ==, b->first_slot);
-  g_assert_cmpint (a->last_slot, ==, b->last_slot);
-  g_assert_cmpuint (a->timeout, ==, b->timeout);
-  g_assert_cmpint (a->subscribe, ==, b->subscribe);
-  g_assert_cmpstr (a->list_uri, ==, b->list_uri);
-  if (a->profile == PL_PARK_PROFILE_CUSTOM)
-    {
-      g_assert_cmpstr (a->park_template, ==, b->park_template);
-      g_assert_cmpstr (a->retrieve_template, ==, b->retrieve_template);
-      g_assert_cmpstr (a->subscribe_template, ==, b->subscribe_template);
-    }
 }
 
 static void
@@ -79,7 +61,7 @@ check_lots (GPtrArray *lots)
   g_assert_no_error (error);
   g_assert_cmpuint (reloaded->len, ==, lots->len);
   for (guint i = 0; i < lots->len; i++)
-    assert_same_lot (g_ptr_array_index (lots, i), g_ptr_array_index (reloaded, i));
+    pl_test_assert_same_lot_config (g_ptr_array_index (lots, i), g_ptr_array_index (reloaded, i));
 }
 
 int

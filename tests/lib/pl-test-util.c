@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <netinet/in.h>
+#include <sqlite3.h>
 #include <sys/socket.h>
 #include <unistd.h>
 #include <glib/gstdio.h>
@@ -178,4 +179,39 @@ pl_test_shared_fixture (const char *relative_path)
       return NULL;
     }
   return path;
+}
+
+void
+pl_test_assert_same_lot_config (const PlParkLotConfig *a, const PlParkLotConfig *b)
+{
+  g_assert_cmpstr (a->name, ==, b->name);
+  g_assert_cmpint (a->profile, ==, b->profile);
+  g_assert_cmpstr (a->park_extension, ==, b->park_extension);
+  g_assert_cmpint (a->first_slot, ==, b->first_slot);
+  g_assert_cmpint (a->last_slot, ==, b->last_slot);
+  g_assert_cmpuint (a->timeout, ==, b->timeout);
+  g_assert_cmpint (a->subscribe, ==, b->subscribe);
+  g_assert_cmpstr (a->list_uri, ==, b->list_uri);
+  if (a->profile == PL_PARK_PROFILE_CUSTOM)
+    {
+      g_assert_cmpstr (a->park_template, ==, b->park_template);
+      g_assert_cmpstr (a->retrieve_template, ==, b->retrieve_template);
+      g_assert_cmpstr (a->subscribe_template, ==, b->subscribe_template);
+    }
+}
+
+gint64
+pl_test_sqlite_count (const char *path, const char *sql)
+{
+  sqlite3 *db = NULL;
+  sqlite3_stmt *stmt = NULL;
+  gint64 n = -1;
+
+  if (sqlite3_open_v2 (path, &db, SQLITE_OPEN_READONLY, NULL) == SQLITE_OK
+      && sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL) == SQLITE_OK
+      && sqlite3_step (stmt) == SQLITE_ROW)
+    n = sqlite3_column_int64 (stmt, 0);
+  sqlite3_finalize (stmt);
+  sqlite3_close (db);
+  return n;
 }

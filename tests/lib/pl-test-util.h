@@ -3,6 +3,8 @@
 
 #include <gio/gio.h>
 
+#include "pl-park-profile.h"
+
 G_BEGIN_DECLS
 
 /* Iterates the thread-default main context until cond_func returns TRUE or
@@ -50,5 +52,13 @@ char *pl_test_artifact_dir (const char *name);
 /* Path of a fixture file in the shared fixtures tree, or NULL (and the test
  * skipped) when it is not there. */
 char *pl_test_shared_fixture (const char *relative_path);
+
+/* Two lot configurations are the same as far as Parkline uses them (URI
+ * templates count for the custom profile only). */
+void pl_test_assert_same_lot_config (const PlParkLotConfig *a, const PlParkLotConfig *b);
+
+/* The single number a query returns from an SQLite file, read as another
+ * program would (read-only, a connection of its own); -1 when it fails. */
+gint64 pl_test_sqlite_count (const char *path, const char *sql);
 
 G_END_DECLS

@@ -18,7 +18,6 @@
 #include <fcntl.h>
 #include <signal.h>
 #include <sched.h>
-#include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -108,19 +107,10 @@ wait_told (PlTestDesk *desk, const char *fragment)
 static int
 count_calls (const char *path, const char *where)
 {
-  sqlite3 *db = NULL;
-  sqlite3_stmt *stmt = NULL;
   g_autofree char *sql = g_strdup_printf ("SELECT count(*) FROM calls%s%s", where ? " WHERE " : "",
                                           where ? where : "");
-  int n = -1;
 
-  if (sqlite3_open_v2 (path, &db, SQLITE_OPEN_READONLY, NULL) == SQLITE_OK
-      && sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL) == SQLITE_OK
-      && sqlite3_step (stmt) == SQLITE_ROW)
-    n = sqlite3_column_int (stmt, 0);
-  sqlite3_finalize (stmt);
-  sqlite3_close (db);
-  return n;
+  return (int)pl_test_sqlite_count (path, sql);
 }
 
 /* Test data of the cases that start their desk themselves. */

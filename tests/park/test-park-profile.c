@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "pl-park-profile.h"
+#include "pl-test-util.h"
 
 #define D "127.0.0.1:5080"
 
@@ -331,22 +332,7 @@ test_keyfile_roundtrip (void)
   g_assert_no_error (error);
   g_assert_cmpuint (again->len, ==, 4);
   for (guint i = 0; i < 4; i++)
-    {
-      PlParkLotConfig *a = g_ptr_array_index (lots, i);
-      PlParkLotConfig *b = g_ptr_array_index (again, i);
-
-      g_assert_cmpstr (a->name, ==, b->name);
-      g_assert_cmpint (a->profile, ==, b->profile);
-      g_assert_cmpstr (a->park_extension, ==, b->park_extension);
-      g_assert_cmpint (a->first_slot, ==, b->first_slot);
-      g_assert_cmpint (a->last_slot, ==, b->last_slot);
-      g_assert_cmpuint (a->timeout, ==, b->timeout);
-      g_assert_cmpint (a->subscribe, ==, b->subscribe);
-      g_assert_cmpstr (a->list_uri, ==, b->list_uri);
-      g_assert_cmpstr (a->park_template, ==, b->park_template);
-      g_assert_cmpstr (a->retrieve_template, ==, b->retrieve_template);
-      g_assert_cmpstr (a->subscribe_template, ==, b->subscribe_template);
-    }
+    pl_test_assert_same_lot_config (g_ptr_array_index (lots, i), g_ptr_array_index (again, i));
 }
 
 typedef struct

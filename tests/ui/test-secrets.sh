@@ -23,28 +23,13 @@ app_id=io.github.parkline.Parkline
 password="pl-Sekr3t-$(od -An -N6 -tx1 /dev/urandom | tr -d ' \n')"
 
 work=$(mktemp -d -t pl-secrets-XXXXXX)
-pbx_pid="" pulse_pid=""
-cleanup() {
-  for pid in $pbx_pid $pulse_pid; do kill "$pid" 2>/dev/null || true; done
-  for pid in $pbx_pid $pulse_pid; do wait "$pid" 2>/dev/null || true; done
-  if [ "${keep:-}" = 1 ]; then echo "# kept $work"; else rm -rf "$work"; fi
-}
-trap cleanup EXIT
+. "$(dirname "$0")/session-lib.sh"
 fail() {
   echo "FAIL: $*" >&2
   tail -n 30 "$work/session.log" >&2 || true
   keep=1
   exit 1
 }
-wait_for() { # wait_for SECONDS COMMAND…
-  local deadline=$((SECONDS + $1))
-  shift
-  until "$@"; do
-    [ "$SECONDS" -lt "$deadline" ] || return 1
-    sleep 0.1
-  done
-}
-export -f wait_for
 
 # Everything Parkline may write goes under $work/user; the password file
 # the admin hands over lives outside it and is deleted after provisioning.
@@ -56,14 +41,7 @@ export HOME="$user/home" XDG_CONFIG_HOME="$user/config" XDG_DATA_HOME="$user/dat
   XDG_CACHE_HOME="$user/cache" XDG_STATE_HOME="$user/state" XDG_RUNTIME_DIR="$user/runtime" \
   TMPDIR="$user/tmp"
 
-# A sound card for the engine: PulseAudio's null sink, ALSA's default on it.
-printf 'pcm.!default { type pulse }\nctl.!default { type pulse }\n' >"$HOME/.asoundrc"
-unset PULSE_SERVER
-pulseaudio -n --daemonize=no --exit-idle-time=-1 --log-target=stderr \
-  -L module-native-protocol-unix -L "module-null-sink sink_name=test_sink" \
-  >"$work/pulseaudio.log" 2>&1 &
-pulse_pid=$!
-wait_for 10 test -S "$XDG_RUNTIME_DIR/pulse/native" || fail "PulseAudio did not start"
+start_pulseaudio || fail "PulseAudio did not start"
 
 cat >"$work/pbx.ini" <<INI
 [pbx]
@@ -80,11 +58,7 @@ password=caller1pw
 display=Caller One
 ext=201
 INI
-"$pbx" --config "$work/pbx.ini" >"$work/pbx.out" 2>"$work/pbx.log" &
-pbx_pid=$!
-wait_for 10 grep -q '^READY' "$work/pbx.out" || fail "PBX did not start"
-sip=$(sed -nE 's/^READY sip=([0-9.]+:[0-9]+).*/\1/p' "$work/pbx.out")
-ctl=$(sed -nE 's/.* control=127\.0\.0\.1:([0-9]+).*/\1/p' "$work/pbx.out")
+start_pbx "$pbx" "$work/pbx.ini" || fail "PBX did not start"
 
 printf '%s\n' "$password" >"$work/admin/password"
 cat >"$work/admin/desk.conf" <<CONF
@@ -103,19 +77,7 @@ last-slot=705
 timeout=60
 CONF
 
-cat >"$work/session.conf" <<CONF
-<!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-Bus Bus Configuration 1.0//EN"
- "http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd">
-<busconfig>
-  <type>session</type>
-  <listen>unix:tmpdir=$work</listen>
-  <policy context="default">
-    <allow send_destination="*" eavesdrop="true"/>
-    <allow eavesdrop="true"/>
-    <allow own="*"/>
-  </policy>
-</busconfig>
-CONF
+write_session_conf "$work/session.conf"
 
 cat >"$work/session.sh" <<'SESSION'
 #!/bin/bash
