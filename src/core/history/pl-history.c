@@ -16,6 +16,7 @@
 #include "pl-history-text.h"
 #include "pl-sip-uri.h"
 #include "pl-quark.h"
+#include "pl-thread.h"
 #include "pl-util.h"
 
 /* Threading. A SQLite connection is best used from one thread, and our
@@ -875,6 +876,7 @@ worker_main (gpointer data)
 {
   Worker *w = data;
 
+  pl_thread_started ();
   for (;;)
     {
       Job *job;

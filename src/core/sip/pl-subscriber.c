@@ -8,6 +8,7 @@
 #include "pl-enums.h"
 #include "pl-event-body.h"
 #include "pl-quark.h"
+#include "pl-thread.h"
 
 #include <glib/gi18n-lib.h>
 #include <re.h>
@@ -832,6 +833,7 @@ worker_main (gpointer data)
   gboolean thread_ready;
   int err;
 
+  pl_thread_started ();
   libre_acquire ();
   tmr_init (&w->quit_tmr);
   err = re_thread_init ();
