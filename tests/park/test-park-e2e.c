@@ -351,11 +351,14 @@ dbus_call (GDBusConnection *client, GDBusConnection *server, const char *method,
 }
 
 /* Scripts and integrations: Dial and Hangup over D-Bus drive a real call
- * from alice's desk to bob's. */
+ * from alice's desk to bob's, on the private session bus meson runs this
+ * program in (dbus-run-session). Not GTestDBus: its watcher is a fork of
+ * this process, which LeakSanitizer then sees leak the state of threads
+ * that exist only in the parent. */
 static void
 test_dbus_dial (Fixture *fx, gconstpointer data)
 {
-  g_autoptr (GTestDBus) bus = g_test_dbus_new (G_TEST_DBUS_NONE);
+  const char *address = g_getenv ("DBUS_SESSION_BUS_ADDRESS");
   g_autoptr (GDBusConnection) server = NULL;
   g_autoptr (GDBusConnection) client = NULL;
   g_autoptr (GVariant) reply = NULL;
@@ -364,15 +367,19 @@ test_dbus_dial (Fixture *fx, gconstpointer data)
   PlCall *ours, *theirs;
   guint handle = 0;
 
-  g_test_dbus_up (bus);
+  if (address == NULL)
+    {
+      g_test_skip ("needs a session bus (meson runs this under dbus-run-session)");
+      return;
+    }
   server = g_dbus_connection_new_for_address_sync (
-      g_test_dbus_get_bus_address (bus),
+      address,
       G_DBUS_CONNECTION_FLAGS_AUTHENTICATION_CLIENT
           | G_DBUS_CONNECTION_FLAGS_MESSAGE_BUS_CONNECTION,
       NULL, NULL, &error);
   g_assert_no_error (error);
   client = g_dbus_connection_new_for_address_sync (
-      g_test_dbus_get_bus_address (bus),
+      address,
       G_DBUS_CONNECTION_FLAGS_AUTHENTICATION_CLIENT
           | G_DBUS_CONNECTION_FLAGS_MESSAGE_BUS_CONNECTION,
       NULL, NULL, &error);
@@ -397,7 +404,6 @@ test_dbus_dial (Fixture *fx, gconstpointer data)
 
   g_dbus_connection_close_sync (client, NULL, NULL);
   g_dbus_connection_close_sync (server, NULL, NULL);
-  g_test_dbus_down (bus);
 }
 
 static void
