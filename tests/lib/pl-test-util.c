@@ -17,8 +17,21 @@ timed_out_cb (gpointer data)
   return G_SOURCE_REMOVE;
 }
 
-gboolean
-pl_test_wait_for (gboolean (*cond_func) (gpointer), gpointer data, guint timeout_ms)
+gint64
+pl_test_scale_ms (gint64 timeout_ms)
+{
+  static gint64 factor;
+
+  if (factor == 0)
+    {
+      const char *env = g_getenv ("PL_TEST_WAIT_FACTOR");
+      factor = env != NULL ? CLAMP (g_ascii_strtoll (env, NULL, 10), 1, 100) : 1;
+    }
+  return timeout_ms * factor;
+}
+
+static gboolean
+wait_for_ms (gboolean (*cond_func) (gpointer), gpointer data, guint timeout_ms)
 {
   GMainContext *context = g_main_context_get_thread_default ();
   gboolean timed_out = FALSE;
@@ -32,6 +45,12 @@ pl_test_wait_for (gboolean (*cond_func) (gpointer), gpointer data, guint timeout
   g_source_destroy (timer);
   g_source_unref (timer);
   return result;
+}
+
+gboolean
+pl_test_wait_for (gboolean (*cond_func) (gpointer), gpointer data, guint timeout_ms)
+{
+  return wait_for_ms (cond_func, data, (guint)pl_test_scale_ms (timeout_ms));
 }
 
 /* One main-context iteration that blocks no later than the deadline. */
@@ -59,7 +78,7 @@ never (gpointer data)
 void
 pl_test_spin (guint ms)
 {
-  pl_test_wait_for (never, NULL, ms);
+  wait_for_ms (never, NULL, ms);
 }
 
 static guint16

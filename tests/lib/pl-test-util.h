@@ -16,13 +16,17 @@ gboolean pl_test_wait_for (gboolean (*cond_func) (gpointer), gpointer data, guin
  * expression is re-evaluated after every main-context iteration. */
 #define PL_TEST_WAIT(expr, timeout_ms)                                                             \
   ({                                                                                               \
-    gint64 pl_deadline_ = g_get_monotonic_time () + (timeout_ms)*1000;                             \
+    gint64 pl_deadline_ = g_get_monotonic_time () + pl_test_scale_ms (timeout_ms) * 1000;          \
     gboolean pl_ok_;                                                                               \
     while (!(pl_ok_ = !!(expr)) && g_get_monotonic_time () < pl_deadline_)                         \
       pl_test_iterate (pl_deadline_);                                                              \
     pl_ok_;                                                                                        \
   })
 void pl_test_iterate (gint64 deadline_monotonic);
+
+/* A bounded wait's limit for this run: longer by PL_TEST_WAIT_FACTOR (the
+ * sanitizer run sets it, its code being several times slower). */
+gint64 pl_test_scale_ms (gint64 timeout_ms);
 
 /* Spins the main context for a fixed time; only for "nothing else happens"
  * checks, never as synchronisation. */

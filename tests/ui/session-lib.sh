@@ -46,6 +46,17 @@ start_pbx() {
   ctl=$(sed -nE 's/.* control=127\.0\.0\.1:([0-9]+).*/\1/p' "$work/pbx.out")
 }
 
+# Under LeakSanitizer, a process that reads a password leaks libsecret's
+# reply: add that library's suppression to the general ones, as
+# tests/unit/with-keyring.sh does (the later suppressions= wins).
+add_secret_service_suppressions() {
+  local general
+  general=$(printf '%s\n' "${LSAN_OPTIONS:-}" | tr ':' '\n' | sed -n 's/^suppressions=//p' | tail -n 1)
+  [ -n "$general" ] || return 0
+  cat "$general" "$(dirname "$general")/lsan-secret-service.supp" >"$work/lsan.supp"
+  export LSAN_OPTIONS="$LSAN_OPTIONS:suppressions=$work/lsan.supp"
+}
+
 # write_session_conf FILE [SERVICEDIR]: a session bus listening in $work
 # that lets dbus-monitor see everything.
 write_session_conf() {

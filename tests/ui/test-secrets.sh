@@ -78,6 +78,7 @@ timeout=60
 CONF
 
 write_session_conf "$work/session.conf"
+add_secret_service_suppressions
 
 cat >"$work/session.sh" <<'SESSION'
 #!/bin/bash
