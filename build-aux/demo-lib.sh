@@ -48,6 +48,7 @@ demo_start_pbx() {
   }
   demo_sip="$(echo "$ready" | sed -E 's/.*sip=([0-9.]+:[0-9]+).*/\1/')"
   demo_control_port="$(echo "$ready" | sed -E 's/.*control=[0-9.]+:([0-9]+).*/\1/')"
+  demo_ami="$(echo "$ready" | sed -nE 's/.* ami=([0-9.]+:[0-9]+).*/\1/p')"
 }
 
 # demo_pbx COMMAND…: one control-port command; prints the PBX's reply line
@@ -68,9 +69,15 @@ demo_lot() {
     "$1" "$2"
 }
 
+# demo_manager_keys: the demo PBX's manager interface for a lot, with the
+# read-only manager user of demo-pbx.ini.
+demo_manager_keys() {
+  printf 'manager-host=%s\nmanager-user=desk\nmanager-secret=deskpw\n' "$demo_ami"
+}
+
 # demo_write_alice FILE [LOT] [TIMEOUT]: Alice's desk for this run only,
-# with the demo lot (default "Demo", 45 s; LOT "-" for none): nothing goes
-# to settings or the keyring.
+# with the demo lot (default "Demo", 45 s; LOT "-" for none) reading the
+# PBX's manager interface: nothing goes to settings or the keyring.
 demo_write_alice() {
   cat >"$1" <<CONF
 [account]
@@ -81,6 +88,9 @@ domain=$demo_sip
 password=alicepw
 
 CONF
-  [ "${2:-Demo}" = - ] || demo_lot "${2:-Demo}" "${3:-45}" >>"$1"
+  if [ "${2:-Demo}" != - ]; then
+    demo_lot "${2:-Demo}" "${3:-45}" >>"$1"
+    demo_manager_keys >>"$1"
+  fi
   chmod 600 "$1"
 }

@@ -15,4 +15,5 @@ apt-get install -y -q --no-install-recommends \
   pulseaudio pulseaudio-utils libasound2-plugins alsa-utils \
   xvfb xauth xdotool dbus dbus-x11 gnome-keyring imagemagick notification-daemon optipng \
   desktop-file-utils appstream clang-format python3 flatpak-builder libglib2.0-bin procps \
+  glib-networking \
   hicolor-icon-theme adwaita-icon-theme fonts-cantarell

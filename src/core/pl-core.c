@@ -8,6 +8,8 @@
 
 #include "pl-core.h"
 #include "pl-dbus-service.h"
+#include "pl-lot-secrets.h"
+#include "pl-keyfile.h"
 #include "pl-util.h"
 
 struct _PlCore
@@ -24,7 +26,10 @@ struct _PlCore
   PlParkService *park;
   GPtrArray *lot_configs; /* NULL: the stored ones */
   GCancellable *cancellable;
+  GCancellable *secrets_lookup; /* the stored lots' manager secrets, in flight */
   gboolean ephemeral;
+  gboolean accounts_loading; /* stored accounts listed, passwords not in yet */
+  gboolean server_was_lost;
 };
 
 G_DEFINE_FINAL_TYPE (PlCore, pl_core, G_TYPE_OBJECT)
@@ -44,6 +49,8 @@ pl_core_dispose (GObject *object)
   PlCore *self = PL_CORE (object);
 
   g_cancellable_cancel (self->cancellable);
+  g_cancellable_cancel (self->secrets_lookup);
+  g_clear_object (&self->secrets_lookup);
   g_clear_object (&self->dbus);
   if (self->park)
     pl_park_service_shutdown (self->park);
@@ -85,6 +92,30 @@ forward_message (PlCore *self, const char *text)
   g_signal_emit (self, signals[SIGNAL_MESSAGE], 0, text);
 }
 
+/* The keepalive watches the PBX for the park lots; the registration is
+ * baresip's, and only as true as the server behind it. */
+static void
+on_server_state (PlCore *self)
+{
+  switch (pl_park_service_get_server_state (self->park))
+    {
+      case PL_SERVER_STATE_NOT_ANSWERING:
+        self->server_was_lost = TRUE;
+        pl_engine_server_lost (self->engine, _ ("The phone system is not answering"));
+        break;
+      case PL_SERVER_STATE_ANSWERING:
+        /* it may have restarted and forgotten every registration */
+        if (self->server_was_lost)
+          pl_engine_reregister (self->engine);
+        self->server_was_lost = FALSE;
+        break;
+      case PL_SERVER_STATE_UNKNOWN:
+      default:
+        /* the lots were set up anew: a loss before still needs mending */
+        break;
+    }
+}
+
 PlCore *
 pl_core_new (PlEngine *engine, GSettings *settings, const char *history_path)
 {
@@ -105,6 +136,8 @@ pl_core_new (PlEngine *engine, GSettings *settings, const char *history_path)
   self->park = pl_park_service_new (self->calls, self->recorder);
   pl_dbus_service_set_park_service (self->dbus, self->park);
   g_signal_connect_object (self->park, "message", G_CALLBACK (forward_message), self,
+                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->park, "notify::server-state", G_CALLBACK (on_server_state), self,
                            G_CONNECT_SWAPPED);
   return self;
 }
@@ -182,16 +215,66 @@ stored_lot_configs (PlCore *self)
 }
 
 static void
-configure_park (PlCore *self)
+apply_lots (PlCore *self, GPtrArray *configs)
 {
   PlAccount *account = pl_engine_get_account (self->engine);
-  g_autoptr (GPtrArray) stored = NULL;
-  GPtrArray *configs = self->lot_configs;
 
-  if (configs == NULL)
-    configs = stored = stored_lot_configs (self);
   pl_park_service_configure (self->park, account, configs,
                              account ? local_address_for (account) : NULL);
+}
+
+typedef struct
+{
+  PlCore *core;
+  GPtrArray *configs; /* as stored, for when the keyring fails */
+} SecretsLookup;
+
+static void
+secrets_filled (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  SecretsLookup *lookup = user_data;
+  g_autoptr (PlCore) self = lookup->core;
+  g_autoptr (GPtrArray) stored = lookup->configs;
+  g_autoptr (GPtrArray) filled = NULL;
+  g_autoptr (GError) error = NULL;
+
+  g_free (lookup);
+  filled = pl_lot_secrets_fill_finish (result, &error);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  g_clear_object (&self->secrets_lookup);
+  if (filled == NULL)
+    pl_emit_message (self, signals[SIGNAL_PROBLEM], _ ("Park lots cannot name their callers: %s"),
+                     error->message);
+  apply_lots (self, filled ? filled : stored);
+}
+
+/* Stored lots come without their manager secrets: the keyring is asked
+ * first (asynchronously), so that no feed tries to log in without one. */
+static void
+configure_park (PlCore *self)
+{
+  g_autoptr (GPtrArray) stored = NULL;
+  SecretsLookup *lookup;
+
+  g_cancellable_cancel (self->secrets_lookup);
+  g_clear_object (&self->secrets_lookup);
+  if (self->lot_configs != NULL)
+    {
+      apply_lots (self, self->lot_configs);
+      return;
+    }
+  stored = stored_lot_configs (self);
+  if (!pl_lot_secrets_needed (stored))
+    {
+      apply_lots (self, stored);
+      return;
+    }
+  self->secrets_lookup = g_cancellable_new ();
+  lookup = g_new0 (SecretsLookup, 1);
+  lookup->core = g_object_ref (self);
+  lookup->configs = g_ptr_array_ref (stored);
+  pl_lot_secrets_fill_async (stored, self->secrets_lookup, secrets_filled, lookup);
 }
 
 void
@@ -213,15 +296,17 @@ pl_core_get_run_lots (PlCore *self)
 gboolean
 pl_core_use_keyfile (PlCore *self, const char *path, GError **error)
 {
-  g_autoptr (GKeyFile) keyfile = g_key_file_new ();
+  g_autoptr (GKeyFile) keyfile = NULL;
+  g_autofree char *text = NULL;
   g_autoptr (PlAccount) account = NULL;
   g_autoptr (GPtrArray) lots = NULL;
 
   g_return_val_if_fail (PL_IS_CORE (self), FALSE);
 
-  if (!g_key_file_load_from_file (keyfile, path, G_KEY_FILE_NONE, error)
-      || !(account = pl_account_from_keyfile (keyfile, error))
-      || !(lots = pl_park_lot_configs_load (keyfile, error)))
+  /* with its text, so that every error names its line */
+  if (!(keyfile = pl_keyfile_load (path, &text, error))
+      || !(account = pl_account_from_keyfile_text (keyfile, text, path, error))
+      || !(lots = pl_park_lot_configs_load_text (keyfile, text, path, error)))
     return FALSE;
   /* A file with just the account does not replace the lots in use. */
   if (lots->len > 0)
@@ -269,7 +354,11 @@ accounts_loaded (GObject *source, GAsyncResult *result, gpointer user_data)
       /* The account still registers if the server lets it; say why it may not. */
       pl_emit_message (self, signals[SIGNAL_PROBLEM], "%s", error->message);
     }
+  self->accounts_loading = FALSE;
   pl_engine_set_account (self->engine, pl_account_store_get_default (self->accounts));
+  /* The engine already had the account (without its password): the lots
+   * subscribe now, with the password in. */
+  configure_park (self);
   pl_engine_start (self->engine);
 }
 
@@ -341,6 +430,9 @@ history_opened (GObject *source, GAsyncResult *result, gpointer user_data)
 static void
 on_engine_account (PlEngine *engine, GParamSpec *pspec, PlCore *self)
 {
+  /* A stored account reaches the engine before its password does. */
+  if (self->accounts_loading)
+    return;
   configure_park (self);
 }
 
@@ -372,6 +464,7 @@ pl_core_start (PlCore *self)
       pl_engine_start (self->engine);
       return;
     }
+  self->accounts_loading = TRUE;
   pl_account_store_load_async (self->accounts, self->cancellable, accounts_loaded,
                                g_object_ref (self));
 }
@@ -381,6 +474,7 @@ pl_core_stop (PlCore *self)
 {
   g_return_if_fail (PL_IS_CORE (self));
   g_cancellable_cancel (self->cancellable);
+  g_cancellable_cancel (self->secrets_lookup);
   pl_park_service_shutdown (self->park);
   pl_engine_stop (self->engine);
 }

@@ -11,6 +11,7 @@
 #include "pl-application.h"
 #include "pl-preferences-window.h"
 #include "pl-provision.h"
+#include "pl-sip-uri.h"
 #include "pl-park-sidebar.h"
 #include "pl-window.h"
 
@@ -306,7 +307,15 @@ parked_by_other_cb (PlApplication *self, PlParkLot *lot, PlParkSlot *slot)
   else
     title = g_strdup_printf (_ ("%s parked on %d"), name, number);
   notification = g_notification_new (title);
-  g_notification_set_body (notification, pl_park_lot_get_name (lot));
+  /* "Parked by Bob · Main" when a server feed said who. */
+  if (pl_park_slot_get_parked_by (slot) != NULL)
+    {
+      g_autofree char *body = g_strdup_printf (
+          _ ("Parked by %s · %s"), pl_park_slot_get_parked_by (slot), pl_park_lot_get_name (lot));
+      g_notification_set_body (notification, body);
+    }
+  else
+    g_notification_set_body (notification, pl_park_lot_get_name (lot));
   g_notification_set_icon (notification, icon);
   g_notification_add_button_with_target (notification, _ ("Retrieve"), "app.retrieve-slot", "s",
                                          target);
@@ -314,6 +323,51 @@ parked_by_other_cb (PlApplication *self, PlParkLot *lot, PlParkSlot *slot)
   g_object_set_data_full (G_OBJECT (slot), "pl-notification-id", g_steal_pointer (&id), g_free);
   g_signal_connect_object (slot, "notify::state", G_CALLBACK (parked_slot_state_cb), self,
                            G_CONNECT_SWAPPED);
+}
+
+/* "Taken by Bob": a call we parked was picked up by a teammate, as a
+ * server feed told the lot. Our own retrieve of it is no news to us. */
+static void
+park_ended_cb (PlApplication *self, PlParkSlot *slot, const PlParkEnd *end, PlParkLot *lot)
+{
+  g_autoptr (GNotification) notification = NULL;
+  g_autoptr (GIcon) icon = g_themed_icon_new ("view-pin-symbolic");
+  g_autofree char *caller = NULL;
+  g_autofree char *title = NULL;
+  g_autofree char *body = NULL;
+  g_autofree char *target = NULL;
+  g_autofree char *id = NULL;
+
+  if (end->reason != PL_PARK_END_RETRIEVED || !end->parked_by_me || end->taken_by == NULL
+      || !g_settings_get_boolean (self->settings, "notify-parks")
+      || pl_park_service_is_retrieving (pl_core_get_park_service (self->core), lot, end->slot))
+    return;
+  caller = pl_sip_party_title (end->caller_name, end->caller_uri);
+  title = g_strdup_printf (_ ("Taken by %s"), end->taken_by);
+  body = caller ? g_strdup_printf (_ ("You parked %s on %d"), caller, end->slot)
+                : g_strdup_printf (_ ("You parked a call on %d"), end->slot);
+  target = pl_park_format_slot_target (pl_park_lot_get_name (lot), end->slot);
+  id = g_strdup_printf ("taken-%s", target);
+  notification = g_notification_new (title);
+  g_notification_set_body (notification, body);
+  g_notification_set_icon (notification, icon);
+  g_application_send_notification (G_APPLICATION (self), id, notification);
+}
+
+static void
+watch_park_ends (PlApplication *self)
+{
+  GListModel *lots = pl_park_service_get_lots (pl_core_get_park_service (self->core));
+
+  for (guint i = 0; i < g_list_model_get_n_items (lots); i++)
+    {
+      g_autoptr (PlParkLot) lot = g_list_model_get_item (lots, i);
+
+      if (g_signal_handler_find (lot, G_SIGNAL_MATCH_FUNC | G_SIGNAL_MATCH_DATA, 0, 0, NULL,
+                                 park_ended_cb, self)
+          == 0)
+        g_signal_connect_object (lot, "ended", G_CALLBACK (park_ended_cb), self, G_CONNECT_SWAPPED);
+    }
 }
 
 /* A call outlives its window: closing the window must not hang up. */
@@ -519,6 +573,9 @@ pl_application_startup (GApplication *app)
                            G_CONNECT_SWAPPED);
   g_signal_connect_object (pl_core_get_park_service (self->core), "parked-by-other",
                            G_CALLBACK (parked_by_other_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (pl_park_service_get_lots (pl_core_get_park_service (self->core)),
+                           "items-changed", G_CALLBACK (watch_park_ends), self, G_CONNECT_SWAPPED);
+  watch_park_ends (self);
 
   g_signal_connect_object (self->settings, "changed::run-in-background",
                            G_CALLBACK (background_changed_cb), self, G_CONNECT_SWAPPED);

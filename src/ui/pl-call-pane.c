@@ -396,6 +396,18 @@ pl_call_pane_show_transfer (PlCallPane *self)
 }
 
 void
+pl_call_pane_set_park_blocker (PlCallPane *self, const char *blocker)
+{
+  const char *text = blocker ? blocker : _ ("Park");
+
+  g_return_if_fail (PL_IS_CALL_PANE (self));
+
+  /* the window's tooltip refresh adds the shortcut to this base text */
+  g_object_set_data_full (G_OBJECT (self->park_button), "pl-base-tooltip", g_strdup (text), g_free);
+  gtk_widget_set_tooltip_text (self->park_button, text);
+}
+
+void
 pl_call_pane_set_compact (PlCallPane *self, gboolean compact)
 {
   g_return_if_fail (PL_IS_CALL_PANE (self));

@@ -20,5 +20,7 @@ void pl_call_pane_set_compact (PlCallPane *self, gboolean compact);
 /* Opens the transfer popover (win.show-transfer); FALSE when the call
  * cannot be transferred now. */
 gboolean pl_call_pane_show_transfer (PlCallPane *self);
+/* Why Park cannot be used now, for its tooltip; NULL: the plain one. */
+void pl_call_pane_set_park_blocker (PlCallPane *self, const char *blocker);
 
 G_END_DECLS

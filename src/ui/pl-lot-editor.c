@@ -4,9 +4,15 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <string.h>
 
 #include "pl-lot-editor.h"
 #include "pl-ui-util.h"
+
+/* The manager interface's usual ports, plain and TLS (Asterisk's
+ * manager.conf defaults). */
+#define MANAGER_PORT     ":5038"
+#define MANAGER_TLS_PORT ":5039"
 
 struct _PlLotEditor
 {
@@ -31,6 +37,18 @@ struct _PlLotEditor
   GtkWidget *error_group;
   GtkLabel *error_label;
   GtkWidget *save_button;
+
+  /* Caller names from the manager interface. */
+  PlParkFeed *feed;     /* the running lot's, NULL when it has none */
+  gboolean had_manager; /* a secret is stored that an empty field keeps */
+  AdwEntryRow *manager_host_row;
+  AdwEntryRow *manager_user_row;
+  AdwEntryRow *manager_secret_row;
+  GtkSwitch *manager_tls_switch;
+  AdwEntryRow *manager_parkinglot_row;
+  AdwActionRow *manager_status_row;
+  GtkImage *manager_status_icon;
+  GtkWidget *manager_events_only_row;
 };
 
 G_DEFINE_FINAL_TYPE (PlLotEditor, pl_lot_editor, ADW_TYPE_WINDOW)
@@ -85,6 +103,25 @@ has_park_extension (PlParkProfile profile)
   return profile == PL_PARK_PROFILE_ASTERISK || profile == PL_PARK_PROFILE_FREEPBX;
 }
 
+/* An empty host means "no manager": the other manager fields are then
+ * ignored rather than reported. The secret is taken as typed (spaces may be
+ * part of it); empty means "keep the stored one". */
+static void
+dup_manager (PlLotEditor *self, PlParkLotConfig *c)
+{
+  g_autofree char *host = dup_stripped (self->manager_host_row);
+  const char *secret = gtk_editable_get_text (GTK_EDITABLE (self->manager_secret_row));
+
+  if (*host == '\0')
+    return;
+  c->manager_host = g_steal_pointer (&host);
+  c->manager_user = dup_stripped (self->manager_user_row);
+  c->manager_secret = *secret != '\0' ? g_strdup (secret) : NULL;
+  c->manager_tls = gtk_switch_get_active (self->manager_tls_switch);
+  g_free (c->manager_parkinglot);
+  c->manager_parkinglot = dup_stripped (self->manager_parkinglot_row);
+}
+
 PlParkLotConfig *
 pl_lot_editor_dup_config (PlLotEditor *self)
 {
@@ -117,6 +154,7 @@ pl_lot_editor_dup_config (PlLotEditor *self)
       c->retrieve_template = dup_stripped (self->retrieve_uri_row);
       c->subscribe_template = dup_stripped (self->subscribe_uri_row);
     }
+  dup_manager (self, c);
   return c;
 }
 
@@ -126,6 +164,52 @@ mark_template (AdwEntryRow *row, gboolean need_slot)
   g_autofree char *text = dup_stripped (row);
 
   pl_ui_mark_invalid (row, !pl_park_template_validate (text, need_slot, NULL));
+}
+
+/* Whether the core accepts the lot once the text field at offset holds a
+ * harmless value: then that field is the one it objects to. */
+static gboolean
+accepted_with (const PlParkLotConfig *c, glong offset)
+{
+  g_autoptr (PlParkLotConfig) copy = pl_park_lot_config_copy (c);
+  char **field = G_STRUCT_MEMBER_P (copy, offset);
+
+  g_free (*field);
+  *field = g_strdup ("x");
+  return pl_park_lot_config_validate (copy, NULL);
+}
+
+/* A manager needs a secret: typed now, or stored before (kept when the field
+ * stays empty). */
+static gboolean
+secret_missing (PlLotEditor *self, const PlParkLotConfig *c)
+{
+  return c->manager_host != NULL && c->manager_secret == NULL && !self->had_manager;
+}
+
+static void
+mark_manager_rows (PlLotEditor *self, const PlParkLotConfig *c, const GError *error)
+{
+  gpointer bad = NULL;
+
+  if (error != NULL && error->code == PL_PARK_PROFILE_ERROR_INVALID_MANAGER)
+    {
+      /* The core is content: the editor's own objection, a missing secret. */
+      if (pl_park_lot_config_validate (c, NULL))
+        bad = self->manager_secret_row;
+      else if (!pl_park_manager_host_parse (c->manager_host, NULL, NULL))
+        bad = self->manager_host_row;
+      else if (accepted_with (c, G_STRUCT_OFFSET (PlParkLotConfig, manager_user)))
+        bad = self->manager_user_row;
+      else if (accepted_with (c, G_STRUCT_OFFSET (PlParkLotConfig, manager_parkinglot)))
+        bad = self->manager_parkinglot_row;
+      else
+        bad = self->manager_secret_row;
+    }
+  pl_ui_mark_invalid (self->manager_host_row, bad == (gpointer)self->manager_host_row);
+  pl_ui_mark_invalid (self->manager_user_row, bad == (gpointer)self->manager_user_row);
+  pl_ui_mark_invalid (self->manager_secret_row, bad == (gpointer)self->manager_secret_row);
+  pl_ui_mark_invalid (self->manager_parkinglot_row, bad == (gpointer)self->manager_parkinglot_row);
 }
 
 /* The core's validators decide; the error code only says which rows to
@@ -164,6 +248,8 @@ mark_rows (PlLotEditor *self, const PlParkLotConfig *c, const GError *error, gbo
       }
   pl_ui_mark_invalid (self->extension_row, extension_bad);
 
+  mark_manager_rows (self, c, error);
+
   if (error != NULL && error->code == PL_PARK_PROFILE_ERROR_INVALID_TEMPLATE)
     {
       mark_template (self->park_uri_row, FALSE);
@@ -196,7 +282,9 @@ validate (PlLotEditor *self)
         g_ptr_array_add (all, g_ptr_array_index (self->others, i));
       g_ptr_array_add (all, c);
       with_others = TRUE;
-      pl_park_lot_configs_validate (all, &error);
+      if (pl_park_lot_configs_validate (all, &error) && secret_missing (self, c))
+        g_set_error_literal (&error, PL_PARK_PROFILE_ERROR, PL_PARK_PROFILE_ERROR_INVALID_MANAGER,
+                             _ ("Enter the manager user’s secret"));
     }
   mark_rows (self, c, error, with_others);
   gtk_label_set_label (self->error_label, error ? error->message : "");
@@ -242,6 +330,16 @@ fill (PlLotEditor *self, const PlParkLotConfig *c)
   set_text (self->park_uri_row, c->park_template);
   set_text (self->retrieve_uri_row, c->retrieve_template);
   set_text (self->subscribe_uri_row, c->subscribe_template);
+  set_text (self->manager_host_row, c->manager_host);
+  set_text (self->manager_user_row, c->manager_user);
+  set_text (self->manager_secret_row, NULL);
+  gtk_switch_set_active (self->manager_tls_switch, c->manager_tls);
+  set_text (self->manager_parkinglot_row, c->manager_parkinglot);
+  self->had_manager = c->manager_host != NULL;
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->manager_secret_row),
+                                 self->had_manager ? _ ("Secret (leave empty to keep)")
+                                                   : _ ("Secret"));
+  pl_ui_label_rows (GTK_WIDGET (self->manager_secret_row));
   self->profile = c->profile;
   self->filling = FALSE;
   update_visibility (self);
@@ -299,6 +397,96 @@ subscribe_changed_cb (PlLotEditor *self)
   validate (self);
 }
 
+/* Turning TLS on or off moves a host on the usual port to the other usual
+ * port; any other port is the admin's choice and stays. */
+static void
+tls_changed_cb (PlLotEditor *self)
+{
+  gboolean tls = gtk_switch_get_active (self->manager_tls_switch);
+  const char *from = tls ? MANAGER_PORT : MANAGER_TLS_PORT;
+  const char *to = tls ? MANAGER_TLS_PORT : MANAGER_PORT;
+  g_autofree char *host = dup_stripped (self->manager_host_row);
+
+  if (self->filling)
+    return;
+  if (g_str_has_suffix (host, from))
+    {
+      g_autofree char *moved = NULL;
+
+      host[strlen (host) - strlen (from)] = '\0';
+      moved = g_strconcat (host, to, NULL);
+      set_text (self->manager_host_row, moved);
+    }
+  validate (self);
+}
+
+static const char *
+feed_status_icon (PlParkFeedStatus status)
+{
+  switch (status)
+    {
+      case PL_PARK_FEED_STATUS_CONNECTED:
+        return "network-transmit-receive-symbolic";
+      case PL_PARK_FEED_STATUS_CONNECTING:
+        return "content-loading-symbolic";
+      case PL_PARK_FEED_STATUS_STOPPED:
+        return "network-offline-symbolic";
+      case PL_PARK_FEED_STATUS_AUTH_FAILED:
+      case PL_PARK_FEED_STATUS_REFUSED:
+      case PL_PARK_FEED_STATUS_UNREACHABLE:
+      case PL_PARK_FEED_STATUS_NOT_ANSWERING:
+      case PL_PARK_FEED_STATUS_TLS_FAILED:
+      case PL_PARK_FEED_STATUS_PROTOCOL_ERROR:
+      case PL_PARK_FEED_STATUS_LOST:
+      default:
+        return "dialog-error-symbolic";
+    }
+}
+
+/* The running lot's connection, as it is now (not as the fields would
+ * make it: that shows after Save). */
+static void
+update_feed_status (PlLotEditor *self)
+{
+  PlParkFeedStatus status;
+  g_autofree char *text = NULL;
+  g_autofree char *label = NULL;
+  gboolean failed;
+
+  gtk_widget_set_visible (GTK_WIDGET (self->manager_status_row), self->feed != NULL);
+  if (self->feed == NULL)
+    {
+      gtk_widget_set_visible (self->manager_events_only_row, FALSE);
+      return;
+    }
+  status = pl_park_feed_get_status (self->feed);
+  text = pl_park_feed_dup_status_text (self->feed);
+  failed = g_str_equal (feed_status_icon (status), "dialog-error-symbolic");
+  adw_action_row_set_subtitle (self->manager_status_row, text);
+  gtk_image_set_from_icon_name (self->manager_status_icon, feed_status_icon (status));
+  pl_ui_set_css_class (self->manager_status_row, "feed-failed", failed);
+  label = g_strdup_printf (_ ("Connection: %s"), text);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->manager_status_row),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, label, -1);
+  gtk_widget_set_visible (self->manager_events_only_row,
+                          status == PL_PARK_FEED_STATUS_CONNECTED
+                              && pl_park_feed_get_events_only (self->feed));
+}
+
+void
+pl_lot_editor_set_feed (PlLotEditor *self, PlParkFeed *feed)
+{
+  g_return_if_fail (PL_IS_LOT_EDITOR (self));
+  g_return_if_fail (feed == NULL || PL_IS_PARK_FEED (feed));
+
+  if (self->feed != NULL)
+    g_signal_handlers_disconnect_by_data (self->feed, self);
+  g_set_object (&self->feed, feed);
+  if (feed != NULL)
+    g_signal_connect_swapped (feed, "notify", G_CALLBACK (update_feed_status), self);
+  update_feed_status (self);
+}
+
 const char *
 pl_lot_editor_get_error (PlLotEditor *self)
 {
@@ -343,6 +531,11 @@ save_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
 static void
 pl_lot_editor_dispose (GObject *object)
 {
+  PlLotEditor *self = PL_LOT_EDITOR (object);
+
+  if (self->feed != NULL)
+    g_signal_handlers_disconnect_by_data (self->feed, self);
+  g_clear_object (&self->feed);
   gtk_widget_dispose_template (GTK_WIDGET (object), PL_TYPE_LOT_EDITOR);
   G_OBJECT_CLASS (pl_lot_editor_parent_class)->dispose (object);
 }
@@ -385,6 +578,14 @@ pl_lot_editor_class_init (PlLotEditorClass *klass)
   gtk_widget_class_bind_template_child (widget_class, PlLotEditor, error_group);
   gtk_widget_class_bind_template_child (widget_class, PlLotEditor, error_label);
   gtk_widget_class_bind_template_child (widget_class, PlLotEditor, save_button);
+  gtk_widget_class_bind_template_child (widget_class, PlLotEditor, manager_host_row);
+  gtk_widget_class_bind_template_child (widget_class, PlLotEditor, manager_user_row);
+  gtk_widget_class_bind_template_child (widget_class, PlLotEditor, manager_secret_row);
+  gtk_widget_class_bind_template_child (widget_class, PlLotEditor, manager_tls_switch);
+  gtk_widget_class_bind_template_child (widget_class, PlLotEditor, manager_parkinglot_row);
+  gtk_widget_class_bind_template_child (widget_class, PlLotEditor, manager_status_row);
+  gtk_widget_class_bind_template_child (widget_class, PlLotEditor, manager_status_icon);
+  gtk_widget_class_bind_template_child (widget_class, PlLotEditor, manager_events_only_row);
   gtk_widget_class_bind_template_callback (widget_class, field_changed_cb);
 
   gtk_widget_class_install_action (widget_class, "lot.save", NULL, save_action);
@@ -397,10 +598,13 @@ pl_lot_editor_init (PlLotEditor *self)
   gtk_widget_init_template (GTK_WIDGET (self));
 
   pl_ui_label_rows (GTK_WIDGET (self));
+  pl_ui_label_icon_buttons (GTK_WIDGET (self->manager_secret_row));
   g_signal_connect_swapped (self->profile_row, "notify::selected", G_CALLBACK (profile_changed_cb),
                             self);
   g_signal_connect_swapped (self->subscribe_row, "notify::selected",
                             G_CALLBACK (subscribe_changed_cb), self);
+  g_signal_connect_swapped (self->manager_tls_switch, "notify::active", G_CALLBACK (tls_changed_cb),
+                            self);
 }
 
 static char *

@@ -3,6 +3,7 @@
 
 #include <adwaita.h>
 
+#include "pl-park-feed.h"
 #include "pl-park-profile.h"
 
 G_BEGIN_DECLS
@@ -16,6 +17,9 @@ G_DECLARE_FINAL_TYPE (PlLotEditor, pl_lot_editor, PL, LOT_EDITOR, AdwWindow)
  * invalid. Emits "saved" (PlParkLotConfig) on Save, then closes. */
 PlLotEditor *pl_lot_editor_new (GtkWindow *parent, const PlParkLotConfig *config,
                                 GPtrArray *others);
+/* The running lot's manager feed, whose live status the editor shows (NULL:
+ * none, e.g. a new lot). */
+void pl_lot_editor_set_feed (PlLotEditor *self, PlParkFeed *feed);
 /* The lot as the fields describe it now. */
 PlParkLotConfig *pl_lot_editor_dup_config (PlLotEditor *self);
 /* NULL while the lot is valid. */

@@ -356,18 +356,23 @@ update_actions (PlParkSidebar *self)
   PlParkSlot *slot = row ? pl_park_slot_row_get_slot (row) : NULL;
   gboolean can_choose = lot && pl_park_sidebar_lot_can_choose (lot);
   gboolean free_selected = slot && pl_park_slot_get_state (slot) == PL_PARK_SLOT_FREE;
+  /* a silent PBX: say so where Park is, even while it cannot be pressed */
+  const char *blocker = pl_park_service_get_park_blocker (self->service);
   g_autofree char *tooltip = NULL;
 
   if (self->park == NULL)
     return;
-  g_simple_action_set_enabled (self->park, has_lots && call_can_park (self, call));
-  g_simple_action_set_enabled (self->park_selected,
-                               call_can_park (self, call) && free_selected && can_choose);
+  g_simple_action_set_enabled (self->park, has_lots && !blocker && call_can_park (self, call));
+  g_simple_action_set_enabled (self->park_selected, !blocker && call_can_park (self, call)
+                                                        && free_selected && can_choose);
+  set_tooltip (self->park_button, "win.park", blocker ? blocker : _ ("Park the current call"));
   g_simple_action_set_enabled (self->retrieve_slot, can_retrieve);
   g_simple_action_set_enabled (self->retrieve_nth, can_retrieve);
   g_simple_action_set_enabled (self->focus_park, has_lots);
 
-  if (lot && !can_choose)
+  if (blocker)
+    tooltip = g_strdup (blocker);
+  else if (lot && !can_choose)
     tooltip = g_strdup_printf (_ ("The phone system picks the slot in “%s”: use Park"),
                                pl_park_lot_get_name (lot));
   else if (free_selected)
@@ -412,6 +417,11 @@ section_update (Section *section)
     count = g_strdup_printf (ngettext ("%u parked · %u free", "%u parked · %u free", n_free),
                              n_parked, n_free);
   gtk_label_set_label (section->count_label, count ? count : "");
+  gtk_label_set_label (GTK_LABEL (section->stale_banner),
+                       pl_park_service_get_server_state (section->sidebar->service)
+                               == PL_SERVER_STATE_NOT_ANSWERING
+                           ? _ ("The phone system is not answering — lot state unknown")
+                           : _ ("Lot state unknown — reconnecting…"));
   gtk_widget_set_visible (section->stale_banner, stale);
   pl_ui_set_css_class (section->box, "stale", stale);
 }
@@ -502,7 +512,7 @@ section_new (PlParkSidebar *self, PlParkLot *lot)
   gtk_widget_set_margin_end (header, 4);
   gtk_box_append (GTK_BOX (section->box), header);
 
-  section->stale_banner = gtk_label_new (_ ("Lot state unknown — reconnecting…"));
+  section->stale_banner = gtk_label_new (NULL);
   gtk_label_set_wrap (GTK_LABEL (section->stale_banner), TRUE);
   gtk_label_set_xalign (GTK_LABEL (section->stale_banner), 0);
   gtk_widget_add_css_class (section->stale_banner, "stale-banner");
@@ -577,6 +587,14 @@ lots_changed_cb (PlParkSidebar *self)
       gtk_box_append (GTK_BOX (self->lots_box), section->box);
     }
   gtk_stack_set_visible_child_name (self->stack, n > 0 ? "lots" : "empty");
+  update_actions (self);
+}
+
+static void
+server_state_cb (PlParkSidebar *self)
+{
+  for (guint i = 0; i < self->sections->len; i++)
+    section_update (g_ptr_array_index (self->sections, i));
   update_actions (self);
 }
 
@@ -806,6 +824,8 @@ pl_park_sidebar_new (PlParkService *service, PlCallManager *manager)
   g_signal_connect_object (calls, "items-changed", G_CALLBACK (calls_changed_cb), self,
                            G_CONNECT_SWAPPED);
   g_signal_connect_object (self->engine, "notify::state", G_CALLBACK (update_actions), self,
+                           G_CONNECT_SWAPPED);
+  g_signal_connect_object (service, "notify::server-state", G_CALLBACK (server_state_cb), self,
                            G_CONNECT_SWAPPED);
   calls_changed_cb (self, 0, 0, g_list_model_get_n_items (calls), calls);
   lots_changed_cb (self);

@@ -50,6 +50,21 @@ caller_number (PlParkSlot *slot)
   return pl_sip_uri_dup_display_user (uri);
 }
 
+/* A teammate's park: the caller's number and, when a server feed said so,
+ * who parked it ("201 · parked by Bob"). */
+static char *
+others_park_detail (PlParkSlot *slot, const char *caller, const char *name)
+{
+  const char *parked_by = pl_park_slot_get_parked_by (slot);
+  gboolean number_adds = caller != NULL && g_strcmp0 (caller, name) != 0;
+
+  if (parked_by != NULL && number_adds)
+    return g_strdup_printf (_ ("%s · parked by %s"), caller, parked_by);
+  if (parked_by != NULL)
+    return g_strdup_printf (_ ("Parked by %s"), parked_by);
+  return number_adds ? g_strdup (caller) : NULL;
+}
+
 static void
 update (PlParkSlotRow *self)
 {
@@ -71,6 +86,8 @@ update (PlParkSlotRow *self)
     {
       case PL_PARK_SLOT_FREE:
         name = g_strdup (_ ("Free"));
+        /* How the last park here ended, while it is news: "Taken by Bob". */
+        detail = g_strdup (pl_park_slot_get_ended_note (self->slot));
         break;
       case PL_PARK_SLOT_STALE:
         name = g_strdup (_ ("State unknown"));
@@ -97,8 +114,8 @@ update (PlParkSlotRow *self)
                           : g_strdup (_ ("Probably yours"));
         else if (pl_park_slot_get_parked_by_me (self->slot))
           detail = caller ? g_strdup_printf (_ ("%s · yours"), caller) : g_strdup (_ ("Yours"));
-        else if (caller && g_strcmp0 (caller, name) != 0)
-          detail = g_strdup (caller);
+        else
+          detail = others_park_detail (self->slot, caller, name);
         break;
     }
 
@@ -127,6 +144,7 @@ update (PlParkSlotRow *self)
 
   for (guint i = 0; i < G_N_ELEMENTS (state_classes); i++)
     pl_ui_set_css_class (self, state_classes[i], (guint)state == i);
+  pl_ui_set_css_class (self, "ended", state == PL_PARK_SLOT_FREE && detail != NULL);
 
   /* One phrase for screen readers: "Slot 701, Caller One, parked 0:12, 0:33
    * left, Retrieve". */

@@ -8,6 +8,7 @@
 #include "pl-audio-check.h"
 #include "pl-audio-devices.h"
 #include "pl-autostart.h"
+#include "pl-lot-secrets.h"
 #include "pl-preferences-window.h"
 #include "pl-ui-util.h"
 
@@ -29,6 +30,7 @@ struct _PlPreferencesWindow
   GCancellable *cancellable;
   PlLevelMeter *meter;
   guint meter_id;
+  guint lot_rows_id; /* rows rebuilt once the running lots settle */
   gboolean filling_audio;
 
   GtkListBox *accounts_list;
@@ -418,15 +420,22 @@ load_lots (PlPreferencesWindow *self)
 }
 
 static void
-store_lots (PlPreferencesWindow *self, GPtrArray *lots)
+store_lots_in (GSettings *settings, GPtrArray *lots)
 {
   g_autoptr (GKeyFile) keyfile = g_key_file_new ();
   g_autofree char *text = NULL;
 
+  /* Without the manager secrets: those are in the keyring. */
   pl_park_lot_configs_save (lots, keyfile);
   text = g_key_file_to_data (keyfile, NULL, NULL);
   /* The core reconfigures the park service on the change; so do we. */
-  g_settings_set_string (self->settings, "park-lots", text);
+  g_settings_set_string (settings, "park-lots", text);
+}
+
+static void
+store_lots (PlPreferencesWindow *self, GPtrArray *lots)
+{
+  store_lots_in (self->settings, lots);
 }
 
 static GPtrArray *
@@ -440,20 +449,80 @@ copy_lots_except (PlPreferencesWindow *self, int skip)
   return copy;
 }
 
+/* A saved lot on its way: its secret into the keyring, then the lots into
+ * GSettings, so that the core, which reloads the lots on that change, finds
+ * the secret there. It finishes even when the window closes meanwhile. */
+typedef struct
+{
+  GSettings *settings;
+  GPtrArray *lots;
+  PlPreferencesWindow *window; /* weak */
+} LotSave;
+
+static void
+lot_secret_saved_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  LotSave *save = user_data;
+  g_autoptr (GError) error = NULL;
+
+  if (!pl_lot_secrets_save_finish (result, &error))
+    {
+      g_autofree char *message = g_strdup_printf (
+          _ ("The park lot was saved, but its manager secret could not be stored in the keyring: "
+             "%s"),
+          error->message);
+      g_message ("%s", message);
+      if (save->window != NULL)
+        toast (save->window, message);
+    }
+  store_lots_in (save->settings, save->lots);
+  g_clear_weak_pointer (&save->window);
+  g_object_unref (save->settings);
+  g_ptr_array_unref (save->lots);
+  g_free (save);
+}
+
 static void
 lot_saved_cb (PlLotEditor *editor, PlParkLotConfig *config, PlPreferencesWindow *self)
 {
   int index = GPOINTER_TO_INT (g_object_get_data (G_OBJECT (editor), "lot-index"));
   g_autoptr (GPtrArray) lots = copy_lots_except (self, -1);
+  const PlParkLotConfig *old = NULL;
+  LotSave *save;
 
   if (index >= 0 && (guint)index < lots->len)
     {
+      old = g_ptr_array_index (self->lots, index);
       pl_park_lot_config_free (g_ptr_array_index (lots, index));
       g_ptr_array_index (lots, index) = pl_park_lot_config_copy (config);
     }
   else
     g_ptr_array_add (lots, pl_park_lot_config_copy (config));
-  store_lots (self, lots);
+
+  /* Lots without a manager have nothing in the keyring. */
+  if (config->manager_host == NULL && (old == NULL || old->manager_host == NULL))
+    {
+      store_lots (self, lots);
+      return;
+    }
+  save = g_new0 (LotSave, 1);
+  save->settings = g_object_ref (self->settings);
+  save->lots = g_steal_pointer (&lots);
+  g_set_weak_pointer (&save->window, self);
+  pl_lot_secrets_save_async (config, old, NULL, lot_secret_saved_cb, save);
+}
+
+/* The running lot of that name, when the stored lots are the ones running. */
+static PlParkFeed *
+running_feed (PlPreferencesWindow *self, const char *lot_name)
+{
+  PlParkService *park = pl_core_get_park_service (self->core);
+  PlParkLot *lot;
+
+  if (pl_core_get_run_lots (self->core) != NULL || lot_name == NULL)
+    return NULL;
+  lot = pl_park_service_find_lot (park, lot_name);
+  return lot ? pl_park_service_get_feed (park, lot) : NULL;
 }
 
 PlLotEditor *
@@ -470,6 +539,7 @@ pl_preferences_window_edit_lot (PlPreferencesWindow *self, int index)
     config = g_ptr_array_index (self->lots, index);
   others = copy_lots_except (self, index);
   editor = pl_lot_editor_new (GTK_WINDOW (self), config, others);
+  pl_lot_editor_set_feed (editor, running_feed (self, config ? config->name : NULL));
   g_object_set_data (G_OBJECT (editor), "lot-index", GINT_TO_POINTER (index));
   g_signal_connect_object (editor, "saved", G_CALLBACK (lot_saved_cb), self, 0);
   gtk_window_present (GTK_WINDOW (editor));
@@ -486,6 +556,7 @@ static void
 remove_lot_response_cb (AdwMessageDialog *dialog, const char *response, PlPreferencesWindow *self)
 {
   const char *name = g_object_get_data (G_OBJECT (dialog), "lot-name");
+  gboolean had_manager = GPOINTER_TO_INT (g_object_get_data (G_OBJECT (dialog), "lot-manager"));
   g_autoptr (GPtrArray) lots = NULL;
 
   if (g_strcmp0 (response, "remove") != 0)
@@ -497,6 +568,8 @@ remove_lot_response_cb (AdwMessageDialog *dialog, const char *response, PlPrefer
       {
         g_ptr_array_remove_index (lots, i);
         store_lots (self, lots);
+        if (had_manager)
+          pl_lot_secrets_forget (name);
         return;
       }
 }
@@ -518,6 +591,8 @@ pl_preferences_window_remove_lot (PlPreferencesWindow *self, guint index)
   dialog = pl_ui_confirm_destructive (GTK_WINDOW (self), _ ("Remove Park Lot?"), body, "remove",
                                       _ ("_Remove"));
   g_object_set_data_full (G_OBJECT (dialog), "lot-name", g_strdup (config->name), g_free);
+  g_object_set_data (G_OBJECT (dialog), "lot-manager",
+                     GINT_TO_POINTER (config->manager_host != NULL));
   g_signal_connect_object (dialog, "response", G_CALLBACK (remove_lot_response_cb), self, 0);
   gtk_window_present (GTK_WINDOW (dialog));
   return dialog;
@@ -575,6 +650,43 @@ lot_button (PlPreferencesWindow *self, const PlParkLotConfig *c, guint index, gb
   return button;
 }
 
+/* The second line of a lot row: how its caller names are doing, live. */
+static void
+update_lot_row_feed (AdwActionRow *row, GParamSpec *pspec, PlParkFeed *feed)
+{
+  const char *base = g_object_get_data (G_OBJECT (row), "pl-lot-subtitle");
+  g_autofree char *status = pl_park_feed_dup_status_text (feed);
+  g_autofree char *line = NULL;
+  g_autofree char *subtitle = NULL;
+
+  line = g_strdup_printf (_ ("Caller names: %s"), status);
+  subtitle = g_strdup_printf ("%s\n%s", base, line);
+  adw_action_row_set_subtitle (row, subtitle);
+}
+
+static void
+show_lot_feed (PlPreferencesWindow *self, AdwActionRow *row, const PlParkLotConfig *c,
+               const char *base)
+{
+  PlParkFeed *feed;
+  g_autofree char *subtitle = NULL;
+
+  g_object_set_data_full (G_OBJECT (row), "pl-lot-subtitle", g_strdup (base), g_free);
+  if (c->manager_host == NULL)
+    return;
+  adw_action_row_set_subtitle_lines (row, 2);
+  feed = running_feed (self, c->name);
+  if (feed == NULL)
+    {
+      subtitle = g_strdup_printf (_ ("%s\nCaller names from %s"), base, c->manager_host);
+      adw_action_row_set_subtitle (row, subtitle);
+      return;
+    }
+  update_lot_row_feed (row, NULL, feed);
+  g_signal_connect_object (feed, "notify", G_CALLBACK (update_lot_row_feed), row,
+                           G_CONNECT_SWAPPED);
+}
+
 static void
 rebuild_lot_rows (PlPreferencesWindow *self)
 {
@@ -596,8 +708,28 @@ rebuild_lot_rows (PlPreferencesWindow *self)
       adw_action_row_add_suffix (ADW_ACTION_ROW (row), lot_button (self, c, i, TRUE));
       adw_action_row_set_activatable_widget (ADW_ACTION_ROW (row), edit);
       set_accessible_label (row, c->name);
+      show_lot_feed (self, ADW_ACTION_ROW (row), c, subtitle);
       gtk_list_box_append (self->lots_list, row);
     }
+}
+
+static gboolean
+rebuild_lot_rows_idle (gpointer user_data)
+{
+  PlPreferencesWindow *self = user_data;
+
+  self->lot_rows_id = 0;
+  rebuild_lot_rows (self);
+  return G_SOURCE_REMOVE;
+}
+
+/* The park service gets its feeds after it lists its lots: look once the
+ * reconfiguration is over. */
+static void
+running_lots_changed_cb (PlPreferencesWindow *self)
+{
+  if (self->lot_rows_id == 0)
+    self->lot_rows_id = g_idle_add (rebuild_lot_rows_idle, self);
 }
 
 GPtrArray *
@@ -823,6 +955,7 @@ pl_preferences_window_dispose (GObject *object)
   PlPreferencesWindow *self = PL_PREFERENCES_WINDOW (object);
 
   stop_meter (self);
+  g_clear_handle_id (&self->lot_rows_id, g_source_remove);
   g_cancellable_cancel (self->cancellable);
   gtk_widget_dispose_template (GTK_WIDGET (self), PL_TYPE_PREFERENCES_WINDOW);
   g_clear_object (&self->watched);
@@ -932,6 +1065,10 @@ pl_preferences_window_new (GtkWindow *parent, PlCore *core)
   watch_engine_account (self);
 
   g_signal_connect_object (self->settings, "changed::park-lots", G_CALLBACK (load_lots), self,
+                           G_CONNECT_SWAPPED);
+  /* Feeds are born with the running lots, after the keyring has answered. */
+  g_signal_connect_object (pl_park_service_get_lots (pl_core_get_park_service (core)),
+                           "items-changed", G_CALLBACK (running_lots_changed_cb), self,
                            G_CONNECT_SWAPPED);
   load_lots (self);
 

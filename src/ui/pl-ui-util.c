@@ -116,6 +116,18 @@ pl_ui_label_rows (GtkWidget *widget)
 }
 
 void
+pl_ui_label_icon_buttons (GtkWidget *widget)
+{
+  if (GTK_IS_BUTTON (widget) && gtk_button_get_label (GTK_BUTTON (widget)) == NULL
+      && gtk_widget_get_tooltip_text (widget) != NULL)
+    gtk_accessible_update_property (GTK_ACCESSIBLE (widget), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                    gtk_widget_get_tooltip_text (widget), -1);
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child;
+       child = gtk_widget_get_next_sibling (child))
+    pl_ui_label_icon_buttons (child);
+}
+
+void
 pl_ui_set_css_class (gpointer widget, const char *name, gboolean on)
 {
   if (on)

@@ -30,6 +30,10 @@ gboolean pl_ui_is_dial_key (guint keyval, char *digit_out);
 
 /* Gives every AdwPreferencesRow under widget its title as accessible label. */
 void pl_ui_label_rows (GtkWidget *widget);
+/* Gives every icon-only button under widget its tooltip as accessible name
+ * (libadwaita 1.2's password row has such a button and names it nowhere
+ * else). */
+void pl_ui_label_icon_buttons (GtkWidget *widget);
 void pl_ui_set_css_class (gpointer widget, const char *name, gboolean on);
 /* Marks a field as wrong (or right again), for the eye and for screen readers. */
 void pl_ui_mark_invalid (gpointer widget, gboolean invalid);

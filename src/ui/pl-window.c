@@ -10,6 +10,7 @@
 #include "pl-call-row.h"
 #include "pl-dialpad.h"
 #include "pl-history-page.h"
+#include "pl-park-sidebar.h"
 #include "pl-sip-uri.h"
 #include "pl-ui-util.h"
 #include "pl-window.h"
@@ -20,8 +21,9 @@ struct _PlWindow
 
   PlCallManager *manager;
   PlEngine *engine;
-  PlCall *call;       /* the manager's active call, watched */
-  PlAccount *account; /* the engine's account, watched */
+  PlCall *call;        /* the manager's active call, watched */
+  PlAccount *account;  /* the engine's account, watched */
+  PlParkService *park; /* the sidebar's, for whether the PBX answers */
   GSettings *settings;
   PlHistory *history;
   char *history_problem; /* the last reason history was off */
@@ -671,6 +673,13 @@ update_account_status (PlWindow *self)
         status = g_strdup (_ ("Reconnecting…"));
       else if (engine_state != PL_ENGINE_STATE_RUNNING)
         status = g_strdup (_ ("Starting…"));
+      /* a registration is only as good as the server that took it */
+      else if (self->park
+               && pl_park_service_get_server_state (self->park) == PL_SERVER_STATE_NOT_ANSWERING)
+        {
+          status = g_strdup (_ ("Server not answering"));
+          error = TRUE;
+        }
       else
         switch (pl_account_get_registration_state (self->account))
           {
@@ -947,6 +956,31 @@ pl_window_refresh_tooltips (PlWindow *self)
 
 /* Sidebar ----------------------------------------------------------------- */
 
+static void
+server_state_cb (PlWindow *self)
+{
+  pl_call_pane_set_park_blocker (self->call_pane,
+                                 self->park ? pl_park_service_get_park_blocker (self->park) : NULL);
+  pl_window_refresh_tooltips (self);
+  update_account_status (self);
+}
+
+/* The park sidebar brings the park service: the header follows its
+ * server state. */
+static void
+set_park_service (PlWindow *self, PlParkService *park)
+{
+  if (self->park == park)
+    return;
+  if (self->park)
+    g_signal_handlers_disconnect_by_func (self->park, server_state_cb, self);
+  g_set_object (&self->park, park);
+  if (park)
+    g_signal_connect_object (park, "notify::server-state", G_CALLBACK (server_state_cb), self,
+                             G_CONNECT_SWAPPED);
+  server_state_cb (self);
+}
+
 void
 pl_window_set_sidebar (PlWindow *self, GtkWidget *sidebar)
 {
@@ -964,6 +998,9 @@ pl_window_set_sidebar (PlWindow *self, GtkWidget *sidebar)
     }
   gtk_widget_set_visible (self->sidebar_slot, sidebar != NULL);
   gtk_widget_set_visible (self->sidebar_separator, sidebar != NULL);
+  set_park_service (self, PL_IS_PARK_SIDEBAR (sidebar)
+                              ? pl_park_sidebar_get_service (PL_PARK_SIDEBAR (sidebar))
+                              : NULL);
 }
 
 /* Object ------------------------------------------------------------------ */
@@ -1064,6 +1101,9 @@ pl_window_dispose (GObject *object)
     g_signal_handlers_disconnect_by_func (self->call, call_notify_cb, self);
   g_clear_object (&self->call);
   set_account (self, NULL);
+  if (self->park)
+    g_signal_handlers_disconnect_by_func (self->park, server_state_cb, self);
+  g_clear_object (&self->park);
   if (self->history)
     g_signal_handlers_disconnect_by_func (self->history, history_state_cb, self);
   g_clear_object (&self->history);

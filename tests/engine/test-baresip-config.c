@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "pl-baresip-config.h"
+#include "pl-baresip-reregister.h"
 #include "pl-engine.h"
 
 static void
@@ -166,6 +167,33 @@ test_account_line (gconstpointer data)
     }
 }
 
+/* uadel names the agent as baresip files it: the URI inside the brackets. */
+static void
+test_account_line_aor (void)
+{
+  static const struct
+  {
+    const char *line, *aor;
+  } cases[] = {
+    { "<sip:100@pbx.example.org>;auth_pass=x;regint=600", "sip:100@pbx.example.org" },
+    { "<sip:alice@127.0.0.1:5062;transport=tcp>;auth_user=a;regint=60",
+      "sip:alice@127.0.0.1:5062" },
+    { "<sip:100@pbx?x=y>", "sip:100@pbx" },
+    { "<sip:100@[::1]:5070>;outbound=\"sip:proxy;lr\"", "sip:100@[::1]:5070" },
+    { "<>;regint=600", NULL },
+    { "sip:100@pbx", NULL },
+    { "<sip:100@pbx", NULL },
+    { NULL, NULL },
+  };
+
+  for (gsize i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *aor = pl_baresip_account_line_aor (cases[i].line);
+
+      g_assert_cmpstr (aor, ==, cases[i].aor);
+    }
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -173,6 +201,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/baresip-config/defaults", test_config_defaults);
   g_test_add_func ("/baresip-config/full", test_config_full);
   g_test_add_func ("/baresip-config/refused", test_config_refused);
+  g_test_add_func ("/baresip-config/account-line-aor", test_account_line_aor);
   for (gsize i = 0; i < G_N_ELEMENTS (account_cases); i++)
     {
       g_autofree char *path = g_strdup_printf ("/baresip-config/account/%" G_GSIZE_FORMAT, i);

@@ -68,7 +68,7 @@ static const EventCase event_cases[] = {
     "\"answer\"}",
     PL_ENGINE_EVENT_CALL_MEDIA, "c1", NULL, NULL, -1, "answer" },
   { "{\"event\":true,\"class\":\"other\",\"type\":\"CALL_RTPESTAB\",\"id\":\"c1\"}",
-    PL_ENGINE_EVENT_CALL_MEDIA, "c1", NULL, NULL, -1, NULL },
+    PL_ENGINE_EVENT_CALL_MEDIA_RECEIVED, "c1", NULL, NULL, -1, NULL },
   { "{\"event\":true,\"class\":\"call\",\"type\":\"CALL_HOLD\",\"id\":\"c1\"}",
     PL_ENGINE_EVENT_CALL_HOLD, "c1", NULL, NULL, -1, NULL },
   { "{\"event\":true,\"class\":\"call\",\"type\":\"CALL_RESUME\",\"id\":\"c1\"}",
@@ -224,19 +224,14 @@ test_transcript (void)
   g_assert_cmpuint (responses, >, 10);
   /* The session covers these; if the fixture changes, look again. */
   {
-    PlEngineEventType expected[] = { PL_ENGINE_EVENT_CALL_INCOMING,
-                                     PL_ENGINE_EVENT_CALL_RINGING,
-                                     PL_ENGINE_EVENT_CALL_ESTABLISHED,
-                                     PL_ENGINE_EVENT_CALL_CLOSED,
-                                     PL_ENGINE_EVENT_CALL_TRANSFER,
-                                     PL_ENGINE_EVENT_CALL_TRANSFER_FAILED,
-                                     PL_ENGINE_EVENT_CALL_DTMF_START,
-                                     PL_ENGINE_EVENT_CALL_DTMF_END,
-                                     PL_ENGINE_EVENT_CALL_MEDIA,
-                                     PL_ENGINE_EVENT_REGISTERING,
-                                     PL_ENGINE_EVENT_UNREGISTERING,
-                                     PL_ENGINE_EVENT_SHUTDOWN,
-                                     PL_ENGINE_EVENT_EXIT };
+    PlEngineEventType expected[]
+        = { PL_ENGINE_EVENT_CALL_INCOMING,    PL_ENGINE_EVENT_CALL_RINGING,
+            PL_ENGINE_EVENT_CALL_ESTABLISHED, PL_ENGINE_EVENT_CALL_CLOSED,
+            PL_ENGINE_EVENT_CALL_TRANSFER,    PL_ENGINE_EVENT_CALL_TRANSFER_FAILED,
+            PL_ENGINE_EVENT_CALL_DTMF_START,  PL_ENGINE_EVENT_CALL_DTMF_END,
+            PL_ENGINE_EVENT_CALL_MEDIA,       PL_ENGINE_EVENT_CALL_MEDIA_RECEIVED,
+            PL_ENGINE_EVENT_REGISTERING,      PL_ENGINE_EVENT_UNREGISTERING,
+            PL_ENGINE_EVENT_SHUTDOWN,         PL_ENGINE_EVENT_EXIT };
     for (gsize i = 0; i < G_N_ELEMENTS (expected); i++)
       g_assert_true (g_hash_table_contains (seen, GINT_TO_POINTER (expected[i])));
   }

@@ -91,6 +91,20 @@ script_action_finish (PlEngine *engine, GAsyncResult *result, GError **error)
   return g_task_propagate_boolean (G_TASK (result), error);
 }
 
+/* Logged as "server-lost - REASON" and "reregister - ". */
+static void
+script_server_lost (PlEngine *engine, const char *reason)
+{
+  g_ptr_array_add (PL_SCRIPT_ENGINE (engine)->log,
+                   g_strdup_printf ("server-lost - %s", reason ? reason : ""));
+}
+
+static void
+script_reregister (PlEngine *engine)
+{
+  g_ptr_array_add (PL_SCRIPT_ENGINE (engine)->log, g_strdup ("reregister - "));
+}
+
 static void
 pl_script_engine_iface_init (PlEngineInterface *iface)
 {
@@ -101,6 +115,8 @@ pl_script_engine_iface_init (PlEngineInterface *iface)
   iface->get_state = script_get_state;
   iface->action_async = script_action_async;
   iface->action_finish = script_action_finish;
+  iface->server_lost = script_server_lost;
+  iface->reregister = script_reregister;
 }
 
 static void

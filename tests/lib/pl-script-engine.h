@@ -13,7 +13,8 @@ G_DECLARE_FINAL_TYPE (PlScriptEngine, pl_script_engine, PL, SCRIPT_ENGINE, GObje
 
 PlScriptEngine *pl_script_engine_new (PlAccount *account);
 void pl_script_engine_set_state (PlScriptEngine *self, PlEngineState state);
-/* Every action so far as "verb call-id arg" lines, e.g. "hold c1 ", "dial - sip:201@pbx". */
+/* Every action so far as "verb call-id arg" lines, e.g. "hold c1 ", "dial - sip:201@pbx";
+ * also "server-lost - REASON" and "reregister - " from the core. */
 GPtrArray *pl_script_engine_get_log (PlScriptEngine *self);
 void pl_script_engine_clear_log (PlScriptEngine *self);
 /* The next action with this verb fails with message. */

@@ -2,13 +2,51 @@
 #define G_LOG_DOMAIN "pl-test"
 
 #include <errno.h>
+#include <pthread.h>
 #include <netinet/in.h>
 #include <sqlite3.h>
 #include <sys/socket.h>
+#include <string.h>
 #include <unistd.h>
 #include <glib/gstdio.h>
 
+#include "pl-park-profile.h"
 #include "pl-test-util.h"
+
+/* GTestDBus forks a watcher process that runs GLib code and then calls
+ * exit(): LeakSanitizer would check it and report as leaked whatever the
+ * parent's other threads held, threads that do not exist in the fork. A
+ * child forked without exec is not checked; exec'd children (the PBX,
+ * parkline) are, as every process. */
+#if defined(__has_feature)
+#if __has_feature(address_sanitizer) || __has_feature(leak_sanitizer)
+#define PL_TEST_LSAN 1
+#endif
+#elif defined(__SANITIZE_ADDRESS__)
+#define PL_TEST_LSAN 1
+#endif
+#ifdef PL_TEST_LSAN
+int __lsan_is_turned_off (void);
+static gboolean forked_child;
+
+int
+__lsan_is_turned_off (void)
+{
+  return forked_child;
+}
+
+static void
+in_forked_child (void)
+{
+  forked_child = TRUE;
+}
+
+__attribute__ ((constructor)) static void
+watch_forks (void)
+{
+  pthread_atfork (NULL, NULL, in_forked_child);
+}
+#endif
 
 static gboolean
 timed_out_cb (gpointer data)
@@ -106,6 +144,64 @@ pl_test_free_tcp_port (void)
   return bound_port (SOCK_STREAM, 0);
 }
 
+GDBusConnection *
+pl_test_dbus_connect (GTestDBus *bus)
+{
+  g_autoptr (GError) error = NULL;
+  GDBusConnection *connection = g_dbus_connection_new_for_address_sync (
+      g_test_dbus_get_bus_address (bus),
+      G_DBUS_CONNECTION_FLAGS_AUTHENTICATION_CLIENT
+          | G_DBUS_CONNECTION_FLAGS_MESSAGE_BUS_CONNECTION,
+      NULL, NULL, &error);
+
+  g_assert_no_error (error);
+  return connection;
+}
+
+typedef struct
+{
+  gboolean done;
+  GVariant *reply;
+  GError *error;
+} DBusReply;
+
+static void
+dbus_reply_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  DBusReply *r = user_data;
+
+  r->reply = g_dbus_connection_call_finish (G_DBUS_CONNECTION (source), result, &r->error);
+  r->done = TRUE;
+}
+
+GVariant *
+pl_test_dbus_call (GDBusConnection *client, const char *dest, const char *interface,
+                   const char *method, GVariant *args, GError **error)
+{
+  DBusReply r = { 0 };
+
+  g_dbus_connection_call (client, dest, "/io/github/parkline/Parkline", interface, method, args,
+                          NULL, G_DBUS_CALL_FLAGS_NONE, 10000, NULL, dbus_reply_cb, &r);
+  g_assert_true (PL_TEST_WAIT (r.done, 15000));
+  if (r.error)
+    g_propagate_error (error, r.error);
+  return r.reply;
+}
+
+GVariant *
+pl_test_dbus_get_property (GDBusConnection *client, const char *dest, const char *name)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GVariant) wrapped
+      = pl_test_dbus_call (client, dest, "org.freedesktop.DBus.Properties", "Get",
+                           g_variant_new ("(ss)", "io.github.parkline.Parkline1", name), &error);
+  GVariant *value;
+
+  g_assert_no_error (error);
+  g_variant_get (wrapped, "(v)", &value);
+  return value;
+}
+
 GSocketConnection *
 pl_test_connect_loopback (guint16 port, GError **error)
 {
@@ -198,6 +294,38 @@ pl_test_shared_fixture (const char *relative_path)
       return NULL;
     }
   return path;
+}
+
+GPtrArray *
+pl_test_stored_lots (GSettings *settings)
+{
+  g_autofree char *text = g_settings_get_string (settings, "park-lots");
+  g_autoptr (GKeyFile) keyfile = g_key_file_new ();
+  g_autoptr (GError) error = NULL;
+  GPtrArray *lots;
+
+  g_assert_true (g_key_file_load_from_data (keyfile, text, -1, G_KEY_FILE_NONE, &error));
+  lots = pl_park_lot_configs_load (keyfile, &error);
+  g_assert_no_error (error);
+  return lots;
+}
+
+void
+pl_test_assert_not_in_settings (GSettings *settings, const char *needle)
+{
+  g_autoptr (GSettingsSchema) schema = NULL;
+  g_auto (GStrv) keys = NULL;
+
+  g_object_get (settings, "settings-schema", &schema, NULL);
+  keys = g_settings_schema_list_keys (schema);
+  for (guint i = 0; keys[i]; i++)
+    {
+      g_autoptr (GVariant) value = g_settings_get_value (settings, keys[i]);
+      g_autofree char *printed = g_variant_print (value, FALSE);
+
+      if (strstr (printed, needle) != NULL)
+        g_error ("“%s” found in GSettings key %s", needle, keys[i]);
+    }
 }
 
 void

@@ -42,6 +42,16 @@ guint16 pl_test_free_tcp_port (void);
  * settings, whose schema the isolated test dirs do not have). */
 GSocketConnection *pl_test_connect_loopback (guint16 port, GError **error);
 
+/* A message-bus connection to a GTestDBus. */
+GDBusConnection *pl_test_dbus_connect (GTestDBus *bus);
+/* Calls method on Parkline's object path at dest, iterating this thread's
+ * main context until the reply is in (the service may answer from it).
+ * Returns the reply, or NULL with error set. */
+GVariant *pl_test_dbus_call (GDBusConnection *client, const char *dest, const char *interface,
+                             const char *method, GVariant *args, GError **error);
+/* A property of io.github.parkline.Parkline1 at dest, as a client reads it. */
+GVariant *pl_test_dbus_get_property (GDBusConnection *client, const char *dest, const char *name);
+
 /* A fresh 0700 directory under the test's scratch space. */
 char *pl_test_make_dir (const char *name);
 
@@ -56,6 +66,13 @@ char *pl_test_artifact_dir (const char *name);
 /* Path of a fixture file in the shared fixtures tree, or NULL (and the test
  * skipped) when it is not there. */
 char *pl_test_shared_fixture (const char *relative_path);
+
+/* The park lots in the settings' "park-lots" key, as the core loads them
+ * (asserts that they load). */
+GPtrArray *pl_test_stored_lots (GSettings *settings);
+/* Fails the test when any key of the settings holds needle (a secret that
+ * belongs in the keyring). */
+void pl_test_assert_not_in_settings (GSettings *settings, const char *needle);
 
 /* Two lot configurations are the same as far as Parkline uses them (URI
  * templates count for the custom profile only). */

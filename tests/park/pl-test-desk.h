@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #pragma once
 
+#include "pbx-test-lib.h"
 #include "pl-baresip-engine.h"
 #include "pl-core.h"
 
@@ -41,11 +42,26 @@ typedef struct
 PlTestDesk *pl_test_desk_new_with_options (const char *user, const char *password, guint16 pbx_port,
                                            const char *lots_keyfile,
                                            const PlTestDeskOptions *options);
+/* The same over another SIP transport (baresip and the subscriptions). */
+PlTestDesk *pl_test_desk_new_on (const char *user, const char *password, guint16 pbx_port,
+                                 PlTransport transport, const char *lots_keyfile);
+/* A desk as Parkline starts after `parkline --provision`: the account and
+ * lots from the settings, the secrets from the keyring (account NULL). */
+PlTestDesk *pl_test_desk_new_stored (const char *name);
 void pl_test_desk_free (PlTestDesk *desk);
 PlCallManager *pl_test_desk_calls (PlTestDesk *desk);
 PlParkService *pl_test_desk_park (PlTestDesk *desk);
 PlParkLot *pl_test_desk_lot (PlTestDesk *desk);
 gboolean pl_test_desk_told (PlTestDesk *desk, const char *fragment);
+/* The state of a slot of the desk's first lot. */
+PlParkSlotState pl_test_desk_slot_state (PlTestDesk *desk, int number);
+PlParkSlot *pl_test_desk_slot (PlTestDesk *desk, int number);
+/* Every slot of the desk's first lot is known: none stale, none assumed free. */
+gboolean pl_test_desk_lot_known (PlTestDesk *desk);
+/* The PBX calls the desk's user as "name" <number>; the desk answers.
+ * Returns: (transfer none) the call, active. */
+PlCall *pl_test_desk_answer_caller (PlTestDesk *desk, TestPbx *pbx, const char *number,
+                                    const char *name);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (PlTestDesk, pl_test_desk_free)
 
 G_END_DECLS

@@ -63,22 +63,10 @@ engine_back (PlTestDesk *desk)
          && pl_account_get_registration_state (desk->account) == PL_REGISTRATION_REGISTERED;
 }
 
-/* The PBX rings the desk as "Caller One" <201>; the desk answers. */
 static PlCall *
 answer_caller (Fixture *fx, PlTestDesk *desk)
 {
-  PlCallManager *calls = pl_test_desk_calls (desk);
-  g_autofree char *cmd = g_strdup_printf ("originate 201 \"Caller One\" %s", desk->name);
-  g_autofree char *reply = test_pbx_cmd (fx->pbx, cmd);
-  PlCall *call;
-
-  g_assert_true (g_str_has_prefix (reply, "OK"));
-  g_assert_true (
-      PL_TEST_WAIT (pl_call_manager_find_by_state (calls, PL_CALL_STATE_INCOMING), WAIT_MS));
-  call = pl_call_manager_find_by_state (calls, PL_CALL_STATE_INCOMING);
-  g_assert_true (pl_call_manager_answer (calls, call, NULL));
-  g_assert_true (PL_TEST_WAIT (pl_call_get_state (call) == PL_CALL_STATE_ACTIVE, WAIT_MS));
-  return call;
+  return pl_test_desk_answer_caller (desk, fx->pbx, "201", "Caller One");
 }
 
 /* A whole call, answered and hung up here: the desk works. */

@@ -113,7 +113,8 @@ CFG
     "${displays[$i]}" "$name" "$pbx" "$name" >"$dir/accounts"
   : >"$dir/contacts"
   chmod 600 "$dir"/*
-  "$baresip_bin" -f "$dir" </dev/null >"$dir/baresip.log" 2>&1 &
+  # From its own directory: a core file it may leave on exit goes with it.
+  (cd "$dir" && exec "$baresip_bin" -f "$dir") </dev/null >"$dir/baresip.log" 2>&1 &
   pids+=("$!")
   ctl_ports+=("$ctl_port")
   echo "CALLER $name sip=$sip_port ctrl=$ctl_port"

@@ -72,6 +72,7 @@ leg_destructor (void *arg)
       if (o->origin == leg)
         o->origin = NULL;
     }
+  pbx_ami_channel_gone (leg);
   pbx_media_close (leg);
   leg->refer_not = mem_deref (leg->refer_not);
   leg->pai_req = mem_deref (leg->pai_req);
@@ -115,6 +116,7 @@ bridge (struct pbx_leg *a, struct pbx_leg *b)
   b->peer = a;
   a->role = ROLE_NORMAL;
   b->role = ROLE_NORMAL;
+  pbx_ami_bridged (a, b);
   if (!a->virt)
     pbx_moh_stop (a);
   if (!b->virt)
@@ -318,6 +320,7 @@ ring_user (struct pbx_leg *origin, struct pbx_user *target, guint timeout_ms)
       if (!out)
         continue;
       out->origin = origin;
+      pbx_ami_channel_new (out, NULL, origin);
       sdp = pbx_sdp_offer (out);
       err = sipsess_connect (&out->sess, pbx->sess_sock, c->uri, origin->id_display, origin->id_uri,
                              CUSER, NULL, 0, "application/sdp", sdp, NULL, NULL, false, leg_offer_h,
@@ -355,6 +358,7 @@ park_in (struct pbx_leg *leg, int slot, struct pbx_user *parker)
   leg->parker = parker;
   pbx->slots[slot].leg = leg;
   pbx->last_slot = slot;
+  pbx_ami_park_event (leg, "ParkedCall", NULL);
   pbx_moh_start (leg);
   tmr_start (&leg->park_tmr, pbx->cfg.parkingtime_ms, park_timeout, leg);
   pbx_blf_slot_changed (slot);
@@ -382,6 +386,7 @@ park_timeout (void *arg)
   struct pbx_leg *leg = arg;
   struct pbx_user *parker = leg->parker;
 
+  pbx_ami_park_event (leg, "ParkedCallTimeOut", NULL);
   unpark (leg);
   leg->role = ROLE_RINGBACK;
   if (!parker || !ring_user (leg, parker, pbx->cfg.comebackdialtime_ms))
@@ -502,6 +507,7 @@ leg_refer_h (struct sip *sip, const struct sip_msg *msg, void *arg)
   if (slot >= 0 && pbx->slots[slot].leg)
     {
       struct pbx_leg *parked = pbx->slots[slot].leg;
+      pbx_ami_park_event (parked, "UnParkedCall", other);
       unpark (parked);
       leg->peer = NULL;
       bridge (other, parked);
@@ -566,6 +572,9 @@ leg_close_h (int err, const struct sip_msg *msg, void *arg)
   struct pbx_leg *origin = leg->origin;
   struct pbx_leg *peer = leg->peer;
 
+  /* the caller hung up while parked */
+  if (leg->role == ROLE_PARKED && leg->slot >= 0)
+    pbx_ami_park_event (leg, "ParkedCallGiveUp", NULL);
   leg->state = LEG_CLOSED;
   leg->sess = mem_deref (leg->sess);
 
@@ -597,6 +606,8 @@ leg_close_h (int err, const struct sip_msg *msg, void *arg)
           mem_deref (o);
         }
     }
+  /* the side that hung up is gone first, then its partner */
+  pbx_ami_channel_gone (leg);
   if (peer)
     {
       peer->peer = NULL;
@@ -612,10 +623,29 @@ static void
 retrieve (struct pbx_leg *leg, int slot)
 {
   struct pbx_leg *parked = pbx->slots[slot].leg;
+  pbx_ami_park_event (parked, "UnParkedCall", leg);
   unpark (parked);
   bridge (leg, parked);
+  pbx->slots[slot].retrieved_at = tmr_jiffies ();
+  /* FreeSWITCH's valet bridge sends neither side a re-INVITE (trace s1). */
+  if (pbx->cfg.profile == PBX_PROFILE_FREESWITCH)
+    return;
   send_pai_reinvite (parked);
   leg->pai_pending = true; /* once the retriever has ACKed */
+}
+
+/* FreeSWITCH 1.10, measured: when two phones retrieve one valet slot at
+ * once, both are answered; one gets the caller, the other stays in the call
+ * with no RTP at all, no re-INVITE and no BYE (15 s and more), and the slot
+ * reads free. valet_park marks the slot taken only after both have looked,
+ * so "at once" is a window here. */
+static bool
+lost_retrieve_race (int slot)
+{
+  uint64_t taken = pbx->slots[slot].retrieved_at;
+
+  return pbx->cfg.profile == PBX_PROFILE_FREESWITCH && taken != 0
+         && tmr_jiffies () - taken < pbx->cfg.retrieve_race_ms;
 }
 
 void
@@ -651,6 +681,7 @@ pbx_invite_handler (const struct sip_msg *msg, void *arg)
       (void)sip_treply (NULL, pbx->sip, msg, 500, "Server Internal Error");
       return;
     }
+  pbx_ami_channel_new (leg, target, NULL);
   pbx_sdp_parse_remote (leg, msg->mb);
 
   if (tu)
@@ -700,6 +731,11 @@ pbx_invite_handler (const struct sip_msg *msg, void *arg)
       retrieve (leg, slot);
       return;
     }
+  if (lost_retrieve_race (slot))
+    {
+      leg->role = ROLE_LIMBO;
+      return;
+    }
   if (pbx->cfg.profile == PBX_PROFILE_FREESWITCH)
     {
       /* valet_park: calling an empty slot parks the caller there */
@@ -711,6 +747,26 @@ pbx_invite_handler (const struct sip_msg *msg, void *arg)
   tmr_start (&leg->hang_tmr, pbx->cfg.invalid_delay_ms, hang_tmr_h, leg);
 }
 
+/* An outside caller with no phone behind it, who dialled exten: the PBX
+ * plays its voice (music). */
+static struct pbx_leg *
+virtual_caller_new (const char *number, const char *display, const char *exten)
+{
+  struct pbx_leg *leg = mem_zalloc (sizeof (*leg), leg_destructor);
+
+  if (!leg)
+    return NULL;
+  leg->id = ++pbx->next_leg_id;
+  leg->slot = -1;
+  leg->state = LEG_UP;
+  leg->id_display = g_strdup (display);
+  leg->id_uri = g_strdup_printf ("sip:%s@%s", number, PBX_HOST);
+  leg->virt = true;
+  list_append (&pbx->legs, &leg->le, leg);
+  pbx_ami_channel_new (leg, exten, NULL);
+  return leg;
+}
+
 /* The PBX itself calls a user from an outside identity; the call side
  * plays music. For demos without a real caller. */
 int
@@ -719,18 +775,8 @@ pbx_originate (const char *number, const char *display, const char *to_user)
   struct pbx_user *tu = pbx_user_by_ext (to_user);
   struct pbx_leg *leg;
 
-  if (!tu)
+  if (!tu || !(leg = virtual_caller_new (number, display, tu->ext)))
     return -1;
-  leg = mem_zalloc (sizeof (*leg), leg_destructor);
-  if (!leg)
-    return -1;
-  leg->id = ++pbx->next_leg_id;
-  leg->slot = -1;
-  leg->state = LEG_UP;
-  leg->id_display = g_strdup (display);
-  leg->id_uri = g_strdup_printf ("sip:%s@%s", number, PBX_HOST);
-  leg->virt = true;
-  list_append (&pbx->legs, &leg->le, leg);
   leg->role = ROLE_RINGBACK;
   pbx_moh_start (leg);
   if (!ring_user (leg, tu, pbx->cfg.ring_timeout_ms))
@@ -741,6 +787,23 @@ pbx_originate (const char *number, const char *display, const char *to_user)
   return (int)leg->id;
 }
 
+/* A teammate with no phone of their own (the demo's bob) parks an outside
+ * caller: the park path a REFER to the park extension takes, with parker
+ * set, so the slot's NOTIFYs and every park event follow as usual. */
+int
+pbx_park_as (const char *number, const char *display, const char *parker_name)
+{
+  struct pbx_user *parker = pbx_user_by_ext (parker_name);
+  int slot = next_free_slot ();
+  struct pbx_leg *leg;
+
+  if (!parker || slot < 0 || !(leg = virtual_caller_new (number, display, parker->ext)))
+    return -1;
+  pbx_ami_connected_to_user (leg, parker);
+  park_in (leg, slot, parker);
+  return slot;
+}
+
 void
 pbx_calls_clear (void)
 {
@@ -748,13 +811,18 @@ pbx_calls_clear (void)
   while ((le = list_head (&pbx->legs)))
     {
       struct pbx_leg *leg = le->data;
+      if (leg->role == ROLE_PARKED && leg->slot >= 0)
+        pbx_ami_park_event (leg, "ParkedCallGiveUp", NULL);
       list_unlink (&leg->le);
       leg->peer = NULL;
       leg->origin = NULL;
       mem_deref (leg);
     }
   for (guint i = 0; pbx->slots && i < pbx->cfg.n_slots; i++)
-    pbx->slots[i].leg = NULL;
+    {
+      pbx->slots[i].leg = NULL;
+      pbx->slots[i].retrieved_at = 0;
+    }
 }
 
 /* The dialog state of a user for BLF: confirmed when any of its legs is up,
@@ -780,4 +848,41 @@ pbx_user_state (struct pbx_user *u, const char **rdisplay, const char **ruri)
         }
     }
   return state;
+}
+
+/* A pick-up without phones ends like any call: both sides hang up. */
+static void
+pickup_done (void *arg)
+{
+  struct pbx_leg *leg = arg;
+  struct pbx_leg *peer = leg->peer;
+
+  if (peer)
+    {
+      peer->peer = NULL;
+      leg->peer = NULL;
+      mem_deref (peer);
+    }
+  mem_deref (leg);
+}
+
+/* A teammate without a phone (the demo's bob) picks up the caller parked on
+ * slot_ext, if it is the caller with that number (NULL: anyone): the path
+ * of a phone dialling the slot, so the slot frees and the park events name
+ * him. They talk for talk_ms, then both hang up. */
+int
+pbx_pickup_as (const char *slot_ext, const char *user_name, const char *number, guint talk_ms)
+{
+  struct pbx_user *user = pbx_user_by_ext (user_name);
+  int slot = pbx_slot_index (slot_ext);
+  struct pbx_leg *parked = slot >= 0 ? pbx->slots[slot].leg : NULL;
+  g_autofree char *expected = number ? g_strdup_printf ("sip:%s@%s", number, PBX_HOST) : NULL;
+  struct pbx_leg *leg;
+
+  if (!user || !parked || (expected && g_strcmp0 (parked->id_uri, expected) != 0)
+      || !(leg = virtual_caller_new (user->ext, user->display, slot_ext)))
+    return -1;
+  retrieve (leg, slot);
+  tmr_start (&leg->hang_tmr, talk_ms, pickup_done, leg);
+  return 0;
 }

@@ -51,6 +51,59 @@ get_str (GKeyFile *kf, const char *group, const char *key, const char *dfl)
 }
 
 static void
+ami_user_free (gpointer data)
+{
+  struct pbx_ami_user *u = data;
+  g_free (u->name);
+  g_free (u->secret);
+  g_free (u);
+}
+
+/* "call,system", "all", "": does the class list grant @class? */
+static bool
+grants (const char *list, const char *class)
+{
+  g_auto (GStrv) parts = g_strsplit (list ? list : "", ",", -1);
+  for (guint i = 0; parts[i]; i++)
+    {
+      g_strstrip (parts[i]);
+      if (g_str_equal (parts[i], class) || g_str_equal (parts[i], "all"))
+        return true;
+    }
+  return false;
+}
+
+static void
+load_manager (struct pbx_config *cfg, GKeyFile *kf, char **groups)
+{
+  cfg->ami_system_name = get_str (kf, "manager", "systemname", "lab");
+  cfg->ami_parkinglot = get_str (kf, "manager", "parkinglot", "default");
+  cfg->ami_tls_pem = get_str (kf, "manager", "tls_pem", NULL);
+  {
+    /* manager.conf says yes/no */
+    g_autofree char *stamps = get_str (kf, "manager", "timestampevents", "no");
+    cfg->ami_timestamps = grants (stamps, "yes") || grants (stamps, "true");
+  }
+  cfg->ami_users = g_ptr_array_new_with_free_func (ami_user_free);
+  for (guint i = 0; groups[i]; i++)
+    {
+      struct pbx_ami_user *u;
+      g_autofree char *read = NULL, *write = NULL;
+      if (!g_str_has_prefix (groups[i], "manager "))
+        continue;
+      u = g_new0 (struct pbx_ami_user, 1);
+      u->name = g_strstrip (g_strdup (groups[i] + 8));
+      u->secret = get_str (kf, groups[i], "secret", "");
+      read = get_str (kf, groups[i], "read", "");
+      write = get_str (kf, groups[i], "write", "");
+      u->read_call = grants (read, "call");
+      u->write_call = grants (write, "call");
+      u->write_originate = grants (write, "originate");
+      g_ptr_array_add (cfg->ami_users, u);
+    }
+}
+
+static void
 user_free (gpointer data)
 {
   struct pbx_user *u = data;
@@ -103,6 +156,7 @@ pbx_config_load (struct pbx_config *cfg, const char *path, GError **error)
   cfg->invalid_delay_ms = get_ms (kf, "invalid_delay", "invalid_delay_ms", 4960);
   cfg->parker_bye_ms = get_ms (kf, "parker_bye_after", "parker_bye_after_ms", 60000);
   cfg->ring_timeout_ms = get_ms (kf, "ring_timeout", "ring_timeout_ms", 30000);
+  cfg->retrieve_race_ms = get_ms (kf, "retrieve_race", "retrieve_race_ms", 1000);
 
   slots = get_str (kf, "pbx", "slots",
                    cfg->profile == PBX_PROFILE_FREESWITCH ? "6001-6010" : "701-710");
@@ -133,6 +187,7 @@ pbx_config_load (struct pbx_config *cfg, const char *path, GError **error)
       list_init (&u->contacts);
       g_ptr_array_add (cfg->users, u);
     }
+  load_manager (cfg, kf, groups);
   return TRUE;
 }
 
@@ -146,6 +201,10 @@ pbx_config_clear (struct pbx_config *cfg)
   g_clear_pointer (&cfg->user_agent, g_free);
   g_clear_pointer (&cfg->slots, g_strfreev);
   g_clear_pointer (&cfg->users, g_ptr_array_unref);
+  g_clear_pointer (&cfg->ami_users, g_ptr_array_unref);
+  g_clear_pointer (&cfg->ami_system_name, g_free);
+  g_clear_pointer (&cfg->ami_parkinglot, g_free);
+  g_clear_pointer (&cfg->ami_tls_pem, g_free);
 }
 
 struct pbx_user *

@@ -91,11 +91,17 @@ ctl_faults (struct ctl_conn *c, char **argv, int argc)
     pbx_blf_flood ((unsigned)atoi (argv[2]));
   else if (g_str_equal (what, "clear"))
     memset (&pbx->faults, 0, sizeof pbx->faults);
+  /* liveness faults: a hung PBX (see pbx-freeze.c); a killed one is SIGKILL */
+  else if (g_str_equal (what, "freeze") || g_str_equal (what, "thaw"))
+    pbx_freeze_set (g_str_equal (what, "freeze"));
+  else if (pbx_ami_fault (what, argc > 2 ? argv[2] : NULL))
+    ;
   else
     {
       ctl_reply (c,
                  "ERR unknown fault '%s' (drop-notify N, delay-notify MS, malformed-next, "
-                 "terminate-subs, refuse-register on|off, flood N, clear)",
+                 "terminate-subs, refuse-register on|off, freeze, thaw, ami-wrong-secret "
+                 "on|off, ami-silent on|off, ami-delay MS, ami-drop, flood N, clear)",
                  what);
       return;
     }
@@ -145,6 +151,8 @@ ctl_command (struct ctl_conn *c, const char *line)
     ctl_reply (c, "OK sent=%lu flood=%u", pbx->notifies_sent, pbx_blf_flood_left ());
   else if (g_str_equal (argv[0], "restart"))
     {
+      /* a restarted Asterisk has dropped its manager sessions too */
+      pbx_ami_drop_all ();
       pbx_sip_reset ();
       ctl_reply (c, "OK restarted sip=%s:%u", PBX_HOST, pbx->sip_port);
     }
@@ -156,6 +164,22 @@ ctl_command (struct ctl_conn *c, const char *line)
       else
         ctl_reply (c, "OK call=%d", id);
     }
+  else if (g_str_equal (argv[0], "park-as") && argc == 4)
+    {
+      int slot = pbx_park_as (argv[1], argv[2], argv[3]);
+      if (slot < 0)
+        ctl_reply (c, "ERR cannot park as %s", argv[3]);
+      else
+        ctl_reply (c, "OK slot=%s", pbx->slots[slot].ext);
+    }
+  else if (g_str_equal (argv[0], "pickup-as") && (argc == 3 || argc == 4))
+    {
+      /* talks for ten seconds, then both hang up */
+      if (pbx_pickup_as (argv[1], argv[2], argc == 4 ? argv[3] : NULL, 10000) < 0)
+        ctl_reply (c, "ERR nothing for %s to pick up on %s", argv[2], argv[1]);
+      else
+        ctl_reply (c, "OK");
+    }
   else if (g_str_equal (argv[0], "hangup-all"))
     {
       pbx_calls_clear ();
@@ -164,7 +188,8 @@ ctl_command (struct ctl_conn *c, const char *line)
     }
   else
     ctl_reply (c, "ERR unknown command (ping, status, slots, contacts USER, faults ..., notifies, "
-                  "restart, originate NUMBER \"NAME\" USER, hangup-all)");
+                  "restart, originate NUMBER \"NAME\" USER, park-as NUMBER \"NAME\" USER, "
+                  "pickup-as SLOT USER [NUMBER], hangup-all)");
 }
 
 static void
@@ -265,7 +290,7 @@ usage (void)
            "B2BUA, call park, BLF) that behaves like stock Asterisk 22 res_parking (or\n"
            "FreePBX / FreeSWITCH valet_park / identity-publishing servers by profile).\n"
            "Listens on 127.0.0.1 UDP+TCP on a kernel-chosen port and prints\n"
-           "  READY sip=127.0.0.1:PORT control=127.0.0.1:CPORT\n"
+           "  READY sip=127.0.0.1:PORT control=127.0.0.1:CPORT ami=127.0.0.1:APORT\n"
            "when ready. The control port takes one command per line and answers one\n"
            "line (OK ... / ERR ...). See tests/pbx/README.md.\n"
            "\n"
@@ -341,14 +366,25 @@ main (int argc, char **argv)
     return 1;
   tcp_sock_local_get (pbx->ctl_sock, &ctl);
   pbx->ctl_port = sa_port (&ctl);
+  err = pbx_ami_start ();
+  if (err)
+    {
+      g_printerr ("parkline-test-pbx: cannot start the manager interface: %s\n", g_strerror (err));
+      return 1;
+    }
 
-  printf ("READY sip=%s:%u control=%s:%u\n", PBX_HOST, pbx->sip_port, PBX_HOST, pbx->ctl_port);
+  printf ("READY sip=%s:%u control=%s:%u ami=%s:%u", PBX_HOST, pbx->sip_port, PBX_HOST,
+          pbx->ctl_port, PBX_HOST, pbx_ami_port ());
+  if (pbx_ami_tls_port ())
+    printf (" amis=%s:%u", PBX_HOST, pbx_ami_tls_port ());
+  printf ("\n");
   fflush (stdout);
 
   re_main (signal_handler);
 
   list_flush (&pbx->ctl_conns);
   pbx->ctl_sock = mem_deref (pbx->ctl_sock);
+  pbx_ami_stop ();
   pbx_sip_stop ();
   g_free (pbx->slots);
   g_free (pbx->moh);

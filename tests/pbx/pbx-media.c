@@ -93,6 +93,9 @@ rtp_recv (const struct sa *src, struct mbuf *mb, void *arg)
   struct pbx_leg *leg = arg;
   struct pbx_leg *peer = leg->peer;
 
+  /* a frozen PBX relays nothing (pbx-freeze.c) */
+  if (pbx->faults.frozen)
+    return;
   /* Symmetric RTP, like Asterisk's rtp_symmetric=yes. */
   if (!leg->have_remote || !sa_cmp (src, &leg->rtp_remote, SA_ALL))
     {
@@ -189,7 +192,7 @@ moh_tick (void *arg)
   /* an originated call has no phone: its music goes to its partner */
   if (leg->virt)
     to = leg->peer;
-  if (!to || !to->rtp || !to->have_remote)
+  if (!to || !to->rtp || !to->have_remote || pbx->faults.frozen)
     return;
   pkt[0] = 0x80;
   pkt[1] = 0; /* PCMU */

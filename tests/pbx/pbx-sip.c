@@ -325,7 +325,9 @@ pbx_sip_start (uint16_t port)
   if (err)
     return err;
 
-  err = sip_listen (&pbx->lsnr_auth, pbx->sip, true, auth_filter, NULL);
+  /* first, so a freeze also covers connections opened during it */
+  err = sip_listen (&pbx->lsnr_freeze, pbx->sip, true, pbx_freeze_tap, NULL);
+  err |= sip_listen (&pbx->lsnr_auth, pbx->sip, true, auth_filter, NULL);
   err |= sipsess_listen (&pbx->sess_sock, pbx->sip, 32, pbx_invite_handler, NULL);
   err |= sipevent_listen (&pbx->evt_sock, pbx->sip, 32, 32, pbx_subscribe_handler, NULL);
   err |= sip_listen (&pbx->lsnr_misc, pbx->sip, true, misc_handler, NULL);
@@ -337,6 +339,7 @@ pbx_sip_stop (void)
 {
   if (!pbx->sip)
     return;
+  pbx_freeze_clear ();
   sip_close (pbx->sip, true);
   pbx_blf_clear ();
   pbx_calls_clear ();
@@ -344,6 +347,7 @@ pbx_sip_stop (void)
   pbx->evt_sock = mem_deref (pbx->evt_sock);
   pbx->sess_sock = mem_deref (pbx->sess_sock);
   pbx->lsnr_auth = mem_deref (pbx->lsnr_auth);
+  pbx->lsnr_freeze = mem_deref (pbx->lsnr_freeze);
   pbx->sip = mem_deref (pbx->sip);
   for (guint i = 0; i < pbx->cfg.users->len; i++)
     {

@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include <signal.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
 #include <glib/gstdio.h>
@@ -54,12 +55,12 @@ static const char users_ini[] = "[user alice]\npassword=alicepw\ndisplay=Alice\n
                                 "[user caller1]\npassword=caller1pw\ndisplay=Caller One\next=201\n"
                                 "[user caller2]\npassword=caller2pw\ndisplay=Caller Two\next=202\n";
 
-TestPbx *
-test_pbx_start (const char *extra)
+/* Runs the PBX on pbx->dir's config, on port (0: the kernel's choice). */
+static void
+spawn_pbx (TestPbx *pbx, guint16 port)
 {
-  TestPbx *pbx = g_new0 (TestPbx, 1);
-  g_autofree char *cfg = NULL;
-  g_autofree char *text = NULL;
+  g_autofree char *cfg = g_build_filename (pbx->dir, "pbx.ini", NULL);
+  g_autofree char *port_text = g_strdup_printf ("%u", port);
   g_autofree char *line = NULL;
   g_autoptr (GError) error = NULL;
   g_autoptr (GDataInputStream) out = NULL;
@@ -67,15 +68,11 @@ test_pbx_start (const char *extra)
   unsigned sp = 0, cp = 0;
 
   g_assert_nonnull (exe);
-  pbx->dir = g_dir_make_tmp ("pl-pbx-XXXXXX", &error);
-  g_assert_no_error (error);
-  cfg = g_build_filename (pbx->dir, "pbx.ini", NULL);
-  text = g_strdup_printf ("[pbx]\nrealm=parkline-test\n%s\n%s", extra ? extra : "", users_ini);
-  g_assert_true (g_file_set_contents (cfg, text, -1, NULL));
-
   {
     const char *argv[]
-        = { exe, "--config", cfg, g_getenv ("PL_TEST_PBX_VERBOSE") ? "--verbose" : NULL, NULL };
+        = { exe,      "--config", cfg,
+            "--port", port_text,  g_getenv ("PL_TEST_PBX_VERBOSE") ? "--verbose" : NULL,
+            NULL };
     pbx->proc = spawn (G_SUBPROCESS_FLAGS_STDOUT_PIPE, &error, argv);
   }
   g_assert_no_error (error);
@@ -85,15 +82,70 @@ test_pbx_start (const char *extra)
   g_assert_no_error (error);
   g_assert_nonnull (line);
   g_assert_cmpint (sscanf (line, "READY sip=127.0.0.1:%u control=127.0.0.1:%u", &sp, &cp), ==, 2);
+  g_assert_true (port == 0 || sp == port);
   pbx->sip_port = (guint16)sp;
   pbx->ctl_port = (guint16)cp;
+  if (strstr (line, " ami=127.0.0.1:"))
+    pbx->ami_port = (guint16)atoi (strstr (line, " ami=127.0.0.1:") + 15);
+  if (strstr (line, " amis=127.0.0.1:"))
+    pbx->amis_port = (guint16)atoi (strstr (line, " amis=127.0.0.1:") + 16);
 
   pbx->ctl = pl_test_connect_loopback (pbx->ctl_port, &error);
   g_assert_no_error (error);
   /* A PBX that stops answering fails the test instead of hanging it. */
   g_socket_set_timeout (g_socket_connection_get_socket (pbx->ctl), 10);
   pbx->ctl_in = g_data_input_stream_new (g_io_stream_get_input_stream (G_IO_STREAM (pbx->ctl)));
+}
+
+TestPbx *
+test_pbx_start (const char *extra)
+{
+  TestPbx *pbx = g_new0 (TestPbx, 1);
+  g_autofree char *cfg = NULL;
+  g_autofree char *text = NULL;
+  g_autoptr (GError) error = NULL;
+
+  pbx->dir = g_dir_make_tmp ("pl-pbx-XXXXXX", &error);
+  g_assert_no_error (error);
+  cfg = g_build_filename (pbx->dir, "pbx.ini", NULL);
+  text = g_strdup_printf ("[pbx]\nrealm=parkline-test\n%s\n%s", extra ? extra : "", users_ini);
+  g_assert_true (g_file_set_contents (cfg, text, -1, NULL));
+  spawn_pbx (pbx, 0);
   return pbx;
+}
+
+static void
+close_control (TestPbx *pbx)
+{
+  g_clear_object (&pbx->ctl_in);
+  if (pbx->ctl)
+    g_io_stream_close (G_IO_STREAM (pbx->ctl), NULL, NULL);
+  g_clear_object (&pbx->ctl);
+}
+
+static void exited_cb (GObject *src, GAsyncResult *res, gpointer data);
+
+/* Like a killed Asterisk: no final NOTIFY, no BYE; the kernel closes the
+ * sockets (TCP peers see the connection end). */
+void
+test_pbx_kill (TestPbx *pbx)
+{
+  gboolean done = FALSE;
+
+  g_assert_nonnull (pbx->proc);
+  close_control (pbx);
+  g_subprocess_wait_async (pbx->proc, NULL, exited_cb, &done);
+  g_subprocess_force_exit (pbx->proc);
+  g_assert_true (PL_TEST_WAIT (done, 5000));
+  g_assert_true (g_subprocess_get_if_signaled (pbx->proc));
+  g_clear_object (&pbx->proc);
+}
+
+void
+test_pbx_restart_killed (TestPbx *pbx)
+{
+  g_assert_null (pbx->proc);
+  spawn_pbx (pbx, pbx->sip_port);
 }
 
 typedef struct
@@ -131,6 +183,16 @@ test_pbx_cmd (TestPbx *pbx, const char *cmd)
     g_test_message ("no reply to '%s'", cmd);
   g_assert_nonnull (w.line);
   return w.line;
+}
+
+void
+test_pbx_cmd_ok (TestPbx *pbx, const char *cmd)
+{
+  g_autofree char *reply = test_pbx_cmd (pbx, cmd);
+
+  if (!g_str_has_prefix (reply, "OK"))
+    g_test_message ("'%s' → %s", cmd, reply);
+  g_assert_true (g_str_has_prefix (reply, "OK"));
 }
 
 gboolean
@@ -190,20 +252,20 @@ test_pbx_stop (TestPbx *pbx)
 {
   g_autoptr (GError) error = NULL;
 
-  g_clear_object (&pbx->ctl_in);
-  if (pbx->ctl)
-    g_io_stream_close (G_IO_STREAM (pbx->ctl), NULL, NULL);
-  g_clear_object (&pbx->ctl);
-  {
-    gboolean done = FALSE;
-    g_subprocess_wait_async (pbx->proc, NULL, exited_cb, &done);
-    g_subprocess_send_signal (pbx->proc, SIGTERM);
-    g_assert_true (PL_TEST_WAIT (done, 5000));
-  }
-  /* exits cleanly on SIGTERM */
-  g_assert_true (g_subprocess_get_if_exited (pbx->proc));
-  g_assert_cmpint (g_subprocess_get_exit_status (pbx->proc), ==, 0);
-  g_object_unref (pbx->proc);
+  close_control (pbx);
+  /* none after a kill that was not followed by a restart */
+  if (pbx->proc)
+    {
+      gboolean done = FALSE;
+
+      g_subprocess_wait_async (pbx->proc, NULL, exited_cb, &done);
+      g_subprocess_send_signal (pbx->proc, SIGTERM);
+      g_assert_true (PL_TEST_WAIT (done, 5000));
+      /* exits cleanly on SIGTERM */
+      g_assert_true (g_subprocess_get_if_exited (pbx->proc));
+      g_assert_cmpint (g_subprocess_get_exit_status (pbx->proc), ==, 0);
+      g_clear_object (&pbx->proc);
+    }
   {
     g_autofree char *cfg = g_build_filename (pbx->dir, "pbx.ini", NULL);
     g_unlink (cfg);
@@ -540,7 +602,8 @@ test_ua_request (TestUa *ua, TestDialog *dlg, const char *method, const char *ru
       guint cseq = d->cseq++;
       g_autofree char *branch = g_strdup_printf ("z9hG4bK%08x", g_random_int ());
       send_req (ua, d, method, target, cseq, branch, extra, auth, ctype, body);
-      if (!PL_TEST_WAIT ((resp = find_response (ua, d->call_id, cseq)) != NULL, WAIT_MS))
+      if (!PL_TEST_WAIT ((resp = find_response (ua, d->call_id, cseq)) != NULL,
+                         ua->wait_ms ? ua->wait_ms : WAIT_MS))
         {
           resp = NULL;
           break;
@@ -840,4 +903,17 @@ test_phone_stop (TestPhone *p)
   g_string_free (p->inbuf, TRUE);
   g_ptr_array_unref (p->events);
   g_free (p);
+}
+
+int
+test_phone_connect (TestPbx *pbx, TestPhone *caller, const char *ext, TestPhone *callee)
+{
+  g_autofree char *to = g_strdup_printf ("sip:%s@127.0.0.1:%u", ext, pbx->sip_port);
+
+  test_phone_cmd (caller, "dial", to);
+  g_assert_true (test_phone_wait_event (callee, "CALL_INCOMING", 0, WAIT_MS));
+  test_phone_cmd (callee, "accept", NULL);
+  g_assert_true (test_phone_wait_event (callee, "CALL_ESTABLISHED", 0, WAIT_MS));
+  g_assert_true (test_phone_wait_event (caller, "CALL_ESTABLISHED", 0, WAIT_MS));
+  return test_phone_find_event (callee, "CALL_INCOMING", 0);
 }

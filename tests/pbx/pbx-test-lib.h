@@ -15,6 +15,8 @@ typedef struct
   char *dir;
   guint16 sip_port;
   guint16 ctl_port;
+  guint16 ami_port;  /* the manager interface (AMI) */
+  guint16 amis_port; /* the same over TLS, 0 without [manager] tls_pem */
   GSocketConnection *ctl;
   GDataInputStream *ctl_in;
 } TestPbx;
@@ -24,8 +26,16 @@ typedef struct
  * passwords <name>pw. */
 TestPbx *test_pbx_start (const char *extra_pbx_keys);
 void test_pbx_stop (TestPbx *pbx);
+/* SIGKILL: gone without a final NOTIFY or BYE, as a killed Asterisk. The
+ * TestPbx stays for test_pbx_restart_killed() or test_pbx_stop(). */
+void test_pbx_kill (TestPbx *pbx);
+/* A fresh PBX (no registrations, subscriptions or calls) on the killed
+ * one's SIP port and config; new control port. */
+void test_pbx_restart_killed (TestPbx *pbx);
 /* One control command, one reply line (newly allocated). */
 char *test_pbx_cmd (TestPbx *pbx, const char *cmd);
+/* A control command that must succeed ("OK …"). */
+void test_pbx_cmd_ok (TestPbx *pbx, const char *cmd);
 /* Slot state "busy"/"free" from the `slots` command. */
 gboolean test_pbx_slot_busy (TestPbx *pbx, const char *slot);
 
@@ -56,6 +66,7 @@ typedef struct
   GPtrArray *requests;  /* other incoming requests */
   gboolean auto_answer; /* answer INVITEs with 200 + SDP */
   guint next_cseq;
+  guint wait_ms; /* for each response; 0: 8 s */
 } TestUa;
 
 typedef struct
@@ -114,5 +125,8 @@ void test_phone_cmd (TestPhone *p, const char *command, const char *params);
 int test_phone_find_event (TestPhone *p, const char *type, guint start_index);
 gboolean test_phone_wait_event (TestPhone *p, const char *type, guint start_index, guint ms);
 const char *test_phone_event_str (TestPhone *p, int index, const char *member);
+/* @caller dials @ext on the PBX, @callee answers, both are connected.
+ * Returns the index of the callee's CALL_INCOMING event. */
+int test_phone_connect (TestPbx *pbx, TestPhone *caller, const char *ext, TestPhone *callee);
 
 G_END_DECLS

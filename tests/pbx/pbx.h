@@ -66,6 +66,7 @@ typedef enum
   ROLE_PARKED,   /* sits in a slot, hears music */
   ROLE_HOLDOUT,  /* waits to be hung up (invalid park, empty slot) */
   ROLE_RINGBACK, /* parked call whose slot timed out, parker being rung */
+  ROLE_LIMBO,    /* FreeSWITCH retrieve that lost a race: up, silent, never hung up */
 } PbxRole;
 
 struct pbx_leg
@@ -110,12 +111,15 @@ struct pbx_leg
   struct sip_request *pai_req;
   uint32_t pai_cseq;
   bool pai_pending;
+  /* the leg as a manager (AMI) channel, e.g. PJSIP/alice-00000001 */
+  struct pbx_ami_leg *ami;
 };
 
 struct pbx_slot
 {
   char *ext;
   struct pbx_leg *leg;
+  uint64_t retrieved_at; /* tmr_jiffies() of the last retrieval, 0 if none */
 };
 
 struct pbx_faults
@@ -124,6 +128,21 @@ struct pbx_faults
   unsigned delay_ms;   /* hold BLF NOTIFYs this long */
   bool malformed_next; /* next BLF NOTIFY body is broken XML */
   bool refuse_register;
+  bool frozen; /* nothing in or out, sockets open (pbx-freeze.c) */
+  /* manager interface (pbx-ami.c) */
+  bool ami_wrong_secret; /* every Login fails */
+  bool ami_silent;       /* accepts connections, answers nothing */
+  unsigned ami_delay_ms; /* manager events go out this much later */
+};
+
+/* A manager user, from a [manager NAME] group. */
+struct pbx_ami_user
+{
+  char *name;
+  char *secret;
+  bool read_call;       /* read = call or all: receives the call events */
+  bool write_call;      /* write = call or all: may list parked calls */
+  bool write_originate; /* write = originate or all */
 };
 
 struct pbx_config
@@ -140,15 +159,23 @@ struct pbx_config
   guint invalid_delay_ms;
   guint parker_bye_ms;
   guint ring_timeout_ms;
+  guint retrieve_race_ms; /* freeswitch: "at once" for two retrieves of one slot */
   char *moh_path;
   char *user_agent;
   GPtrArray *users; /* struct pbx_user */
+  /* manager interface: [manager] and [manager NAME] groups */
+  GPtrArray *ami_users;  /* struct pbx_ami_user */
+  char *ami_system_name; /* SystemName of every event ("lab" as in the captures) */
+  char *ami_parkinglot;  /* res_parking's lot name, "default" */
+  char *ami_tls_pem;     /* certificate and key: a TLS manager port too */
+  bool ami_timestamps;   /* timestampevents: every event says when it happened */
 };
 
 struct pbx
 {
   struct pbx_config cfg;
   struct sip *sip;
+  struct sip_lsnr *lsnr_freeze;
   struct sip_lsnr *lsnr_auth;
   struct sip_lsnr *lsnr_misc;
   struct sipsess_sock *sess_sock;
@@ -187,12 +214,21 @@ void pbx_sip_stop (void);
 void pbx_sip_reset (void);
 void pbx_user_prune (struct pbx_user *u);
 
+/* pbx-freeze.c: the freeze fault */
+bool pbx_freeze_tap (const struct sip_msg *msg, void *arg);
+void pbx_freeze_set (bool frozen);
+void pbx_freeze_clear (void);
+
 /* pbx-calls.c */
 void pbx_calls_init (void);
 void pbx_calls_clear (void);
 void pbx_invite_handler (const struct sip_msg *msg, void *arg);
 void pbx_refer_ood (const struct sip_msg *msg);
 int pbx_originate (const char *number, const char *display, const char *to_user);
+/* Returns the slot index, or -1 (unknown parker, lot full). */
+int pbx_park_as (const char *number, const char *display, const char *parker_name);
+/* 0, or -1 (unknown user, nobody or somebody else on the slot). */
+int pbx_pickup_as (const char *slot_ext, const char *user_name, const char *number, guint talk_ms);
 int pbx_slot_index (const char *ext);
 unsigned pbx_leg_count (void);
 const char *pbx_user_state (struct pbx_user *u, const char **rdisplay, const char **ruri);
@@ -218,6 +254,43 @@ char *pbx_body_user_dialog (const char *ext, const char *host, uint32_t version,
 const char *pbx_body_ctype (PbxBodyType t);
 gboolean pbx_body_choose (const char *event, const char *accept, PbxBodyType *out);
 char *pbx_random_token (guint len);
+
+/* pbx-ami.c: the manager interface (AMI) */
+struct pbx_ami_chan
+{
+  const char *channel;
+  int state; /* 0 Down, 4 Ring, 5 Ringing, 6 Up */
+  const char *cid_num, *cid_name;
+  const char *conn_num, *conn_name; /* NULL: <unknown> */
+  const char *context, *exten;
+  int priority;
+  const char *uniqueid, *linkedid;
+};
+int pbx_ami_start (void);
+void pbx_ami_stop (void);
+void pbx_ami_drop_all (void);
+uint16_t pbx_ami_port (void);
+uint16_t pbx_ami_tls_port (void); /* 0 without ami_tls_pem */
+unsigned pbx_ami_conn_count (void);
+/* A "faults ami-…" control command; false when unknown. */
+bool pbx_ami_fault (const char *what, const char *arg);
+/* exten: what an incoming call dialled; NULL for a leg the PBX dials out
+ * (linked: the call it belongs to). */
+void pbx_ami_channel_new (struct pbx_leg *leg, const char *exten, struct pbx_leg *linked);
+void pbx_ami_channel_gone (struct pbx_leg *leg);
+void pbx_ami_bridged (struct pbx_leg *a, struct pbx_leg *b);
+void pbx_ami_connected_to_user (struct pbx_leg *leg, const struct pbx_user *user);
+/* event: ParkedCall, UnParkedCall (with the retriever), ParkedCallTimeOut,
+ * ParkedCallGiveUp; parkee still in its slot. */
+void pbx_ami_park_event (struct pbx_leg *parkee, const char *event, struct pbx_leg *retriever);
+/* pure text builders, as Asterisk writes them */
+char *pbx_ami_channel_text (const char *prefix, const struct pbx_ami_chan *c);
+/* timestamp: real time µs for a "Timestamp:" line (timestampevents), 0: none */
+char *pbx_ami_event_text (const char *event, gint64 timestamp, const char *system_name,
+                          const char *body);
+char *pbx_ami_parked_call_text (const struct pbx_ami_chan *parkee,
+                                const struct pbx_ami_chan *retriever, const char *parker_dial,
+                                const char *lot, const char *space, long timeout, long duration);
 
 /* pbx-media.c */
 int pbx_media_alloc (struct pbx_leg *leg);

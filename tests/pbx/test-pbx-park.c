@@ -70,18 +70,11 @@ fixture_teardown (Fixture *f, gconstpointer data)
 static void
 connect_caller_to_alice (Fixture *f)
 {
-  g_autofree char *to = uri (f, "100");
-  int idx;
+  int idx = test_phone_connect (f->pbx, f->caller1, "100", f->alice);
 
-  test_phone_cmd (f->caller1, "dial", to);
-  g_assert_true (test_phone_wait_event (f->alice, "CALL_INCOMING", 0, CALL_MS));
-  idx = test_phone_find_event (f->alice, "CALL_INCOMING", 0);
   /* the callee sees the caller's identity, as Asterisk presents it */
   g_assert_cmpstr (test_phone_event_str (f->alice, idx, "peeruri"), ==, "sip:201@127.0.0.1");
   g_assert_cmpstr (test_phone_event_str (f->alice, idx, "peerdisplayname"), ==, "Caller One");
-  test_phone_cmd (f->alice, "accept", NULL);
-  g_assert_true (test_phone_wait_event (f->alice, "CALL_ESTABLISHED", 0, CALL_MS));
-  g_assert_true (test_phone_wait_event (f->caller1, "CALL_ESTABLISHED", 0, CALL_MS));
 }
 
 static void

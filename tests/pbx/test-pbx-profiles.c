@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "pl-test-util.h"
+#include "pbx-test-ami.h"
 #include "pbx-test-lib.h"
 
 typedef struct
@@ -257,6 +258,68 @@ test_refer_to_occupied_slot (Fixture *f, gconstpointer data)
   test_dialog_free (second);
 }
 
+static gboolean
+dialog_got_request (TestUa *ua, const TestDialog *dlg, const char *method)
+{
+  for (guint i = 0; i < ua->requests->len; i++)
+    {
+      TestSipMsg *m = g_ptr_array_index (ua->requests, i);
+      if (g_str_equal (m->method, method)
+          && g_strcmp0 (test_sip_hdr (m, "Call-ID"), dlg->call_id) == 0)
+        return TRUE;
+    }
+  return FALSE;
+}
+
+static TestDialog *
+call_slot (Fixture *f, TestUa *ua, const char *slot)
+{
+  g_autofree char *uri = g_strdup_printf ("sip:%s@%s", slot, f->host);
+  TestDialog *d = test_dialog_new (uri);
+  const TestSipMsg *r = test_ua_request (ua, d, "INVITE", uri, NULL, "application/sdp", sdp);
+
+  g_assert_nonnull (r);
+  g_assert_cmpint (r->status, ==, 200);
+  return d;
+}
+
+/* FreeSWITCH 1.10, measured: two retrieves of one valet slot at once are
+ * both answered and both stay up; the one without the caller gets no
+ * re-INVITE, no BYE and no RTP, and the slot reads free. Later, an empty
+ * slot parks whoever calls it, as valet_park does. */
+static void
+test_freeswitch_retrieve_race (Fixture *f, gconstpointer data)
+{
+  TestDialog *watch = subscribe (f, "park+6001", "");
+  TestDialog *call = refer_call (f, "6001");
+  TestDialog *winner, *loser, *late;
+  g_autofree char *status = NULL;
+
+  g_assert_true (test_pbx_wait_slot (f->pbx, "6001", TRUE, 3000));
+  winner = call_slot (f, f->bob, "6001");
+  loser = call_slot (f, f->carol, "6001");
+  g_assert_true (test_pbx_wait_slot (f->pbx, "6001", FALSE, 3000));
+  g_assert_true (
+      PL_TEST_WAIT (test_ua_last_notify_has (f->bob, watch, "<state>terminated</state>"), 5000));
+  status = test_pbx_cmd (f->pbx, "status");
+  g_assert_nonnull (strstr (status, "parked=0"));
+
+  /* Well past the race window and the "invalid slot" delay: still up. */
+  g_assert_false (PL_TEST_WAIT (dialog_got_request (f->carol, loser, "BYE")
+                                    || dialog_got_request (f->carol, loser, "INVITE")
+                                    || dialog_got_request (f->bob, winner, "INVITE"),
+                                1500));
+  g_assert_false (test_pbx_slot_busy (f->pbx, "6001"));
+
+  late = call_slot (f, f->bob, "6001");
+  g_assert_true (test_pbx_wait_slot (f->pbx, "6001", TRUE, 3000));
+  test_dialog_free (late);
+  test_dialog_free (loser);
+  test_dialog_free (winner);
+  test_dialog_free (call);
+  test_dialog_free (watch);
+}
+
 /* BLF on a user: early with the caller's identity while ringing */
 static void
 test_user_blf (Fixture *f, gconstpointer data)
@@ -289,12 +352,83 @@ test_originate (Fixture *f, gconstpointer data)
   g_assert_nonnull (strstr (from, "\"Demo Caller\" <sip:299@127.0.0.1>"));
 }
 
+/* park-as: a teammate without a phone parks an outside caller, through
+ * the same park path as a REFER (the demo's simulated bob) */
+static void
+test_park_as (Fixture *f, gconstpointer data)
+{
+  TestDialog *watch = subscribe (f, "701", "");
+  g_autoptr (TestAmi) ami = test_ami_connect (f->pbx->ami_port);
+  g_autofree char *reply = NULL;
+  g_autofree char *unknown = NULL;
+  TestDialog *taken;
+  int parked;
+
+  /* The manager reports it like a park after a real answer: the caller,
+   * the parker's dial string and, as connected line, the parker. */
+  g_assert_true (test_ami_login (ami, "desk", "deskpw"));
+  reply = test_pbx_cmd (f->pbx, "park-as 203 \"Caller Three\" bob");
+  unknown = test_pbx_cmd (f->pbx, "park-as 203 \"Caller Three\" nobody");
+
+  g_assert_cmpstr (reply, ==, "OK slot=701");
+  g_assert_true (g_str_has_prefix (unknown, "ERR"));
+  parked = test_ami_wait (ami, "Event: ParkedCall\r\n", 0, 5000);
+  g_assert_cmpint (parked, >=, 0);
+  {
+    const char *block = g_ptr_array_index (ami->blocks, parked);
+
+    g_assert_nonnull (strstr (block, "ParkeeCallerIDNum: 203\r\n"));
+    g_assert_nonnull (strstr (block, "ParkeeCallerIDName: Caller Three\r\n"));
+    g_assert_nonnull (strstr (block, "ParkeeConnectedLineName: Bob\r\n"));
+    g_assert_nonnull (strstr (block, "ParkerDialString: PJSIP/bob\r\n"));
+    g_assert_nonnull (strstr (block, "ParkingSpace: 701\r\n"));
+  }
+  g_assert_true (test_pbx_slot_busy (f->pbx, "701"));
+  g_assert_true (PL_TEST_WAIT (test_ua_count_notifies (f->bob, watch) >= 2, 5000));
+  g_assert_true (test_ua_last_notify_has (f->bob, watch, "<state>confirmed</state>"));
+  /* whoever calls the slot gets the caller */
+  taken = call_slot (f, f->carol, "701");
+  g_assert_true (test_pbx_wait_slot (f->pbx, "701", FALSE, 3000));
+  test_dialog_free (taken);
+
+  /* pickup-as: bob takes his next caller back, named as the taker; not a
+   * caller with another number, and nobody from an empty slot */
+  g_free (reply);
+  reply = test_pbx_cmd (f->pbx, "park-as 204 \"Caller Four\" bob");
+  g_assert_cmpstr (reply, ==, "OK slot=702");
+  g_free (reply);
+  reply = test_pbx_cmd (f->pbx, "pickup-as 702 bob 299");
+  g_assert_true (g_str_has_prefix (reply, "ERR"));
+  g_free (reply);
+  reply = test_pbx_cmd (f->pbx, "pickup-as 703 bob");
+  g_assert_true (g_str_has_prefix (reply, "ERR"));
+  g_free (reply);
+  reply = test_pbx_cmd (f->pbx, "pickup-as 702 bob 204");
+  g_assert_cmpstr (reply, ==, "OK");
+  g_assert_false (test_pbx_slot_busy (f->pbx, "702"));
+  parked = test_ami_wait (ami, "Event: UnParkedCall\r\n", (guint)parked + 1, 5000);
+  parked = test_ami_wait (ami, "Event: UnParkedCall\r\n", (guint)parked + 1, 5000);
+  g_assert_cmpint (parked, >=, 0);
+  {
+    const char *block = g_ptr_array_index (ami->blocks, parked);
+
+    g_assert_nonnull (strstr (block, "ParkeeCallerIDName: Caller Four\r\n"));
+    g_assert_nonnull (strstr (block, "RetrieverCallerIDName: Bob\r\n"));
+    g_assert_nonnull (strstr (block, "RetrieverChannel: PJSIP/bob-"));
+  }
+  test_dialog_free (watch);
+}
+
 int
 main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
   g_test_add ("/pbx/profiles/freeswitch", Fixture, "profile=freeswitch\nannounce_delay_ms=100\n",
               fixture_setup, test_freeswitch, fixture_teardown);
+  g_test_add ("/pbx/profiles/freeswitch-retrieve-race", Fixture,
+              "profile=freeswitch\nannounce_delay_ms=100\nretrieve_race_ms=500\n"
+              "invalid_delay_ms=200\n",
+              fixture_setup, test_freeswitch_retrieve_race, fixture_teardown);
   g_test_add ("/pbx/profiles/identity", Fixture, "profile=identity\nannounce_delay_ms=100\n",
               fixture_setup, test_identity, fixture_teardown);
   g_test_add ("/pbx/profiles/freepbx-refer-to-slot-parks", Fixture,
@@ -310,6 +444,8 @@ main (int argc, char **argv)
   g_test_add ("/pbx/park/refer-to-occupied-slot", Fixture, "announce_delay_ms=100\n", fixture_setup,
               test_refer_to_occupied_slot, fixture_teardown);
   g_test_add ("/pbx/blf/user", Fixture, "", fixture_setup, test_user_blf, fixture_teardown);
+  g_test_add ("/pbx/control/park-as", Fixture, "\n[manager desk]\nsecret=deskpw\nread=call\n",
+              fixture_setup, test_park_as, fixture_teardown);
   g_test_add ("/pbx/control/originate", Fixture, "", fixture_setup, test_originate,
               fixture_teardown);
   return g_test_run ();

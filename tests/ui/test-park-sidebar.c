@@ -5,6 +5,7 @@
 
 #include <gtk/gtk.h>
 
+#include "pbx-test-lib.h"
 #include "pl-application.h"
 #include "pl-call-pane.h"
 #include "pl-park-sidebar.h"
@@ -17,12 +18,15 @@
 /* The park sidebar in the real application window, on a real PlCore over
  * the scripted engine. Slot states come from real NOTIFY bodies (the
  * Asterisk traces in tests/park/fixtures) fed to the lots, as the
- * subscriber would. Each case runs in its own process (see meson.build). */
+ * subscriber would; a case that needs the PBX itself (it freezes) runs on
+ * the loopback test PBX with real subscriptions instead. Each case runs in
+ * its own process (see meson.build). */
 
 typedef struct
 {
   PlUiTestNotifications notifications;
   GSocket *sink; /* the "PBX" address: swallows the SUBSCRIBEs sent before we stop them */
+  TestPbx *pbx;  /* or the test PBX, for real */
   char *domain;
   PlAccount *account;
   PlScriptEngine *engine;
@@ -47,12 +51,13 @@ enum
   LOTS_MAIN_VALET,
 };
 
-/* One case: its body and the lots it runs with. */
+/* One case: its body, the lots it runs with and whether the PBX is real. */
 typedef struct
 {
   const char *path;
   void (*body) (gpointer fx);
   int lots;
+  gboolean real_pbx;
 } Case;
 
 static GPtrArray *
@@ -84,17 +89,30 @@ fixture_setup (Fixture *fx, gconstpointer data)
   g_autoptr (GPtrArray) configs = lot_configs (test_case->lots);
   g_autoptr (GError) error = NULL;
 
-  fx->sink
-      = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_DATAGRAM, G_SOCKET_PROTOCOL_UDP, &error);
-  g_assert_no_error (error);
-  g_assert_true (g_socket_bind (fx->sink, any, FALSE, &error));
-  bound = g_socket_get_local_address (fx->sink, &error);
-  g_assert_no_error (error);
-  fx->domain = g_strdup_printf ("127.0.0.1:%u",
-                                g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound)));
+  if (test_case->real_pbx)
+    {
+      fx->pbx = test_pbx_start (NULL);
+      fx->domain = g_strdup_printf ("127.0.0.1:%u", fx->pbx->sip_port);
+    }
+  else
+    {
+      fx->sink = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_DATAGRAM, G_SOCKET_PROTOCOL_UDP,
+                               &error);
+      g_assert_no_error (error);
+      g_assert_true (g_socket_bind (fx->sink, any, FALSE, &error));
+      bound = g_socket_get_local_address (fx->sink, &error);
+      g_assert_no_error (error);
+      fx->domain = g_strdup_printf ("127.0.0.1:%u",
+                                    g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound)));
+    }
 
   fx->body = test_case->body;
   fx->account = pl_ui_test_desk_account (fx->domain);
+  if (fx->pbx)
+    {
+      pl_account_set_user (fx->account, "alice");
+      pl_account_set_password (fx->account, "alicepw");
+    }
   fx->engine = pl_script_engine_new (NULL);
   fx->core = pl_core_new (PL_ENGINE (fx->engine), settings, NULL);
   pl_core_use_lots (fx->core, configs);
@@ -107,8 +125,10 @@ static void
 fixture_teardown (Fixture *fx, gconstpointer data)
 {
   pl_ui_test_finalize_all (fx->app, fx->core, fx->engine, fx->account);
-  g_socket_close (fx->sink, NULL);
+  if (fx->sink)
+    g_socket_close (fx->sink, NULL);
   g_clear_object (&fx->sink);
+  g_clear_pointer (&fx->pbx, test_pbx_stop);
   g_free (fx->domain);
   pl_ui_test_notifications_clear (&fx->notifications);
 }
@@ -131,7 +151,8 @@ body_idle (gpointer user_data)
   g_assert_true (
       PL_TEST_WAIT (g_list_model_get_n_items (pl_park_service_get_lots (service (fx))) > 0, 5000));
   /* The lots get their states from this test, not from the (absent) PBX. */
-  pl_park_service_shutdown (service (fx));
+  if (fx->pbx == NULL)
+    pl_park_service_shutdown (service (fx));
 
   slot = pl_ui_test_template_child (fx->window, PL_TYPE_WINDOW, "sidebar_slot");
   g_assert_true (gtk_widget_get_visible (slot));
@@ -429,6 +450,92 @@ park_asterisk (gpointer data)
   }
 }
 
+static gboolean
+lot_is_fresh (Fixture *fx)
+{
+  PlParkLot *lot = pl_park_service_find_lot (service (fx), "Main");
+  guint n = g_list_model_get_n_items (G_LIST_MODEL (lot));
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr (PlParkSlot) slot = g_list_model_get_item (G_LIST_MODEL (lot), i);
+      if (pl_park_slot_get_state (slot) != PL_PARK_SLOT_FREE)
+        return FALSE;
+    }
+  return n > 0;
+}
+
+static const char *
+tooltip (gpointer widget, GType type, const char *name)
+{
+  return gtk_widget_get_tooltip_text (pl_ui_test_template_child (widget, type, name));
+}
+
+/* The PBX stops answering (frozen through its control port): the header
+ * says so, Park is off with the reason on both its buttons, the lot is
+ * unknown, the call is left alone; all of it back by itself on the thaw.
+ * The state travels as in use: keepalive → park service → window. */
+static void
+server_not_answering (gpointer data)
+{
+  Fixture *fx = data;
+  GtkWidget *status
+      = pl_ui_test_template_child (fx->window, PL_TYPE_WINDOW, "account_status_label");
+  GtkWidget *pane = pl_ui_test_template_child (fx->window, PL_TYPE_WINDOW, "call_pane");
+  GtkWidget *banner = pl_park_sidebar_get_stale_banner (fx->sidebar, "Main");
+  PlCall *call;
+
+  /* live: subscribed for real, registered (scripted), a call to park */
+  g_assert_true (
+      PL_TEST_WAIT (pl_park_service_get_server_state (service (fx)) == PL_SERVER_STATE_ANSWERING
+                        && lot_is_fresh (fx),
+                    10000));
+  pl_account_set_registration (fx->account, PL_REGISTRATION_REGISTERED, NULL);
+  g_assert_cmpstr (gtk_label_get_label (GTK_LABEL (status)), ==, "Online");
+  g_assert_false (gtk_widget_get_visible (banner));
+  call = active_call (fx, "c1", "sip:201@pbx", NULL);
+  g_assert_true (pl_ui_test_action_enabled (fx->window, "park"));
+  g_assert_cmpstr (tooltip (pane, PL_TYPE_CALL_PANE, "park_button"), ==, "Park (Shift+Ctrl+P)");
+  g_assert_cmpstr (tooltip (fx->sidebar, PL_TYPE_PARK_SIDEBAR, "park_button"), ==,
+                   "Park the current call (Shift+Ctrl+P)");
+
+  /* The PBX freezes: the header says so though the registration (scripted
+   * here) still claims success, Park is off and says why on both of its
+   * buttons, the lot is unknown, the call is left alone. */
+  test_pbx_cmd_ok (fx->pbx, "faults freeze");
+  g_assert_true (PL_TEST_WAIT (
+      g_strcmp0 (gtk_label_get_label (GTK_LABEL (status)), "Server not answering") == 0, 12000));
+  g_assert_true (gtk_widget_has_css_class (status, "error"));
+  g_assert_false (pl_ui_test_action_enabled (fx->window, "park"));
+  g_assert_false (pl_ui_test_action_enabled (fx->window, "park-to-selected"));
+  g_assert_nonnull (
+      strstr (tooltip (pane, PL_TYPE_CALL_PANE, "park_button"), "phone system is not answering"));
+  g_assert_nonnull (strstr (tooltip (fx->sidebar, PL_TYPE_PARK_SIDEBAR, "park_button"),
+                            "phone system is not answering"));
+  g_assert_true (gtk_widget_get_visible (banner));
+  g_assert_cmpstr (gtk_label_get_label (GTK_LABEL (banner)), ==,
+                   "The phone system is not answering — lot state unknown");
+  g_assert_true (
+      pl_ui_test_log_has (fx->engine, "server-lost - The phone system is not answering"));
+  g_assert_cmpint (pl_call_get_state (call), ==, PL_CALL_STATE_ACTIVE);
+  pl_ui_test_save_screenshot (GTK_WIDGET (fx->window), "server-not-answering");
+
+  /* It answers again: everything comes back by itself. */
+  test_pbx_cmd_ok (fx->pbx, "faults thaw");
+  g_assert_true (PL_TEST_WAIT (g_strcmp0 (gtk_label_get_label (GTK_LABEL (status)), "Online") == 0
+                                   && lot_is_fresh (fx),
+                               8000));
+  g_assert_false (gtk_widget_has_css_class (status, "error"));
+  g_assert_true (pl_ui_test_action_enabled (fx->window, "park"));
+  g_assert_cmpstr (tooltip (pane, PL_TYPE_CALL_PANE, "park_button"), ==, "Park (Shift+Ctrl+P)");
+  g_assert_cmpstr (tooltip (fx->sidebar, PL_TYPE_PARK_SIDEBAR, "park_button"), ==,
+                   "Park the current call (Shift+Ctrl+P)");
+  g_assert_false (gtk_widget_get_visible (banner));
+  g_assert_true (pl_ui_test_log_has (fx->engine, "reregister - "));
+  pl_script_engine_emit (fx->engine, PL_ENGINE_EVENT_CALL_CLOSED, "c1", PL_CALL_DIRECTION_INCOMING,
+                         "sip:201@pbx", NULL);
+}
+
 static GtkDropTarget *
 drop_target (GtkWidget *widget)
 {
@@ -615,6 +722,225 @@ screenshot (gpointer data)
         g_spawn_command_line_sync (g_getenv ("PL_TEST_GRAB_COMMAND"), NULL, NULL, NULL, NULL));
 }
 
+/* News from a server feed, as the manager feed hands it to the lot. */
+static void
+feed (Fixture *fx, PlParkFeedEventKind kind, int slot, const char *caller_name, const char *number,
+      const char *parked_by, const char *taken_by)
+{
+  PlParkLot *lot = pl_park_service_find_lot (service (fx), "Main");
+  g_autoptr (PlParkFeedEvent) event = pl_park_feed_event_new (kind);
+
+  event->lot = g_strdup ("default");
+  event->slot = g_strdup_printf ("%d", slot);
+  event->park_id = g_strdup_printf ("demo-%s", number);
+  event->caller_name = g_strdup (caller_name);
+  event->caller_number = g_strdup (number);
+  event->parked_by = g_strdup (parked_by);
+  event->taken_by = g_strdup (taken_by);
+  event->seconds_left = 45;
+  pl_park_lot_set_feed_live (lot, TRUE, g_get_real_time ());
+  g_assert_true (pl_park_lot_apply_feed (lot, event, fx->domain, g_get_real_time ()));
+}
+
+static void
+free_slot (Fixture *fx, const char *lot, int slot)
+{
+  g_autofree char *text = load_fixture ("ast-701-v2-free.xml");
+  g_auto (GStrv) parts = g_strsplit (text, "701", -1);
+  g_autofree char *number = g_strdup_printf ("%d", slot);
+  g_autofree char *body = g_strjoinv (number, parts);
+
+  notify_body (fx, lot, slot, body);
+}
+
+static void
+assert_accessible_label (gpointer widget, const char *expected)
+{
+  g_autofree char *diff = gtk_test_accessible_check_property (
+      GTK_ACCESSIBLE (widget), GTK_ACCESSIBLE_PROPERTY_LABEL, expected);
+  g_assert_null (diff);
+}
+
+static guint
+count_added (Fixture *fx, const char *prefix)
+{
+  guint n = 0;
+
+  for (guint i = 0; i < fx->notifications.added->len; i++)
+    n += g_str_has_prefix (g_ptr_array_index (fx->notifications.added, i), prefix);
+  return n;
+}
+
+/* A caller rings us, we park them, the PBX puts them on slot (Asterisk's
+ * park extension: ours, probably) and ends our call. */
+static PlParkSlot *
+park_our_call (Fixture *fx, const char *id, const char *number, const char *name, int slot)
+{
+  g_autofree char *peer = g_strdup_printf ("sip:%s@pbx", number);
+  PlCall *call = active_call (fx, id, peer, name);
+  PlParkSlot *parked;
+
+  activate_park (fx);
+  g_assert_true (PL_TEST_WAIT (g_strcmp0 (pl_call_get_note (call), "Parking…") == 0, 5000));
+  notify_fixture (fx, "Main", slot, "ast-701-v1-busy.xml");
+  parked = pl_park_slot_row_get_slot (row (fx, "Main", slot));
+  g_assert_true (pl_park_slot_get_parked_by_me (parked));
+  pl_script_engine_emit (fx->engine, PL_ENGINE_EVENT_CALL_CLOSED, id, PL_CALL_DIRECTION_INCOMING,
+                         peer, "Call transfered");
+  return parked;
+}
+
+static void
+feed_identity (gpointer data)
+{
+  Fixture *fx = data;
+  PlParkSlotRow *teammate;
+
+  gtk_window_set_default_size (GTK_WINDOW (fx->window), 900, 700);
+  all_free (fx, "Main");
+  /* The manager feed is up before anything happens. */
+  pl_park_lot_set_feed_live (pl_park_service_find_lot (service (fx), "Main"), TRUE,
+                             g_get_real_time ());
+  /* A teammate's park: Asterisk's NOTIFY alone names nobody. */
+  notify_fixture (fx, "Main", 702, "ast-701-v1-busy.xml");
+  teammate = row (fx, "Main", 702);
+  g_assert_cmpstr (row_text (fx, "Main", 702, "name_label"), ==, "Parked call");
+  g_assert_false (gtk_widget_get_visible (row_child (teammate, "detail_label")));
+
+  /* The feed names the caller and who parked them; so does the
+   * notification, once the feed has spoken. */
+  g_assert_cmpuint (count_added (fx, "park-Main:702"), ==, 0);
+  feed (fx, PL_PARK_FEED_EVENT_PARKED, 702, "Dana Whitfield", "401", "Bob", NULL);
+  g_assert_true (PL_TEST_WAIT (count_added (fx, "park-Main:702") == 1, 5000));
+  {
+    const char *title = NULL, *body = NULL;
+
+    g_assert_true (g_variant_lookup (fx->notifications.last, "title", "&s", &title));
+    g_assert_cmpstr (title, ==, "Dana Whitfield parked on 702");
+    g_assert_true (g_variant_lookup (fx->notifications.last, "body", "&s", &body));
+    g_assert_cmpstr (body, ==, "Parked by Bob · Main");
+  }
+  g_assert_cmpstr (row_text (fx, "Main", 702, "name_label"), ==, "Dana Whitfield");
+  g_assert_cmpstr (row_text (fx, "Main", 702, "detail_label"), ==, "401 · parked by Bob");
+  g_assert_true (gtk_widget_get_visible (row_child (teammate, "detail_label")));
+  assert_accessible_label (teammate,
+                           "Slot 702, Dana Whitfield, 401 · parked by Bob, parked 0:00, 0:45 left, "
+                           "Retrieve");
+
+  /* A caller known by number only: the number is the name, the detail who
+   * parked them. The feed may come first: it waits for the NOTIFY. */
+  feed (fx, PL_PARK_FEED_EVENT_PARKED, 704, NULL, "4930555018", "Carol", NULL);
+  notify_fixture (fx, "Main", 704, "ast-701-v1-busy.xml");
+  g_assert_cmpstr (row_text (fx, "Main", 704, "name_label"), ==, "4930555018");
+  g_assert_cmpstr (row_text (fx, "Main", 704, "detail_label"), ==, "Parked by Carol");
+
+  /* Our own park keeps its wording, whatever the feed says. */
+  park_our_call (fx, "c1", "2001", "Caller One", 701);
+  feed (fx, PL_PARK_FEED_EVENT_PARKED, 701, "Caller One", "2001", "Alice", NULL);
+  g_assert_cmpstr (row_text (fx, "Main", 701, "name_label"), ==, "Caller One");
+  g_assert_nonnull (strstr (row_text (fx, "Main", 701, "detail_label"), "yours"));
+  g_assert_null (strstr (row_text (fx, "Main", 701, "detail_label"), "parked by"));
+
+  pl_ui_test_check_accessible_names (GTK_WIDGET (fx->sidebar));
+  pl_ui_test_save_screenshot (GTK_WIDGET (fx->sidebar), "park-sidebar-feed");
+
+  /* Someone took it: the freed slot says who, in its own style. */
+  feed (fx, PL_PARK_FEED_EVENT_UNPARKED, 702, "Dana Whitfield", "401", "Bob", "Carol");
+  free_slot (fx, "Main", 702);
+  g_assert_cmpstr (row_text (fx, "Main", 702, "name_label"), ==, "Free");
+  g_assert_cmpstr (row_text (fx, "Main", 702, "detail_label"), ==, "Taken by Carol");
+  g_assert_true (gtk_widget_has_css_class (GTK_WIDGET (teammate), "ended"));
+  g_assert_true (gtk_widget_has_css_class (GTK_WIDGET (teammate), "free"));
+  assert_accessible_label (teammate, "Slot 702, Free, Taken by Carol");
+  pl_ui_test_save_screenshot (GTK_WIDGET (fx->sidebar), "park-sidebar-ended");
+
+  /* The note goes after a while: a plain free slot again. */
+  pl_park_lot_tick (pl_park_service_find_lot (service (fx), "Main"),
+                    g_get_real_time () + PL_PARK_ENDED_NOTE_TIME + G_USEC_PER_SEC);
+  g_assert_false (gtk_widget_get_visible (row_child (teammate, "detail_label")));
+  g_assert_false (gtk_widget_has_css_class (GTK_WIDGET (teammate), "ended"));
+}
+
+/* A call we parked is taken by a teammate: we hear "Taken by Bob". Our own
+ * retrieve of it is no news. */
+static void
+taken_notification (gpointer data)
+{
+  Fixture *fx = data;
+  const char *title = NULL;
+  const char *body = NULL;
+
+  all_free (fx, "Main");
+  park_our_call (fx, "c1", "2001", "Caller One", 701);
+
+  /* The feed may name the taker before the slot frees, or after. */
+  feed (fx, PL_PARK_FEED_EVENT_UNPARKED, 701, "Caller One", "2001", "Alice", "Bob");
+  free_slot (fx, "Main", 701);
+  g_assert_true (PL_TEST_WAIT (count_added (fx, "taken-") == 1, 5000));
+  g_assert_cmpuint (count_added (fx, "taken-Main:701"), ==, 1);
+  g_assert_true (g_variant_lookup (fx->notifications.last, "title", "&s", &title));
+  g_assert_cmpstr (title, ==, "Taken by Bob");
+  g_assert_true (g_variant_lookup (fx->notifications.last, "body", "&s", &body));
+  g_assert_cmpstr (body, ==, "You parked Caller One on 701");
+
+  /* A teammate's park taken by someone else: not ours to hear about. */
+  notify_fixture (fx, "Main", 703, "ast-701-v1-busy.xml");
+  feed (fx, PL_PARK_FEED_EVENT_PARKED, 703, "Caller Three", "2003", "Bob", NULL);
+  free_slot (fx, "Main", 703);
+  feed (fx, PL_PARK_FEED_EVENT_UNPARKED, 703, "Caller Three", "2003", "Bob", "Carol");
+
+  /* Parked by us, taken by us: no news either. */
+  park_our_call (fx, "c2", "2002", "Caller Two", 702);
+  g_assert_true (
+      gtk_widget_activate_action (GTK_WIDGET (fx->window), "win.retrieve-slot", "s", "Main:702"));
+  {
+    g_autofree char *dial = g_strdup_printf ("dial - sip:702@%s", fx->domain);
+    g_assert_true (PL_TEST_WAIT (pl_ui_test_log_has (fx->engine, dial), 5000));
+  }
+  feed (fx, PL_PARK_FEED_EVENT_UNPARKED, 702, "Caller Two", "2002", "Alice", "Alice");
+  free_slot (fx, "Main", 702);
+  pl_test_spin (300);
+  g_assert_cmpuint (count_added (fx, "taken-"), ==, 1);
+}
+
+/* A FreeSWITCH retrieve that lost a race: answered, and no sound ever. The
+ * call pane says so instead of leaving the user in silence; sound arriving
+ * after all takes the hint back. */
+static void
+silent_retrieve (gpointer data)
+{
+  Fixture *fx = data;
+  GtkWidget *pane = pl_ui_test_template_child (fx->window, PL_TYPE_WINDOW, "call_pane");
+  GtkWidget *note = pl_ui_test_template_child (pane, PL_TYPE_CALL_PANE, "note_label");
+  g_autofree char *peer = g_strdup_printf ("sip:6042@%s", fx->domain);
+  g_autofree char *dial = g_strdup_printf ("dial - %s", peer);
+  PlCall *call;
+
+  gtk_window_set_default_size (GTK_WINDOW (fx->window), 900, 700);
+  all_free (fx, "Valet");
+  notify_fixture (fx, "Valet", 6042, "fs-6001-v1-busy.xml");
+  g_assert_true (
+      gtk_widget_activate_action (GTK_WIDGET (fx->window), "win.retrieve-slot", "s", "Valet:6042"));
+  g_assert_true (PL_TEST_WAIT (pl_ui_test_log_has (fx->engine, dial), 5000));
+  pl_script_engine_emit (fx->engine, PL_ENGINE_EVENT_CALL_ESTABLISHED, "r1",
+                         PL_CALL_DIRECTION_OUTGOING, peer, NULL);
+  call = pl_call_manager_find_call (pl_core_get_call_manager (fx->core), "r1");
+  g_assert_nonnull (call);
+  g_assert_cmpstr (gtk_label_get_label (GTK_LABEL (note)), ==, "Retrieving from 6042");
+
+  /* The winner of the race took the caller: the slot reads free here. */
+  notify_fixture (fx, "Valet", 6042, "fs-6001-v2-free.xml");
+  g_assert_true (
+      PL_TEST_WAIT (g_str_has_prefix (gtk_label_get_label (GTK_LABEL (note)), "No sound"), 10000));
+  g_assert_true (gtk_widget_get_visible (note));
+  pl_ui_test_save_screenshot (GTK_WIDGET (fx->window), "silent-retrieve");
+
+  pl_script_engine_emit (fx->engine, PL_ENGINE_EVENT_CALL_MEDIA_RECEIVED, "r1",
+                         PL_CALL_DIRECTION_OUTGOING, peer, "audio");
+  g_assert_cmpstr (gtk_label_get_label (GTK_LABEL (note)), ==, "Retrieving from 6042");
+  g_assert_true (pl_call_is_live (call));
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -626,6 +952,10 @@ main (int argc, char *argv[])
     { "/ui/park-sidebar/notification", notification, LOTS_MAIN },
     { "/ui/park-sidebar/big-lot", big_lot, LOTS_MAIN_VALET },
     { "/ui/park-sidebar/screenshot", screenshot, LOTS_MAIN_SALES },
+    { "/ui/park-sidebar/feed-identity", feed_identity, LOTS_MAIN },
+    { "/ui/park-sidebar/taken-notification", taken_notification, LOTS_MAIN },
+    { "/ui/park-sidebar/silent-retrieve", silent_retrieve, LOTS_MAIN_VALET },
+    { "/ui/park-sidebar/server-not-answering", server_not_answering, LOTS_MAIN, TRUE },
   };
   g_autofree char *scratch = NULL;
   int status;

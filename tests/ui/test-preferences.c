@@ -7,11 +7,13 @@
 #include "pl-audio-devices.h"
 #include "pl-autostart.h"
 #include "pl-lot-editor.h"
+#include "pl-lot-secrets.h"
 #include "pl-preferences-window.h"
 #include "pl-script-engine.h"
 #include "pl-test-util.h"
 #include "pl-ui-test.h"
 #include "pl-window.h"
+#include "pbx-test-lib.h"
 
 /* The Preferences window inside the real application on the scripted engine,
  * one case per process (see meson.build). */
@@ -139,15 +141,7 @@ close_and_wait (gpointer window)
 static GPtrArray *
 stored_lots (Fixture *fx)
 {
-  g_autofree char *text = g_settings_get_string (fx->settings, "park-lots");
-  g_autoptr (GKeyFile) keyfile = g_key_file_new ();
-  g_autoptr (GError) error = NULL;
-  GPtrArray *lots;
-
-  g_assert_true (g_key_file_load_from_data (keyfile, text, -1, G_KEY_FILE_NONE, &error));
-  lots = pl_park_lot_configs_load (keyfile, &error);
-  g_assert_no_error (error);
-  return lots;
+  return pl_test_stored_lots (fx->settings);
 }
 
 /* Every row has a title that is also its accessible name; every button is
@@ -586,6 +580,231 @@ test_background (Fixture *fx, gconstpointer data)
   g_assert_true (fx->reached_end);
 }
 
+/* Caller names: the manager fields, each wrong in turn, the error on the
+ * row at fault, Save refused until the lot is right. */
+static gboolean
+row_invalid (PlLotEditor *editor, const char *name)
+{
+  return gtk_widget_has_css_class (editor_child (editor, name), "error");
+}
+
+static void
+test_manager_fields (Fixture *fx)
+{
+  static const char *const rows[]
+      = { "manager_host_row", "manager_user_row", "manager_secret_row", "manager_parkinglot_row" };
+  PlLotEditor *editor;
+  g_autoptr (PlParkLotConfig) config = NULL;
+
+  show_page (fx, "lots");
+  editor = open_lot_editor (fx, -1);
+  g_assert_null (pl_lot_editor_get_error (editor));
+  g_assert_cmpstr (
+      gtk_editable_get_text (GTK_EDITABLE (editor_child (editor, "manager_parkinglot_row"))), ==,
+      "default");
+  /* No feed for a lot that does not run yet. */
+  g_assert_false (gtk_widget_get_visible (editor_child (editor, "manager_status_row")));
+
+  pl_ui_test_type_into (editor_child (editor, "manager_host_row"), "pbx.example.org");
+  g_assert_nonnull (strstr (pl_lot_editor_get_error (editor), "host:port"));
+  g_assert_true (row_invalid (editor, "manager_host_row"));
+  g_assert_false (pl_lot_editor_can_save (editor));
+  gtk_test_accessible_assert_state (GTK_ACCESSIBLE (editor_child (editor, "manager_host_row")),
+                                    GTK_ACCESSIBLE_STATE_INVALID, GTK_ACCESSIBLE_INVALID_TRUE);
+
+  pl_ui_test_type_into (editor_child (editor, "manager_host_row"), "pbx.example.org:5038");
+  g_assert_true (row_invalid (editor, "manager_user_row"));
+  g_assert_false (row_invalid (editor, "manager_host_row"));
+
+  pl_ui_test_type_into (editor_child (editor, "manager_user_row"), "parkline");
+  /* A new lot has no stored secret to keep. */
+  g_assert_true (row_invalid (editor, "manager_secret_row"));
+  g_assert_nonnull (strstr (pl_lot_editor_get_error (editor), "secret"));
+  g_assert_false (pl_lot_editor_can_save (editor));
+
+  pl_ui_test_type_into (editor_child (editor, "manager_secret_row"), "s3cret with space ");
+  pl_ui_test_type_into (editor_child (editor, "manager_parkinglot_row"), "");
+  g_assert_true (row_invalid (editor, "manager_parkinglot_row"));
+  pl_ui_test_type_into (editor_child (editor, "manager_parkinglot_row"), "sales");
+  g_assert_null (pl_lot_editor_get_error (editor));
+  for (guint i = 0; i < G_N_ELEMENTS (rows); i++)
+    g_assert_false (row_invalid (editor, rows[i]));
+
+  /* TLS moves the usual port along; the switch has a name. */
+  gtk_switch_set_active (GTK_SWITCH (editor_child (editor, "manager_tls_switch")), TRUE);
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (editor_child (editor, "manager_host_row"))),
+                   ==, "pbx.example.org:5039");
+  {
+    guint n_rows = 0;
+    check_accessible (GTK_WIDGET (editor), &n_rows);
+  }
+  /* The group alone: it sits below the window's fold. */
+  pl_ui_test_save_screenshot (gtk_widget_get_ancestor (editor_child (editor, "manager_host_row"),
+                                                       ADW_TYPE_PREFERENCES_GROUP),
+                              "prefs-lot-manager");
+
+  config = pl_lot_editor_dup_config (editor);
+  g_assert_cmpstr (config->manager_host, ==, "pbx.example.org:5039");
+  g_assert_cmpstr (config->manager_user, ==, "parkline");
+  g_assert_cmpstr (config->manager_secret, ==, "s3cret with space ");
+  g_assert_true (config->manager_tls);
+  g_assert_cmpstr (config->manager_parkinglot, ==, "sales");
+
+  /* No host, no manager: the other fields are not held against the lot. */
+  pl_ui_test_type_into (editor_child (editor, "manager_user_row"), "");
+  g_assert_true (row_invalid (editor, "manager_user_row"));
+  pl_ui_test_type_into (editor_child (editor, "manager_host_row"), "");
+  g_assert_null (pl_lot_editor_get_error (editor));
+  g_assert_false (row_invalid (editor, "manager_user_row"));
+  g_clear_pointer (&config, pl_park_lot_config_free);
+  config = pl_lot_editor_dup_config (editor);
+  g_assert_null (config->manager_host);
+  g_assert_null (config->manager_secret);
+  close_and_wait (editor);
+}
+
+static void
+secret_saved_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr (GError) error = NULL;
+
+  g_assert_true (pl_lot_secrets_save_finish (result, &error));
+  g_assert_no_error (error);
+  *(gboolean *)user_data = TRUE;
+}
+
+static void
+secrets_filled_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr (GError) error = NULL;
+
+  *(GPtrArray **)user_data = pl_lot_secrets_fill_finish (result, &error);
+  g_assert_no_error (error);
+}
+
+/* What the keyring holds for a stored lot (NULL: nothing). */
+static char *
+keyring_secret (const PlParkLotConfig *lot)
+{
+  g_autoptr (GPtrArray) configs = g_ptr_array_new ();
+  g_autoptr (GPtrArray) filled = NULL;
+  g_autoptr (PlParkLotConfig) stored = pl_park_lot_config_copy (lot);
+
+  g_clear_pointer (&stored->manager_secret, g_free);
+  g_ptr_array_add (configs, stored);
+  pl_lot_secrets_fill_async (configs, NULL, secrets_filled_cb, &filled);
+  g_assert_true (PL_TEST_WAIT (filled != NULL, 10000));
+  return g_strdup (((PlParkLotConfig *)g_ptr_array_index (filled, 0))->manager_secret);
+}
+
+static const char *
+row_subtitle (gpointer row)
+{
+  return adw_action_row_get_subtitle (ADW_ACTION_ROW (row));
+}
+
+/* A lot stored as Preferences or --provision leave it (secret in the real
+ * keyring, lot in GSettings), the test PBX's manager behind it: Preferences
+ * shows the running feed's status and follows it when the PBX turns the
+ * user away. Runs under with-keyring.sh. */
+static void
+test_manager_status (Fixture *fx)
+{
+  TestPbx *pbx = test_pbx_start ("\n[manager desk]\nsecret=deskpw\nread=call\nwrite=\n");
+  g_autoptr (PlParkLotConfig) lot = pl_park_lot_config_new ("Main", PL_PARK_PROFILE_ASTERISK);
+  g_autoptr (GPtrArray) lots = g_ptr_array_new ();
+  g_autoptr (GKeyFile) keyfile = g_key_file_new ();
+  g_autofree char *text = NULL;
+  GtkListBox *list = GTK_LIST_BOX (prefs_child (fx, "lots_list"));
+  GtkListBoxRow *row;
+  GtkWidget *status, *events_only;
+  PlLotEditor *editor;
+  gboolean saved = FALSE;
+
+  lot->manager_host = g_strdup_printf ("127.0.0.1:%u", pbx->ami_port);
+  lot->manager_user = g_strdup ("desk");
+  lot->manager_secret = g_strdup ("deskpw");
+  pl_lot_secrets_save_async (lot, NULL, NULL, secret_saved_cb, &saved);
+  g_assert_true (PL_TEST_WAIT (saved, 10000));
+  g_ptr_array_add (lots, lot);
+  pl_park_lot_configs_save (lots, keyfile);
+  text = g_key_file_to_data (keyfile, NULL, NULL);
+  g_assert_null (strstr (text, "deskpw"));
+  g_settings_set_string (fx->settings, "park-lots", text);
+
+  /* The core asked the keyring, the feed logged in: the lot's row says so. */
+  show_page (fx, "lots");
+  g_assert_true (PL_TEST_WAIT ((row = gtk_list_box_get_row_at_index (list, 0)) != NULL
+                                   && strstr (row_subtitle (row), "Caller names: Connected"),
+                               20000));
+  pl_ui_test_save_screenshot (GTK_WIDGET (fx->prefs), "prefs-lots-manager");
+
+  editor = open_lot_editor (fx, 0);
+  status = editor_child (editor, "manager_status_row");
+  events_only = editor_child (editor, "manager_events_only_row");
+  g_assert_true (gtk_widget_get_visible (status));
+  g_assert_nonnull (strstr (row_subtitle (status), "Connected"));
+  /* A read-only user: said here, once, and not as an error. */
+  g_assert_true (PL_TEST_WAIT (gtk_widget_get_visible (events_only), 10000));
+  g_assert_false (gtk_widget_has_css_class (status, "feed-failed"));
+  /* The stored secret is kept unless a new one is typed. */
+  g_assert_cmpstr (adw_preferences_row_get_title (
+                       ADW_PREFERENCES_ROW (editor_child (editor, "manager_secret_row"))),
+                   ==, "Secret (leave empty to keep)");
+  g_assert_null (pl_lot_editor_get_error (editor));
+  pl_ui_test_save_screenshot (gtk_widget_get_ancestor (editor_child (editor, "manager_host_row"),
+                                                       ADW_TYPE_PREFERENCES_GROUP),
+                              "prefs-lot-manager-connected");
+
+  /* The PBX turns the user away: the open editor follows, live. */
+  g_free (test_pbx_cmd (pbx, "faults ami-wrong-secret on"));
+  g_free (test_pbx_cmd (pbx, "faults ami-drop"));
+  g_assert_true (
+      PL_TEST_WAIT (strstr (row_subtitle (status), "Wrong user or secret") != NULL, 30000));
+  g_assert_true (gtk_widget_has_css_class (status, "feed-failed"));
+  g_assert_false (gtk_widget_get_visible (events_only));
+  pl_ui_test_save_screenshot (gtk_widget_get_ancestor (editor_child (editor, "manager_host_row"),
+                                                       ADW_TYPE_PREFERENCES_GROUP),
+                              "prefs-lot-manager-refused");
+  close_and_wait (editor);
+
+  /* Renamed with the secret field left empty: the secret goes along, and
+   * the feed logs in under the new name once the PBX lets it. */
+  g_free (test_pbx_cmd (pbx, "faults clear"));
+  editor = open_lot_editor (fx, 0);
+  pl_ui_test_type_into (editor_child (editor, "name_row"), "Front");
+  g_assert_true (pl_lot_editor_can_save (editor));
+  pl_lot_editor_save (editor);
+  g_assert_true (PL_TEST_WAIT (
+      (row = gtk_list_box_get_row_at_index (list, 0)) != NULL
+          && g_strcmp0 (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (row)), "Front") == 0
+          && strstr (row_subtitle (row), "Caller names: Connected"),
+      30000));
+  {
+    g_autoptr (PlParkLotConfig) renamed = pl_park_lot_config_copy (lot);
+    g_autofree char *old_secret = keyring_secret (lot);
+    g_autofree char *new_secret = NULL;
+
+    g_free (renamed->name);
+    renamed->name = g_strdup ("Front");
+    new_secret = keyring_secret (renamed);
+    g_assert_cmpstr (new_secret, ==, "deskpw");
+    g_assert_null (old_secret);
+    g_free (text);
+    text = g_settings_get_string (fx->settings, "park-lots");
+    g_assert_null (strstr (text, "deskpw"));
+
+    /* Removing the lot removes its secret. */
+    adw_message_dialog_response (pl_preferences_window_remove_lot (fx->prefs, 0), "remove");
+    g_assert_true (PL_TEST_WAIT (({
+                                   g_autofree char *left = keyring_secret (renamed);
+                                   left == NULL;
+                                 }),
+                                 10000));
+  }
+  test_pbx_stop (pbx);
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -605,6 +824,8 @@ main (int argc, char *argv[])
   ADD ("/ui/prefs/save-and-overlap", test_save_and_overlap);
   ADD ("/ui/prefs/custom-template", test_custom_template);
   ADD ("/ui/prefs/audio", test_audio);
+  ADD ("/ui/prefs/manager-fields", test_manager_fields);
+  ADD ("/ui/prefs/manager-status", test_manager_status);
 #undef ADD
   g_test_add ("/ui/app/background", Fixture, NULL, fixture_setup, test_background,
               fixture_teardown);

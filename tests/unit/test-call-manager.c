@@ -365,6 +365,30 @@ test_transfer_creates_call (Fixture *fx, gconstpointer data)
   pl_script_engine_emit (fx->engine, PL_ENGINE_EVENT_CALL_MEDIA, "zz", PL_CALL_DIRECTION_INCOMING,
                          "sip:209@pbx", NULL);
   g_assert_null (pl_call_manager_find_call (fx->manager, "zz"));
+  pl_script_engine_emit (fx->engine, PL_ENGINE_EVENT_CALL_MEDIA_RECEIVED, "zz",
+                         PL_CALL_DIRECTION_INCOMING, "sip:209@pbx", "audio");
+  g_assert_null (pl_call_manager_find_call (fx->manager, "zz"));
+}
+
+/* The first RTP packet marks the call: nothing else says a call that is up
+ * carries anybody. */
+static void
+test_media_received (Fixture *fx, gconstpointer data)
+{
+  PlCall *call;
+
+  pl_script_engine_emit (fx->engine, PL_ENGINE_EVENT_CALL_ESTABLISHED, "m1",
+                         PL_CALL_DIRECTION_OUTGOING, "sip:6001@pbx", NULL);
+  call = pl_call_manager_find_call (fx->manager, "m1");
+  g_assert_nonnull (call);
+  g_assert_false (pl_call_get_media_received (call));
+  /* SDP and RTCP bookkeeping is not media. */
+  pl_script_engine_emit (fx->engine, PL_ENGINE_EVENT_CALL_MEDIA, "m1", PL_CALL_DIRECTION_OUTGOING,
+                         "sip:6001@pbx", "audio");
+  g_assert_false (pl_call_get_media_received (call));
+  pl_script_engine_emit (fx->engine, PL_ENGINE_EVENT_CALL_MEDIA_RECEIVED, "m1",
+                         PL_CALL_DIRECTION_OUTGOING, "sip:6001@pbx", "audio");
+  g_assert_true (pl_call_get_media_received (call));
 }
 
 int
@@ -381,5 +405,6 @@ main (int argc, char *argv[])
   ADD ("/call-manager/dtmf-mute-transfer", test_dtmf_mute_transfer);
   ADD ("/call-manager/engine-stops", test_engine_stops);
   ADD ("/call-manager/transfer-creates-call", test_transfer_creates_call);
+  ADD ("/call-manager/media-received", test_media_received);
   return g_test_run ();
 }

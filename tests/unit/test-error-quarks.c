@@ -10,6 +10,8 @@
 #include "pl-engine.h"
 #include "pl-event-body.h"
 #include "pl-history.h"
+#include "pl-lot-secrets.h"
+#include "pl-park-feed.h"
 #include "pl-park-profile.h"
 #include "pl-park-service.h"
 #include "pl-sip-uri.h"
@@ -27,6 +29,8 @@ static const Domain domains[] = {
   { pl_engine_error_quark, "pl-engine-error-quark" },
   { pl_event_body_error_quark, "pl-event-body-error-quark" },
   { pl_history_error_quark, "pl-history-error-quark" },
+  { pl_lot_secrets_error_quark, "pl-lot-secrets-error-quark" },
+  { pl_park_feed_error_quark, "pl-park-feed-error-quark" },
   { pl_park_profile_error_quark, "pl-park-profile-error-quark" },
   { pl_park_service_error_quark, "pl-park-service-error-quark" },
   { pl_sip_uri_error_quark, "pl-sip-uri-error-quark" },

@@ -15,8 +15,10 @@ if [ -n "$general" ]; then
   cat "$general" "$(dirname "$general")/lsan-secret-service.supp" >"$scratch/lsan.supp"
   export LSAN_OPTIONS="$LSAN_OPTIONS:suppressions=$scratch/lsan.supp"
 fi
-# The daemon is not ours: G_DEBUG=fatal-warnings from the test environment
-# would make it abort on its own warning when an item is stored twice.
+# The daemon is not under test: G_DEBUG=fatal-warnings (set for our code)
+# would turn its own harmless warnings ("asked to register item …, but it's
+# already registered", seen when an item is created right after another was
+# deleted) into a crash.
 exec dbus-run-session -- sh -c '
   printf test | env -u G_DEBUG gnome-keyring-daemon --unlock --components=secrets >/dev/null
   exec "$@"' with-keyring "$@"

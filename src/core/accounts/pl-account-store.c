@@ -10,6 +10,7 @@
 #include <libsecret/secret.h>
 
 #include "pl-account-store.h"
+#include "pl-keyfile.h"
 #include "pl-sip-uri.h"
 #include "pl-quark.h"
 
@@ -289,20 +290,21 @@ pl_account_store_load_finish (PlAccountStore *self, GAsyncResult *result, GError
   return g_task_propagate_boolean (G_TASK (result), error);
 }
 
-gboolean
-pl_account_validate (PlAccount *account, GError **error)
+/* bad_key: the provisioning key the complaint is about. */
+static gboolean
+validate_account (PlAccount *account, const char **bad_key, GError **error)
 {
   g_autofree char *aor = NULL;
   const char *proxy;
 
-  g_return_val_if_fail (PL_IS_ACCOUNT (account), FALSE);
-
+  *bad_key = "user";
   if (*pl_account_get_user (account) == '\0')
     {
       g_set_error_literal (error, PL_ACCOUNT_STORE_ERROR, PL_ACCOUNT_STORE_ERROR_INVALID,
                            _ ("Enter the SIP user name"));
       return FALSE;
     }
+  *bad_key = "domain";
   if (*pl_account_get_domain (account) == '\0')
     {
       g_set_error_literal (error, PL_ACCOUNT_STORE_ERROR, PL_ACCOUNT_STORE_ERROR_INVALID,
@@ -312,11 +314,17 @@ pl_account_validate (PlAccount *account, GError **error)
   aor = pl_account_dup_aor (account);
   if (!pl_sip_uri_is_valid (aor) || strchr (pl_account_get_domain (account), ';'))
     {
+      g_autofree char *domain_only = g_strdup_printf ("sip:%s", pl_account_get_domain (account));
+
+      *bad_key = pl_sip_uri_is_valid (domain_only) && !strchr (pl_account_get_domain (account), ';')
+                     ? "user"
+                     : "domain";
       g_set_error (error, PL_ACCOUNT_STORE_ERROR, PL_ACCOUNT_STORE_ERROR_INVALID,
                    _ ("“%s” is not a valid SIP address"), aor);
       return FALSE;
     }
   proxy = pl_account_get_outbound_proxy (account);
+  *bad_key = "outbound-proxy";
   if (*proxy != '\0' && !pl_sip_uri_is_valid (proxy))
     {
       g_set_error (error, PL_ACCOUNT_STORE_ERROR, PL_ACCOUNT_STORE_ERROR_INVALID,
@@ -324,6 +332,8 @@ pl_account_validate (PlAccount *account, GError **error)
                    proxy);
       return FALSE;
     }
+  *bad_key
+      = strpbrk (pl_account_get_display_name (account), "\"<>\r\n") ? "display-name" : "auth-user";
   if (strpbrk (pl_account_get_display_name (account), "\"<>\r\n")
       || strpbrk (pl_account_get_auth_user (account), "\"<>;\r\n "))
     {
@@ -331,7 +341,17 @@ pl_account_validate (PlAccount *account, GError **error)
                            _ ("Names must not contain quotes, angle brackets or line breaks"));
       return FALSE;
     }
+  *bad_key = NULL;
   return TRUE;
+}
+
+gboolean
+pl_account_validate (PlAccount *account, GError **error)
+{
+  const char *bad_key;
+
+  g_return_val_if_fail (PL_IS_ACCOUNT (account), FALSE);
+  return validate_account (account, &bad_key, error);
 }
 
 static void
@@ -493,8 +513,24 @@ read_password_file (const char *path, GError **error)
   return g_steal_pointer (&contents);
 }
 
+/* Sets the error at the line of the [account] key. */
+#define FAIL_AT(key)                                                                               \
+  G_STMT_START                                                                                     \
+  {                                                                                                \
+    pl_keyfile_prefix_error (error, text, origin, "account", (key));                               \
+    return NULL;                                                                                   \
+  }                                                                                                \
+  G_STMT_END
+
 PlAccount *
 pl_account_from_keyfile (GKeyFile *keyfile, GError **error)
+{
+  return pl_account_from_keyfile_text (keyfile, NULL, NULL, error);
+}
+
+PlAccount *
+pl_account_from_keyfile_text (GKeyFile *keyfile, const char *text, const char *origin,
+                              GError **error)
 {
   static const char *const string_keys[]
       = { "display-name", "user", "domain", "auth-user", "outbound-proxy" };
@@ -505,11 +541,14 @@ pl_account_from_keyfile (GKeyFile *keyfile, GError **error)
   g_autofree char *password_file = NULL;
   g_autoptr (GError) local_error = NULL;
   PlTransport transport = PL_TRANSPORT_UDP;
+  const char *bad_key;
 
   if (!g_key_file_has_group (keyfile, "account"))
     {
       g_set_error_literal (error, PL_ACCOUNT_STORE_ERROR, PL_ACCOUNT_STORE_ERROR_KEYFILE,
                            _ ("The provisioning file has no [account] section"));
+      if (origin != NULL)
+        g_prefix_error (error, "%s: ", origin);
       return NULL;
     }
 
@@ -524,7 +563,7 @@ pl_account_from_keyfile (GKeyFile *keyfile, GError **error)
       {
         g_set_error (error, PL_ACCOUNT_STORE_ERROR, PL_ACCOUNT_STORE_ERROR_KEYFILE,
                      _ ("Account id “%s” may only hold letters, digits and dashes"), id);
-        return NULL;
+        FAIL_AT ("id");
       }
 
   account = pl_account_new (id);
@@ -540,7 +579,7 @@ pl_account_from_keyfile (GKeyFile *keyfile, GError **error)
     {
       g_set_error (error, PL_ACCOUNT_STORE_ERROR, PL_ACCOUNT_STORE_ERROR_KEYFILE,
                    _ ("Unknown transport “%s” (use udp, tcp or tls)"), transport_name);
-      return NULL;
+      FAIL_AT ("transport");
     }
   pl_account_set_transport (account, transport);
 
@@ -553,12 +592,14 @@ pl_account_from_keyfile (GKeyFile *keyfile, GError **error)
         {
           g_set_error (error, PL_ACCOUNT_STORE_ERROR, PL_ACCOUNT_STORE_ERROR_KEYFILE,
                        _ ("Could not read the password file: %s"), local_error->message);
-          return NULL;
+          FAIL_AT ("password-file");
         }
     }
   pl_account_set_password (account, password);
 
-  if (!pl_account_validate (account, error))
-    return NULL;
+  if (!validate_account (account, &bad_key, error))
+    FAIL_AT (bad_key);
   return g_steal_pointer (&account);
 }
+
+#undef FAIL_AT

@@ -56,5 +56,9 @@ gboolean pl_account_validate (PlAccount *account, GError **error);
  *
  * Other groups (park lots) are read by their own loaders. */
 PlAccount *pl_account_from_keyfile (GKeyFile *keyfile, GError **error);
+/* Same, with the keyfile's text and file name (either may be NULL) so that
+ * errors say where: "desk.conf:3: …". */
+PlAccount *pl_account_from_keyfile_text (GKeyFile *keyfile, const char *text, const char *origin,
+                                         GError **error);
 
 G_END_DECLS

@@ -20,6 +20,7 @@
 #include "pl-baresip-ctrl.h"
 #include "pl-baresip-engine.h"
 #include "pl-baresip-protocol.h"
+#include "pl-baresip-reregister.h"
 #include "pl-enums.h"
 #include "pl-sip-uri.h"
 #include "pl-util.h"
@@ -125,6 +126,10 @@ struct _PlBaresipEngine
   char *started_devices; /* the device names the current child was started with */
   guint spawn_serial;    /* which start a device choice in a worker belongs to */
   guint audio_change_id;
+  /* the server was gone: register afresh once no call is up */
+  gboolean reregister_pending;
+  guint reregister_id;
+  guint unregistering_to_ignore; /* from the user agents we replace */
 };
 
 static void pl_baresip_engine_iface_init (PlEngineInterface *iface);
@@ -142,6 +147,7 @@ enum
 
 static void spawn_instance (PlBaresipEngine *self);
 static void instance_lost (Instance *inst, PlEngineError code, const char *message);
+static void schedule_reregister (PlBaresipEngine *self);
 
 static void
 call_info_free (gpointer data)
@@ -372,6 +378,9 @@ register_account (PlBaresipEngine *self)
   pl_account_set_registration (self->account, PL_REGISTRATION_REGISTERING, NULL);
   g_clear_handle_id (&self->register_timeout_id, g_source_remove);
   self->register_timeout_id = g_timeout_add (timeout, register_timeout_cb, self);
+  /* a fresh child registers anyway */
+  self->reregister_pending = FALSE;
+  self->unregistering_to_ignore = 0;
   /* Added over the control socket rather than the accounts file, so the
    * REGISTERING/REGISTER_OK events reach us (the file is read before we are
    * connected) and the password never touches the disk. */
@@ -405,6 +414,12 @@ handle_registration (PlBaresipEngine *self, const PlEngineEvent *event)
         }
         break;
       case PL_ENGINE_EVENT_UNREGISTERING:
+        /* the old agent of a re-registration leaving, not ours */
+        if (self->unregistering_to_ignore > 0)
+          {
+            self->unregistering_to_ignore--;
+            break;
+          }
         pl_account_set_registration (self->account, PL_REGISTRATION_NONE, NULL);
         break;
       default:
@@ -438,6 +453,7 @@ check_call_cb (GObject *source, GAsyncResult *result, gpointer user_data)
                       cd->reason);
       call_info_free (info);
       schedule_audio_change (cd->engine);
+      schedule_reregister (cd->engine);
     }
   g_object_unref (cd->engine);
   g_free (cd->call_id);
@@ -498,6 +514,7 @@ ctrl_event_cb (PlBaresipCtrl *ctrl, PlEngineEvent *event, gpointer user_data)
         {
           g_hash_table_remove (self->calls, event->call_id);
           schedule_audio_change (self);
+          schedule_reregister (self);
         }
     }
 
@@ -1073,6 +1090,100 @@ pl_baresip_engine_get_state (PlEngine *engine)
   return PL_BARESIP_ENGINE (engine)->state;
 }
 
+/* Server outages */
+
+static void
+pl_baresip_engine_server_lost (PlEngine *engine, const char *reason)
+{
+  PlBaresipEngine *self = PL_BARESIP_ENGINE (engine);
+
+  /* baresip would go on claiming the registration until its next refresh
+   * fails, minutes later */
+  if (self->account == NULL || self->state != PL_ENGINE_STATE_RUNNING)
+    return;
+  g_clear_handle_id (&self->register_timeout_id, g_source_remove);
+  pl_account_set_registration (self->account, PL_REGISTRATION_FAILED, reason);
+}
+
+static void
+reregistered_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr (PlBaresipEngine) self = user_data;
+  g_autoptr (GError) error = NULL;
+
+  if (pl_baresip_reregister_finish (PL_BARESIP_CTRL (source), result, &error))
+    return;
+  /* no old agent left, so no UNREGISTERING of it will come */
+  if (self->unregistering_to_ignore > 0)
+    self->unregistering_to_ignore--;
+  g_message ("re-registration: %s", error->message);
+  if (self->account && !g_error_matches (error, PL_ENGINE_ERROR, PL_ENGINE_ERROR_PROTOCOL)
+      && pl_account_get_registration_state (self->account) != PL_REGISTRATION_REGISTERED)
+    {
+      g_autofree char *msg
+          = g_strdup_printf (_ ("The phone engine refused the account: %s"), error->message);
+
+      g_clear_handle_id (&self->register_timeout_id, g_source_remove);
+      pl_account_set_registration (self->account, PL_REGISTRATION_FAILED, msg);
+    }
+}
+
+static gboolean
+reregister_cb (gpointer user_data)
+{
+  PlBaresipEngine *self = user_data;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *line = NULL;
+  guint regint = self->options->regint ? self->options->regint : 600;
+  guint timeout = self->options->register_timeout_ms ? self->options->register_timeout_ms : 20000;
+
+  self->reregister_id = 0;
+  if (!self->reregister_pending || self->account == NULL || self->current == NULL
+      || self->current->ctrl == NULL || self->state != PL_ENGINE_STATE_RUNNING)
+    return G_SOURCE_REMOVE;
+  /* replacing the user agent would end its calls: after the last one */
+  if (g_hash_table_size (self->calls) > 0)
+    {
+      if (pl_account_get_registration_state (self->account) != PL_REGISTRATION_REGISTERED)
+        pl_account_set_registration (self->account, PL_REGISTRATION_REGISTERING, NULL);
+      return G_SOURCE_REMOVE;
+    }
+  self->reregister_pending = FALSE;
+  line = pl_baresip_account_line (self->account, regint, &error);
+  if (line == NULL)
+    {
+      pl_account_set_registration (self->account, PL_REGISTRATION_FAILED, error->message);
+      return G_SOURCE_REMOVE;
+    }
+  pl_account_set_registration (self->account, PL_REGISTRATION_REGISTERING, NULL);
+  g_clear_handle_id (&self->register_timeout_id, g_source_remove);
+  self->register_timeout_id = g_timeout_add (timeout, register_timeout_cb, self);
+  self->unregistering_to_ignore++;
+  pl_baresip_reregister_async (self->current->ctrl, line, self->options->command_timeout_ms, NULL,
+                               reregistered_cb, g_object_ref (self));
+  return G_SOURCE_REMOVE;
+}
+
+/* From an idle callback: the last call may be ending inside an event
+ * handler. */
+static void
+schedule_reregister (PlBaresipEngine *self)
+{
+  if (self->reregister_pending && self->reregister_id == 0)
+    self->reregister_id = g_idle_add (reregister_cb, self);
+}
+
+static void
+pl_baresip_engine_reregister (PlEngine *engine)
+{
+  PlBaresipEngine *self = PL_BARESIP_ENGINE (engine);
+
+  if (self->state != PL_ENGINE_STATE_RUNNING)
+    return;
+  self->reregister_pending = TRUE;
+  schedule_reregister (self);
+}
+
 /* Actions */
 
 typedef struct
@@ -1276,6 +1387,8 @@ pl_baresip_engine_iface_init (PlEngineInterface *iface)
   iface->get_state = pl_baresip_engine_get_state;
   iface->action_async = pl_baresip_engine_action_async;
   iface->action_finish = pl_baresip_engine_action_finish;
+  iface->server_lost = pl_baresip_engine_server_lost;
+  iface->reregister = pl_baresip_engine_reregister;
 }
 
 /* GObject */
@@ -1305,6 +1418,7 @@ pl_baresip_engine_dispose (GObject *object)
   g_clear_handle_id (&self->restart_id, g_source_remove);
   g_clear_handle_id (&self->register_timeout_id, g_source_remove);
   g_clear_handle_id (&self->audio_change_id, g_source_remove);
+  g_clear_handle_id (&self->reregister_id, g_source_remove);
   /* Children outlive us only as long as SIGKILL takes; GSubprocess reaps. */
   for (GList *l = self->instances; l; l = l->next)
     {

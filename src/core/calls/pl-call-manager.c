@@ -336,6 +336,10 @@ on_engine_event (PlEngine *engine, const PlEngineEvent *event, PlCallManager *se
         }
         break;
 
+      case PL_ENGINE_EVENT_CALL_MEDIA_RECEIVED:
+        pl_call_set_media_received (call, TRUE);
+        break;
+
       case PL_ENGINE_EVENT_CALL_TRANSFER_FAILED:
         {
           const char *reason = event->param ? event->param : _ ("unknown reason");

@@ -25,6 +25,7 @@ struct _PlCall
   gint64 answered;
   gint64 ended;
   gboolean muted;
+  gboolean media_received;
   char *note;
   gboolean ended_here;
   PlCallEnd end;
@@ -47,6 +48,7 @@ enum
   PROP_ANSWERED,
   PROP_ENDED,
   PROP_MUTED,
+  PROP_MEDIA_RECEIVED,
   PROP_NOTE,
   PROP_END,
   PROP_END_REASON,
@@ -110,6 +112,9 @@ pl_call_get_property (GObject *object, guint prop_id, GValue *value, GParamSpec 
       case PROP_MUTED:
         g_value_set_boolean (value, self->muted);
         break;
+      case PROP_MEDIA_RECEIVED:
+        g_value_set_boolean (value, self->media_received);
+        break;
       case PROP_END:
         g_value_set_enum (value, self->end);
         break;
@@ -143,6 +148,7 @@ pl_call_class_init (PlCallClass *klass)
   properties[PROP_ANSWERED] = g_param_spec_int64 ("answered", NULL, NULL, 0, G_MAXINT64, 0, ro);
   properties[PROP_ENDED] = g_param_spec_int64 ("ended", NULL, NULL, 0, G_MAXINT64, 0, ro);
   properties[PROP_MUTED] = g_param_spec_boolean ("muted", NULL, NULL, FALSE, ro);
+  properties[PROP_MEDIA_RECEIVED] = g_param_spec_boolean ("media-received", NULL, NULL, FALSE, ro);
   properties[PROP_NOTE] = g_param_spec_string ("note", NULL, NULL, NULL, ro);
   properties[PROP_END]
       = g_param_spec_enum ("end", NULL, NULL, PL_TYPE_CALL_END, PL_CALL_END_NONE, ro);
@@ -443,4 +449,21 @@ pl_call_end_to_string (PlCallEnd end)
 
   g_return_val_if_fail (end < G_N_ELEMENTS (names), NULL);
   return names[end];
+}
+
+gboolean
+pl_call_get_media_received (PlCall *self)
+{
+  g_return_val_if_fail (PL_IS_CALL (self), FALSE);
+  return self->media_received;
+}
+
+void
+pl_call_set_media_received (PlCall *self, gboolean received)
+{
+  g_return_if_fail (PL_IS_CALL (self));
+  if (self->media_received == !!received)
+    return;
+  self->media_received = !!received;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_MEDIA_RECEIVED]);
 }

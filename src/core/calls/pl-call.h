@@ -65,6 +65,10 @@ void pl_call_set_ended_here (PlCall *self, gboolean ended_here);
 const char *pl_call_get_note (PlCall *self);
 void pl_call_set_note (PlCall *self, const char *note);
 gboolean pl_call_get_muted (PlCall *self);
+/* TRUE once any RTP has come in from the far end: a call can be up and
+ * still carry nobody (a retrieve that lost a race on FreeSWITCH). */
+gboolean pl_call_get_media_received (PlCall *self);
+void pl_call_set_media_received (PlCall *self, gboolean received);
 void pl_call_set_muted (PlCall *self, gboolean muted);
 PlCallEnd pl_call_get_end (PlCall *self);
 const char *pl_call_get_end_reason (PlCall *self);

@@ -129,6 +129,22 @@ pl_engine_action_finish (PlEngine *self, GAsyncResult *result, GError **error)
 }
 
 void
+pl_engine_server_lost (PlEngine *self, const char *reason)
+{
+  g_return_if_fail (PL_IS_ENGINE (self));
+  if (PL_ENGINE_GET_IFACE (self)->server_lost)
+    PL_ENGINE_GET_IFACE (self)->server_lost (self, reason);
+}
+
+void
+pl_engine_reregister (PlEngine *self)
+{
+  g_return_if_fail (PL_IS_ENGINE (self));
+  if (PL_ENGINE_GET_IFACE (self)->reregister)
+    PL_ENGINE_GET_IFACE (self)->reregister (self);
+}
+
+void
 pl_engine_emit_event (PlEngine *self, const PlEngineEvent *event)
 {
   g_return_if_fail (PL_IS_ENGINE (self));

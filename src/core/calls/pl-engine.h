@@ -36,8 +36,9 @@ typedef enum
   PL_ENGINE_EVENT_CALL_TRANSFER_FAILED, /* our REFER failed; param holds the SIP reason */
   PL_ENGINE_EVENT_CALL_DTMF_START,
   PL_ENGINE_EVENT_CALL_DTMF_END,
-  PL_ENGINE_EVENT_CALL_MEDIA, /* SDP/RTP/RTCP bookkeeping; no state change */
-  PL_ENGINE_EVENT_CALL_HOLD,  /* the far end put us on hold */
+  PL_ENGINE_EVENT_CALL_MEDIA,          /* SDP/RTP/RTCP bookkeeping; no state change */
+  PL_ENGINE_EVENT_CALL_MEDIA_RECEIVED, /* the first RTP packet came in; param: "audio" */
+  PL_ENGINE_EVENT_CALL_HOLD,           /* the far end put us on hold */
   PL_ENGINE_EVENT_CALL_RESUME,
   PL_ENGINE_EVENT_AUDIO_ERROR, /* the audio device could not be opened */
   PL_ENGINE_EVENT_SHUTDOWN,
@@ -111,6 +112,9 @@ struct _PlEngineInterface
                         GCancellable *cancellable, GAsyncReadyCallback callback,
                         gpointer user_data);
   gboolean (*action_finish) (PlEngine *self, GAsyncResult *result, GError **error);
+  /* optional */
+  void (*server_lost) (PlEngine *self, const char *reason);
+  void (*reregister) (PlEngine *self);
 };
 
 /* Signals:
@@ -128,6 +132,13 @@ void pl_engine_action_async (PlEngine *self, PlEngineAction action, const char *
                              const char *arg, GCancellable *cancellable,
                              GAsyncReadyCallback callback, gpointer user_data);
 gboolean pl_engine_action_finish (PlEngine *self, GAsyncResult *result, GError **error);
+/* The SIP server stopped answering (reason for the user): a registration
+ * it took earlier proves nothing now. Calls are left alone. */
+void pl_engine_server_lost (PlEngine *self, const char *reason);
+/* The server answers again after an outage: register anew (it may have
+ * restarted and forgotten us). An engine may wait for calls in progress to
+ * end first rather than disturb them. */
+void pl_engine_reregister (PlEngine *self);
 
 /* For implementations. */
 void pl_engine_emit_event (PlEngine *self, const PlEngineEvent *event);

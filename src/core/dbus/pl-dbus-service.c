@@ -40,6 +40,12 @@ static const char *const registration_names[] = {
   [PL_REGISTRATION_FAILED] = "failed",
 };
 
+static const char *const server_state_names[] = {
+  [PL_SERVER_STATE_UNKNOWN] = "unknown",
+  [PL_SERVER_STATE_ANSWERING] = "answering",
+  [PL_SERVER_STATE_NOT_ANSWERING] = "not-answering",
+};
+
 static void
 publish_calls (PlDBusService *self)
 {
@@ -212,17 +218,61 @@ static const char *const slot_state_names[] = {
   [PL_PARK_SLOT_STALE] = "stale",
 };
 
+static const char *const identity_source_names[] = {
+  [PL_PARK_IDENTITY_UNKNOWN] = "unknown",
+  [PL_PARK_IDENTITY_OWN_CALL] = "own-call",
+  [PL_PARK_IDENTITY_SERVER] = "server",
+  [PL_PARK_IDENTITY_FEED] = "feed",
+};
+
+static void
+add_string (GVariantBuilder *dict, const char *key, const char *value)
+{
+  if (value != NULL)
+    g_variant_builder_add (dict, "{sv}", key, g_variant_new_string (value));
+}
+
+/* One SlotDetails entry: everything known about the slot, by name, so new
+ * facts can come without breaking clients. */
+static GVariant *
+slot_details (PlParkLot *lot, PlParkSlot *slot, gint64 now)
+{
+  GVariantBuilder dict;
+  gint64 since = pl_park_slot_get_parked_since (slot);
+  gint64 remaining = pl_park_slot_get_remaining (slot, now);
+
+  g_variant_builder_init (&dict, G_VARIANT_TYPE_VARDICT);
+  add_string (&dict, "state", slot_state_names[pl_park_slot_get_state (slot)]);
+  add_string (&dict, "identity-source",
+              identity_source_names[pl_park_slot_get_identity_source (slot)]);
+  add_string (&dict, "caller-name", pl_park_slot_get_caller_name (slot));
+  add_string (&dict, "caller-uri", pl_park_slot_get_caller_uri (slot));
+  add_string (&dict, "parked-by", pl_park_slot_get_parked_by (slot));
+  g_variant_builder_add (&dict, "{sv}", "parked-by-me",
+                         g_variant_new_boolean (pl_park_slot_get_parked_by_me (slot)));
+  if (since > 0)
+    g_variant_builder_add (&dict, "{sv}", "parked-since", g_variant_new_int64 (since));
+  if (remaining >= 0)
+    g_variant_builder_add (&dict, "{sv}", "seconds-left", g_variant_new_int64 (remaining));
+  add_string (&dict, "taken-by", pl_park_slot_get_taken_by (slot));
+  add_string (&dict, "ended-note", pl_park_slot_get_ended_note (slot));
+  return g_variant_new ("(si@a{sv})", pl_park_lot_get_name (lot), pl_park_slot_get_number (slot),
+                        g_variant_builder_end (&dict));
+}
+
 static gboolean
 publish_slots (gpointer user_data)
 {
   PlDBusService *self = user_data;
   GVariantBuilder builder;
+  GVariantBuilder details;
   GListModel *lots = self->park ? pl_park_service_get_lots (self->park) : NULL;
   guint n_lots = lots ? g_list_model_get_n_items (lots) : 0;
   gint64 now = g_get_real_time ();
 
   self->slots_idle = 0;
   g_variant_builder_init (&builder, G_VARIANT_TYPE ("a(sisssxxb)"));
+  g_variant_builder_init (&details, G_VARIANT_TYPE ("a(sia{sv})"));
   for (guint i = 0; i < n_lots; i++)
     {
       g_autoptr (PlParkLot) lot = g_list_model_get_item (lots, i);
@@ -239,9 +289,11 @@ publish_slots (gpointer user_data)
               slot_state_names[pl_park_slot_get_state (slot)], name ? name : "", uri ? uri : "",
               pl_park_slot_get_parked_since (slot), pl_park_slot_get_remaining (slot, now),
               pl_park_slot_get_parked_by_me (slot));
+          g_variant_builder_add_value (&details, slot_details (lot, slot, now));
         }
     }
   pl_dbus_parkline1_set_slots (self->skeleton, g_variant_builder_end (&builder));
+  pl_dbus_parkline1_set_slot_details (self->skeleton, g_variant_builder_end (&details));
   return G_SOURCE_REMOVE;
 }
 
@@ -355,6 +407,13 @@ handle_retrieve (PlDBusParkline1 *skeleton, GDBusMethodInvocation *invocation,
   return G_DBUS_METHOD_INVOCATION_HANDLED;
 }
 
+static void
+publish_server_state (PlDBusService *self)
+{
+  pl_dbus_parkline1_set_server_state (
+      self->skeleton, server_state_names[pl_park_service_get_server_state (self->park)]);
+}
+
 void
 pl_dbus_service_set_park_service (PlDBusService *self, PlParkService *park)
 {
@@ -367,6 +426,9 @@ pl_dbus_service_set_park_service (PlDBusService *self, PlParkService *park)
   lots = pl_park_service_get_lots (park);
   g_signal_connect_object (lots, "items-changed", G_CALLBACK (on_lots_changed), self, 0);
   on_lots_changed (lots, 0, 0, g_list_model_get_n_items (lots), self);
+  g_signal_connect_object (park, "notify::server-state", G_CALLBACK (publish_server_state), self,
+                           G_CONNECT_SWAPPED);
+  publish_server_state (self);
 }
 
 static void

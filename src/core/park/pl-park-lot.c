@@ -7,8 +7,53 @@
 
 #include "pl-sip-uri.h"
 #include "pl-subscriber.h"
+#include "pl-util.h"
 
+#include <glib/gi18n-lib.h>
 #include <string.h>
+
+/* What a feed said about the park in a slot. */
+typedef struct
+{
+  char *park_id;
+  char *name;
+  char *uri;
+  char *parked_by;
+  gint64 parked_since; /* 0: unknown */
+  gint64 received;
+  gboolean applied; /* shown on the slot's current park */
+  /* how it ended, once the feed says so */
+  gboolean ended;
+  PlParkEndReason reason;
+  char *taken_by;
+  char *taken_by_id;
+  char *taken_by_number;
+  int duration; /* seconds parked when it ended, -1: unknown */
+} FeedPark;
+
+/* A park the SIP side has seen end: its identity, and the reason once
+ * known. Kept until the ended note is gone, so late feed news still finds
+ * it (and never finds the slot's next park instead). */
+typedef struct
+{
+  char *park_id; /* NULL while no feed named it */
+  char *name;
+  char *uri;
+  char *parked_by;
+  gboolean parked_by_me;
+  gint64 parked_since;
+  gint64 ended_at;
+  PlParkEndReason reason;
+  gboolean confirmed;     /* the reason came from the feed */
+  gboolean feed_named;    /* a feed named this park */
+  gboolean feed_expected; /* a feed was live all along: its news may still come */
+  char *taken_by;
+  char *taken_by_id;
+  char *taken_by_number;
+  int duration;
+  gboolean finalized; /* "ended" emitted */
+  gint64 deadline;    /* finalized unconfirmed at this time */
+} Ending;
 
 typedef struct
 {
@@ -17,8 +62,13 @@ typedef struct
   GHashTable *dialogs; /* dialog id → PlDialogState, the non-terminated ones */
   PlParkSlotState before_stale;
   gint64 returning_until;
-  guint parking_id; /* own park record that put the slot in PARKING */
-  guint learned_id; /* own park record whose caller the slot shows */
+  guint parking_id;   /* own park record that put the slot in PARKING */
+  guint learned_id;   /* own park record whose caller the slot shows */
+  FeedPark *feed;     /* feed news about the slot's park: waiting, or shown */
+  Ending *ending;     /* the slot's last park that ended */
+  gint64 identify_by; /* "identified" is due by then; 0: emitted */
+  gint64 note_until;
+  gboolean feed_expected; /* a feed was live when the current park began */
 } Track;
 
 typedef struct
@@ -44,6 +94,7 @@ struct _PlParkLot
   guint next_park_id;
   gint64 list_version;
   gboolean stale;
+  gboolean feed_live;
 };
 
 static void pl_park_lot_list_model_init (GListModelInterface *iface);
@@ -65,6 +116,8 @@ enum
   SIGNAL_PARKED,
   SIGNAL_RETRIEVED,
   SIGNAL_TIMED_OUT,
+  SIGNAL_IDENTIFIED,
+  SIGNAL_ENDED,
   N_SIGNALS
 };
 
@@ -81,6 +134,36 @@ pl_dialog_version_check (gint64 last, guint32 version, gboolean full)
   if (!full && (gint64)version > last + 1)
     return PL_DIALOG_VERSION_GAP;
   return PL_DIALOG_VERSION_APPLY;
+}
+
+static void
+feed_park_free (FeedPark *fp)
+{
+  if (fp == NULL)
+    return;
+  g_free (fp->park_id);
+  g_free (fp->name);
+  g_free (fp->uri);
+  g_free (fp->parked_by);
+  g_free (fp->taken_by);
+  g_free (fp->taken_by_id);
+  g_free (fp->taken_by_number);
+  g_free (fp);
+}
+
+static void
+ending_free (Ending *e)
+{
+  if (e == NULL)
+    return;
+  g_free (e->park_id);
+  g_free (e->name);
+  g_free (e->uri);
+  g_free (e->parked_by);
+  g_free (e->taken_by);
+  g_free (e->taken_by_id);
+  g_free (e->taken_by_number);
+  g_free (e);
 }
 
 static void
@@ -130,6 +213,8 @@ pl_park_lot_finalize (GObject *object)
     {
       g_clear_object (&self->tracks[i].slot);
       g_clear_pointer (&self->tracks[i].dialogs, g_hash_table_unref);
+      g_clear_pointer (&self->tracks[i].feed, feed_park_free);
+      g_clear_pointer (&self->tracks[i].ending, ending_free);
     }
   g_free (self->tracks);
   g_list_free_full (self->own_parks, (GDestroyNotify)own_park_free);
@@ -178,6 +263,12 @@ pl_park_lot_class_init (PlParkLotClass *klass)
   signals[SIGNAL_TIMED_OUT]
       = g_signal_new ("timed-out", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL,
                       NULL, G_TYPE_NONE, 1, PL_TYPE_PARK_SLOT);
+  signals[SIGNAL_IDENTIFIED]
+      = g_signal_new ("identified", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL,
+                      NULL, G_TYPE_NONE, 1, PL_TYPE_PARK_SLOT);
+  signals[SIGNAL_ENDED]
+      = g_signal_new ("ended", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                      G_TYPE_NONE, 2, PL_TYPE_PARK_SLOT, G_TYPE_POINTER);
 }
 
 static void
@@ -265,6 +356,7 @@ clear_slot (Track *t, PlParkSlotState state)
 {
   pl_park_slot_update (t->slot, state, NULL, NULL, PL_PARK_IDENTITY_UNKNOWN, 0, FALSE, FALSE,
                        FALSE);
+  pl_park_slot_set_parked_by (t->slot, NULL);
   t->parking_id = 0;
   t->learned_id = 0;
   t->returning_until = 0;
@@ -366,6 +458,231 @@ learn_occupant (PlParkLot *self, Track *t, gboolean observed, const char *server
                          observed ? now : 0, FALSE, FALSE, race);
 }
 
+/* ---- feed news ------------------------------------------------------------ */
+
+/* The feed's caller and parker on the slot's current park. Our own parks
+ * keep the caller we know from the call. */
+static void
+show_feed_park (Track *t, FeedPark *fp)
+{
+  PlParkSlot *slot = t->slot;
+  PlParkIdentitySource source = pl_park_slot_get_identity_source (slot);
+  gint64 since = pl_park_slot_get_parked_since (slot);
+
+  fp->applied = TRUE;
+  if (source != PL_PARK_IDENTITY_OWN_CALL && (fp->name != NULL || fp->uri != NULL))
+    pl_park_slot_update (slot, pl_park_slot_get_state (slot), fp->name, fp->uri,
+                         PL_PARK_IDENTITY_FEED,
+                         since > 0 && source != PL_PARK_IDENTITY_UNKNOWN ? since
+                         : fp->parked_since > 0                          ? fp->parked_since
+                                                                         : since,
+                         pl_park_slot_get_parked_by_me (slot), pl_park_slot_get_probable (slot),
+                         pl_park_slot_get_race (slot));
+  else if (since == 0 && fp->parked_since > 0)
+    pl_park_slot_update (slot, pl_park_slot_get_state (slot), pl_park_slot_get_caller_name (slot),
+                         pl_park_slot_get_caller_uri (slot), source, fp->parked_since,
+                         pl_park_slot_get_parked_by_me (slot), pl_park_slot_get_probable (slot),
+                         pl_park_slot_get_race (slot));
+  pl_park_slot_set_parked_by (slot, fp->parked_by);
+}
+
+static void
+emit_identified (PlParkLot *self, Track *t)
+{
+  if (t->identify_by == 0)
+    return;
+  t->identify_by = 0;
+  g_signal_emit (self, signals[SIGNAL_IDENTIFIED], 0, t->slot);
+}
+
+static void
+clear_ended_note (Track *t)
+{
+  t->note_until = 0;
+  pl_park_slot_set_ended (t->slot, NULL, NULL);
+}
+
+/* A new park in the slot (SIP turned it busy): feed news that came first
+ * names it now, else it waits for the feed a little. */
+static void
+occupancy_started (PlParkLot *self, Track *t, gint64 now)
+{
+  FeedPark *fp = t->feed;
+
+  clear_ended_note (t);
+  t->feed_expected = self->feed_live;
+  /* news shown on an earlier park whose end we never saw is no news */
+  if (fp != NULL && (fp->applied || fp->ended))
+    g_clear_pointer (&t->feed, feed_park_free);
+  t->identify_by = now + PL_PARK_FEED_WAIT;
+  if (t->feed != NULL)
+    {
+      show_feed_park (t, t->feed);
+      emit_identified (self, t);
+    }
+  else if (!self->feed_live || pl_park_slot_get_parked_by_me (t->slot))
+    emit_identified (self, t);
+}
+
+static const char *
+end_note_reason (PlParkEndReason reason)
+{
+  switch (reason)
+    {
+      case PL_PARK_END_TIMED_OUT:
+        return "timed out";
+      case PL_PARK_END_GAVE_UP:
+        return "caller hung up";
+      case PL_PARK_END_RETRIEVED:
+      default:
+        return "retrieved";
+    }
+}
+
+/* "Taken by Bob", "Caller hung up after 0:05", "Timed out after 0:45", or
+ * NULL when there is nothing worth saying. */
+static char *
+ended_note (const Ending *e)
+{
+  g_autofree char *after = NULL;
+  gint64 parked = e->duration >= 0      ? (gint64)e->duration * G_USEC_PER_SEC
+                  : e->parked_since > 0 ? e->ended_at - e->parked_since
+                                        : -1;
+
+  if (parked >= 0)
+    after = pl_format_duration (parked);
+  switch (e->reason)
+    {
+      case PL_PARK_END_RETRIEVED:
+        return e->taken_by ? g_strdup_printf (_ ("Taken by %s"), e->taken_by) : NULL;
+      case PL_PARK_END_GAVE_UP:
+        return after ? g_strdup_printf (_ ("Caller hung up after %s"), after)
+                     : g_strdup (_ ("Caller hung up"));
+      case PL_PARK_END_TIMED_OUT:
+        return e->confirmed && after ? g_strdup_printf (_ ("Timed out after %s"), after) : NULL;
+      default:
+        return NULL;
+    }
+}
+
+static void
+show_ended_note (Track *t, const Ending *e, gint64 now)
+{
+  PlParkSlotState state = pl_park_slot_get_state (t->slot);
+  g_autofree char *note = ended_note (e);
+
+  /* only on the slot this park left, not on its next park */
+  if (note == NULL || (state != PL_PARK_SLOT_FREE && state != PL_PARK_SLOT_RETURNING))
+    return;
+  pl_park_slot_set_ended (t->slot, note, e->reason == PL_PARK_END_RETRIEVED ? e->taken_by : NULL);
+  t->note_until = now + PL_PARK_ENDED_NOTE_TIME;
+}
+
+/* The reason is known now (or will never be): the slot shows what really
+ * happened, and "ended" tells the owner. */
+static void
+finalize_ending (PlParkLot *self, Track *t, gint64 now)
+{
+  Ending *e = t->ending;
+  PlParkSlotState state = pl_park_slot_get_state (t->slot);
+  PlParkEnd end = {
+    .slot = pl_park_slot_get_number (t->slot),
+    .reason = e->reason,
+    .confirmed = e->confirmed,
+    .caller_name = e->name,
+    .caller_uri = e->uri,
+    .parked_by = e->parked_by,
+    .taken_by = e->taken_by,
+    .taken_by_id = e->taken_by_id,
+    .taken_by_number = e->taken_by_number,
+    .parked_by_me = e->parked_by_me,
+    .parked_since = e->parked_since,
+    .ended_at = e->ended_at,
+  };
+
+  if (e->finalized)
+    return;
+  e->finalized = TRUE;
+  e->deadline = 0;
+  /* The feed knows better than the clock whether the park timed out. */
+  if (e->reason == PL_PARK_END_TIMED_OUT && state == PL_PARK_SLOT_FREE)
+    {
+      pl_park_slot_update (t->slot, PL_PARK_SLOT_RETURNING, e->name, e->uri,
+                           e->name || e->uri ? PL_PARK_IDENTITY_FEED : PL_PARK_IDENTITY_UNKNOWN,
+                           e->parked_since, e->parked_by_me, FALSE, FALSE);
+      pl_park_slot_set_parked_by (t->slot, e->parked_by);
+      t->returning_until = now + PL_PARK_RING_WINDOW;
+    }
+  else if (e->reason != PL_PARK_END_TIMED_OUT && state == PL_PARK_SLOT_RETURNING)
+    clear_slot (t, PL_PARK_SLOT_FREE);
+  show_ended_note (t, e, now);
+  g_debug ("lot %s slot %d: park ended, %s%s", self->config->name, end.slot,
+           end_note_reason (end.reason), end.confirmed ? "" : " (guessed)");
+  g_signal_emit (self, signals[SIGNAL_ENDED], 0, t->slot, &end);
+}
+
+static void
+take_feed_end (Ending *e, FeedPark *fp)
+{
+  e->reason = fp->reason;
+  e->confirmed = TRUE;
+  e->duration = fp->duration;
+  pl_set_str (&e->taken_by, fp->taken_by);
+  pl_set_str (&e->taken_by_id, fp->taken_by_id);
+  pl_set_str (&e->taken_by_number, fp->taken_by_number);
+}
+
+/* SIP says the slot's park is over. The clock guesses why; the feed, if it
+ * already spoke or speaks soon, knows. */
+static void
+park_left (PlParkLot *self, Track *t, gint64 now)
+{
+  PlParkSlot *slot = t->slot;
+  FeedPark *fp = t->feed && t->feed->applied ? t->feed : NULL;
+  gint64 since = pl_park_slot_get_parked_since (slot);
+  gint64 due = since + (gint64)pl_park_slot_get_timeout (slot) * G_USEC_PER_SEC;
+  Ending *e = g_new0 (Ending, 1);
+
+  emit_identified (self, t);
+  e->name = g_strdup (pl_park_slot_get_caller_name (slot));
+  e->uri = g_strdup (pl_park_slot_get_caller_uri (slot));
+  e->parked_by = g_strdup (pl_park_slot_get_parked_by (slot));
+  e->parked_by_me = pl_park_slot_get_parked_by_me (slot);
+  e->parked_since = since;
+  e->ended_at = now;
+  e->duration = -1;
+  e->feed_expected = t->feed_expected && self->feed_live;
+  e->reason = since > 0 && now + PL_PARK_TIMEOUT_SLACK >= due ? PL_PARK_END_TIMED_OUT
+                                                              : PL_PARK_END_RETRIEVED;
+  if (fp != NULL)
+    {
+      e->park_id = g_strdup (fp->park_id);
+      e->feed_named = TRUE;
+      if (fp->ended)
+        take_feed_end (e, fp);
+      g_clear_pointer (&t->feed, feed_park_free);
+    }
+  g_clear_pointer (&t->ending, ending_free);
+  t->ending = e;
+
+  if (e->reason == PL_PARK_END_TIMED_OUT)
+    {
+      g_signal_emit (self, signals[SIGNAL_TIMED_OUT], 0, slot);
+      pl_park_slot_set_state (slot, PL_PARK_SLOT_RETURNING);
+      t->returning_until = now + PL_PARK_RING_WINDOW;
+    }
+  else
+    {
+      if (e->reason == PL_PARK_END_RETRIEVED)
+        g_signal_emit (self, signals[SIGNAL_RETRIEVED], 0, slot);
+      clear_slot (t, PL_PARK_SLOT_FREE);
+    }
+  if (e->confirmed || !self->feed_live)
+    finalize_ending (self, t, now);
+  else
+    e->deadline = now + PL_PARK_FEED_WAIT;
+}
+
 static void
 set_busy (PlParkLot *self, Track *t, gboolean busy, const char *server_name, const char *server_uri,
           gint64 now)
@@ -379,9 +696,11 @@ set_busy (PlParkLot *self, Track *t, gboolean busy, const char *server_name, con
       if (state == PL_PARK_SLOT_OCCUPIED
           || (state == PL_PARK_SLOT_STALE && t->before_stale == PL_PARK_SLOT_OCCUPIED))
         {
-          /* still the same parked call; a server identity may arrive late */
+          /* still the same parked call; a server identity may arrive late
+           * (a feed's, richer, stays) */
           if (server_uri != NULL
-              && pl_park_slot_get_identity_source (slot) != PL_PARK_IDENTITY_OWN_CALL)
+              && pl_park_slot_get_identity_source (slot) != PL_PARK_IDENTITY_OWN_CALL
+              && pl_park_slot_get_identity_source (slot) != PL_PARK_IDENTITY_FEED)
             pl_park_slot_update (slot, PL_PARK_SLOT_OCCUPIED, server_name, server_uri,
                                  PL_PARK_IDENTITY_SERVER, pl_park_slot_get_parked_since (slot),
                                  FALSE, FALSE, pl_park_slot_get_race (slot));
@@ -395,6 +714,7 @@ set_busy (PlParkLot *self, Track *t, gboolean busy, const char *server_name, con
       t->parking_id = 0;
       t->returning_until = 0;
       g_signal_emit (self, signals[SIGNAL_PARKED], 0, slot);
+      occupancy_started (self, t, now);
       return;
     }
 
@@ -405,22 +725,7 @@ set_busy (PlParkLot *self, Track *t, gboolean busy, const char *server_name, con
   switch (state)
     {
       case PL_PARK_SLOT_OCCUPIED:
-        {
-          gint64 since = pl_park_slot_get_parked_since (slot);
-          gint64 due = since + (gint64)pl_park_slot_get_timeout (slot) * G_USEC_PER_SEC;
-
-          if (since > 0 && now + PL_PARK_TIMEOUT_SLACK >= due)
-            {
-              g_signal_emit (self, signals[SIGNAL_TIMED_OUT], 0, slot);
-              pl_park_slot_set_state (slot, PL_PARK_SLOT_RETURNING);
-              t->returning_until = now + PL_PARK_RING_WINDOW;
-            }
-          else
-            {
-              g_signal_emit (self, signals[SIGNAL_RETRIEVED], 0, slot);
-              clear_slot (t, PL_PARK_SLOT_FREE);
-            }
-        }
+        park_left (self, t, now);
         break;
       case PL_PARK_SLOT_PARKING:
         /* our REFER has not landed yet; the window in tick() decides */
@@ -642,6 +947,7 @@ pl_park_lot_note_own_park (PlParkLot *self, const char *caller_name, const char 
         {
           pl_park_slot_update (t->slot, PL_PARK_SLOT_PARKING, caller_name, caller_uri,
                                PL_PARK_IDENTITY_OWN_CALL, 0, TRUE, FALSE, FALSE);
+          clear_ended_note (t);
           t->parking_id = park->id;
         }
     }
@@ -701,6 +1007,258 @@ settle_learned_slot (PlParkLot *self, OwnPark *park)
     pl_park_slot_set_probable (t->slot, FALSE);
 }
 
+static gboolean
+same_park (const char *a, const char *b)
+{
+  return a != NULL && b != NULL && strcmp (a, b) == 0;
+}
+
+/* sip:201@domain for a feed's caller number, NULL when it is none. */
+static char *
+feed_caller_uri (const char *number, const char *domain)
+{
+  if (number == NULL || *number == '\0' || domain == NULL || *domain == '\0')
+    return NULL;
+  for (const char *p = number; *p != '\0'; p++)
+    if (!g_ascii_isalnum (*p) && strchr ("+-_.*", *p) == NULL)
+      return NULL;
+  return g_strdup_printf ("sip:%s@%s", number, domain);
+}
+
+static PlParkEndReason
+end_reason (PlParkFeedEventKind kind)
+{
+  switch (kind)
+    {
+      case PL_PARK_FEED_EVENT_TIMED_OUT:
+        return PL_PARK_END_TIMED_OUT;
+      case PL_PARK_FEED_EVENT_GAVE_UP:
+        return PL_PARK_END_GAVE_UP;
+      case PL_PARK_FEED_EVENT_UNPARKED:
+      default:
+        return PL_PARK_END_RETRIEVED;
+    }
+}
+
+static FeedPark *
+feed_park_new (const PlParkFeedEvent *event, const char *domain, gint64 now)
+{
+  FeedPark *fp = g_new0 (FeedPark, 1);
+
+  fp->park_id = g_strdup (event->park_id);
+  fp->name = g_strdup (event->caller_name);
+  fp->uri = feed_caller_uri (event->caller_number, domain);
+  fp->parked_by = g_strdup (event->parked_by);
+  fp->parked_since = event->duration >= 0 ? now - (gint64)event->duration * G_USEC_PER_SEC : 0;
+  fp->received = now;
+  fp->duration = -1;
+  return fp;
+}
+
+static void
+feed_park_end (FeedPark *fp, const PlParkFeedEvent *event)
+{
+  fp->ended = TRUE;
+  fp->reason = end_reason (event->kind);
+  fp->duration = event->duration;
+  pl_set_str (&fp->taken_by, event->taken_by);
+  pl_set_str (&fp->taken_by_id, event->taken_by_id);
+  pl_set_str (&fp->taken_by_number, event->taken_by_number);
+}
+
+/* The feed names the park that left the slot: for its "ended", not for the
+ * slot's next park. */
+static void
+name_ending (Ending *e, const PlParkFeedEvent *event, const char *domain)
+{
+  e->feed_named = TRUE;
+  pl_set_str (&e->park_id, event->park_id);
+  if (e->finalized)
+    return;
+  if (e->name == NULL && e->uri == NULL)
+    {
+      e->name = g_strdup (event->caller_name);
+      e->uri = feed_caller_uri (event->caller_number, domain);
+    }
+  if (event->parked_by != NULL)
+    pl_set_str (&e->parked_by, event->parked_by);
+}
+
+static gboolean
+slot_occupied (Track *t)
+{
+  PlParkSlotState state = pl_park_slot_get_state (t->slot);
+
+  return state == PL_PARK_SLOT_OCCUPIED
+         || (state == PL_PARK_SLOT_STALE && t->before_stale == PL_PARK_SLOT_OCCUPIED);
+}
+
+static void
+feed_parked (PlParkLot *self, Track *t, const PlParkFeedEvent *event, const char *domain,
+             gint64 now)
+{
+  Ending *e = t->ending;
+
+  /* The feed is ordered: a park that left unnamed while it was live is the
+   * one this late news is about. */
+  if (e != NULL
+      && (same_park (e->park_id, event->park_id)
+          || (!e->feed_named && e->feed_expected && now - e->ended_at <= PL_PARK_FEED_WAIT)))
+    {
+      name_ending (e, event, domain);
+      return;
+    }
+  if (slot_occupied (t))
+    {
+      if (t->feed != NULL && t->feed->applied && same_park (t->feed->park_id, event->park_id)
+          && !event->snapshot)
+        return;
+      g_clear_pointer (&t->feed, feed_park_free);
+      t->feed = feed_park_new (event, domain, now);
+      show_feed_park (t, t->feed);
+      emit_identified (self, t);
+      return;
+    }
+  /* Not busy (yet): the NOTIFY may follow. Never does the feed make a slot
+   * look occupied. */
+  g_clear_pointer (&t->feed, feed_park_free);
+  t->feed = feed_park_new (event, domain, now);
+}
+
+static void
+feed_ended (PlParkLot *self, Track *t, const PlParkFeedEvent *event, const char *domain, gint64 now)
+{
+  FeedPark *fp = t->feed;
+  Ending *e = t->ending;
+
+  /* the park in the slot, named: SIP will free the slot */
+  if (fp != NULL && fp->applied && same_park (fp->park_id, event->park_id))
+    {
+      feed_park_end (fp, event);
+      return;
+    }
+  /* the park that left already */
+  if (e != NULL && now - e->ended_at <= PL_PARK_ENDED_NOTE_TIME
+      && (same_park (e->park_id, event->park_id)
+          || (e->park_id == NULL && (e->feed_expected || !slot_occupied (t)))))
+    {
+      gboolean was_finalized = e->finalized;
+
+      name_ending (e, event, domain);
+      e->reason = end_reason (event->kind);
+      e->confirmed = TRUE;
+      e->duration = event->duration;
+      pl_set_str (&e->taken_by, event->taken_by);
+      pl_set_str (&e->taken_by_id, event->taken_by_id);
+      pl_set_str (&e->taken_by_number, event->taken_by_number);
+      if (!was_finalized)
+        finalize_ending (self, t, now);
+      else
+        /* too late for "ended", not for the slot's note */
+        show_ended_note (t, e, now);
+      return;
+    }
+  /* the park in the slot, never named (it was parked before we listened) */
+  if (slot_occupied (t) && (fp == NULL || !fp->applied))
+    {
+      g_clear_pointer (&t->feed, feed_park_free);
+      t->feed = feed_park_new (event, domain, now);
+      show_feed_park (t, t->feed);
+      feed_park_end (t->feed, event);
+      emit_identified (self, t);
+      return;
+    }
+  /* news of a park whose NOTIFY never came: it is over before it began */
+  if (fp != NULL && !fp->applied && same_park (fp->park_id, event->park_id))
+    {
+      g_clear_pointer (&t->feed, feed_park_free);
+      return;
+    }
+  g_debug ("lot %s slot %d: feed news of an unknown park ignored", self->config->name,
+           pl_park_slot_get_number (t->slot));
+}
+
+gboolean
+pl_park_lot_apply_feed (PlParkLot *self, const PlParkFeedEvent *event, const char *domain,
+                        gint64 now)
+{
+  guint64 number;
+  Track *t;
+
+  g_return_val_if_fail (PL_IS_PARK_LOT (self), FALSE);
+  g_return_val_if_fail (event != NULL, FALSE);
+
+  if (event->kind == PL_PARK_FEED_EVENT_SNAPSHOT_COMPLETE)
+    {
+      /* the feed named every park it knows: the others stay unnamed */
+      for (guint i = 0; i < self->n_tracks; i++)
+        emit_identified (self, &self->tracks[i]);
+      return TRUE;
+    }
+  if (event->lot != NULL
+      && g_strcmp0 (event->lot,
+                    self->config->manager_parkinglot ? self->config->manager_parkinglot : "default")
+             != 0)
+    return FALSE;
+  if (event->slot == NULL
+      || !g_ascii_string_to_unsigned (event->slot, 10, 0, G_MAXINT, &number, NULL)
+      || (t = track_for (self, (int)number)) == NULL)
+    return FALSE;
+  if (event->kind == PL_PARK_FEED_EVENT_PARKED)
+    feed_parked (self, t, event, domain, now);
+  else
+    feed_ended (self, t, event, domain, now);
+  return TRUE;
+}
+
+const char *
+pl_park_lot_get_feed_park_id (PlParkLot *self, int slot)
+{
+  Track *t;
+
+  g_return_val_if_fail (PL_IS_PARK_LOT (self), NULL);
+  t = track_for (self, slot);
+  return t && t->feed && t->feed->applied ? t->feed->park_id : NULL;
+}
+
+void
+pl_park_lot_set_feed_live (PlParkLot *self, gboolean live, gint64 now)
+{
+  g_return_if_fail (PL_IS_PARK_LOT (self));
+
+  self->feed_live = live;
+  if (live)
+    return;
+  /* nobody will tell us more */
+  for (guint i = 0; i < self->n_tracks; i++)
+    {
+      Track *t = &self->tracks[i];
+
+      emit_identified (self, t);
+      if (t->ending != NULL && !t->ending->finalized)
+        finalize_ending (self, t, now);
+    }
+}
+
+static void
+tick_feed (PlParkLot *self, Track *t, gint64 now)
+{
+  if (t->ending != NULL && !t->ending->finalized && now >= t->ending->deadline)
+    finalize_ending (self, t, now);
+  if (t->identify_by != 0 && now >= t->identify_by)
+    emit_identified (self, t);
+  if (t->note_until != 0 && now >= t->note_until)
+    clear_ended_note (t);
+  if (t->ending != NULL && t->ending->finalized
+      && now - t->ending->ended_at > PL_PARK_ENDED_NOTE_TIME)
+    g_clear_pointer (&t->ending, ending_free);
+  if (t->feed != NULL && !t->feed->applied
+      && now - t->feed->received > (pl_park_slot_get_state (t->slot) == PL_PARK_SLOT_STALE
+                                        ? PL_PARK_FEED_STALE_WAIT
+                                        : PL_PARK_FEED_WAIT))
+    g_clear_pointer (&t->feed, feed_park_free);
+}
+
 void
 pl_park_lot_tick (PlParkLot *self, gint64 now)
 {
@@ -726,6 +1284,7 @@ pl_park_lot_tick (PlParkLot *self, gint64 now)
 
       if (pl_park_slot_get_state (t->slot) == PL_PARK_SLOT_RETURNING && t->returning_until < now)
         clear_slot (t, PL_PARK_SLOT_FREE);
+      tick_feed (self, t, now);
     }
 }
 

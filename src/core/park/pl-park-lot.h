@@ -4,6 +4,7 @@
 #include <gio/gio.h>
 
 #include "pl-event-body.h"
+#include "pl-park-feed-event.h"
 #include "pl-park-profile.h"
 #include "pl-park-slot.h"
 
@@ -22,7 +23,19 @@ G_BEGIN_DECLS
  *               ringing the parker back; the slot stays RETURNING for
  *               PL_PARK_RING_WINDOW, or until the parker here answers
  *               (pl_park_lot_ringback_done; PlParkLedger recognises the
- *               call, also for lots nobody watches). */
+ *               call, also for lots nobody watches).
+ *   "identified" the call in a slot that turned busy is as named as it will
+ *               get: at once without a live feed or for our own parks, else
+ *               when the feed names it or PL_PARK_FEED_WAIT passed
+ *   "ended"     (with a const PlParkEnd *) a park is over, with the reason
+ *               and who took it: at once without a live feed, else when the
+ *               feed says why or PL_PARK_FEED_WAIT passed (then guessed
+ *               from the clock, confirmed FALSE). Once per park.
+ *
+ * A server feed (pl_park_lot_apply_feed) adds identity, never occupancy:
+ * the SIP subscription alone makes a slot busy or free. Feed news may come
+ * before or after its NOTIFY; it waits PL_PARK_FEED_WAIT for it, and either
+ * order ends in the same state. */
 
 /* How long after our REFER a slot turning busy is taken to be our park. */
 #define PL_PARK_LEARN_WINDOW (10 * G_USEC_PER_SEC)
@@ -30,6 +43,38 @@ G_BEGIN_DECLS
 #define PL_PARK_TIMEOUT_SLACK (2 * G_USEC_PER_SEC)
 /* How long a timed-out slot waits for the ring-back to be recognised. */
 #define PL_PARK_RING_WINDOW (60 * G_USEC_PER_SEC)
+
+/* How long feed news and SIP news wait for each other. */
+#define PL_PARK_FEED_WAIT (5 * G_USEC_PER_SEC)
+/* A stale slot's first NOTIFY may be long in coming: feed news for it waits
+ * this long. */
+#define PL_PARK_FEED_STALE_WAIT (60 * G_USEC_PER_SEC)
+/* How long a free slot says how its last park ended ("Taken by Bob"). */
+#define PL_PARK_ENDED_NOTE_TIME (30 * G_USEC_PER_SEC)
+
+typedef enum
+{
+  PL_PARK_END_RETRIEVED, /* someone took the call */
+  PL_PARK_END_TIMED_OUT, /* nobody did: the PBX rings the parker back */
+  PL_PARK_END_GAVE_UP,   /* the caller hung up */
+} PlParkEndReason;
+
+/* How a park ended, for the "ended" signal. Strings may be NULL. */
+typedef struct
+{
+  int slot;
+  PlParkEndReason reason;
+  gboolean confirmed; /* a feed said so; FALSE: guessed from SIP and the clock */
+  const char *caller_name;
+  const char *caller_uri;
+  const char *parked_by;
+  const char *taken_by;    /* display name */
+  const char *taken_by_id; /* the taker's endpoint on the server */
+  const char *taken_by_number;
+  gboolean parked_by_me;
+  gint64 parked_since; /* 0: unknown */
+  gint64 ended_at;
+} PlParkEnd;
 
 typedef enum
 {
@@ -84,6 +129,17 @@ void pl_park_lot_tick (PlParkLot *self, gint64 now);
 /* The parker answered the ring-back of @slot here: it is no longer
  * returning. */
 void pl_park_lot_ringback_done (PlParkLot *self, int slot);
+
+/* News from a server feed about this lot (events for another lot of the
+ * server, or slots outside this lot, are ignored: returns FALSE). domain
+ * makes caller URIs of the feed's numbers (sip:201@domain). */
+gboolean pl_park_lot_apply_feed (PlParkLot *self, const PlParkFeedEvent *event, const char *domain,
+                                 gint64 now);
+/* The feed's id of the park shown in @slot, or NULL. */
+const char *pl_park_lot_get_feed_park_id (PlParkLot *self, int slot);
+/* Whether a feed is connected (or connecting): only then do SIP news wait
+ * for it. */
+void pl_park_lot_set_feed_live (PlParkLot *self, gboolean live, gint64 now);
 
 /* Glue for PlSubscriber's signals: route one NOTIFY body for the
  * subscription to uri into the lot (the parser is chosen by content type:

@@ -3,6 +3,7 @@
 
 #include "config.h"
 
+#include "pl-keyfile.h"
 #include "pl-park-profile.h"
 #include "pl-quark.h"
 
@@ -74,6 +75,7 @@ pl_park_lot_config_new (const char *name, PlParkProfile profile)
 
   c->name = g_strdup (name);
   c->profile = profile;
+  c->manager_parkinglot = g_strdup ("default");
   c->subscribe = PL_PARK_SUBSCRIBE_DIALOG;
   c->timeout = 45;
   switch (profile)
@@ -118,6 +120,11 @@ pl_park_lot_config_copy (const PlParkLotConfig *config)
   c->park_template = g_strdup (config->park_template);
   c->retrieve_template = g_strdup (config->retrieve_template);
   c->subscribe_template = g_strdup (config->subscribe_template);
+  c->manager_host = g_strdup (config->manager_host);
+  c->manager_user = g_strdup (config->manager_user);
+  c->manager_secret = g_strdup (config->manager_secret);
+  c->manager_secret_file = g_strdup (config->manager_secret_file);
+  c->manager_parkinglot = g_strdup (config->manager_parkinglot);
   return c;
 }
 
@@ -132,6 +139,13 @@ pl_park_lot_config_free (PlParkLotConfig *config)
   g_free (config->park_template);
   g_free (config->retrieve_template);
   g_free (config->subscribe_template);
+  g_free (config->manager_host);
+  g_free (config->manager_user);
+  if (config->manager_secret)
+    memset (config->manager_secret, 0, strlen (config->manager_secret));
+  g_free (config->manager_secret);
+  g_free (config->manager_secret_file);
+  g_free (config->manager_parkinglot);
   g_free (config);
 }
 
@@ -265,10 +279,127 @@ pl_park_lot_config_n_slots (const PlParkLotConfig *config)
   return (guint)(config->last_slot - config->first_slot + 1);
 }
 
-gboolean
-pl_park_lot_config_validate (const PlParkLotConfig *c, GError **error)
+/* Control characters would end an AMI line early: whatever follows would
+ * become a header of its own. */
+static gboolean
+has_control_chars (const char *text)
 {
-  g_return_val_if_fail (c != NULL, FALSE);
+  for (const char *p = text; *p != '\0'; p++)
+    if ((guchar)*p < 0x20 || *p == 0x7f)
+      return TRUE;
+  return FALSE;
+}
+
+gboolean
+pl_park_manager_host_parse (const char *text, char **host_out, guint16 *port_out)
+{
+  const char *colon;
+  g_autofree char *host = NULL;
+  guint64 port;
+
+  if (text == NULL || *text == '\0')
+    return FALSE;
+  if (text[0] == '[')
+    {
+      const char *close = strchr (text, ']');
+
+      if (close == NULL || close == text + 1 || close[1] != ':')
+        return FALSE;
+      for (const char *p = text + 1; p < close; p++)
+        if (!g_ascii_isxdigit (*p) && *p != ':' && *p != '.')
+          return FALSE;
+      host = g_strndup (text + 1, close - text - 1);
+      colon = close + 1;
+    }
+  else
+    {
+      colon = strrchr (text, ':');
+      if (colon == NULL || colon == text)
+        return FALSE;
+      for (const char *p = text; p < colon; p++)
+        if (!g_ascii_isalnum (*p) && *p != '-' && *p != '.')
+          return FALSE;
+      host = g_strndup (text, colon - text);
+    }
+  if (!g_ascii_string_to_unsigned (colon + 1, 10, 1, 65535, &port, NULL))
+    return FALSE;
+  if (host_out)
+    *host_out = g_steal_pointer (&host);
+  if (port_out)
+    *port_out = (guint16)port;
+  return TRUE;
+}
+
+char *
+pl_park_lot_config_dup_manager_key (const PlParkLotConfig *c)
+{
+  g_return_val_if_fail (c != NULL, NULL);
+  if (c->manager_host == NULL)
+    return NULL;
+  return g_strdup_printf ("%s@%s%s", c->manager_user ? c->manager_user : "", c->manager_host,
+                          c->manager_tls ? " tls" : "");
+}
+
+static gboolean
+validate_manager (const PlParkLotConfig *c, const char **bad_key, GError **error)
+{
+  if (c->manager_host == NULL)
+    {
+      *bad_key = c->manager_user          ? "manager-user"
+                 : c->manager_secret_file ? "manager-secret-file"
+                 : c->manager_secret      ? "manager-secret"
+                                          : NULL;
+      if (*bad_key == NULL)
+        return TRUE;
+      g_set_error (error, PL_PARK_PROFILE_ERROR, PL_PARK_PROFILE_ERROR_INVALID_MANAGER,
+                   _ ("Park lot “%s”: %s needs manager-host"), c->name, *bad_key);
+      return FALSE;
+    }
+  *bad_key = "manager-host";
+  if (!pl_park_manager_host_parse (c->manager_host, NULL, NULL))
+    {
+      g_set_error (error, PL_PARK_PROFILE_ERROR, PL_PARK_PROFILE_ERROR_INVALID_MANAGER,
+                   _ ("Park lot “%s”: the manager host “%s” must be host:port, e.g. "
+                      "pbx.example.org:5038"),
+                   c->name, c->manager_host);
+      return FALSE;
+    }
+  *bad_key = "manager-user";
+  if (c->manager_user == NULL || *c->manager_user == '\0' || has_control_chars (c->manager_user)
+      || !g_utf8_validate (c->manager_user, -1, NULL))
+    {
+      g_set_error (error, PL_PARK_PROFILE_ERROR, PL_PARK_PROFILE_ERROR_INVALID_MANAGER,
+                   _ ("Park lot “%s”: enter the manager user, without control characters"),
+                   c->name);
+      return FALSE;
+    }
+  *bad_key = c->manager_secret_file ? "manager-secret-file" : "manager-secret";
+  if (c->manager_secret != NULL
+      && (has_control_chars (c->manager_secret) || !g_utf8_validate (c->manager_secret, -1, NULL)))
+    {
+      g_set_error (error, PL_PARK_PROFILE_ERROR, PL_PARK_PROFILE_ERROR_INVALID_MANAGER,
+                   _ ("Park lot “%s”: the manager secret must not contain control characters"),
+                   c->name);
+      return FALSE;
+    }
+  *bad_key = "manager-parkinglot";
+  if (c->manager_parkinglot == NULL || *c->manager_parkinglot == '\0'
+      || has_control_chars (c->manager_parkinglot))
+    {
+      g_set_error (error, PL_PARK_PROFILE_ERROR, PL_PARK_PROFILE_ERROR_INVALID_MANAGER,
+                   _ ("Park lot “%s”: name the manager’s parking lot (usually “default”)"),
+                   c->name);
+      return FALSE;
+    }
+  *bad_key = NULL;
+  return TRUE;
+}
+
+/* bad_key: the keyfile key the error is about (NULL: the lot as a whole). */
+static gboolean
+validate_lot (const PlParkLotConfig *c, const char **bad_key, GError **error)
+{
+  *bad_key = NULL;
 
   if (c->name == NULL || *c->name == '\0' || strchr (c->name, '[') || strchr (c->name, ']')
       || !g_utf8_validate (c->name, -1, NULL))
@@ -277,6 +408,7 @@ pl_park_lot_config_validate (const PlParkLotConfig *c, GError **error)
                    _ ("A park lot needs a name without brackets"));
       return FALSE;
     }
+  *bad_key = c->first_slot < 0 ? "first-slot" : "last-slot";
   if (c->first_slot < 0 || c->last_slot < c->first_slot
       || c->last_slot - c->first_slot >= MAX_SLOTS_PER_LOT)
     {
@@ -286,12 +418,14 @@ pl_park_lot_config_validate (const PlParkLotConfig *c, GError **error)
                    c->name, c->first_slot, c->last_slot, MAX_SLOTS_PER_LOT);
       return FALSE;
     }
+  *bad_key = "timeout";
   if (c->timeout == 0 || c->timeout > 24 * 3600)
     {
       g_set_error (error, PL_PARK_PROFILE_ERROR, PL_PARK_PROFILE_ERROR_INVALID_VALUE,
                    _ ("Park lot “%s”: the park timeout must be between 1 s and 24 h"), c->name);
       return FALSE;
     }
+  *bad_key = "park-extension";
   if (c->park_extension != NULL && *c->park_extension != '\0')
     {
       char *end = NULL;
@@ -323,28 +457,44 @@ pl_park_lot_config_validate (const PlParkLotConfig *c, GError **error)
     }
   if (c->profile == PL_PARK_PROFILE_CUSTOM)
     {
-      if (!pl_park_template_validate (c->park_template, FALSE, error)
-          || !pl_park_template_validate (c->retrieve_template, TRUE, error)
-          || (c->subscribe != PL_PARK_SUBSCRIBE_LIST
-              && !pl_park_template_validate (c->subscribe_template, TRUE, error)))
+      *bad_key = "park-uri";
+      if (!pl_park_template_validate (c->park_template, FALSE, error))
+        return FALSE;
+      *bad_key = "retrieve-uri";
+      if (!pl_park_template_validate (c->retrieve_template, TRUE, error))
+        return FALSE;
+      *bad_key = "subscribe-uri";
+      if (c->subscribe != PL_PARK_SUBSCRIBE_LIST
+          && !pl_park_template_validate (c->subscribe_template, TRUE, error))
         return FALSE;
     }
+  *bad_key = "list-uri";
   if (c->subscribe == PL_PARK_SUBSCRIBE_LIST
       && !pl_park_template_validate (c->list_uri, FALSE, error))
     return FALSE;
-  return TRUE;
+  return validate_manager (c, bad_key, error);
 }
 
 gboolean
-pl_park_lot_configs_validate (GPtrArray *configs, GError **error)
+pl_park_lot_config_validate (const PlParkLotConfig *c, GError **error)
 {
-  g_return_val_if_fail (configs != NULL, FALSE);
+  const char *bad_key;
 
+  g_return_val_if_fail (c != NULL, FALSE);
+  return validate_lot (c, &bad_key, error);
+}
+
+/* Validates every lot and the lots together; *bad_index and *bad_key say
+ * which lot and key the error is about. */
+static gboolean
+validate_all (GPtrArray *configs, guint *bad_index, const char **bad_key, GError **error)
+{
   for (guint i = 0; i < configs->len; i++)
     {
       const PlParkLotConfig *a = g_ptr_array_index (configs, i);
 
-      if (!pl_park_lot_config_validate (a, error))
+      *bad_index = i;
+      if (!validate_lot (a, bad_key, error))
         return FALSE;
       for (guint j = 0; j < i; j++)
         {
@@ -358,6 +508,7 @@ pl_park_lot_configs_validate (GPtrArray *configs, GError **error)
             }
           if (a->first_slot <= b->last_slot && b->first_slot <= a->last_slot)
             {
+              *bad_key = "first-slot";
               g_set_error (error, PL_PARK_PROFILE_ERROR, PL_PARK_PROFILE_ERROR_OVERLAP,
                            _ ("Park lots “%s” and “%s” share slots"), b->name, a->name);
               return FALSE;
@@ -365,6 +516,16 @@ pl_park_lot_configs_validate (GPtrArray *configs, GError **error)
         }
     }
   return TRUE;
+}
+
+gboolean
+pl_park_lot_configs_validate (GPtrArray *configs, GError **error)
+{
+  guint bad_index;
+  const char *bad_key;
+
+  g_return_val_if_fail (configs != NULL, FALSE);
+  return validate_all (configs, &bad_index, &bad_key, error);
 }
 
 static gboolean
@@ -490,29 +651,57 @@ pl_park_lot_config_slot_from_uri (const PlParkLotConfig *c, const char *uri)
 
 #define GROUP_PREFIX "lot "
 
+/* Where the keyfile came from, to point errors at their line. */
+typedef struct
+{
+  GKeyFile *kf;
+  const char *text;
+  const char *origin;
+} Source;
+
+/* Sets a "[group] key: …" error at the key's line; returns FALSE. */
+static gboolean fail_at (const Source *src, const char *group, const char *key, GError **error,
+                         const char *format, ...) G_GNUC_PRINTF (5, 6);
+
 static gboolean
-read_int (GKeyFile *kf, const char *group, const char *key, int *out, GError **error)
+fail_at (const Source *src, const char *group, const char *key, GError **error, const char *format,
+         ...)
+{
+  g_autofree char *message = NULL;
+  va_list args;
+
+  va_start (args, format);
+  message = g_strdup_vprintf (format, args);
+  va_end (args);
+  if (key != NULL)
+    g_set_error (error, PL_PARK_PROFILE_ERROR, PL_PARK_PROFILE_ERROR_INVALID_VALUE, "[%s] %s: %s",
+                 group, key, message);
+  else
+    g_set_error (error, PL_PARK_PROFILE_ERROR, PL_PARK_PROFILE_ERROR_INVALID_VALUE, "[%s] %s",
+                 group, message);
+  pl_keyfile_prefix_error (error, src->text, src->origin, group, key);
+  return FALSE;
+}
+
+static gboolean
+read_int (const Source *src, const char *group, const char *key, int *out, GError **error)
 {
   g_autoptr (GError) local = NULL;
   int v;
 
-  if (!g_key_file_has_key (kf, group, key, NULL))
+  if (!g_key_file_has_key (src->kf, group, key, NULL))
     return TRUE;
-  v = g_key_file_get_integer (kf, group, key, &local);
+  v = g_key_file_get_integer (src->kf, group, key, &local);
   if (local != NULL)
-    {
-      g_set_error (error, PL_PARK_PROFILE_ERROR, PL_PARK_PROFILE_ERROR_INVALID_VALUE,
-                   _ ("[%s] %s: %s"), group, key, local->message);
-      return FALSE;
-    }
+    return fail_at (src, group, key, error, "%s", local->message);
   *out = v;
   return TRUE;
 }
 
 static void
-read_str (GKeyFile *kf, const char *group, const char *key, char **out)
+read_str (const Source *src, const char *group, const char *key, char **out)
 {
-  g_autofree char *v = g_key_file_get_string (kf, group, key, NULL);
+  g_autofree char *v = g_key_file_get_string (src->kf, group, key, NULL);
 
   if (v != NULL)
     {
@@ -521,20 +710,73 @@ read_str (GKeyFile *kf, const char *group, const char *key, char **out)
     }
 }
 
+/* Like read_str, but an empty value means "not set". */
+static void
+read_optional (const Source *src, const char *group, const char *key, char **out)
+{
+  read_str (src, group, key, out);
+  if (*out != NULL && **out == '\0')
+    g_clear_pointer (out, g_free);
+}
+
+static char *
+read_first_line (const char *path, GError **error)
+{
+  g_autofree char *contents = NULL;
+
+  if (!g_file_get_contents (path, &contents, NULL, error))
+    return NULL;
+  contents[strcspn (contents, "\r\n")] = '\0';
+  return g_steal_pointer (&contents);
+}
+
+static gboolean
+load_manager (const Source *src, const char *group, PlParkLotConfig *c, GError **error)
+{
+  g_autoptr (GError) local = NULL;
+
+  read_optional (src, group, "manager-host", &c->manager_host);
+  read_optional (src, group, "manager-user", &c->manager_user);
+  read_optional (src, group, "manager-secret-file", &c->manager_secret_file);
+  read_str (src, group, "manager-parkinglot", &c->manager_parkinglot);
+  /* The secret is taken as written: spaces may be part of it. */
+  if (g_key_file_has_key (src->kf, group, "manager-secret", NULL))
+    {
+      g_free (c->manager_secret);
+      c->manager_secret = g_key_file_get_string (src->kf, group, "manager-secret", NULL);
+      if (c->manager_secret_file != NULL)
+        return fail_at (src, group, "manager-secret-file", error,
+                        _ ("give either manager-secret or manager-secret-file, not both"));
+    }
+  if (g_key_file_has_key (src->kf, group, "manager-tls", NULL))
+    {
+      c->manager_tls = g_key_file_get_boolean (src->kf, group, "manager-tls", &local);
+      if (local != NULL)
+        return fail_at (src, group, "manager-tls", error, _ ("use true or false"));
+    }
+  if (c->manager_secret_file != NULL)
+    {
+      g_free (c->manager_secret);
+      c->manager_secret = read_first_line (c->manager_secret_file, &local);
+      if (c->manager_secret == NULL)
+        return fail_at (src, group, "manager-secret-file", error, "%s", local->message);
+    }
+  return TRUE;
+}
+
 static PlParkLotConfig *
-load_lot (GKeyFile *kf, const char *group, GError **error)
+load_lot (const Source *src, const char *group, GError **error)
 {
   g_autoptr (PlParkLotConfig) c = NULL;
-  g_autofree char *profile_s = g_key_file_get_string (kf, group, "profile", NULL);
-  g_autofree char *method_s = g_key_file_get_string (kf, group, "subscribe", NULL);
+  g_autofree char *profile_s = g_key_file_get_string (src->kf, group, "profile", NULL);
+  g_autofree char *method_s = g_key_file_get_string (src->kf, group, "subscribe", NULL);
   PlParkProfile profile = PL_PARK_PROFILE_ASTERISK;
   int timeout;
 
   if (profile_s != NULL && !pl_park_profile_from_string (g_strstrip (profile_s), &profile))
     {
-      g_set_error (error, PL_PARK_PROFILE_ERROR, PL_PARK_PROFILE_ERROR_INVALID_VALUE,
-                   _ ("[%s] unknown profile “%s” (asterisk, freepbx, freeswitch or custom)"), group,
-                   profile_s);
+      fail_at (src, group, "profile", error,
+               _ ("unknown profile “%s” (asterisk, freepbx, freeswitch or custom)"), profile_s);
       return NULL;
     }
   {
@@ -545,33 +787,37 @@ load_lot (GKeyFile *kf, const char *group, GError **error)
   if (method_s != NULL
       && !pl_park_subscribe_method_from_string (g_strstrip (method_s), &c->subscribe))
     {
-      g_set_error (error, PL_PARK_PROFILE_ERROR, PL_PARK_PROFILE_ERROR_INVALID_VALUE,
-                   _ ("[%s] unknown subscribe method “%s” (dialog, presence or list)"), group,
-                   method_s);
+      fail_at (src, group, "subscribe", error,
+               _ ("unknown subscribe method “%s” (dialog, presence or list)"), method_s);
       return NULL;
     }
   timeout = (int)c->timeout;
-  if (!read_int (kf, group, "first-slot", &c->first_slot, error)
-      || !read_int (kf, group, "last-slot", &c->last_slot, error)
-      || !read_int (kf, group, "timeout", &timeout, error))
+  if (!read_int (src, group, "first-slot", &c->first_slot, error)
+      || !read_int (src, group, "last-slot", &c->last_slot, error)
+      || !read_int (src, group, "timeout", &timeout, error))
     return NULL;
   c->timeout = timeout > 0 ? (guint)timeout : 0;
-  read_str (kf, group, "park-extension", &c->park_extension);
-  if (c->park_extension != NULL && *c->park_extension == '\0')
-    g_clear_pointer (&c->park_extension, g_free);
-  read_str (kf, group, "list-uri", &c->list_uri);
-  read_str (kf, group, "park-uri", &c->park_template);
-  read_str (kf, group, "retrieve-uri", &c->retrieve_template);
-  read_str (kf, group, "subscribe-uri", &c->subscribe_template);
+  read_optional (src, group, "park-extension", &c->park_extension);
+  read_str (src, group, "list-uri", &c->list_uri);
+  read_str (src, group, "park-uri", &c->park_template);
+  read_str (src, group, "retrieve-uri", &c->retrieve_template);
+  read_str (src, group, "subscribe-uri", &c->subscribe_template);
+  if (!load_manager (src, group, c, error))
+    return NULL;
   return g_steal_pointer (&c);
 }
 
 GPtrArray *
-pl_park_lot_configs_load (GKeyFile *keyfile, GError **error)
+pl_park_lot_configs_load_text (GKeyFile *keyfile, const char *text, const char *origin,
+                               GError **error)
 {
   g_autoptr (GPtrArray) lots
       = g_ptr_array_new_with_free_func ((GDestroyNotify)pl_park_lot_config_free);
+  g_autoptr (GPtrArray) groups_of_lots = g_ptr_array_new ();
   g_auto (GStrv) groups = NULL;
+  Source src = { keyfile, text, origin };
+  guint bad_index;
+  const char *bad_key;
 
   g_return_val_if_fail (keyfile != NULL, NULL);
   groups = g_key_file_get_groups (keyfile, NULL);
@@ -581,25 +827,38 @@ pl_park_lot_configs_load (GKeyFile *keyfile, GError **error)
 
       if (!g_str_has_prefix (groups[i], GROUP_PREFIX))
         continue;
-      c = load_lot (keyfile, groups[i], error);
+      c = load_lot (&src, groups[i], error);
       if (c == NULL)
         return NULL;
       g_ptr_array_add (lots, c);
+      g_ptr_array_add (groups_of_lots, groups[i]);
     }
-  if (!pl_park_lot_configs_validate (lots, error))
-    return NULL;
+  if (!validate_all (lots, &bad_index, &bad_key, error))
+    {
+      pl_keyfile_prefix_error (error, text, origin, g_ptr_array_index (groups_of_lots, bad_index),
+                               bad_key);
+      return NULL;
+    }
   return g_steal_pointer (&lots);
+}
+
+GPtrArray *
+pl_park_lot_configs_load (GKeyFile *keyfile, GError **error)
+{
+  return pl_park_lot_configs_load_text (keyfile, NULL, NULL, error);
 }
 
 GPtrArray *
 pl_park_lot_configs_load_file (const char *path, GError **error)
 {
-  g_autoptr (GKeyFile) kf = g_key_file_new ();
+  g_autofree char *text = NULL;
+  g_autoptr (GKeyFile) kf = NULL;
 
   g_return_val_if_fail (path != NULL, NULL);
-  if (!g_key_file_load_from_file (kf, path, G_KEY_FILE_NONE, error))
+  kf = pl_keyfile_load (path, &text, error);
+  if (kf == NULL)
     return NULL;
-  return pl_park_lot_configs_load (kf, error);
+  return pl_park_lot_configs_load_text (kf, text, path, error);
 }
 
 void
@@ -633,6 +892,18 @@ pl_park_lot_configs_save (GPtrArray *configs, GKeyFile *kf)
             g_key_file_set_string (kf, group, "retrieve-uri", c->retrieve_template);
           if (c->subscribe_template != NULL)
             g_key_file_set_string (kf, group, "subscribe-uri", c->subscribe_template);
+        }
+      /* Never manager-secret: these lots go to GSettings, the secret to the
+       * Secret Service. */
+      if (c->manager_host != NULL)
+        {
+          g_key_file_set_string (kf, group, "manager-host", c->manager_host);
+          if (c->manager_user != NULL)
+            g_key_file_set_string (kf, group, "manager-user", c->manager_user);
+          if (c->manager_secret_file != NULL)
+            g_key_file_set_string (kf, group, "manager-secret-file", c->manager_secret_file);
+          g_key_file_set_boolean (kf, group, "manager-tls", c->manager_tls);
+          g_key_file_set_string (kf, group, "manager-parkinglot", c->manager_parkinglot);
         }
     }
 }

@@ -22,11 +22,18 @@ G_BEGIN_DECLS
  *   park-uri=sip:{slot}@{domain}      # custom profile only
  *   retrieve-uri=sip:{slot}@{domain}  # custom profile only
  *   subscribe-uri=sip:{slot}@{domain} # custom profile only
+ *   manager-host=pbx.example.org:5038 # Asterisk manager interface (AMI), optional
+ *   manager-user=parkline             # its user (read = call is enough)
+ *   manager-secret=…                  # or manager-secret-file=/path (first line)
+ *   manager-tls=false                 # true: TLS, certificate checked
+ *   manager-parkinglot=default        # the res_parking lot these slots belong to
  *
  * Missing keys take the profile's defaults (pl_park_lot_config_new()). URI
  * templates know two placeholders, {slot} and {domain}; anything else in
  * braces is an error. Groups not starting with "lot " are ignored, so the
- * lots can share a file with other settings. */
+ * lots can share a file with other settings. Lots naming the same manager
+ * host and user share one connection. The secret is never saved with the
+ * lots (pl_park_lot_configs_save): it belongs in the Secret Service. */
 
 #define PL_PARK_PROFILE_ERROR (pl_park_profile_error_quark ())
 
@@ -40,6 +47,7 @@ typedef enum
   PL_PARK_PROFILE_ERROR_SLOT_NOT_IN_LOT,
   PL_PARK_PROFILE_ERROR_SLOT_CHOICE_UNSUPPORTED, /* e.g. REFER to a slot on stock Asterisk */
   PL_PARK_PROFILE_ERROR_NO_PARK_EXTENSION,
+  PL_PARK_PROFILE_ERROR_INVALID_MANAGER, /* a manager-* key is wrong */
 } PlParkProfileError;
 
 typedef enum
@@ -73,6 +81,14 @@ typedef struct
   char *park_template;      /* custom profile */
   char *retrieve_template;  /* custom profile */
   char *subscribe_template; /* custom profile */
+  /* The Asterisk manager interface that names parked callers; manager_host
+   * NULL: none. */
+  char *manager_host; /* "host:port" */
+  char *manager_user;
+  char *manager_secret;      /* never saved with the lots */
+  char *manager_secret_file; /* a file whose first line is the secret, read at load */
+  gboolean manager_tls;
+  char *manager_parkinglot; /* default "default" */
 } PlParkLotConfig;
 
 GType pl_park_lot_config_get_type (void) G_GNUC_CONST;
@@ -119,8 +135,19 @@ char *pl_park_lot_config_subscribe_uri (const PlParkLotConfig *config, int slot,
  * or -1 when it names none of this lot's slots. */
 int pl_park_lot_config_slot_from_uri (const PlParkLotConfig *config, const char *uri);
 
+/* "host:port" of manager-host split up (IPv6 as "[::1]:5038"); FALSE when
+ * it is not of that form. */
+gboolean pl_park_manager_host_parse (const char *text, char **host, guint16 *port);
+/* One string per manager connection: lots with the same key share it. NULL
+ * when the lot names no manager. */
+char *pl_park_lot_config_dup_manager_key (const PlParkLotConfig *config);
+
 /* Keyfile load/save in the format described above. */
 GPtrArray *pl_park_lot_configs_load (GKeyFile *keyfile, GError **error);
+/* Same, with the keyfile's text and file name (either may be NULL) so that
+ * errors say where: "desk.conf:14: [lot Main] …". */
+GPtrArray *pl_park_lot_configs_load_text (GKeyFile *keyfile, const char *text, const char *origin,
+                                          GError **error);
 GPtrArray *pl_park_lot_configs_load_file (const char *path, GError **error);
 void pl_park_lot_configs_save (GPtrArray *configs, GKeyFile *keyfile);
 

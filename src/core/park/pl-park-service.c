@@ -7,9 +7,12 @@
 
 #include <string.h>
 
+#include "pl-ami-feed.h"
+#include "pl-enums.h"
 #include "pl-park-ledger.h"
 #include "pl-sip-uri.h"
 #include "pl-park-service.h"
+#include "pl-silence-watch.h"
 #include "pl-subscriber.h"
 #include "pl-quark.h"
 #include "pl-util.h"
@@ -17,6 +20,9 @@
 /* A retrieve whose call ends this soon after the slot emptied under it lost
  * the race: Asterisk answers an empty slot, announces, and hangs up. */
 #define RETRIEVE_RACE_WINDOW (10 * G_USEC_PER_SEC)
+/* A retrieve that won has the caller's RTP within a packet time of being
+ * bridged; one that lost a FreeSWITCH race gets none, ever. */
+#define RETRIEVE_SILENCE_MS 3000
 
 typedef struct
 {
@@ -40,6 +46,10 @@ typedef struct
   char *caller_uri;
   gint64 parked_since;
   gboolean slot_emptied_first; /* the slot freed before our call was answered */
+  char *parked_by;             /* as the slot showed it when we dialled */
+  char *park_id;               /* the feed's park we went for, NULL when unnamed */
+  gboolean lost;               /* a feed named another taker: the user was told */
+  PlSilenceWatch *silence;
 } RetrieveAttempt;
 
 struct _PlParkService
@@ -56,6 +66,9 @@ struct _PlParkService
   GPtrArray *retrieves;   /* RetrieveAttempt, until the call ends */
   PlParkLedger *ledger;   /* our own parks, to recognise ring-backs */
   guint tick_id;
+  PlServerState server_state;
+  GHashTable *feeds;       /* manager key → PlParkFeed, one per server connection */
+  GHashTable *feed_of_lot; /* PlParkLot → PlParkFeed (both borrowed) */
 };
 
 G_DEFINE_FINAL_TYPE (PlParkService, pl_park_service, G_TYPE_OBJECT)
@@ -65,6 +78,7 @@ enum
 {
   PROP_0,
   PROP_LOTS,
+  PROP_SERVER_STATE,
   N_PROPS
 };
 
@@ -95,17 +109,21 @@ park_attempt_free (ParkAttempt *attempt)
 static void
 retrieve_attempt_free (RetrieveAttempt *attempt)
 {
+  g_clear_pointer (&attempt->silence, pl_silence_watch_free);
   g_clear_object (&attempt->call);
   g_clear_object (&attempt->lot);
   g_free (attempt->caller_name);
   g_free (attempt->caller_uri);
+  g_free (attempt->parked_by);
+  g_free (attempt->park_id);
   g_free (attempt);
 }
 
+/* party: the other person of the event (who parked, who took it). */
 static void
-record_event (PlParkService *self, PlCall *call, PlParkLot *lot, int slot,
-              PlHistoryParkAction action, PlHistoryParkActor actor, const char *caller_name,
-              const char *caller_uri, gint64 parked_at)
+record_party_event (PlParkService *self, PlCall *call, PlParkLot *lot, int slot,
+                    PlHistoryParkAction action, PlHistoryParkActor actor, const char *caller_name,
+                    const char *caller_uri, const char *party, gint64 parked_at)
 {
   g_autofree char *slot_text = slot >= 0 ? g_strdup_printf ("%d", slot) : NULL;
   PlHistoryParkInfo info = {
@@ -115,12 +133,22 @@ record_event (PlParkService *self, PlCall *call, PlParkLot *lot, int slot,
     .actor = actor,
     .caller_name = caller_name,
     .caller_uri = caller_uri,
+    .party = party,
     .parked_at = parked_at,
     .at = g_get_real_time (),
   };
 
   if (self->recorder)
     pl_history_recorder_park_event (self->recorder, call, &info);
+}
+
+static void
+record_event (PlParkService *self, PlCall *call, PlParkLot *lot, int slot,
+              PlHistoryParkAction action, PlHistoryParkActor actor, const char *caller_name,
+              const char *caller_uri, gint64 parked_at)
+{
+  record_party_event (self, call, lot, slot, action, actor, caller_name, caller_uri, NULL,
+                      parked_at);
 }
 
 static char *
@@ -163,14 +191,9 @@ on_slot_parked (PlParkLot *lot, PlParkSlot *slot, PlParkService *self)
   int number = pl_park_slot_get_number (slot);
   g_autofree char *title = pl_park_slot_dup_display_name (slot);
 
+  /* someone else's park is told once named (on_slot_identified) */
   if (!pl_park_slot_get_parked_by_me (slot))
-    {
-      record_event (self, NULL, lot, number, PL_HISTORY_PARK_ACTION_PARKED,
-                    PL_HISTORY_PARK_ACTOR_OTHER, pl_park_slot_get_caller_name (slot),
-                    pl_park_slot_get_caller_uri (slot), pl_park_slot_get_parked_since (slot));
-      g_signal_emit (self, signals[SIGNAL_PARKED_BY_OTHER], 0, lot, slot);
-      return;
-    }
+    return;
 
   /* Ours: the lot matched it to our REFER; tell the parker where it went. */
   for (guint i = 0; i < self->parks->len; i++)
@@ -214,12 +237,8 @@ on_slot_retrieved (PlParkLot *lot, PlParkSlot *slot, PlParkService *self)
        * when it bridges, so the order of the two events says little alone. */
       if (pl_call_get_answered (attempt->call) == 0)
         attempt->slot_emptied_first = TRUE;
-      return;
     }
-  record_event (self, NULL, lot, number, PL_HISTORY_PARK_ACTION_RETRIEVED,
-                PL_HISTORY_PARK_ACTOR_OTHER, pl_park_slot_get_caller_name (slot),
-                pl_park_slot_get_caller_uri (slot), pl_park_slot_get_parked_since (slot));
-  settle_ledger (self, lot, number);
+  /* history and the taker: on_slot_ended */
 }
 
 static void
@@ -232,10 +251,247 @@ on_slot_timed_out (PlParkLot *lot, PlParkSlot *slot, PlParkService *self)
     pl_emit_message (self, signals[SIGNAL_MESSAGE],
                      _ ("Nobody picked up %s from %d: the phone system is ringing you back"), title,
                      number);
-  else
-    record_event (self, NULL, lot, number, PL_HISTORY_PARK_ACTION_RETURNED,
-                  PL_HISTORY_PARK_ACTOR_OTHER, pl_park_slot_get_caller_name (slot),
-                  pl_park_slot_get_caller_uri (slot), pl_park_slot_get_parked_since (slot));
+}
+
+/* Someone else's park, named as well as it will be: history and the
+ * desktop notification get the caller and who parked them. */
+static void
+on_slot_identified (PlParkLot *lot, PlParkSlot *slot, PlParkService *self)
+{
+  if (pl_park_slot_get_parked_by_me (slot)
+      || pl_park_slot_get_state (slot) != PL_PARK_SLOT_OCCUPIED)
+    return;
+  record_party_event (self, NULL, lot, pl_park_slot_get_number (slot),
+                      PL_HISTORY_PARK_ACTION_PARKED, PL_HISTORY_PARK_ACTOR_OTHER,
+                      pl_park_slot_get_caller_name (slot), pl_park_slot_get_caller_uri (slot),
+                      pl_park_slot_get_parked_by (slot), pl_park_slot_get_parked_since (slot));
+  g_signal_emit (self, signals[SIGNAL_PARKED_BY_OTHER], 0, lot, slot);
+}
+
+/* Whether a feed's taker (endpoint, number) is this desk's account. */
+static gboolean
+taker_is_me (PlParkService *self, const char *endpoint, const char *number)
+{
+  const char *user, *auth_user;
+
+  if (self->account == NULL || (endpoint == NULL && number == NULL))
+    return FALSE;
+  user = pl_account_get_user (self->account);
+  auth_user = pl_account_get_auth_user (self->account);
+  return (endpoint != NULL
+          && (g_ascii_strcasecmp (endpoint, user ? user : "") == 0
+              || g_ascii_strcasecmp (endpoint, auth_user ? auth_user : "") == 0))
+         || (number != NULL && g_strcmp0 (number, user) == 0);
+}
+
+/* A park is over, with the reason and the taker when a feed knew them. */
+static void
+on_slot_ended (PlParkLot *lot, PlParkSlot *slot, const PlParkEnd *end, PlParkService *self)
+{
+  RetrieveAttempt *ours = find_retrieve (self, NULL, lot, end->slot);
+  g_autofree char *title = caller_title (end->caller_name, end->caller_uri);
+
+  switch (end->reason)
+    {
+      case PL_PARK_END_RETRIEVED:
+        settle_ledger (self, lot, end->slot);
+        /* our own retrieve is written when it connects; a lost one when it
+         * ends */
+        if (taker_is_me (self, end->taken_by_id, end->taken_by_number)
+            || (ours != NULL && end->taken_by == NULL) || (ours != NULL && ours->lost))
+          return;
+        record_party_event (self, NULL, lot, end->slot, PL_HISTORY_PARK_ACTION_RETRIEVED,
+                            PL_HISTORY_PARK_ACTOR_OTHER, end->caller_name, end->caller_uri,
+                            end->taken_by, end->parked_since);
+        if (end->parked_by_me && end->taken_by != NULL)
+          pl_emit_message (self, signals[SIGNAL_MESSAGE], _ ("%s took %s from %d"), end->taken_by,
+                           title, end->slot);
+        break;
+      case PL_PARK_END_GAVE_UP:
+        {
+          g_autofree char *after = end->parked_since > 0
+                                       ? pl_format_duration (end->ended_at - end->parked_since)
+                                       : NULL;
+
+          settle_ledger (self, lot, end->slot);
+          record_party_event (self, NULL, lot, end->slot, PL_HISTORY_PARK_ACTION_ABANDONED,
+                              PL_HISTORY_PARK_ACTOR_OTHER, end->caller_name, end->caller_uri,
+                              end->parked_by, end->parked_since);
+          if (end->parked_by_me && after)
+            pl_emit_message (self, signals[SIGNAL_MESSAGE],
+                             _ ("%s hung up while parked on %d, after %s"), title, end->slot,
+                             after);
+          else if (end->parked_by_me)
+            pl_emit_message (self, signals[SIGNAL_MESSAGE], _ ("%s hung up while parked on %d"),
+                             title, end->slot);
+        }
+        break;
+      case PL_PARK_END_TIMED_OUT:
+      default:
+        /* ours is written when the ring-back reaches us */
+        if (!end->parked_by_me)
+          record_party_event (self, NULL, lot, end->slot, PL_HISTORY_PARK_ACTION_RETURNED,
+                              PL_HISTORY_PARK_ACTOR_OTHER, end->caller_name, end->caller_uri,
+                              end->parked_by, end->parked_since);
+        break;
+    }
+}
+
+/* --- server feeds --------------------------------------------------------- */
+
+/* The account's host, for the URIs of the feed's caller numbers. */
+static char *
+sip_host (PlParkService *self)
+{
+  const char *domain = self->account ? pl_account_get_domain (self->account) : NULL;
+  const char *colon;
+
+  if (domain == NULL)
+    return NULL;
+  if (domain[0] == '[')
+    {
+      const char *close = strchr (domain, ']');
+      return close ? g_strndup (domain, close - domain + 1) : g_strdup (domain);
+    }
+  colon = strchr (domain, ':');
+  return colon ? g_strndup (domain, colon - domain) : g_strdup (domain);
+}
+
+/* The PBX would only play "invalid parking space" to the loser of a
+ * retrieve race and hang up. A call still being dialled is not known to
+ * the engine yet: it is ended as soon as it is (on_call_state). */
+static void
+end_lost_call (PlParkService *self, RetrieveAttempt *attempt)
+{
+  PlCallState state = pl_call_get_state (attempt->call);
+
+  if (pl_call_get_id (attempt->call) != NULL
+      && (state == PL_CALL_STATE_RINGING || state == PL_CALL_STATE_ACTIVE
+          || state == PL_CALL_STATE_HELD))
+    pl_call_manager_hangup (self->calls, attempt->call, NULL);
+}
+
+/* Asterisk's retrieve race: two desks call the slot, the PBX bridges one
+ * and plays "invalid parking space" to the other. The feed names the
+ * winner at once; the loser hears it from us, not from the PBX five
+ * seconds later. */
+static void
+check_lost_race (PlParkService *self, PlParkLot *lot, const PlParkFeedEvent *event)
+{
+  guint64 number;
+  RetrieveAttempt *attempt;
+  g_autofree char *title = NULL;
+  g_autofree char *note = NULL;
+  const char *taker;
+
+  if (event->kind != PL_PARK_FEED_EVENT_UNPARKED || event->slot == NULL
+      || g_strcmp0 (event->lot, pl_park_lot_get_config (lot)->manager_parkinglot) != 0
+      || !g_ascii_string_to_unsigned (event->slot, 10, 0, G_MAXINT, &number, NULL))
+    return;
+  attempt = find_retrieve (self, NULL, lot, (int)number);
+  if (attempt == NULL || attempt->lost || !pl_call_is_live (attempt->call)
+      || taker_is_me (self, event->taken_by_id, event->taken_by_number)
+      || (attempt->park_id != NULL && g_strcmp0 (attempt->park_id, event->park_id) != 0))
+    return;
+  attempt->lost = TRUE;
+  taker = event->taken_by ? event->taken_by : _ ("someone else");
+  title = caller_title (attempt->caller_name, attempt->caller_uri);
+  note = g_strdup_printf (_ ("Taken by %s"), taker);
+  pl_call_set_note (attempt->call, note);
+  pl_emit_message (self, signals[SIGNAL_MESSAGE], _ ("%s on %d was taken by %s"), title,
+                   attempt->slot, taker);
+  record_party_event (self, attempt->call, lot, attempt->slot,
+                      PL_HISTORY_PARK_ACTION_TAKEN_BY_OTHER, PL_HISTORY_PARK_ACTOR_OTHER,
+                      attempt->caller_name, attempt->caller_uri, event->taken_by,
+                      attempt->parked_since);
+  end_lost_call (self, attempt);
+}
+
+static void
+on_feed_event (PlParkFeed *feed, const PlParkFeedEvent *event, PlParkService *self)
+{
+  g_autofree char *host = sip_host (self);
+  GHashTableIter iter;
+  gpointer lot, lot_feed;
+  gint64 now = g_get_real_time ();
+
+  g_hash_table_iter_init (&iter, self->feed_of_lot);
+  while (g_hash_table_iter_next (&iter, &lot, &lot_feed))
+    {
+      if (lot_feed != feed)
+        continue;
+      /* before the lot hears of it: its "ended" must find our lost retrieve */
+      check_lost_race (self, lot, event);
+      pl_park_lot_apply_feed (lot, event, host, now);
+    }
+}
+
+/* Connected or about to be: SIP news waits for the feed's. A feed that
+ * failed or lost its connection has nothing to say for a while. */
+static gboolean
+feed_is_live (PlParkFeed *feed)
+{
+  PlParkFeedStatus status = pl_park_feed_get_status (feed);
+
+  return status == PL_PARK_FEED_STATUS_CONNECTED || status == PL_PARK_FEED_STATUS_CONNECTING;
+}
+
+static void
+on_feed_status (PlParkFeed *feed, GParamSpec *pspec, PlParkService *self)
+{
+  gboolean live = feed_is_live (feed);
+  GHashTableIter iter;
+  gpointer lot, lot_feed;
+
+  g_hash_table_iter_init (&iter, self->feed_of_lot);
+  while (g_hash_table_iter_next (&iter, &lot, &lot_feed))
+    if (lot_feed == feed)
+      pl_park_lot_set_feed_live (lot, live, g_get_real_time ());
+}
+
+static void
+stop_feed (gpointer data)
+{
+  PlParkFeed *feed = data;
+
+  g_signal_handlers_disconnect_matched (feed, G_SIGNAL_MATCH_FUNC, 0, 0, NULL, on_feed_event, NULL);
+  g_signal_handlers_disconnect_matched (feed, G_SIGNAL_MATCH_FUNC, 0, 0, NULL, on_feed_status,
+                                        NULL);
+  pl_park_feed_stop (feed);
+  g_object_unref (feed);
+}
+
+static void
+drop_feeds (PlParkService *self)
+{
+  g_hash_table_remove_all (self->feed_of_lot);
+  g_hash_table_remove_all (self->feeds);
+}
+
+/* One connection per manager: lots on the same server and user share it. */
+static void
+attach_feed (PlParkService *self, PlParkLot *lot)
+{
+  const PlParkLotConfig *config = pl_park_lot_get_config (lot);
+  g_autofree char *key = pl_park_lot_config_dup_manager_key (config);
+  g_autofree char *host = NULL;
+  PlParkFeed *feed;
+  guint16 port;
+
+  if (key == NULL || !pl_park_manager_host_parse (config->manager_host, &host, &port))
+    return;
+  feed = g_hash_table_lookup (self->feeds, key);
+  if (feed == NULL)
+    {
+      feed = PL_PARK_FEED (pl_ami_feed_new (host, port, config->manager_user,
+                                            config->manager_secret, config->manager_tls));
+      g_hash_table_insert (self->feeds, g_steal_pointer (&key), feed);
+      g_signal_connect (feed, "event", G_CALLBACK (on_feed_event), self);
+      g_signal_connect (feed, "notify::status", G_CALLBACK (on_feed_status), self);
+      pl_park_feed_start (feed);
+    }
+  g_hash_table_insert (self->feed_of_lot, lot, feed);
+  pl_park_lot_set_feed_live (lot, feed_is_live (feed), g_get_real_time ());
 }
 
 /* --- subscriptions ------------------------------------------------------ */
@@ -267,6 +523,40 @@ on_subscription_state (PlSubscriber *subscriber, const char *uri, PlSubscription
   if (state == PL_SUBSCRIPTION_STATE_FAILED)
     g_message ("Subscription to %s failed: %s", uri, reason ? reason : "unknown reason");
   pl_park_lot_apply_subscription_state (lot, uri, state);
+}
+
+static void
+set_server_state (PlParkService *self, PlServerState state)
+{
+  if (self->server_state == state)
+    return;
+  self->server_state = state;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SERVER_STATE]);
+}
+
+/* A silent server looks exactly like a quiet lot: once the keepalive says
+ * it is gone, nothing it told us before may pass for the present. */
+static void
+on_server_state (PlSubscriber *subscriber, PlServerState state, const char *reason,
+                 PlParkService *self)
+{
+  const char *domain = self->account ? pl_account_get_domain (self->account) : "";
+
+  if (state == PL_SERVER_STATE_NOT_ANSWERING)
+    {
+      guint n = g_list_model_get_n_items (G_LIST_MODEL (self->lots));
+
+      g_message ("The phone system at %s is not answering (%s): park lots unknown", domain,
+                 reason ? reason : "");
+      for (guint i = 0; i < n; i++)
+        {
+          g_autoptr (PlParkLot) lot = g_list_model_get_item (G_LIST_MODEL (self->lots), i);
+          pl_park_lot_set_stale (lot, TRUE);
+        }
+    }
+  else if (state == PL_SERVER_STATE_ANSWERING && self->server_state != PL_SERVER_STATE_UNKNOWN)
+    g_message ("The phone system at %s answers again: resubscribing", domain);
+  set_server_state (self, state);
 }
 
 static gboolean
@@ -301,6 +591,7 @@ drop_subscriber (PlParkService *self)
   g_signal_handlers_disconnect_by_data (self->subscriber, self);
   pl_subscriber_shutdown (self->subscriber);
   g_clear_object (&self->subscriber);
+  set_server_state (self, PL_SERVER_STATE_UNKNOWN);
 }
 
 static gboolean
@@ -350,6 +641,7 @@ pl_park_service_configure (PlParkService *self, PlAccount *account, GPtrArray *l
   g_return_if_fail (account == NULL || PL_IS_ACCOUNT (account));
 
   drop_subscriber (self);
+  drop_feeds (self);
   g_hash_table_remove_all (self->lot_by_uri);
   g_ptr_array_set_size (self->parks, 0);
   g_list_store_remove_all (self->lots);
@@ -361,9 +653,12 @@ pl_park_service_configure (PlParkService *self, PlAccount *account, GPtrArray *l
       g_signal_connect_object (lot, "parked", G_CALLBACK (on_slot_parked), self, 0);
       g_signal_connect_object (lot, "retrieved", G_CALLBACK (on_slot_retrieved), self, 0);
       g_signal_connect_object (lot, "timed-out", G_CALLBACK (on_slot_timed_out), self, 0);
+      g_signal_connect_object (lot, "identified", G_CALLBACK (on_slot_identified), self, 0);
+      g_signal_connect_object (lot, "ended", G_CALLBACK (on_slot_ended), self, 0);
       /* Unknown until the first NOTIFY: never shown as "all free". */
       pl_park_lot_set_stale (lot, TRUE);
       g_list_store_append (self->lots, lot);
+      attach_feed (self, lot);
     }
   n_lots = g_list_model_get_n_items (G_LIST_MODEL (self->lots));
 
@@ -384,11 +679,13 @@ pl_park_service_configure (PlParkService *self, PlAccount *account, GPtrArray *l
     }
   g_signal_connect (self->subscriber, "notification", G_CALLBACK (on_notification), self);
   g_signal_connect (self->subscriber, "state", G_CALLBACK (on_subscription_state), self);
+  g_signal_connect (self->subscriber, "server-state", G_CALLBACK (on_server_state), self);
   for (guint i = 0; i < n_lots; i++)
     {
       g_autoptr (PlParkLot) lot = g_list_model_get_item (G_LIST_MODEL (self->lots), i);
       subscribe_lot (self, lot, pl_account_get_domain (account));
     }
+  pl_subscriber_set_liveness (self->subscriber, &pl_liveness_default_policy);
 }
 
 /* --- calls --------------------------------------------------------------- */
@@ -432,13 +729,18 @@ on_call_state (PlCall *call, GParamSpec *pspec, PlParkService *self)
 {
   RetrieveAttempt *attempt = find_retrieve (self, call, NULL, 0);
 
+  if (attempt != NULL && attempt->lost)
+    {
+      end_lost_call (self, attempt);
+      return;
+    }
   if (attempt == NULL || pl_call_get_state (call) != PL_CALL_STATE_ACTIVE
       || attempt->slot_emptied_first)
     return;
   g_signal_handlers_disconnect_by_func (call, on_call_state, self);
-  record_event (self, call, attempt->lot, attempt->slot, PL_HISTORY_PARK_ACTION_RETRIEVED,
-                PL_HISTORY_PARK_ACTOR_ME, attempt->caller_name, attempt->caller_uri,
-                attempt->parked_since);
+  record_party_event (self, call, attempt->lot, attempt->slot, PL_HISTORY_PARK_ACTION_RETRIEVED,
+                      PL_HISTORY_PARK_ACTOR_ME, attempt->caller_name, attempt->caller_uri,
+                      attempt->parked_by, attempt->parked_since);
   settle_ledger (self, attempt->lot, attempt->slot);
 }
 
@@ -481,7 +783,8 @@ on_call_ended (PlCallManager *calls, PlCall *call, PlParkService *self)
       g_signal_handlers_disconnect_by_func (call, on_call_state, self);
       /* Someone else's retrieve leaves us an empty slot: the PBX answers,
        * announces and hangs up on us; our own quick hang-up is no race. */
-      if (retrieve->slot_emptied_first && short_call && !pl_call_get_ended_here (call))
+      if (retrieve->slot_emptied_first && short_call && !pl_call_get_ended_here (call)
+          && !retrieve->lost)
         {
           g_autofree char *title = caller_title (retrieve->caller_name, retrieve->caller_uri);
           pl_emit_message (self, signals[SIGNAL_MESSAGE], _ ("%s on %d was taken by someone else"),
@@ -491,18 +794,55 @@ on_call_ended (PlCallManager *calls, PlCall *call, PlParkService *self)
                         PL_HISTORY_PARK_ACTION_TAKEN_BY_OTHER, PL_HISTORY_PARK_ACTOR_OTHER,
                         retrieve->caller_name, retrieve->caller_uri, retrieve->parked_since);
         }
-      else if (retrieve->slot_emptied_first && answered != 0)
+      else if (!retrieve->lost && pl_silence_watch_get_silent (retrieve->silence))
+        record_event (self, call, retrieve->lot, retrieve->slot,
+                      PL_HISTORY_PARK_ACTION_TAKEN_BY_OTHER, PL_HISTORY_PARK_ACTOR_OTHER,
+                      retrieve->caller_name, retrieve->caller_uri, retrieve->parked_since);
+      else if (retrieve->slot_emptied_first && answered != 0 && !retrieve->lost)
         {
           /* The slot's NOTIFY beat our answer (on a fast PBX it usually
            * does), so on_call_state() left the verdict to now: the caller
            * was ours after all. */
-          record_event (self, call, retrieve->lot, retrieve->slot, PL_HISTORY_PARK_ACTION_RETRIEVED,
-                        PL_HISTORY_PARK_ACTOR_ME, retrieve->caller_name, retrieve->caller_uri,
-                        retrieve->parked_since);
+          record_party_event (self, call, retrieve->lot, retrieve->slot,
+                              PL_HISTORY_PARK_ACTION_RETRIEVED, PL_HISTORY_PARK_ACTOR_ME,
+                              retrieve->caller_name, retrieve->caller_uri, retrieve->parked_by,
+                              retrieve->parked_since);
           settle_ledger (self, retrieve->lot, retrieve->slot);
         }
       g_ptr_array_remove (self->retrieves, retrieve);
     }
+}
+
+static char *
+retrieving_note (int slot)
+{
+  return g_strdup_printf (_ ("Retrieving from %d"), slot);
+}
+
+/* No sound on a retrieve that is up: without a manager feed nothing else
+ * tells the loser of a FreeSWITCH race from the winner, and a caller who
+ * stays silent sends RTP all the same. Ending the call on this guess could
+ * drop a real caller (DTX, broken media path), so the user decides. */
+static void
+on_retrieve_silence (PlCall *call, gboolean silent, gpointer user_data)
+{
+  PlParkService *self = user_data;
+  RetrieveAttempt *attempt = find_retrieve (self, call, NULL, 0);
+  g_autofree char *note = NULL;
+
+  /* A feed that named the taker said more than silence can. */
+  if (attempt == NULL || attempt->lost)
+    return;
+  if (!silent)
+    {
+      note = retrieving_note (attempt->slot);
+      pl_call_set_note (call, note);
+      return;
+    }
+  pl_call_set_note (call, _ ("No sound: probably picked up by someone else. Hang up if you hear "
+                             "nothing."));
+  pl_emit_message (self, signals[SIGNAL_MESSAGE],
+                   _ ("No sound from slot %d: probably taken by someone else"), attempt->slot);
 }
 
 static void
@@ -569,6 +909,19 @@ resolve_lot (PlParkService *self, PlParkLot *lot, GError **error)
   return lot;
 }
 
+/* A REFER into the silence fails after half a minute, and baresip 1.0.0
+ * then hangs up on the caller: better not to start. */
+static gboolean
+check_server_answers (PlParkService *self, GError **error)
+{
+  const char *blocker = pl_park_service_get_park_blocker (self);
+
+  if (blocker == NULL)
+    return TRUE;
+  g_set_error_literal (error, PL_PARK_SERVICE_ERROR, PL_PARK_SERVICE_ERROR_NOT_ANSWERING, blocker);
+  return FALSE;
+}
+
 static const char *
 account_domain (PlParkService *self, GError **error)
 {
@@ -629,6 +982,18 @@ probe_done (GObject *source, GAsyncResult *result, gpointer user_data)
       g_ptr_array_remove (self->parks, attempt);
       return;
     }
+  /* it went silent while we asked: the REFER would go the same way */
+  if (error && self->server_state == PL_SERVER_STATE_NOT_ANSWERING)
+    {
+      g_autofree char *title = caller_title (attempt->caller_name, attempt->caller_uri);
+      pl_emit_message (self, signals[SIGNAL_MESSAGE],
+                       _ ("Did not park %s: the phone system is not answering. The call stays "
+                          "with you."),
+                       title);
+      pl_call_set_note (attempt->call, NULL);
+      g_ptr_array_remove (self->parks, attempt);
+      return;
+    }
   if (status == 404 || status == 484 || status == 604)
     {
       g_autofree char *title = caller_title (attempt->caller_name, attempt->caller_uri);
@@ -678,7 +1043,8 @@ pl_park_service_park (PlParkService *self, PlCall *call, PlParkLot *lot, int slo
   g_return_val_if_fail (PL_IS_PARK_SERVICE (self), FALSE);
   g_return_val_if_fail (PL_IS_CALL (call), FALSE);
 
-  if ((lot = resolve_lot (self, lot, error)) == NULL || !(domain = account_domain (self, error)))
+  if ((lot = resolve_lot (self, lot, error)) == NULL || !(domain = account_domain (self, error))
+      || !check_server_answers (self, error))
     return FALSE;
   config = pl_park_lot_get_config (lot);
 
@@ -738,6 +1104,13 @@ pl_park_service_is_parking (PlParkService *self, PlCall *call)
   return call != NULL && find_park (self, call) != NULL;
 }
 
+gboolean
+pl_park_service_is_retrieving (PlParkService *self, PlParkLot *lot, int slot)
+{
+  g_return_val_if_fail (PL_IS_PARK_SERVICE (self), FALSE);
+  return lot != NULL && find_retrieve (self, NULL, lot, slot) != NULL;
+}
+
 PlCall *
 pl_park_service_retrieve (PlParkService *self, PlParkLot *lot, int slot, GError **error)
 {
@@ -751,7 +1124,8 @@ pl_park_service_retrieve (PlParkService *self, PlParkLot *lot, int slot, GError 
 
   g_return_val_if_fail (PL_IS_PARK_SERVICE (self), NULL);
 
-  if ((lot = resolve_lot (self, lot, error)) == NULL || !(domain = account_domain (self, error)))
+  if ((lot = resolve_lot (self, lot, error)) == NULL || !(domain = account_domain (self, error))
+      || !check_server_answers (self, error))
     return NULL;
   target = pl_park_lot_get_slot (lot, slot);
   if (target == NULL)
@@ -775,7 +1149,7 @@ pl_park_service_retrieve (PlParkService *self, PlParkLot *lot, int slot, GError 
    * from what the lot knows. */
   title = pl_park_slot_dup_display_name (target);
   pl_call_set_peer_name (call, title);
-  note = g_strdup_printf (_ ("Retrieving from %d"), slot);
+  note = retrieving_note (slot);
   pl_call_set_note (call, note);
 
   attempt = g_new0 (RetrieveAttempt, 1);
@@ -785,8 +1159,11 @@ pl_park_service_retrieve (PlParkService *self, PlParkLot *lot, int slot, GError 
   attempt->caller_name = g_strdup (pl_park_slot_get_caller_name (target));
   attempt->caller_uri = g_strdup (pl_park_slot_get_caller_uri (target));
   attempt->parked_since = pl_park_slot_get_parked_since (target);
+  attempt->parked_by = g_strdup (pl_park_slot_get_parked_by (target));
+  attempt->park_id = g_strdup (pl_park_lot_get_feed_park_id (lot, slot));
   g_ptr_array_add (self->retrieves, attempt);
   g_signal_connect_object (call, "notify::state", G_CALLBACK (on_call_state), self, 0);
+  attempt->silence = pl_silence_watch_new (call, RETRIEVE_SILENCE_MS, on_retrieve_silence, self);
   return call;
 }
 
@@ -825,11 +1202,38 @@ pl_park_service_get_lots (PlParkService *self)
   return G_LIST_MODEL (self->lots);
 }
 
+PlParkFeed *
+pl_park_service_get_feed (PlParkService *self, PlParkLot *lot)
+{
+  g_return_val_if_fail (PL_IS_PARK_SERVICE (self), NULL);
+  g_return_val_if_fail (PL_IS_PARK_LOT (lot), NULL);
+  return g_hash_table_lookup (self->feed_of_lot, lot);
+}
+
+PlServerState
+pl_park_service_get_server_state (PlParkService *self)
+{
+  g_return_val_if_fail (PL_IS_PARK_SERVICE (self), PL_SERVER_STATE_UNKNOWN);
+  return self->server_state;
+}
+
+const char *
+pl_park_service_get_park_blocker (PlParkService *self)
+{
+  g_return_val_if_fail (PL_IS_PARK_SERVICE (self), NULL);
+
+  if (self->server_state == PL_SERVER_STATE_NOT_ANSWERING)
+    return _ ("The phone system is not answering: parking and retrieving are off until it is back");
+  return NULL;
+}
+
 void
 pl_park_service_shutdown (PlParkService *self)
 {
   g_return_if_fail (PL_IS_PARK_SERVICE (self));
   drop_subscriber (self);
+  if (self->feeds != NULL)
+    drop_feeds (self);
   g_clear_handle_id (&self->tick_id, g_source_remove);
 }
 
@@ -847,6 +1251,8 @@ pl_park_service_dispose (GObject *object)
   g_clear_pointer (&self->parks, g_ptr_array_unref);
   g_clear_pointer (&self->retrieves, g_ptr_array_unref);
   g_clear_pointer (&self->lot_by_uri, g_hash_table_unref);
+  g_clear_pointer (&self->feed_of_lot, g_hash_table_unref);
+  g_clear_pointer (&self->feeds, g_hash_table_unref);
   if (self->lots)
     g_list_store_remove_all (self->lots);
   g_clear_object (&self->lots);
@@ -865,6 +1271,9 @@ pl_park_service_get_property (GObject *object, guint prop_id, GValue *value, GPa
       case PROP_LOTS:
         g_value_set_object (value, self->lots);
         break;
+      case PROP_SERVER_STATE:
+        g_value_set_enum (value, self->server_state);
+        break;
       default:
         G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -880,6 +1289,9 @@ pl_park_service_class_init (PlParkServiceClass *klass)
 
   properties[PROP_LOTS] = g_param_spec_object ("lots", NULL, NULL, G_TYPE_LIST_MODEL,
                                                G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+  properties[PROP_SERVER_STATE] = g_param_spec_enum (
+      "server-state", NULL, NULL, PL_TYPE_SERVER_STATE, PL_SERVER_STATE_UNKNOWN,
+      G_PARAM_READABLE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   signals[SIGNAL_MESSAGE] = g_signal_new ("message", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
@@ -897,6 +1309,8 @@ pl_park_service_init (PlParkService *self)
   self->parks = g_ptr_array_new_with_free_func ((GDestroyNotify)park_attempt_free);
   self->retrieves = g_ptr_array_new_with_free_func ((GDestroyNotify)retrieve_attempt_free);
   self->ledger = pl_park_ledger_new ();
+  self->feeds = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, stop_feed);
+  self->feed_of_lot = g_hash_table_new (NULL, NULL);
 }
 
 PlParkService *

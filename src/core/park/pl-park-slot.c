@@ -25,6 +25,9 @@ struct _PlParkSlot
   gboolean parked_by_me;
   gboolean probable;
   gboolean race;
+  char *parked_by;
+  char *ended_note;
+  char *taken_by;
 };
 
 G_DEFINE_FINAL_TYPE (PlParkSlot, pl_park_slot, G_TYPE_OBJECT)
@@ -42,6 +45,9 @@ enum
   PROP_PARKED_BY_ME,
   PROP_PROBABLE,
   PROP_RACE,
+  PROP_PARKED_BY,
+  PROP_ENDED_NOTE,
+  PROP_TAKEN_BY,
   N_PROPS
 };
 
@@ -54,6 +60,9 @@ pl_park_slot_finalize (GObject *object)
 
   g_free (self->caller_name);
   g_free (self->caller_uri);
+  g_free (self->parked_by);
+  g_free (self->ended_note);
+  g_free (self->taken_by);
   G_OBJECT_CLASS (pl_park_slot_parent_class)->finalize (object);
 }
 
@@ -93,6 +102,15 @@ pl_park_slot_get_property (GObject *object, guint prop_id, GValue *value, GParam
         break;
       case PROP_RACE:
         g_value_set_boolean (value, self->race);
+        break;
+      case PROP_PARKED_BY:
+        g_value_set_string (value, self->parked_by);
+        break;
+      case PROP_ENDED_NOTE:
+        g_value_set_string (value, self->ended_note);
+        break;
+      case PROP_TAKEN_BY:
+        g_value_set_string (value, self->taken_by);
         break;
       default:
         G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -144,6 +162,9 @@ pl_park_slot_class_init (PlParkSlotClass *klass)
   properties[PROP_PARKED_BY_ME] = g_param_spec_boolean ("parked-by-me", NULL, NULL, FALSE, ro);
   properties[PROP_PROBABLE] = g_param_spec_boolean ("probable", NULL, NULL, FALSE, ro);
   properties[PROP_RACE] = g_param_spec_boolean ("race", NULL, NULL, FALSE, ro);
+  properties[PROP_PARKED_BY] = g_param_spec_string ("parked-by", NULL, NULL, NULL, ro);
+  properties[PROP_ENDED_NOTE] = g_param_spec_string ("ended-note", NULL, NULL, NULL, ro);
+  properties[PROP_TAKEN_BY] = g_param_spec_string ("taken-by", NULL, NULL, NULL, ro);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 }
 
@@ -288,6 +309,27 @@ pl_park_slot_get_race (PlParkSlot *self)
   return self->race;
 }
 
+const char *
+pl_park_slot_get_parked_by (PlParkSlot *self)
+{
+  g_return_val_if_fail (PL_IS_PARK_SLOT (self), NULL);
+  return self->parked_by;
+}
+
+const char *
+pl_park_slot_get_ended_note (PlParkSlot *self)
+{
+  g_return_val_if_fail (PL_IS_PARK_SLOT (self), NULL);
+  return self->ended_note;
+}
+
+const char *
+pl_park_slot_get_taken_by (PlParkSlot *self)
+{
+  g_return_val_if_fail (PL_IS_PARK_SLOT (self), NULL);
+  return self->taken_by;
+}
+
 #define SET_SCALAR(field, value, prop)                                                             \
   G_STMT_START                                                                                     \
   {                                                                                                \
@@ -340,4 +382,24 @@ pl_park_slot_set_probable (PlParkSlot *self, gboolean probable)
 {
   g_return_if_fail (PL_IS_PARK_SLOT (self));
   SET_SCALAR (probable, !!probable, PROP_PROBABLE);
+}
+
+void
+pl_park_slot_set_parked_by (PlParkSlot *self, const char *parked_by)
+{
+  g_return_if_fail (PL_IS_PARK_SLOT (self));
+  if (pl_set_str (&self->parked_by, parked_by))
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PARKED_BY]);
+}
+
+void
+pl_park_slot_set_ended (PlParkSlot *self, const char *ended_note, const char *taken_by)
+{
+  g_return_if_fail (PL_IS_PARK_SLOT (self));
+  g_object_freeze_notify (G_OBJECT (self));
+  if (pl_set_str (&self->taken_by, taken_by))
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_TAKEN_BY]);
+  if (pl_set_str (&self->ended_note, ended_note))
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ENDED_NOTE]);
+  g_object_thaw_notify (G_OBJECT (self));
 }

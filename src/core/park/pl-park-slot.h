@@ -19,6 +19,7 @@ typedef enum
   PL_PARK_IDENTITY_UNKNOWN,  /* shown as "Parked call" */
   PL_PARK_IDENTITY_OWN_CALL, /* we parked it: identity from our call */
   PL_PARK_IDENTITY_SERVER,   /* from dialog-info <remote><identity> */
+  PL_PARK_IDENTITY_FEED,     /* from a server feed (the Asterisk manager interface) */
 } PlParkIdentitySource;
 
 #define PL_TYPE_PARK_SLOT (pl_park_slot_get_type ())
@@ -46,6 +47,16 @@ gboolean pl_park_slot_get_probable (PlParkSlot *self);
 /* Two parks landed inside the learning window: the assignment may be wrong. */
 gboolean pl_park_slot_get_race (PlParkSlot *self);
 
+/* Display name of who parked the call (from a server feed), or NULL. */
+const char *pl_park_slot_get_parked_by (PlParkSlot *self);
+/* Translated one-liner about how the last park of this slot ended ("Taken by
+ * Bob", "Caller hung up after 0:05"), kept for a while after the slot turned
+ * free; NULL otherwise. */
+const char *pl_park_slot_get_ended_note (PlParkSlot *self);
+/* Display name of who took the last call from this slot, while the ended
+ * note is shown; NULL otherwise. */
+const char *pl_park_slot_get_taken_by (PlParkSlot *self);
+
 /* One line for a slot row: "Free", "Parking…", "Parked, 0:35 left",
  * "Probably parked here", "Timed out, ringing back", "State unknown"… */
 char *pl_park_slot_dup_status (PlParkSlot *self, gint64 now);
@@ -57,5 +68,7 @@ void pl_park_slot_update (PlParkSlot *self, PlParkSlotState state, const char *c
 void pl_park_slot_set_state (PlParkSlot *self, PlParkSlotState state);
 void pl_park_slot_set_race (PlParkSlot *self, gboolean race);
 void pl_park_slot_set_probable (PlParkSlot *self, gboolean probable);
+void pl_park_slot_set_parked_by (PlParkSlot *self, const char *parked_by);
+void pl_park_slot_set_ended (PlParkSlot *self, const char *ended_note, const char *taken_by);
 
 G_END_DECLS

@@ -62,6 +62,7 @@ enum
   OP_CONFIG,
   OP_PROBE,
   OP_PROBE_CANCEL,
+  OP_LIVENESS,
   OP_QUIT,
 };
 
@@ -78,6 +79,8 @@ typedef struct
   guint retry_min_ms;
   guint retry_max_ms;
   guint probe_id;
+  gboolean liveness_on;
+  PlLivenessPolicy policy;
 } Command;
 
 static void
@@ -145,6 +148,20 @@ struct _Worker
   GHashTable *subs;   /* uri → Sub */
   GHashTable *probes; /* id → Probe */
 
+  /* Keepalive: is the server still answering? (pl-server-liveness.h) */
+  gboolean liveness_on;
+  PlLivenessPolicy policy;
+  PlLiveness liveness;
+  gboolean suspended;          /* not answering: subscriptions wait for it */
+  struct tmr keepalive_tmr;    /* the next OPTIONS */
+  guint keepalive_wait_ms;     /* how long that one waits for its answer */
+  uint64_t keepalive_sent_at;  /* tmr_jiffies() of the last one */
+  struct tmr keepalive_expiry; /* the one in flight gives up */
+  struct tmr resume_tmr;       /* this desk's turn to resubscribe */
+  struct sip_dialog *keepalive_dlg;
+  struct sip_request *keepalive_req;
+  struct sip_keepalive *conn_watch; /* TCP: reports the connection closing */
+
   Startup *startup; /* the creator's, valid until startup->done is set */
 };
 
@@ -170,13 +187,21 @@ libre_release (void)
   G_UNLOCK (libre_users);
 }
 
+typedef enum
+{
+  EVENT_NOTIFICATION,
+  EVENT_SUBSCRIPTION_STATE,
+  EVENT_SERVER_STATE,
+} EventKind;
+
 typedef struct
 {
-  gboolean is_state;
+  EventKind kind;
   char *uri;
   char *content_type;
   GBytes *body;
   PlSubscriptionState state;
+  PlServerState server_state;
   char *reason;
   /* What the body says of itself, worked out when it matters: a body
    * stating the full state makes earlier, undelivered ones obsolete. */
@@ -251,7 +276,7 @@ drop_superseded (GQueue *pending, Event *ev)
   for (l = pending->head; l != NULL; l = l->next)
     {
       Event *old = l->data;
-      waiting += !old->is_state && g_strcmp0 (old->uri, ev->uri) == 0;
+      waiting += old->kind == EVENT_NOTIFICATION && g_strcmp0 (old->uri, ev->uri) == 0;
     }
   if (waiting < MAX_WAITING_BODIES)
     return;
@@ -261,7 +286,7 @@ drop_superseded (GQueue *pending, Event *ev)
       GList *next = l->next;
       Event *old = l->data;
 
-      if (!old->is_state && g_strcmp0 (old->uri, ev->uri) == 0)
+      if (old->kind == EVENT_NOTIFICATION && g_strcmp0 (old->uri, ev->uri) == 0)
         {
           classify (ev);
           if (!ev->full_state)
@@ -286,7 +311,7 @@ post_event (Worker *w, Event *ev)
   gboolean schedule;
 
   g_mutex_lock (&shared->lock);
-  if (!ev->is_state)
+  if (ev->kind == EVENT_NOTIFICATION)
     drop_superseded (&shared->pending, ev);
   g_queue_push_tail (&shared->pending, ev);
   schedule = !shared->delivery_scheduled;
@@ -312,7 +337,7 @@ post_state (Sub *s, PlSubscriptionState state, const char *reason)
   Event *ev = g_new0 (Event, 1);
 
   g_debug ("%s: %s (%s)", s->uri, names[state], reason ? reason : "");
-  ev->is_state = TRUE;
+  ev->kind = EVENT_SUBSCRIPTION_STATE;
   ev->uri = g_strdup (s->uri);
   ev->state = state;
   ev->reason = g_strdup (reason);
@@ -340,6 +365,7 @@ auth_handler (char **username, char **password, const char *realm, void *arg)
 }
 
 static void start_sub (Sub *s);
+static void liveness_input (Worker *w, PlLivenessInput input, const char *reason);
 
 static void
 retry_handler (void *arg)
@@ -347,17 +373,9 @@ retry_handler (void *arg)
   Sub *s = arg;
 
   s->dead = mem_deref (s->dead);
-  start_sub (s);
-}
-
-static guint
-backoff_ms (Worker *w, guint failures)
-{
-  guint64 ms = w->retry_min_ms;
-
-  for (guint i = 1; i < failures && ms < w->retry_max_ms; i++)
-    ms *= 2;
-  return (guint)MIN (ms, (guint64)w->retry_max_ms);
+  /* a silent server gets no SUBSCRIBE: the keepalive says when it is back */
+  if (!s->worker->suspended)
+    start_sub (s);
 }
 
 /* The subscription is over: report it and try again later. Inside one of
@@ -373,7 +391,9 @@ schedule_retry (Sub *s, PlSubscriptionState state, const char *reason, guint ret
   tmr_cancel (&s->watchdog);
   s->reported_active = FALSE;
   s->failures++;
-  delay = MAX (backoff_ms (s->worker, s->failures), retry_after_ms);
+  delay = MAX (pl_liveness_backoff_ms (s->failures, s->worker->retry_min_ms,
+                                       s->worker->retry_max_ms, g_random_double ()),
+               retry_after_ms);
   mem_deref (s->dead);
   s->dead = NULL;
   if (in_callback)
@@ -440,6 +460,8 @@ notify_handler (struct sip *sip, const struct sip_msg *msg, void *arg)
   size_t len;
 
   (void)sip_treply (NULL, sip, msg, 200, "OK");
+  /* traffic from the server is as good as an answered keepalive */
+  liveness_input (s->worker, PL_LIVENESS_ANSWERED, "NOTIFY received");
 
   hdr = sip_msg_hdr (msg, SIP_HDR_SUBSCRIPTION_STATE);
   if (hdr != NULL && sipevent_substate_decode (&substate, &hdr->val) == 0
@@ -699,6 +721,220 @@ probe_start (Worker *w, guint id, const char *uri)
   tmr_start (&p->timeout, PROBE_TIMEOUT_MS, probe_timeout_handler, p);
 }
 
+/* ---- keepalive: is the server still answering? ----------------------------
+ *
+ * An out-of-dialog OPTIONS to the server on the subscriptions' own
+ * transport (same socket, same TCP connection), without credentials: a
+ * 401 from a PBX that challenges it (Asterisk's res_pjsip does) proves it
+ * alive as well as a 200, and costs the server one response instead of a
+ * digest round. pl-server-liveness.c decides what an answer or a silence
+ * means; this part only carries the decisions out. */
+
+static void
+post_server_state (Worker *w, PlServerState state, const char *reason)
+{
+  static const char *const names[] = { "unknown", "answering", "not answering" };
+  Event *ev = g_new0 (Event, 1);
+
+  g_debug ("server %s: %s (%s)", w->domain, names[state], reason ? reason : "");
+  ev->kind = EVENT_SERVER_STATE;
+  ev->server_state = state;
+  ev->reason = g_strdup (reason);
+  post_event (w, ev);
+}
+
+/* Every subscription ends and its slots go stale: a silent server's lot is
+ * unknown, never free. Never called from inside a sipsub callback (only
+ * keepalive outcomes and connection loss suspend), so the sipsubs can go
+ * at once; their unsubscribes go out into the silence. */
+static void
+suspend_subs (Worker *w, const char *reason)
+{
+  GHashTableIter iter;
+  Sub *s;
+
+  w->suspended = TRUE;
+  g_hash_table_iter_init (&iter, w->subs);
+  while (g_hash_table_iter_next (&iter, NULL, (gpointer *)&s))
+    {
+      tmr_cancel (&s->retry);
+      tmr_cancel (&s->watchdog);
+      s->dead = mem_deref (s->dead);
+      s->sipsub = mem_deref (s->sipsub);
+      s->reported_active = FALSE;
+      s->failures = 0;
+      post_state (s, PL_SUBSCRIPTION_STATE_FAILED, reason);
+    }
+}
+
+/* New dialogs, not refreshes: a restarted server has forgotten the old
+ * ones, and a thawed one owes us the NOTIFYs it swallowed. */
+static void
+resume_subs (Worker *w)
+{
+  GHashTableIter iter;
+  Sub *s;
+
+  w->suspended = FALSE;
+  g_hash_table_iter_init (&iter, w->subs);
+  while (g_hash_table_iter_next (&iter, NULL, (gpointer *)&s))
+    if (s->sipsub == NULL)
+      {
+        tmr_cancel (&s->retry);
+        s->dead = mem_deref (s->dead);
+        start_sub (s);
+      }
+}
+
+static void keepalive_send (void *arg);
+
+static void
+resume_handler (void *arg)
+{
+  liveness_input (arg, PL_LIVENESS_RESUME_DUE, "answering again");
+}
+
+static void
+liveness_input (Worker *w, PlLivenessInput input, const char *reason)
+{
+  PlLivenessStep step;
+
+  if (!w->liveness_on)
+    return;
+  step = pl_liveness_step (&w->liveness, &w->policy, input, g_random_double ());
+  /* the state first, so a consumer knows why the subscriptions fail */
+  if (step.actions & PL_LIVENESS_DO_REPORT)
+    post_server_state (w, w->liveness.state, reason);
+  if (step.actions & PL_LIVENESS_DO_SUSPEND)
+    suspend_subs (w, "server not answering");
+  if (step.actions & PL_LIVENESS_DO_CANCEL_RESUME)
+    tmr_cancel (&w->resume_tmr);
+  if (step.actions & PL_LIVENESS_DO_ARM_RESUME)
+    tmr_start (&w->resume_tmr, step.resume_in_ms, resume_handler, w);
+  if (step.actions & PL_LIVENESS_DO_RESUME)
+    resume_subs (w);
+  /* a keepalive in flight re-arms the timer itself when it ends */
+  if ((step.actions & PL_LIVENESS_DO_PROBE) && w->keepalive_req == NULL)
+    {
+      uint64_t due = w->keepalive_sent_at + step.probe_in_ms;
+      uint64_t now = tmr_jiffies ();
+
+      w->keepalive_wait_ms = step.probe_wait_ms;
+      tmr_start (&w->keepalive_tmr, due > now ? due - now : 0, keepalive_send, w);
+    }
+}
+
+static void
+connection_closed_handler (int err, void *arg)
+{
+  Worker *w = arg;
+  g_autofree char *reason = g_strdup_printf ("connection closed: %s", g_strerror (err));
+
+  /* libre has already forgotten the watch (w->conn_watch is NULL) */
+  liveness_input (w, PL_LIVENESS_CONNECTION_LOST, reason);
+}
+
+static void
+keepalive_response_handler (int err, const struct sip_msg *msg, void *arg)
+{
+  Worker *w = arg;
+  g_autofree char *reason = NULL;
+
+  if (msg != NULL && msg->scode < 200)
+    return;
+  /* final: libre has cleared w->keepalive_req already */
+  tmr_cancel (&w->keepalive_expiry);
+  if (msg == NULL)
+    {
+      reason = g_strdup_printf ("keepalive failed: %s", g_strerror (err ? err : ECONNABORTED));
+      liveness_input (w, PL_LIVENESS_NO_ANSWER, reason);
+      return;
+    }
+  /* On TCP, hear about the connection closing when it does, not at the
+   * next keepalive: a killed PBX's kernel closes it at once. */
+  if (w->conn_watch == NULL && (msg->tp == SIP_TRANSP_TCP || msg->tp == SIP_TRANSP_TLS))
+    (void)sip_keepalive_start (&w->conn_watch, w->sip, msg, 0, connection_closed_handler, w);
+  reason = g_strdup_printf ("answered %u %.*s", msg->scode, (int)msg->reason.l, msg->reason.p);
+  liveness_input (w, PL_LIVENESS_ANSWERED, reason);
+}
+
+static void
+keepalive_expiry_handler (void *arg)
+{
+  Worker *w = arg;
+  g_autofree char *reason
+      = g_strdup_printf ("no answer to OPTIONS within %u ms", w->keepalive_wait_ms);
+
+  /* dropping the request stops its retransmissions without a callback */
+  w->keepalive_req = mem_deref (w->keepalive_req);
+  liveness_input (w, PL_LIVENESS_NO_ANSWER, reason);
+}
+
+static void
+keepalive_send (void *arg)
+{
+  Worker *w = arg;
+  int err = 0;
+
+  if (!w->liveness_on || w->keepalive_req != NULL)
+    return;
+  /* also when sending fails at once (no route): the next waits its turn */
+  w->keepalive_sent_at = tmr_jiffies ();
+  if (w->keepalive_dlg == NULL)
+    {
+      g_autofree char *target = g_strdup_printf ("sip:%s", w->domain);
+      g_autofree char *ruri = request_uri (w, target);
+      g_autofree char *from = g_strdup_printf ("sip:%s@%s", w->user, w->domain);
+
+      err = sip_dialog_alloc (&w->keepalive_dlg, ruri, target, NULL, from, NULL, 0);
+    }
+  if (err == 0)
+    err = sip_drequestf (&w->keepalive_req, w->sip, true, "OPTIONS", w->keepalive_dlg, 0, NULL,
+                         NULL, keepalive_response_handler, w,
+                         "Content-Length: 0\r\n"
+                         "\r\n");
+  if (err != 0)
+    {
+      g_autofree char *reason = g_strdup_printf ("keepalive not sent: %s", g_strerror (err));
+
+      w->keepalive_req = NULL;
+      liveness_input (w, PL_LIVENESS_NO_ANSWER, reason);
+      return;
+    }
+  tmr_start (&w->keepalive_expiry, w->keepalive_wait_ms, keepalive_expiry_handler, w);
+}
+
+static void
+liveness_stop (Worker *w)
+{
+  w->liveness_on = FALSE;
+  tmr_cancel (&w->keepalive_tmr);
+  tmr_cancel (&w->keepalive_expiry);
+  tmr_cancel (&w->resume_tmr);
+  w->keepalive_req = mem_deref (w->keepalive_req);
+  w->keepalive_dlg = mem_deref (w->keepalive_dlg);
+  w->conn_watch = mem_deref (w->conn_watch);
+}
+
+static void
+liveness_configure (Worker *w, gboolean on, const PlLivenessPolicy *policy)
+{
+  gboolean was_known = w->liveness.state != PL_SERVER_STATE_UNKNOWN;
+
+  liveness_stop (w);
+  pl_liveness_init (&w->liveness);
+  if (w->suspended)
+    resume_subs (w);
+  if (was_known)
+    post_server_state (w, PL_SERVER_STATE_UNKNOWN, on ? "keepalive restarted" : "keepalive off");
+  if (!on)
+    return;
+  w->liveness_on = TRUE;
+  w->policy = *policy;
+  w->keepalive_wait_ms = policy->timeout_ms;
+  keepalive_send (w);
+}
+
 static void
 quit_timeout (void *arg)
 {
@@ -726,7 +962,10 @@ mqueue_handler (int id, void *data, void *arg)
         tmr_init (&s->retry);
         tmr_init (&s->watchdog);
         g_hash_table_insert (w->subs, s->uri, s);
-        start_sub (s);
+        if (w->suspended)
+          post_state (s, PL_SUBSCRIPTION_STATE_FAILED, "server not answering");
+        else
+          start_sub (s);
         break;
       case OP_UNSUBSCRIBE:
         g_hash_table_remove (w->subs, cmd->uri);
@@ -741,11 +980,15 @@ mqueue_handler (int id, void *data, void *arg)
         w->retry_min_ms = MAX (cmd->retry_min_ms, 10);
         w->retry_max_ms = MAX (cmd->retry_max_ms, w->retry_min_ms);
         break;
+      case OP_LIVENESS:
+        liveness_configure (w, cmd->liveness_on, &cmd->policy);
+        break;
       case OP_QUIT:
         {
           /* Unsubscribes go out now; give them a moment on the wire. */
           guint grace = g_hash_table_size (w->subs) > 0 ? 200 : 0;
 
+          liveness_stop (w);
           g_hash_table_remove_all (w->subs);
           g_hash_table_remove_all (w->probes);
           tmr_start (&w->quit_tmr, grace, quit_timeout, w);
@@ -836,6 +1079,9 @@ worker_main (gpointer data)
   pl_thread_started ();
   libre_acquire ();
   tmr_init (&w->quit_tmr);
+  tmr_init (&w->keepalive_tmr);
+  tmr_init (&w->keepalive_expiry);
+  tmr_init (&w->resume_tmr);
   err = re_thread_init ();
   thread_ready = err == 0;
   if (err == 0)
@@ -852,6 +1098,7 @@ worker_main (gpointer data)
   if (err == 0)
     (void)re_main (NULL);
 
+  liveness_stop (w);
   g_clear_pointer (&w->subs, g_hash_table_unref);
   g_clear_pointer (&w->probes, g_hash_table_unref);
   tmr_cancel (&w->quit_tmr);
@@ -882,6 +1129,7 @@ struct _PlSubscriber
   guint retry_max_ms;
   GHashTable *probes; /* id → Pending */
   guint next_probe_id;
+  PlServerState server_state;
 };
 
 /* A probe the GLib side waits for; freed when its task has returned. */
@@ -910,6 +1158,7 @@ enum
 {
   SIGNAL_NOTIFICATION,
   SIGNAL_STATE,
+  SIGNAL_SERVER_STATE,
   N_SIGNALS
 };
 
@@ -933,13 +1182,21 @@ deliver_events (gpointer data)
     {
       /* a handler may shut the subscriber down */
       if (self != NULL && self->thread != NULL)
-        {
-          if (ev->is_state)
-            g_signal_emit (self, signals[SIGNAL_STATE], 0, ev->uri, ev->state, ev->reason);
-          else
-            g_signal_emit (self, signals[SIGNAL_NOTIFICATION], 0, ev->uri, ev->content_type,
-                           ev->body);
-        }
+        switch (ev->kind)
+          {
+            case EVENT_SUBSCRIPTION_STATE:
+              g_signal_emit (self, signals[SIGNAL_STATE], 0, ev->uri, ev->state, ev->reason);
+              break;
+            case EVENT_SERVER_STATE:
+              self->server_state = ev->server_state;
+              g_signal_emit (self, signals[SIGNAL_SERVER_STATE], 0, ev->server_state, ev->reason);
+              break;
+            case EVENT_NOTIFICATION:
+            default:
+              g_signal_emit (self, signals[SIGNAL_NOTIFICATION], 0, ev->uri, ev->content_type,
+                             ev->body);
+              break;
+          }
       event_free (ev);
     }
   return G_SOURCE_REMOVE;
@@ -1066,6 +1323,9 @@ pl_subscriber_class_init (PlSubscriberClass *klass)
   signals[SIGNAL_STATE]
       = g_signal_new ("state", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
                       G_TYPE_NONE, 3, G_TYPE_STRING, PL_TYPE_SUBSCRIPTION_STATE, G_TYPE_STRING);
+  signals[SIGNAL_SERVER_STATE]
+      = g_signal_new ("server-state", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL,
+                      NULL, G_TYPE_NONE, 2, PL_TYPE_SERVER_STATE, G_TYPE_STRING);
 }
 
 static void
@@ -1200,6 +1460,28 @@ send_config (PlSubscriber *self)
   cmd->retry_min_ms = self->retry_min_ms;
   cmd->retry_max_ms = self->retry_max_ms;
   send_command (self, OP_CONFIG, cmd);
+}
+
+void
+pl_subscriber_set_liveness (PlSubscriber *self, const PlLivenessPolicy *policy)
+{
+  Command *cmd;
+
+  g_return_if_fail (PL_IS_SUBSCRIBER (self));
+  g_return_if_fail (policy == NULL || (policy->keepalive_ms > 0 && policy->timeout_ms > 0));
+
+  cmd = g_new0 (Command, 1);
+  cmd->liveness_on = policy != NULL;
+  if (policy)
+    cmd->policy = *policy;
+  send_command (self, OP_LIVENESS, cmd);
+}
+
+PlServerState
+pl_subscriber_get_server_state (PlSubscriber *self)
+{
+  g_return_val_if_fail (PL_IS_SUBSCRIBER (self), PL_SERVER_STATE_UNKNOWN);
+  return self->server_state;
 }
 
 void

@@ -3,6 +3,8 @@
 
 #include <gio/gio.h>
 
+#include "pl-server-liveness.h"
+
 G_BEGIN_DECLS
 
 /* SUBSCRIBE/NOTIFY client on libre's sipevent, for watching park slots.
@@ -25,7 +27,14 @@ G_BEGIN_DECLS
  *       TERMINATED the server ended it (Subscription-State: terminated);
  *       FAILED   an error response, auth failure or transport error.
  *       After TERMINATED and FAILED the subscriber resubscribes by itself with
- *       an exponential backoff; the slots are stale until the next ACTIVE.
+ *       a jittered exponential backoff; the slots are stale until the next
+ *       ACTIVE.
+ *   "server-state" (PlServerState state, const char *reason)
+ *       with a keepalive on (pl_subscriber_set_liveness()): the server
+ *       answers, or stopped answering. While it does not answer, every
+ *       subscription is FAILED ("server not answering") and none is tried;
+ *       when it answers again they all start afresh at a random moment
+ *       within the policy's resume spread, and ANSWERING is reported then.
  *   Refreshes before expiry happen inside libre and are not reported. */
 
 typedef enum
@@ -75,9 +84,15 @@ void pl_subscriber_subscribe (PlSubscriber *self, const char *uri, PlSubscriptio
 /* Ends the subscription (SUBSCRIBE Expires: 0 if active); no more signals for uri. */
 void pl_subscriber_unsubscribe (PlSubscriber *self, const char *uri);
 
-/* Resubscription backoff: first retry after min_ms, doubling up to max_ms
- * (defaults 1 s and 5 min). */
+/* Resubscription backoff: the n-th retry in a row after min_ms · 2^(n-1),
+ * at most max_ms (defaults 1 s and 5 min), the upper half of it random. */
 void pl_subscriber_set_retry_interval (PlSubscriber *self, guint min_ms, guint max_ms);
+
+/* Starts the keepalive (an OPTIONS to the server at once, then by the
+ * policy; see pl-server-liveness.h), or stops it with NULL (the default):
+ * the server state goes back to UNKNOWN. */
+void pl_subscriber_set_liveness (PlSubscriber *self, const PlLivenessPolicy *policy);
+PlServerState pl_subscriber_get_server_state (PlSubscriber *self);
 
 /* Asks the PBX whether uri exists before a call is sent there: an
  * out-of-dialog OPTIONS to uri (e.g. "sip:700@pbx.example.com"), From the
