@@ -405,6 +405,23 @@ apply_retention (PlCore *self)
                                         NULL);
 }
 
+/* History that breaks while Parkline runs (a damaged page, a full disk)
+ * is told like history that failed to open; the window takes the banner
+ * away once history works again. */
+static void
+history_problem_changed (PlCore *self)
+{
+  const char *problem = pl_history_get_problem (self->history);
+
+  if (problem == NULL)
+    return;
+  if (pl_history_get_disabled (self->history))
+    pl_emit_message (self, signals[SIGNAL_PROBLEM], _ ("Call history is off: %s Calls still work."),
+                     problem);
+  else
+    pl_emit_message (self, signals[SIGNAL_PROBLEM], "%s", problem);
+}
+
 static void
 history_opened (GObject *source, GAsyncResult *result, gpointer user_data)
 {
@@ -418,6 +435,8 @@ history_opened (GObject *source, GAsyncResult *result, gpointer user_data)
                          _ ("Call history is off: %s Calls still work."), error->message);
       return;
     }
+  g_signal_connect_object (self->history, "notify::problem", G_CALLBACK (history_problem_changed),
+                           self, G_CONNECT_SWAPPED);
   apply_retention (self);
 }
 

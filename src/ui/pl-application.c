@@ -849,6 +849,15 @@ pl_application_dispose (GObject *object)
     }
   if (self->engine)
     g_signal_handlers_disconnect_by_data (self->engine, self);
+  /* Its park service empties its lots list too: watch_park_ends() would
+   * then run with the core already gone. */
+  if (self->core)
+    {
+      PlParkService *park = pl_core_get_park_service (self->core);
+
+      g_signal_handlers_disconnect_by_data (pl_park_service_get_lots (park), self);
+      g_signal_handlers_disconnect_by_data (park, self);
+    }
   self->manager = NULL;
   self->engine = NULL;
   g_clear_object (&self->settings);

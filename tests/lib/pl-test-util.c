@@ -2,7 +2,9 @@
 #define G_LOG_DOMAIN "pl-test"
 
 #include <errno.h>
+#include <pthread.h>
 #include <netinet/in.h>
+#include <sqlite3.h>
 #include <sys/socket.h>
 #include <string.h>
 #include <unistd.h>
@@ -11,6 +13,41 @@
 #include "pl-park-profile.h"
 #include "pl-test-util.h"
 
+/* GTestDBus forks a watcher process that runs GLib code and then calls
+ * exit(): LeakSanitizer would check it and report as leaked whatever the
+ * parent's other threads held, threads that do not exist in the fork. A
+ * child forked without exec is not checked; exec'd children (the PBX,
+ * parkline) are, as every process. */
+#if defined(__has_feature)
+#if __has_feature(address_sanitizer) || __has_feature(leak_sanitizer)
+#define PL_TEST_LSAN 1
+#endif
+#elif defined(__SANITIZE_ADDRESS__)
+#define PL_TEST_LSAN 1
+#endif
+#ifdef PL_TEST_LSAN
+int __lsan_is_turned_off (void);
+static gboolean forked_child;
+
+int
+__lsan_is_turned_off (void)
+{
+  return forked_child;
+}
+
+static void
+in_forked_child (void)
+{
+  forked_child = TRUE;
+}
+
+__attribute__ ((constructor)) static void
+watch_forks (void)
+{
+  pthread_atfork (NULL, NULL, in_forked_child);
+}
+#endif
+
 static gboolean
 timed_out_cb (gpointer data)
 {
@@ -18,8 +55,21 @@ timed_out_cb (gpointer data)
   return G_SOURCE_REMOVE;
 }
 
-gboolean
-pl_test_wait_for (gboolean (*cond_func) (gpointer), gpointer data, guint timeout_ms)
+gint64
+pl_test_scale_ms (gint64 timeout_ms)
+{
+  static gint64 factor;
+
+  if (factor == 0)
+    {
+      const char *env = g_getenv ("PL_TEST_WAIT_FACTOR");
+      factor = env != NULL ? CLAMP (g_ascii_strtoll (env, NULL, 10), 1, 100) : 1;
+    }
+  return timeout_ms * factor;
+}
+
+static gboolean
+wait_for_ms (gboolean (*cond_func) (gpointer), gpointer data, guint timeout_ms)
 {
   GMainContext *context = g_main_context_get_thread_default ();
   gboolean timed_out = FALSE;
@@ -33,6 +83,12 @@ pl_test_wait_for (gboolean (*cond_func) (gpointer), gpointer data, guint timeout
   g_source_destroy (timer);
   g_source_unref (timer);
   return result;
+}
+
+gboolean
+pl_test_wait_for (gboolean (*cond_func) (gpointer), gpointer data, guint timeout_ms)
+{
+  return wait_for_ms (cond_func, data, (guint)pl_test_scale_ms (timeout_ms));
 }
 
 /* One main-context iteration that blocks no later than the deadline. */
@@ -60,7 +116,7 @@ never (gpointer data)
 void
 pl_test_spin (guint ms)
 {
-  pl_test_wait_for (never, NULL, ms);
+  wait_for_ms (never, NULL, ms);
 }
 
 static guint16
@@ -270,4 +326,44 @@ pl_test_assert_not_in_settings (GSettings *settings, const char *needle)
       if (strstr (printed, needle) != NULL)
         g_error ("“%s” found in GSettings key %s", needle, keys[i]);
     }
+}
+
+void
+pl_test_assert_same_lot_config (const PlParkLotConfig *a, const PlParkLotConfig *b)
+{
+  g_assert_cmpstr (a->name, ==, b->name);
+  g_assert_cmpint (a->profile, ==, b->profile);
+  g_assert_cmpstr (a->park_extension, ==, b->park_extension);
+  g_assert_cmpint (a->first_slot, ==, b->first_slot);
+  g_assert_cmpint (a->last_slot, ==, b->last_slot);
+  g_assert_cmpuint (a->timeout, ==, b->timeout);
+  g_assert_cmpint (a->subscribe, ==, b->subscribe);
+  g_assert_cmpstr (a->list_uri, ==, b->list_uri);
+  g_assert_cmpstr (a->manager_host, ==, b->manager_host);
+  g_assert_cmpstr (a->manager_user, ==, b->manager_user);
+  g_assert_cmpint (a->manager_tls, ==, b->manager_tls);
+  g_assert_cmpstr (a->page_target, ==, b->page_target);
+  g_assert_cmpint (a->page_spoken, ==, b->page_spoken);
+  if (a->profile == PL_PARK_PROFILE_CUSTOM)
+    {
+      g_assert_cmpstr (a->park_template, ==, b->park_template);
+      g_assert_cmpstr (a->retrieve_template, ==, b->retrieve_template);
+      g_assert_cmpstr (a->subscribe_template, ==, b->subscribe_template);
+    }
+}
+
+gint64
+pl_test_sqlite_count (const char *path, const char *sql)
+{
+  sqlite3 *db = NULL;
+  sqlite3_stmt *stmt = NULL;
+  gint64 n = -1;
+
+  if (sqlite3_open_v2 (path, &db, SQLITE_OPEN_READONLY, NULL) == SQLITE_OK
+      && sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL) == SQLITE_OK
+      && sqlite3_step (stmt) == SQLITE_ROW)
+    n = sqlite3_column_int64 (stmt, 0);
+  sqlite3_finalize (stmt);
+  sqlite3_close (db);
+  return n;
 }

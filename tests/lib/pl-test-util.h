@@ -3,6 +3,8 @@
 
 #include <gio/gio.h>
 
+#include "pl-park-profile.h"
+
 G_BEGIN_DECLS
 
 /* Iterates the thread-default main context until cond_func returns TRUE or
@@ -14,13 +16,17 @@ gboolean pl_test_wait_for (gboolean (*cond_func) (gpointer), gpointer data, guin
  * expression is re-evaluated after every main-context iteration. */
 #define PL_TEST_WAIT(expr, timeout_ms)                                                             \
   ({                                                                                               \
-    gint64 pl_deadline_ = g_get_monotonic_time () + (timeout_ms)*1000;                             \
+    gint64 pl_deadline_ = g_get_monotonic_time () + pl_test_scale_ms (timeout_ms) * 1000;          \
     gboolean pl_ok_;                                                                               \
     while (!(pl_ok_ = !!(expr)) && g_get_monotonic_time () < pl_deadline_)                         \
       pl_test_iterate (pl_deadline_);                                                              \
     pl_ok_;                                                                                        \
   })
 void pl_test_iterate (gint64 deadline_monotonic);
+
+/* A bounded wait's limit for this run: longer by PL_TEST_WAIT_FACTOR (the
+ * sanitizer run sets it, its code being several times slower). */
+gint64 pl_test_scale_ms (gint64 timeout_ms);
 
 /* Spins the main context for a fixed time; only for "nothing else happens"
  * checks, never as synchronisation. */
@@ -67,5 +73,13 @@ GPtrArray *pl_test_stored_lots (GSettings *settings);
 /* Fails the test when any key of the settings holds needle (a secret that
  * belongs in the keyring). */
 void pl_test_assert_not_in_settings (GSettings *settings, const char *needle);
+
+/* Two lot configurations are the same as far as Parkline uses them (URI
+ * templates count for the custom profile only). */
+void pl_test_assert_same_lot_config (const PlParkLotConfig *a, const PlParkLotConfig *b);
+
+/* The single number a query returns from an SQLite file, read as another
+ * program would (read-only, a connection of its own); -1 when it fails. */
+gint64 pl_test_sqlite_count (const char *path, const char *sql);
 
 G_END_DECLS

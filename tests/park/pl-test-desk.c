@@ -14,6 +14,33 @@ remember (PlTestDesk *desk, const char *text)
   g_ptr_array_add (desk->messages, g_strdup (text));
 }
 
+/* The window shows the engine's problems in its banner, as it does the core's. */
+static void
+remember_problem (PlTestDesk *desk, guint code, const char *text)
+{
+  remember (desk, text);
+}
+
+PlBaresipEngine *
+pl_test_desk_engine_new (const char *name, const char *runtime_dir)
+{
+  g_autoptr (PlBaresipOptions) options = pl_baresip_options_new ();
+  g_autofree char *logdir = pl_test_artifact_dir ("park");
+  const char *extra[] = { "alsa.so", "aufile.so", NULL };
+  guint16 sip_port = pl_test_free_sip_port ();
+
+  options->runtime_dir = g_strdup (runtime_dir);
+  options->sip_listen = g_strdup_printf ("127.0.0.1:%u", sip_port);
+  options->net_interface = g_strdup ("127.0.0.1");
+  options->audio_player = g_strdup ("alsa,null");
+  options->audio_source = g_strdup_printf ("aufile,%s", pl_test_silence_wav ());
+  options->audio_alert = g_strdup ("alsa,null");
+  options->extra_modules = g_strdupv ((char **)extra);
+  options->log_file = g_strdup_printf ("%s/%s-%u.log", logdir, name, sip_port);
+  options->regint = 60;
+  return pl_baresip_engine_new (options);
+}
+
 PlTestDesk *
 pl_test_desk_new (const char *user, const char *password, guint16 pbx_port,
                   const char *lots_keyfile)
@@ -21,52 +48,45 @@ pl_test_desk_new (const char *user, const char *password, guint16 pbx_port,
   return pl_test_desk_new_on (user, password, pbx_port, PL_TRANSPORT_UDP, lots_keyfile);
 }
 
-/* The engine and the core, not started. */
+/* The engine and the core, not started. history_path NULL: in the desk's
+ * scratch dir. */
 static PlTestDesk *
-desk_new (const char *user)
+desk_new (const char *user, const char *history_path)
 {
   PlTestDesk *desk = g_new0 (PlTestDesk, 1);
-  g_autoptr (PlBaresipOptions) options = pl_baresip_options_new ();
   g_autoptr (GSettings) settings = g_settings_new ("io.github.parkline.Parkline");
-  g_autofree char *logdir = pl_test_artifact_dir ("park");
-  const char *extra[] = { "alsa.so", "aufile.so", NULL };
-  guint16 sip_port = pl_test_free_sip_port ();
 
   desk->name = g_strdup (user);
   desk->messages = g_ptr_array_new_with_free_func (g_free);
   desk->runtime_dir = pl_test_make_dir (user);
-  desk->history_path = g_build_filename (desk->runtime_dir, "history.db", NULL);
-
-  options->runtime_dir = g_strdup (desk->runtime_dir);
-  options->sip_listen = g_strdup_printf ("127.0.0.1:%u", sip_port);
-  options->net_interface = g_strdup ("127.0.0.1");
-  options->audio_player = g_strdup ("alsa,null");
-  options->audio_source = g_strdup_printf ("aufile,%s", pl_test_silence_wav ());
-  options->audio_alert = g_strdup ("alsa,null");
-  options->extra_modules = g_strdupv ((char **)extra);
-  options->log_file = g_strdup_printf ("%s/%s-%u.log", logdir, user, sip_port);
-  options->regint = 60;
-  desk->engine = pl_baresip_engine_new (options);
+  desk->history_is_ours = history_path == NULL;
+  if (desk->history_is_ours)
+    desk->history_path = g_build_filename (desk->runtime_dir, "history.db", NULL);
+  else
+    desk->history_path = g_strdup (history_path);
+  desk->engine = pl_test_desk_engine_new (user, desk->runtime_dir);
 
   desk->core = pl_core_new (PL_ENGINE (desk->engine), settings, desk->history_path);
   g_signal_connect_swapped (desk->core, "message", G_CALLBACK (remember), desk);
+  g_signal_connect_swapped (desk->core, "problem", G_CALLBACK (remember), desk);
+  g_signal_connect_swapped (desk->engine, "problem", G_CALLBACK (remember_problem), desk);
   g_signal_connect_swapped (pl_core_get_call_manager (desk->core), "message", G_CALLBACK (remember),
                             desk);
   return desk;
 }
 
-PlTestDesk *
-pl_test_desk_new_on (const char *user, const char *password, guint16 pbx_port,
-                     PlTransport transport, const char *lots_keyfile)
+/* The account and lots of a run, then the start; wait: until registered. */
+static void
+desk_start (PlTestDesk *desk, const char *password, guint16 pbx_port, PlTransport transport,
+            const char *lots_keyfile, gboolean wait)
 {
-  PlTestDesk *desk = desk_new (user);
   g_autoptr (GKeyFile) keyfile = g_key_file_new ();
   g_autoptr (GPtrArray) lots = NULL;
   g_autoptr (GError) error = NULL;
   g_autofree char *domain = g_strdup_printf ("127.0.0.1:%u", pbx_port);
 
-  desk->account = pl_account_new (user);
-  pl_account_set_user (desk->account, user);
+  desk->account = pl_account_new (desk->name);
+  pl_account_set_user (desk->account, desk->name);
   pl_account_set_domain (desk->account, domain);
   pl_account_set_password (desk->account, password);
   pl_account_set_transport (desk->account, transport);
@@ -77,15 +97,36 @@ pl_test_desk_new_on (const char *user, const char *password, guint16 pbx_port,
   pl_core_use_account (desk->core, desk->account);
   pl_core_start (desk->core);
 
-  g_assert_true (PL_TEST_WAIT (
-      pl_account_get_registration_state (desk->account) == PL_REGISTRATION_REGISTERED, 20000));
+  if (wait)
+    g_assert_true (PL_TEST_WAIT (
+        pl_account_get_registration_state (desk->account) == PL_REGISTRATION_REGISTERED, 20000));
+}
+
+PlTestDesk *
+pl_test_desk_new_on (const char *user, const char *password, guint16 pbx_port,
+                     PlTransport transport, const char *lots_keyfile)
+{
+  PlTestDesk *desk = desk_new (user, NULL);
+
+  desk_start (desk, password, pbx_port, transport, lots_keyfile, TRUE);
+  return desk;
+}
+
+PlTestDesk *
+pl_test_desk_new_with_options (const char *user, const char *password, guint16 pbx_port,
+                               const char *lots_keyfile, const PlTestDeskOptions *options)
+{
+  PlTestDesk *desk = desk_new (user, options->history_path);
+
+  desk_start (desk, password, pbx_port, PL_TRANSPORT_UDP, lots_keyfile,
+              !options->dont_wait_registered);
   return desk;
 }
 
 PlTestDesk *
 pl_test_desk_new_stored (const char *name)
 {
-  PlTestDesk *desk = desk_new (name);
+  PlTestDesk *desk = desk_new (name, NULL);
   PlAccount *account;
 
   pl_core_start (desk->core);
@@ -112,14 +153,15 @@ pl_test_desk_free (PlTestDesk *desk)
   if (desk->account)
     g_assert_finalize_object (desk->account);
   g_ptr_array_unref (desk->messages);
-  g_remove (desk->history_path);
+  if (desk->history_is_ours)
+    {
+      g_autofree char *wal = g_strdup_printf ("%s-wal", desk->history_path);
+      g_autofree char *shm = g_strdup_printf ("%s-shm", desk->history_path);
+      g_remove (wal);
+      g_remove (shm);
+      g_remove (desk->history_path);
+    }
   g_free (desk->history_path);
-  {
-    g_autofree char *wal = g_strdup_printf ("%s/history.db-wal", desk->runtime_dir);
-    g_autofree char *shm = g_strdup_printf ("%s/history.db-shm", desk->runtime_dir);
-    g_remove (wal);
-    g_remove (shm);
-  }
   g_rmdir (desk->runtime_dir);
   g_free (desk->runtime_dir);
   g_free (desk->name);

@@ -16,14 +16,32 @@ typedef struct
   char *name;
   char *runtime_dir;
   char *history_path;
+  gboolean history_is_ours; /* FALSE: the test's own file, left in place */
   PlBaresipEngine *engine;
   PlAccount *account;
   PlCore *core;
-  GPtrArray *messages; /* what the user was told, newest last */
+  GPtrArray *messages; /* what the user was told (messages, problems), newest last */
 } PlTestDesk;
+
+/* A real baresip engine as the desks use it: loopback, a silent WAV as the
+ * microphone, ALSA null as the speaker, its log in the artifact dir. */
+PlBaresipEngine *pl_test_desk_engine_new (const char *name, const char *runtime_dir);
 
 PlTestDesk *pl_test_desk_new (const char *user, const char *password, guint16 pbx_port,
                               const char *lots_keyfile);
+
+/* For fault tests: where the history lives (NULL: in the desk's scratch
+ * dir), and whether to return before the account is registered (a wrong
+ * password never gets there). */
+typedef struct
+{
+  const char *history_path;
+  gboolean dont_wait_registered;
+} PlTestDeskOptions;
+
+PlTestDesk *pl_test_desk_new_with_options (const char *user, const char *password, guint16 pbx_port,
+                                           const char *lots_keyfile,
+                                           const PlTestDeskOptions *options);
 /* The same over another SIP transport (baresip and the subscriptions). */
 PlTestDesk *pl_test_desk_new_on (const char *user, const char *password, guint16 pbx_port,
                                  PlTransport transport, const char *lots_keyfile);

@@ -283,6 +283,62 @@ check_rls (gboolean crlf)
   g_assert_false (pl_dialog_info_is_busy (r->dialog_info));
 }
 
+/* Which bodies replace everything before them: the subscriber drops what
+ * such a body makes obsolete while the main loop is behind. */
+typedef struct
+{
+  const char *fixture; /* a .xml body, or a .mp file with its Content-Type first */
+  const char *ctype;   /* for .xml */
+  gboolean full;
+  guint32 version;
+} FullStateCase;
+
+static const FullStateCase full_state_cases[] = {
+  { "ast-701-v1-busy.xml", "application/dialog-info+xml", TRUE, 1 },
+  { "fs-6001-v2-free.xml", "Application/Dialog-Info+XML; charset=utf-8", TRUE, 2 },
+  { "ast-701-pidf-onthephone.xml", "application/pidf+xml", TRUE, 0 },
+  { "ast-701-xpidf-inuse.xml", "application/xpidf+xml", TRUE, 0 },
+  { "ast-rls-1-full.mp", NULL, TRUE, 0 },
+  { "ast-rls-2-park.mp", NULL, FALSE, 1 },
+  { "ast-701-v1-busy.xml", "text/plain", FALSE, 0 },
+  { "ast-701-v1-busy.xml", NULL, FALSE, 0 },
+};
+
+static void
+test_full_state (void)
+{
+  static const char partial[] = "<?xml version=\"1.0\"?><dialog-info xmlns=\"urn:ietf:params:"
+                                "xml:ns:dialog-info\" version=\"7\" state=\"partial\" "
+                                "entity=\"sip:701@pbx\"/>";
+  guint32 version = 99;
+
+  for (guint i = 0; i < G_N_ELEMENTS (full_state_cases); i++)
+    {
+      const FullStateCase *c = &full_state_cases[i];
+      gsize length;
+      g_autofree char *contents = load_fixture (c->fixture, &length);
+      const char *ctype = c->ctype;
+      const char *body = contents;
+
+      g_test_message ("case %u: %s as %s", i, c->fixture, ctype ? ctype : "(its own)");
+      if (g_str_has_suffix (c->fixture, ".mp"))
+        {
+          char *nl = strchr (contents, '\n');
+          *nl = '\0';
+          ctype = contents;
+          body = nl + 1;
+          length -= (gsize)(body - contents);
+        }
+      g_assert_cmpint (pl_event_body_is_full_state (ctype, body, length, &version), ==, c->full);
+      g_assert_cmpuint (version, ==, c->version);
+    }
+  g_assert_false (pl_event_body_is_full_state ("application/dialog-info+xml", partial,
+                                               strlen (partial), &version));
+  g_assert_cmpuint (version, ==, 7);
+  g_assert_false (
+      pl_event_body_is_full_state ("application/dialog-info+xml", "<dialog-info", 12, &version));
+}
+
 static void
 test_rls_lf (void)
 {
@@ -560,6 +616,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/event-body/rlmi/asterisk-crlf", test_rls_crlf);
   g_test_add_func ("/event-body/rlmi/variants", test_rls_variants);
   g_test_add_func ("/event-body/rlmi/bad", test_multipart_bad);
+  g_test_add_func ("/event-body/full-state", test_full_state);
   g_test_add_func ("/event-body/hostile/xml", test_hostile_xml);
   g_test_add_func ("/event-body/hostile/huge", test_huge_body);
   g_test_add_func ("/event-body/hostile/deep", test_deeply_nested);

@@ -184,6 +184,10 @@ test_park_and_retrieve (Fixture *fx, gconstpointer data)
     bob_rows = pl_history_query_sync (bob_history, PL_HISTORY_FILTER_ALL, NULL, 0, 10, NULL);
     g_assert_nonnull (bob_rows);
     g_assert_cmpuint (bob_rows->len, ==, 1);
+    /* bob's call is the retrieve, whichever came first: the slot's NOTIFY
+     * or the answer */
+    g_assert_cmpint (pl_history_entry_get_park_action (g_ptr_array_index (bob_rows, 0)), ==,
+                     PL_HISTORY_PARK_ACTION_RETRIEVED);
   }
 }
 

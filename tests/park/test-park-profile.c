@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "pl-park-profile.h"
+#include "pl-test-util.h"
 
 #define D "127.0.0.1:5080"
 
@@ -125,6 +126,8 @@ static const TemplateCase template_cases[] = {
   { "sip:slot}@{domain}", TRUE, FALSE },
   { "sip:{slot} @{domain}", TRUE, FALSE },
   { "sip:<{slot}>@x", TRUE, FALSE },
+  { "sip:[z\0221]:5070", FALSE, FALSE }, /* found by fuzz-sip-uri */
+  { "sip:{slot}\x7f@{domain}", TRUE, FALSE },
   { "", FALSE, FALSE },
   { NULL, FALSE, FALSE },
 };
@@ -287,7 +290,14 @@ test_keyfile_roundtrip (void)
                              "last-slot=5905\n"
                              "park-uri=sip:5900@{domain}\n"
                              "retrieve-uri=sip:*{slot}@{domain}\n"
-                             "subscribe-uri=sip:park+{slot}@{domain}\n";
+                             "subscribe-uri=sip:park+{slot}@{domain}\n"
+                             /* parks by choosing a slot: no park extension,
+                              * not even the profile's default 70 */
+                             "[lot Sales]\n"
+                             "profile=freepbx\n"
+                             "park-extension=\n"
+                             "first-slot=801\n"
+                             "last-slot=810\n";
   g_autoptr (GKeyFile) kf = g_key_file_new ();
   g_autoptr (GKeyFile) kf2 = g_key_file_new ();
   g_autoptr (GError) error = NULL;
@@ -299,7 +309,7 @@ test_keyfile_roundtrip (void)
   g_assert_true (g_key_file_load_from_data (kf, text, -1, G_KEY_FILE_NONE, NULL));
   lots = pl_park_lot_configs_load (kf, &error);
   g_assert_no_error (error);
-  g_assert_cmpuint (lots->len, ==, 3);
+  g_assert_cmpuint (lots->len, ==, 4);
   c = g_ptr_array_index (lots, 0);
   g_assert_cmpstr (c->name, ==, "Front desk");
   g_assert_cmpint (c->profile, ==, PL_PARK_PROFILE_ASTERISK);
@@ -317,6 +327,8 @@ test_keyfile_roundtrip (void)
   g_assert_cmpint (c->subscribe, ==, PL_PARK_SUBSCRIBE_PRESENCE);
   c = g_ptr_array_index (lots, 2);
   g_assert_cmpstr (c->retrieve_template, ==, "sip:*{slot}@{domain}");
+  c = g_ptr_array_index (lots, 3);
+  g_assert_null (c->park_extension);
 
   pl_park_lot_configs_save (lots, kf2);
   saved = g_key_file_to_data (kf2, NULL, NULL);
@@ -325,26 +337,9 @@ test_keyfile_roundtrip (void)
   g_assert_true (g_key_file_load_from_data (kf2, saved, -1, G_KEY_FILE_NONE, NULL));
   again = pl_park_lot_configs_load (kf2, &error);
   g_assert_no_error (error);
-  g_assert_cmpuint (again->len, ==, 3);
-  for (guint i = 0; i < 3; i++)
-    {
-      PlParkLotConfig *a = g_ptr_array_index (lots, i);
-      PlParkLotConfig *b = g_ptr_array_index (again, i);
-
-      g_assert_cmpstr (a->name, ==, b->name);
-      g_assert_cmpint (a->profile, ==, b->profile);
-      g_assert_cmpstr (a->park_extension, ==, b->park_extension);
-      g_assert_cmpint (a->first_slot, ==, b->first_slot);
-      g_assert_cmpint (a->last_slot, ==, b->last_slot);
-      g_assert_cmpuint (a->timeout, ==, b->timeout);
-      g_assert_cmpint (a->subscribe, ==, b->subscribe);
-      g_assert_cmpstr (a->list_uri, ==, b->list_uri);
-      g_assert_cmpstr (a->park_template, ==, b->park_template);
-      g_assert_cmpstr (a->retrieve_template, ==, b->retrieve_template);
-      g_assert_cmpstr (a->subscribe_template, ==, b->subscribe_template);
-      g_assert_cmpstr (a->page_target, ==, b->page_target);
-      g_assert_cmpint (a->page_spoken, ==, b->page_spoken);
-    }
+  g_assert_cmpuint (again->len, ==, 4);
+  for (guint i = 0; i < 4; i++)
+    pl_test_assert_same_lot_config (g_ptr_array_index (lots, i), g_ptr_array_index (again, i));
 }
 
 typedef struct

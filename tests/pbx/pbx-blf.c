@@ -54,13 +54,19 @@ host_port (void)
   return g_strdup_printf ("%s:%u", PBX_HOST, pbx->sip_port);
 }
 
+/* `faults flood`: updates left, and whether the current one tells the
+ * opposite of every slot's state. */
+static struct tmr flood_tmr;
+static unsigned flood_left;
+static bool flood_lie;
+
 static char *
 slot_body (struct pbx_sub *sub, int slot, uint32_t version)
 {
   g_autofree char *host = host_port ();
-  struct pbx_leg *leg = pbx->slots[slot].leg;
+  struct pbx_leg *leg = flood_lie ? NULL : pbx->slots[slot].leg;
   const char *ext = pbx->slots[slot].ext;
-  bool busy = leg != NULL;
+  bool busy = (pbx->slots[slot].leg != NULL) != flood_lie;
 
   switch (sub->body)
     {
@@ -292,7 +298,46 @@ pbx_blf_terminate_all (void)
 void
 pbx_blf_clear (void)
 {
+  tmr_cancel (&flood_tmr);
+  flood_left = 0;
   list_flush (&pbx->subs);
+}
+
+/* One update to every slot and list subscription per millisecond (a zero
+ * timer would spin inside libre's timer loop and starve the sockets), the
+ * state flipping each time and the truth last. libre keeps one NOTIFY in
+ * flight per subscription and folds updates made meanwhile into the next,
+ * as a real notifier does, so a slow watcher sets the pace. */
+static void
+flood_tick (void *arg)
+{
+  struct le *le = list_head (&pbx->subs);
+
+  flood_left--;
+  flood_lie = flood_left % 2 == 1;
+  while (le)
+    {
+      struct pbx_sub *sub = le->data;
+      le = le->next;
+      if (!sub->fs_plain && (sub->is_list || sub->slot >= 0))
+        sub_send (sub, -1);
+    }
+  flood_lie = false;
+  if (flood_left > 0)
+    tmr_start (&flood_tmr, 1, flood_tick, NULL);
+}
+
+void
+pbx_blf_flood (unsigned updates)
+{
+  flood_left = updates;
+  tmr_start (&flood_tmr, 1, flood_tick, NULL);
+}
+
+unsigned
+pbx_blf_flood_left (void)
+{
+  return flood_left;
 }
 
 static char *

@@ -89,6 +89,8 @@ ctl_faults (struct ctl_conn *c, char **argv, int argc)
     pbx->faults.refuse_register = argc > 2 ? g_str_equal (argv[2], "on") : true;
   else if (g_str_equal (what, "page-busy"))
     pbx->faults.page_busy = argc > 2 ? g_str_equal (argv[2], "on") : true;
+  else if (g_str_equal (what, "flood") && argc > 2 && atoi (argv[2]) > 0)
+    pbx_blf_flood ((unsigned)atoi (argv[2]));
   else if (g_str_equal (what, "clear"))
     memset (&pbx->faults, 0, sizeof pbx->faults);
   /* liveness faults: a hung PBX (see pbx-freeze.c); a killed one is SIGKILL */
@@ -101,7 +103,8 @@ ctl_faults (struct ctl_conn *c, char **argv, int argc)
       ctl_reply (c,
                  "ERR unknown fault '%s' (drop-notify N, delay-notify MS, malformed-next, "
                  "terminate-subs, refuse-register on|off, page-busy on|off, freeze, thaw, "
-                 "ami-wrong-secret on|off, ami-silent on|off, ami-delay MS, ami-drop, clear)",
+                 "ami-wrong-secret on|off, ami-silent on|off, ami-delay MS, ami-drop, flood N, "
+                 "clear)",
                  what);
       return;
     }
@@ -147,6 +150,8 @@ ctl_command (struct ctl_conn *c, const char *line)
     }
   else if (g_str_equal (argv[0], "faults"))
     ctl_faults (c, argv, argc);
+  else if (g_str_equal (argv[0], "notifies"))
+    ctl_reply (c, "OK sent=%lu flood=%u", pbx->notifies_sent, pbx_blf_flood_left ());
   else if (g_str_equal (argv[0], "restart"))
     {
       /* a restarted Asterisk has dropped its manager sessions too */
@@ -191,9 +196,9 @@ ctl_command (struct ctl_conn *c, const char *line)
       ctl_reply (c, "OK");
     }
   else
-    ctl_reply (c, "ERR unknown command (ping, status, slots, contacts USER, faults ..., restart, "
-                  "originate NUMBER \"NAME\" USER, park-as NUMBER \"NAME\" USER, pickup-as SLOT "
-                  "USER [NUMBER], pages, bridges, hangup-all)");
+    ctl_reply (c, "ERR unknown command (ping, status, slots, contacts USER, faults ..., notifies, "
+                  "restart, originate NUMBER \"NAME\" USER, park-as NUMBER \"NAME\" USER, "
+                  "pickup-as SLOT USER [NUMBER], pages, bridges, hangup-all)");
 }
 
 static void

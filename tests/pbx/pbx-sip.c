@@ -275,8 +275,11 @@ static void
 trace_handler (bool tx, enum sip_transp tp, const struct sa *src, const struct sa *dst,
                const uint8_t *pkt, size_t len, void *arg)
 {
-  re_fprintf (stderr, "----- %s %s %J -> %J\n%b\n", tx ? "TX" : "RX", sip_transp_name (tp), src,
-              dst, pkt, len);
+  if (tx && len > 7 && memcmp (pkt, "NOTIFY ", 7) == 0)
+    pbx->notifies_sent++;
+  if (pbx->verbose)
+    re_fprintf (stderr, "----- %s %s %J -> %J\n%b\n", tx ? "TX" : "RX", sip_transp_name (tp), src,
+                dst, pkt, len);
 }
 
 int
@@ -288,8 +291,8 @@ pbx_sip_start (uint16_t port)
   err = sip_alloc (&pbx->sip, NULL, 32, 32, 32, pbx->cfg.user_agent, NULL, NULL);
   if (err)
     return err;
-  if (pbx->verbose)
-    sip_set_trace_handler (pbx->sip, trace_handler);
+  /* Also counts the NOTIFYs sent, for the `notifies` control command. */
+  sip_set_trace_handler (pbx->sip, trace_handler);
 
   /* The kernel picks the UDP port; TCP must then get the same one. */
   for (int attempt = 0; attempt < 20; attempt++)

@@ -219,6 +219,7 @@ struct pbx
   char secret[17];
   bool verbose;
   GPtrArray *page_log; /* struct pbx_page_record, oldest first */
+  unsigned long notifies_sent; /* NOTIFY requests put on the wire, retransmissions too */
 };
 
 extern struct pbx *pbx;
@@ -275,6 +276,8 @@ void pbx_blf_user_changed (struct pbx_user *u);
 void pbx_blf_terminate_all (void);
 void pbx_blf_clear (void);
 unsigned pbx_sub_count (void);
+void pbx_blf_flood (unsigned updates);
+unsigned pbx_blf_flood_left (void);
 
 /* pbx-bodies.c: pure text builders, unit-tested against the traces */
 char *pbx_body_dialog (const char *entity_user, const char *host, uint32_t version, bool busy,

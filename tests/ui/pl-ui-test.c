@@ -242,6 +242,15 @@ pl_ui_test_destroy_windows (GtkApplication *app, gpointer *window_location)
   g_assert_true (PL_TEST_WAIT (*window_location == NULL, 5000));
 }
 
+void
+pl_ui_test_quit_app (GtkApplication *app, gpointer *window_location,
+                     PlUiTestNotifications *notifications)
+{
+  pl_ui_test_destroy_windows (app, window_location);
+  pl_ui_test_notifications_stop (notifications, G_APPLICATION (app));
+  g_application_quit (G_APPLICATION (app));
+}
+
 /* Looking and typing --------------------------------------------------------- */
 
 GtkWidget *

@@ -36,6 +36,10 @@ void pl_ui_test_run_app (GApplication *app, const char *const *argv, GSourceFunc
 gpointer pl_ui_test_await_window (GtkApplication *app, gpointer *weak_location);
 gpointer pl_ui_test_find_toplevel (GType type);
 void pl_ui_test_destroy_windows (GtkApplication *app, gpointer *window_location);
+/* The end of a case's body: windows gone, the notification server off, the
+ * application quitting. */
+void pl_ui_test_quit_app (GtkApplication *app, gpointer *window_location,
+                          PlUiTestNotifications *notifications);
 
 GtkWidget *pl_ui_test_template_child (gpointer widget, GType type, const char *name);
 gboolean pl_ui_test_action_enabled (gpointer window, const char *action);

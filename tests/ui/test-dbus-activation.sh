@@ -12,13 +12,7 @@ parkline=$1 desktop_file=$2 service_file=$3 pbx=$4 srcroot=$5
 app_id=io.github.parkline.Parkline
 
 work=$(mktemp -d -t pl-activation-XXXXXX)
-pbx_pid="" pulse_pid=""
-cleanup() {
-  for pid in $pbx_pid $pulse_pid; do kill "$pid" 2>/dev/null || true; done
-  for pid in $pbx_pid $pulse_pid; do wait "$pid" 2>/dev/null || true; done
-  if [ "${keep:-}" = 1 ]; then echo "# kept $work"; else rm -rf "$work"; fi
-}
-trap cleanup EXIT
+. "$(dirname "$0")/session-lib.sh"
 fail() {
   echo "FAIL: $*" >&2
   echo "--- PBX log (INVITE lines)" >&2
@@ -28,15 +22,6 @@ fail() {
   keep=1
   exit 1
 }
-wait_for() { # wait_for SECONDS COMMAND…
-  local deadline=$((SECONDS + $1))
-  shift
-  until "$@"; do
-    [ "$SECONDS" -lt "$deadline" ] || return 1
-    sleep 0.1
-  done
-}
-export -f wait_for # for the session script
 
 # What gets installed must be what this test activates.
 grep -qx "Name=$app_id" "$service_file" || fail "service file does not name $app_id"
@@ -46,23 +31,14 @@ for scheme in sip sips tel; do
   grep -q "^MimeType=.*x-scheme-handler/$scheme;" "$desktop_file" || fail "no $scheme: handler"
 done
 
-# A sound card for the engine: PulseAudio's null sink, ALSA's default on it.
+# A sound card for the engine.
 mkdir -p "$work/home" "$work/runtime"
 chmod 700 "$work/runtime"
-printf 'pcm.!default { type pulse }\nctl.!default { type pulse }\n' >"$work/home/.asoundrc"
 export HOME="$work/home" XDG_RUNTIME_DIR="$work/runtime"
-unset PULSE_SERVER
-pulseaudio -n --daemonize=no --exit-idle-time=-1 --log-target=stderr \
-  -L module-native-protocol-unix -L "module-null-sink sink_name=test_sink" \
-  >"$work/pulseaudio.log" 2>&1 &
-pulse_pid=$!
-wait_for 10 test -S "$work/runtime/pulse/native" || fail "PulseAudio did not start"
+start_pulseaudio || fail "PulseAudio did not start"
 
 cp "$srcroot/tests/pbx/demo-pbx.ini" "$work/pbx.ini"
-"$pbx" --config "$work/pbx.ini" --verbose >"$work/pbx.out" 2>"$work/pbx.log" &
-pbx_pid=$!
-wait_for 10 grep -q '^READY' "$work/pbx.out" || fail "PBX did not start"
-sip=$(sed -nE 's/^READY sip=([0-9.]+:[0-9]+).*/\1/p' "$work/pbx.out")
+start_pbx "$pbx" "$work/pbx.ini" --verbose || fail "PBX did not start"
 
 cat >"$work/alice.conf" <<CONF
 [account]
@@ -85,20 +61,7 @@ sed -e "s|^Exec=.*|Exec=$parkline --gapplication-service --account-file $work/al
 cp "$desktop_file" "$work/share/applications/"
 update-desktop-database "$work/share/applications"
 ln -s "$parkline" "$work/bin/parkline"
-cat >"$work/session.conf" <<CONF
-<!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-Bus Bus Configuration 1.0//EN"
- "http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd">
-<busconfig>
-  <type>session</type>
-  <listen>unix:tmpdir=$work</listen>
-  <servicedir>$work/services</servicedir>
-  <policy context="default">
-    <allow send_destination="*" eavesdrop="true"/>
-    <allow eavesdrop="true"/>
-    <allow own="*"/>
-  </policy>
-</busconfig>
-CONF
+write_session_conf "$work/session.conf" "$work/services"
 
 cat >"$work/session.sh" <<'SESSION'
 #!/bin/bash

@@ -164,9 +164,7 @@ body_idle (gpointer user_data)
 
   fx->body (fx);
 
-  pl_ui_test_destroy_windows (app, (gpointer *)&fx->window);
-  pl_ui_test_notifications_stop (&fx->notifications, G_APPLICATION (app));
-  g_application_quit (G_APPLICATION (app));
+  pl_ui_test_quit_app (app, (gpointer *)&fx->window, &fx->notifications);
   return G_SOURCE_REMOVE;
 }
 

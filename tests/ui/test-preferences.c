@@ -334,7 +334,10 @@ test_inverted_range (Fixture *fx)
 
   /* Save does nothing while invalid. */
   pl_lot_editor_save (editor);
-  g_assert_cmpstr (g_settings_get_string (fx->settings, "park-lots"), ==, "");
+  {
+    g_autofree char *stored = g_settings_get_string (fx->settings, "park-lots");
+    g_assert_cmpstr (stored, ==, "");
+  }
 
   /* Fixing it clears the error at once. */
   pl_ui_test_type_into (editor_child (editor, "last_spin"), "720");

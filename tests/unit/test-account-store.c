@@ -31,6 +31,8 @@ static const KeyfileCase keyfile_cases[] = {
   { "bad-id", "[account]\nid=../etc\nuser=100\ndomain=pbx\n", NULL },
   { "missing-password-file", "[account]\nuser=100\ndomain=pbx\npassword-file=/nonexistent/pw\n",
     NULL },
+  /* would be read forever */
+  { "password-file-device", "[account]\nuser=100\ndomain=pbx\npassword-file=/dev/zero\n", NULL },
 };
 
 static void

@@ -43,6 +43,9 @@ static const NormalizeCase normalize_cases[] = {
   { "a@b@c", NULL, NULL, PL_SIP_URI_ERROR_INVALID },
   { "sip:201@pbx\n", NULL, "sip:201@pbx" },
   { "201\"; quit", "pbx", NULL, PL_SIP_URI_ERROR_INVALID },
+  /* found by fuzz-sip-uri: control bytes and invalid UTF-8 in parameters */
+  { "sip:701@127.0.0.1;tra\x10\xb1\x13", NULL, NULL, PL_SIP_URI_ERROR_INVALID },
+  { "sip:701@pbx;x=\xc3\xa4", NULL, NULL, PL_SIP_URI_ERROR_INVALID },
 };
 
 static void

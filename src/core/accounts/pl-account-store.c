@@ -4,7 +4,9 @@
 #include "config.h"
 
 #include <string.h>
+#include <sys/stat.h>
 #include <glib/gi18n-lib.h>
+#include <glib/gstdio.h>
 #include <libsecret/secret.h>
 
 #include "pl-account-store.h"
@@ -478,11 +480,33 @@ pl_account_store_remove (PlAccountStore *self, PlAccount *account)
   g_object_unref (account);
 }
 
+/* Bigger than any password file; a provisioning file naming something
+ * huge is a mistake. */
+#define PASSWORD_FILE_MAX (64 * 1024)
+
 static char *
 read_password_file (const char *path, GError **error)
 {
   g_autofree char *contents = NULL;
+  GStatBuf st;
 
+  /* A device or a pipe (/dev/zero, a FIFO nobody writes to) would hang
+   * the start-up or fill the memory: only small regular files. */
+  if (g_stat (path, &st) == 0)
+    {
+      if (!S_ISREG (st.st_mode))
+        {
+          g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_INVAL, _ ("“%s” is not a regular file"),
+                       path);
+          return NULL;
+        }
+      if (st.st_size > PASSWORD_FILE_MAX)
+        {
+          g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_INVAL,
+                       _ ("“%s” is too large to be a password file"), path);
+          return NULL;
+        }
+    }
   if (!g_file_get_contents (path, &contents, NULL, error))
     return NULL;
   contents[strcspn (contents, "\r\n")] = '\0';

@@ -729,6 +729,11 @@ ctrl_closed_cb (PlBaresipCtrl *ctrl, const char *why, gpointer user_data)
   if (inst->engine == NULL || inst->engine->current != inst || inst->stopping)
     return;
   g_message ("control connection lost: %s", why);
+  /* If another program took the connection over, every moment the child
+   * runs is a moment it obeys that program: freeze it now. A crashed child
+   * is past caring, and GSubprocess never signals one it has reaped. */
+  if (inst->proc != NULL && !inst->exited)
+    g_subprocess_send_signal (inst->proc, SIGSTOP);
   /* A killed child closes its sockets a moment before it becomes a zombie;
    * give it that moment before deciding between crash and takeover. */
   if (inst->close_check_id == 0)

@@ -16,6 +16,7 @@
 #include "pl-history-text.h"
 #include "pl-sip-uri.h"
 #include "pl-quark.h"
+#include "pl-thread.h"
 #include "pl-util.h"
 
 /* Threading. A SQLite connection is best used from one thread, and our
@@ -289,6 +290,9 @@ struct _Worker
   GHashTable *stmts;
   char *problem;
   gboolean damaged; /* disabled because the file is not a sound database */
+  /* Recordings the full disk refused, oldest first, with everything recorded
+   * after them (order matters: a call's updates follow its insert). */
+  GQueue backlog;
 };
 
 struct _PlHistory
@@ -716,6 +720,65 @@ worker_post_changed (Worker *w)
                                 (GDestroyNotify)worker_unref);
 }
 
+/* Calls recorded while the disk is full wait in memory, up to this many
+ * jobs (a call is two to four), and are written once there is room. */
+#define BACKLOG_MAX        20000
+#define BACKLOG_RETRY_USEC (2 * G_USEC_PER_SEC)
+
+/* Fire-and-forget writes from live calls: nobody waits for their result. */
+static gboolean
+job_is_recording (const Job *job)
+{
+  return job->task == NULL && !job->sync && job->writes;
+}
+
+static void
+worker_keep_for_later (Worker *w, Job *job, const GError *reason)
+{
+  if (g_queue_is_empty (&w->backlog))
+    {
+      g_autofree char *problem = g_strdup_printf (
+          _ ("%s Calls are kept and recorded once there is room again."), reason->message);
+
+      g_message ("History waits for disk space: %s", reason->message);
+      worker_post_state (w, FALSE, problem);
+    }
+  g_queue_push_tail (&w->backlog, job);
+  if (w->backlog.length > BACKLOG_MAX)
+    {
+      g_message ("History backlog full: the oldest waiting record is dropped");
+      job_free (g_queue_pop_head (&w->backlog));
+    }
+}
+
+/* Writes what waited for disk space, in order, until the disk refuses again. */
+static void
+worker_retry_backlog (Worker *w)
+{
+  Job *job;
+
+  if (g_queue_is_empty (&w->backlog))
+    return;
+  while ((job = g_queue_peek_head (&w->backlog)) != NULL)
+    {
+      g_autoptr (GError) error = NULL;
+
+      if (w->db != NULL && !job->func (w, job, &error)
+          && g_error_matches (error, PL_HISTORY_ERROR, PL_HISTORY_ERROR_DISK_FULL))
+        return;
+      g_queue_pop_head (&w->backlog);
+      if (w->db == NULL)
+        g_debug ("Not recorded: history is off");
+      else if (error)
+        g_message ("Could not record history: %s", error->message);
+      else
+        worker_post_changed (w);
+      job_free (job);
+    }
+  g_message ("History has disk space again");
+  worker_post_state (w, w->db == NULL, w->problem);
+}
+
 /* Failures that mean the file itself is unusable turn history off. */
 static gboolean
 error_disables (const GError *error)
@@ -748,6 +811,17 @@ worker_run (Worker *w, Job *job)
   GError *error = NULL;
   gboolean ok;
 
+  /* Recordings queue up behind those waiting for disk space. */
+  if (job_is_recording (job) && !g_queue_is_empty (&w->backlog))
+    {
+      worker_retry_backlog (w);
+      if (!g_queue_is_empty (&w->backlog))
+        {
+          g_queue_push_tail (&w->backlog, job);
+          return;
+        }
+    }
+
   if (job->task
       && g_cancellable_set_error_if_cancelled (g_task_get_cancellable (job->task), &error))
     ok = FALSE;
@@ -770,6 +844,13 @@ worker_run (Worker *w, Job *job)
         worker_disable (w, error);
       if (ok && job->writes)
         worker_post_changed (w);
+      if (!ok && job_is_recording (job)
+          && g_error_matches (error, PL_HISTORY_ERROR, PL_HISTORY_ERROR_DISK_FULL))
+        {
+          worker_keep_for_later (w, job, error);
+          g_error_free (error);
+          return;
+        }
     }
 
   if (job->task)
@@ -801,11 +882,21 @@ worker_main (gpointer data)
 {
   Worker *w = data;
 
+  pl_thread_started ();
   for (;;)
     {
-      Job *job = g_async_queue_pop (w->queue);
-      gboolean quit = job->quit;
+      Job *job;
+      gboolean quit;
 
+      /* With recordings waiting for disk space, look again now and then. */
+      if (g_queue_is_empty (&w->backlog))
+        job = g_async_queue_pop (w->queue);
+      else if ((job = g_async_queue_timeout_pop (w->queue, BACKLOG_RETRY_USEC)) == NULL)
+        {
+          worker_retry_backlog (w);
+          continue;
+        }
+      quit = job->quit;
       if (quit)
         {
           job_free (job);
@@ -813,6 +904,10 @@ worker_main (gpointer data)
         }
       worker_run (w, job);
     }
+  worker_retry_backlog (w);
+  if (!g_queue_is_empty (&w->backlog))
+    g_message ("History: %u records lost, the disk is still full", w->backlog.length);
+  g_queue_clear_full (&w->backlog, (GDestroyNotify)job_free);
   worker_close (w);
   worker_unref (w);
   return NULL;

@@ -193,7 +193,9 @@ pl_park_template_validate (const char *templ, gboolean need_slot, GError **error
     }
   for (p = templ; *p != '\0'; p++)
     {
-      if (*p == '}' || g_ascii_isspace (*p) || *p == '<' || *p == '>' || *p == '"')
+      /* Control characters would reach the engine's command line. */
+      if (*p == '}' || g_ascii_isspace (*p) || g_ascii_iscntrl (*p) || *p == '<' || *p == '>'
+          || *p == '"')
         {
           g_set_error (error, PL_PARK_PROFILE_ERROR, PL_PARK_PROFILE_ERROR_INVALID_TEMPLATE,
                        _ ("URI template “%s” contains an invalid character"), templ);
@@ -956,8 +958,10 @@ pl_park_lot_configs_save (GPtrArray *configs, GKeyFile *kf)
 
       g_key_file_remove_group (kf, group, NULL);
       g_key_file_set_string (kf, group, "profile", pl_park_profile_to_string (c->profile));
-      if (c->park_extension != NULL)
-        g_key_file_set_string (kf, group, "park-extension", c->park_extension);
+      /* Written even when there is none: a missing key would load back as
+       * the profile's default extension. */
+      g_key_file_set_string (kf, group, "park-extension",
+                             c->park_extension != NULL ? c->park_extension : "");
       g_key_file_set_integer (kf, group, "first-slot", c->first_slot);
       g_key_file_set_integer (kf, group, "last-slot", c->last_slot);
       g_key_file_set_integer (kf, group, "timeout", (int)c->timeout);

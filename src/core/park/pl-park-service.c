@@ -849,6 +849,17 @@ on_call_ended (PlCallManager *calls, PlCall *call, PlParkService *self)
         record_event (self, call, retrieve->lot, retrieve->slot,
                       PL_HISTORY_PARK_ACTION_TAKEN_BY_OTHER, PL_HISTORY_PARK_ACTOR_OTHER,
                       retrieve->caller_name, retrieve->caller_uri, retrieve->parked_since);
+      else if (retrieve->slot_emptied_first && answered != 0 && !retrieve->lost)
+        {
+          /* The slot's NOTIFY beat our answer (on a fast PBX it usually
+           * does), so on_call_state() left the verdict to now: the caller
+           * was ours after all. */
+          record_party_event (self, call, retrieve->lot, retrieve->slot,
+                              PL_HISTORY_PARK_ACTION_RETRIEVED, PL_HISTORY_PARK_ACTOR_ME,
+                              retrieve->caller_name, retrieve->caller_uri, retrieve->parked_by,
+                              retrieve->parked_since);
+          settle_ledger (self, retrieve->lot, retrieve->slot);
+        }
       g_ptr_array_remove (self->retrieves, retrieve);
     }
 }

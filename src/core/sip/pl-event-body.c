@@ -941,3 +941,39 @@ pl_rlmi_parse_multipart (const char *content_type, const char *body, gsize lengt
     }
   return g_steal_pointer (&list);
 }
+
+gboolean
+pl_event_body_is_full_state (const char *content_type, const char *body, gsize length,
+                             guint32 *version)
+{
+  g_autofree char *media = pl_content_type_dup_media_type (content_type);
+
+  g_return_val_if_fail (version != NULL, FALSE);
+  *version = 0;
+  if (g_strcmp0 (media, "application/dialog-info+xml") == 0)
+    {
+      g_autoptr (PlDialogInfo) info = pl_dialog_info_parse (body, length, NULL);
+
+      if (info == NULL)
+        return FALSE;
+      *version = info->version;
+      return info->full;
+    }
+  if (g_strcmp0 (media, "application/pidf+xml") == 0
+      || g_strcmp0 (media, "application/xpidf+xml") == 0)
+    {
+      g_autoptr (PlPresence) presence = pl_presence_parse (body, length, NULL);
+
+      return presence != NULL;
+    }
+  if (g_strcmp0 (media, "multipart/related") == 0)
+    {
+      g_autoptr (PlRlmiList) list = pl_rlmi_parse_multipart (content_type, body, length, NULL);
+
+      if (list == NULL)
+        return FALSE;
+      *version = list->version;
+      return list->full_state;
+    }
+  return FALSE;
+}

@@ -125,6 +125,14 @@ PlRlmiList *pl_rlmi_parse_multipart (const char *content_type, const char *body,
                                      GError **error);
 void pl_rlmi_list_free (PlRlmiList *list);
 
+/* TRUE when a NOTIFY body of one of the types above states the whole state
+ * of its resource (dialog-info state="full", a PIDF or XPIDF document, an
+ * RLMI list with fullState="true"), so it replaces whatever came before it;
+ * *version is its version, 0 for types without one. FALSE when the body is
+ * partial, unknown or broken. */
+gboolean pl_event_body_is_full_state (const char *content_type, const char *body, gsize length,
+                                      guint32 *version);
+
 /* Content-Type helpers: the bare media type in lower case, and one parameter
  * (quoted or not, name case-insensitive). */
 char *pl_content_type_dup_media_type (const char *content_type);

@@ -73,13 +73,14 @@ is_valid_hostport (const char *hostport, gsize len)
   return port > 0 && port <= 65535;
 }
 
-/* Parameters after ';' are passed on as written, but must not hide spaces,
- * angle brackets or quotes that would break the engine's command line. */
+/* Parameters after ';' are passed on as written, but must be printable
+ * ASCII (RFC 3261 escapes everything else) without the angle brackets or
+ * quotes that would break the engine's command line. */
 static gboolean
 is_valid_params (const char *params)
 {
-  for (const char *p = params; *p; p++)
-    if (g_ascii_isspace (*p) || strchr ("<>\"", *p))
+  for (const guchar *p = (const guchar *)params; *p; p++)
+    if (*p <= ' ' || *p >= 0x7f || strchr ("<>\"", *p))
       return FALSE;
   return TRUE;
 }

@@ -6,7 +6,9 @@
 #include "pl-subscriber.h"
 
 #include "pl-enums.h"
+#include "pl-event-body.h"
 #include "pl-quark.h"
+#include "pl-thread.h"
 #include "pl-trace.h"
 
 #include <glib/gi18n-lib.h>
@@ -16,15 +18,23 @@
 /* ---- shared between the two threads --------------------------------------
  *
  * Shared is the only structure both threads touch: the weak reference to the
- * GObject and the context to deliver to. Everything else is owned by exactly
- * one side: PlSubscriber by GLib, Worker and Sub by the libre thread. */
+ * GObject, the context to deliver to and the events on their way there.
+ * Everything else is owned by exactly one side: PlSubscriber by GLib, Worker
+ * and Sub by the libre thread. */
 
 typedef struct
 {
   gatomicrefcount ref_count;
   GWeakRef self;
   GMainContext *context;
+  /* Events for the GLib side, oldest first; one idle source delivers all
+   * that are there when it runs. */
+  GMutex lock;
+  GQueue pending;
+  gboolean delivery_scheduled;
 } Shared;
+
+static void event_free (gpointer data);
 
 static Shared *
 shared_ref (Shared *shared)
@@ -40,6 +50,8 @@ shared_unref (Shared *shared)
     {
       g_weak_ref_clear (&shared->self);
       g_main_context_unref (shared->context);
+      g_queue_clear_full (&shared->pending, event_free);
+      g_mutex_clear (&shared->lock);
       g_free (shared);
     }
 }
@@ -185,7 +197,6 @@ typedef enum
 
 typedef struct
 {
-  Shared *shared;
   EventKind kind;
   char *uri;
   char *content_type;
@@ -193,12 +204,18 @@ typedef struct
   PlSubscriptionState state;
   PlServerState server_state;
   char *reason;
+  /* What the body says of itself, worked out when it matters: a body
+   * stating the full state makes earlier, undelivered ones obsolete. */
+  gboolean classified;
+  gboolean full_state;
+  guint32 version;
 } Event;
 
 static void
-event_free (Event *ev)
+event_free (gpointer data)
 {
-  shared_unref (ev->shared);
+  Event *ev = data;
+
   g_free (ev->uri);
   g_free (ev->content_type);
   g_clear_pointer (&ev->body, g_bytes_unref);
@@ -206,7 +223,7 @@ event_free (Event *ev)
   g_free (ev);
 }
 
-static gboolean dispatch_event (gpointer data);
+static gboolean deliver_events (gpointer data);
 
 /* The outcome of one OPTIONS probe, on its way to the GLib side. */
 typedef struct
@@ -228,11 +245,90 @@ probe_result_free (ProbeResult *res)
 static gboolean dispatch_probe_result (gpointer data);
 
 static void
+classify (Event *ev)
+{
+  gsize length;
+  const char *body = g_bytes_get_data (ev->body, &length);
+
+  if (!ev->classified)
+    ev->full_state = pl_event_body_is_full_state (ev->content_type, body, length, &ev->version);
+  ev->classified = TRUE;
+}
+
+/* Bodies of one subscription that may wait for the GLib side before a new
+ * full state replaces them. Below this every body is delivered, so the park
+ * logic sees each transition of a burst (a park followed at once by its
+ * retrieval); above it the GLib side is not keeping up, as under a flood. */
+#define MAX_WAITING_BODIES 16
+
+#define SERVER_TRANSACTION_BUCKETS 4096
+
+/* A NOTIFY flood must not pile up on the GLib side: a body with the full
+ * state takes the place of the same subscription's bodies still waiting
+ * (not of state changes, which keep their order). Only looked at when many
+ * bodies of that subscription wait, so normal traffic parses nothing here.
+ * Called with the lock held. */
+static void
+drop_superseded (GQueue *pending, Event *ev)
+{
+  GList *l;
+  guint waiting = 0;
+
+  for (l = pending->head; l != NULL; l = l->next)
+    {
+      Event *old = l->data;
+      waiting += old->kind == EVENT_NOTIFICATION && g_strcmp0 (old->uri, ev->uri) == 0;
+    }
+  if (waiting < MAX_WAITING_BODIES)
+    return;
+  l = pending->head;
+  while (l != NULL)
+    {
+      GList *next = l->next;
+      Event *old = l->data;
+
+      if (old->kind == EVENT_NOTIFICATION && g_strcmp0 (old->uri, ev->uri) == 0)
+        {
+          classify (ev);
+          if (!ev->full_state)
+            return;
+          classify (old);
+          if (!old->full_state || ev->version >= old->version)
+            {
+              event_free (old);
+              g_queue_delete_link (pending, l);
+            }
+        }
+      l = next;
+    }
+}
+
+/* Delivered at idle priority and in batches: under a flood the GLib side
+ * still draws its frames and answers the user first. */
+static void
 post_event (Worker *w, Event *ev)
 {
-  ev->shared = shared_ref (w->shared);
-  g_main_context_invoke_full (w->shared->context, G_PRIORITY_DEFAULT, dispatch_event, ev,
-                              (GDestroyNotify)event_free);
+  Shared *shared = w->shared;
+  gboolean schedule;
+
+  g_mutex_lock (&shared->lock);
+  if (ev->kind == EVENT_NOTIFICATION)
+    drop_superseded (&shared->pending, ev);
+  g_queue_push_tail (&shared->pending, ev);
+  schedule = !shared->delivery_scheduled;
+  shared->delivery_scheduled = TRUE;
+  g_mutex_unlock (&shared->lock);
+  if (schedule)
+    {
+      GSource *source = g_idle_source_new ();
+
+      g_source_set_priority (source, G_PRIORITY_DEFAULT_IDLE);
+      g_source_set_callback (source, deliver_events, shared_ref (shared),
+                             (GDestroyNotify)shared_unref);
+      g_source_set_static_name (source, "[pl-subscriber] deliver events");
+      g_source_attach (source, shared->context);
+      g_source_unref (source);
+    }
 }
 
 static void
@@ -935,7 +1031,11 @@ worker_setup (Worker *w)
    * with IP literals. */
   if (dns_srv_get (dns_domain, sizeof dns_domain, nsv, &nsn) == 0 && nsn > 0)
     (void)dnsc_alloc (&w->dnsc, NULL, nsv, nsn);
-  err = sip_alloc (&w->sip, w->dnsc, 32, 32, 32, "Parkline " PACKAGE_VERSION, NULL, NULL);
+  /* Each NOTIFY answered over UDP leaves a server transaction for 32 s
+   * (64*T1) to absorb retransmissions: a lot under a NOTIFY flood holds tens
+   * of thousands, so they get a hash table with room for them. */
+  err = sip_alloc (&w->sip, w->dnsc, 32, SERVER_TRANSACTION_BUCKETS, 32,
+                   "Parkline " PACKAGE_VERSION, NULL, NULL);
   if (err)
     return err;
   if (g_getenv ("PL_SIP_TRACE") != NULL)
@@ -978,6 +1078,7 @@ worker_main (gpointer data)
   gboolean thread_ready;
   int err;
 
+  pl_thread_started ();
   libre_acquire ();
   tmr_init (&w->quit_tmr);
   tmr_init (&w->keepalive_tmr);
@@ -1066,26 +1167,39 @@ enum
 static guint signals[N_SIGNALS];
 
 static gboolean
-dispatch_event (gpointer data)
+deliver_events (gpointer data)
 {
-  Event *ev = data;
-  g_autoptr (PlSubscriber) self = g_weak_ref_get (&ev->shared->self);
+  Shared *shared = data;
+  g_autoptr (PlSubscriber) self = g_weak_ref_get (&shared->self);
+  GQueue batch;
+  Event *ev;
 
-  if (self == NULL || self->thread == NULL)
-    return G_SOURCE_REMOVE;
-  switch (ev->kind)
+  g_mutex_lock (&shared->lock);
+  batch = shared->pending;
+  g_queue_init (&shared->pending);
+  shared->delivery_scheduled = FALSE;
+  g_mutex_unlock (&shared->lock);
+
+  while ((ev = g_queue_pop_head (&batch)) != NULL)
     {
-      case EVENT_SUBSCRIPTION_STATE:
-        g_signal_emit (self, signals[SIGNAL_STATE], 0, ev->uri, ev->state, ev->reason);
-        break;
-      case EVENT_SERVER_STATE:
-        self->server_state = ev->server_state;
-        g_signal_emit (self, signals[SIGNAL_SERVER_STATE], 0, ev->server_state, ev->reason);
-        break;
-      case EVENT_NOTIFICATION:
-      default:
-        g_signal_emit (self, signals[SIGNAL_NOTIFICATION], 0, ev->uri, ev->content_type, ev->body);
-        break;
+      /* a handler may shut the subscriber down */
+      if (self != NULL && self->thread != NULL)
+        switch (ev->kind)
+          {
+            case EVENT_SUBSCRIPTION_STATE:
+              g_signal_emit (self, signals[SIGNAL_STATE], 0, ev->uri, ev->state, ev->reason);
+              break;
+            case EVENT_SERVER_STATE:
+              self->server_state = ev->server_state;
+              g_signal_emit (self, signals[SIGNAL_SERVER_STATE], 0, ev->server_state, ev->reason);
+              break;
+            case EVENT_NOTIFICATION:
+            default:
+              g_signal_emit (self, signals[SIGNAL_NOTIFICATION], 0, ev->uri, ev->content_type,
+                             ev->body);
+              break;
+          }
+      event_free (ev);
     }
   return G_SOURCE_REMOVE;
 }
@@ -1260,6 +1374,8 @@ pl_subscriber_new (const char *user, const char *auth_user, const char *password
   self = g_object_new (PL_TYPE_SUBSCRIBER, NULL);
   self->shared = g_new0 (Shared, 1);
   g_atomic_ref_count_init (&self->shared->ref_count);
+  g_mutex_init (&self->shared->lock);
+  g_queue_init (&self->shared->pending);
   g_weak_ref_init (&self->shared->self, self);
   self->shared->context = g_main_context_ref_thread_default ();
 
