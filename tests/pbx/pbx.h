@@ -218,7 +218,7 @@ struct pbx
   size_t moh_len;
   char secret[17];
   bool verbose;
-  GPtrArray *page_log; /* struct pbx_page_record, oldest first */
+  GPtrArray *page_log;         /* struct pbx_page_record, oldest first */
   unsigned long notifies_sent; /* NOTIFY requests put on the wire, retransmissions too */
 };
 

@@ -32,6 +32,7 @@ typedef struct
   GMutex lock;
   GQueue pending;
   gboolean delivery_scheduled;
+  gint64 last_delivery_us; /* monotonic time the GLib side took the last batch */
 } Shared;
 
 static void event_free (gpointer data);
@@ -303,13 +304,20 @@ drop_superseded (GQueue *pending, Event *ev)
     }
 }
 
-/* Delivered at idle priority and in batches: under a flood the GLib side
- * still draws its frames and answers the user first. */
+/* Batches closer together than this are a flood, not a park. */
+#define FLOOD_INTERVAL_US (50 * G_TIME_SPAN_MILLISECOND)
+
+/* Delivered in batches. An event after a quiet spell (a park seen by a
+ * teammate) goes at default priority, ahead of the repaint, which costs it
+ * up to a frame (150 ms with software GL); under a flood the batches drop to
+ * idle priority, so the GLib side still draws its frames and answers the
+ * user first. */
 static void
 post_event (Worker *w, Event *ev)
 {
   Shared *shared = w->shared;
   gboolean schedule;
+  gboolean flooded;
 
   g_mutex_lock (&shared->lock);
   if (ev->kind == EVENT_NOTIFICATION)
@@ -317,12 +325,13 @@ post_event (Worker *w, Event *ev)
   g_queue_push_tail (&shared->pending, ev);
   schedule = !shared->delivery_scheduled;
   shared->delivery_scheduled = TRUE;
+  flooded = g_get_monotonic_time () - shared->last_delivery_us < FLOOD_INTERVAL_US;
   g_mutex_unlock (&shared->lock);
   if (schedule)
     {
       GSource *source = g_idle_source_new ();
 
-      g_source_set_priority (source, G_PRIORITY_DEFAULT_IDLE);
+      g_source_set_priority (source, flooded ? G_PRIORITY_DEFAULT_IDLE : G_PRIORITY_DEFAULT);
       g_source_set_callback (source, deliver_events, shared_ref (shared),
                              (GDestroyNotify)shared_unref);
       g_source_set_static_name (source, "[pl-subscriber] deliver events");
@@ -1178,6 +1187,7 @@ deliver_events (gpointer data)
   batch = shared->pending;
   g_queue_init (&shared->pending);
   shared->delivery_scheduled = FALSE;
+  shared->last_delivery_us = g_get_monotonic_time ();
   g_mutex_unlock (&shared->lock);
 
   while ((ev = g_queue_pop_head (&batch)) != NULL)
