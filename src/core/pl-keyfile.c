@@ -143,3 +143,18 @@ pl_keyfile_load (const char *path, char **text_out, GError **error)
     *text_out = g_steal_pointer (&text);
   return g_steal_pointer (&keyfile);
 }
+
+char *
+pl_keyfile_get_string (GKeyFile *keyfile, const char *group, const char *key)
+{
+  g_autofree char *raw = g_key_file_get_value (keyfile, group, key, NULL);
+  gsize backslashes = 0;
+
+  if (raw == NULL)
+    return NULL;
+  for (gsize i = strlen (raw); i > 0 && raw[i - 1] == '\\'; i--)
+    backslashes++;
+  if (backslashes % 2 == 1)
+    return NULL;
+  return g_key_file_get_string (keyfile, group, key, NULL);
+}

@@ -19,6 +19,12 @@ guint pl_keyfile_find_line (const char *text, const char *group, const char *key
 void pl_keyfile_prefix_error (GError **error, const char *text, const char *origin,
                               const char *group, const char *key);
 
+/* g_key_file_get_string() for files from outside: NULL when absent or
+ * invalid. GLib 2.74 warns ("GError set over the top") on a value with a bad
+ * escape that also ends in a lone backslash; such a value is invalid
+ * anyway, so it is refused before GLib parses it. */
+char *pl_keyfile_get_string (GKeyFile *keyfile, const char *group, const char *key);
+
 /* Reads @path into a new GKeyFile and hands back its text too; a syntax
  * error names the file and, where GLib quotes the bad line, its number. */
 GKeyFile *pl_keyfile_load (const char *path, char **text, GError **error);

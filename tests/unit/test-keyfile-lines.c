@@ -175,6 +175,41 @@ test_without_text (void)
   g_assert_true (g_str_has_prefix (error->message, "Park lot “Main”"));
 }
 
+/* Values from outside, escapes included. The last rows made GLib 2.74 warn
+ * "GError set over the top" (found by fuzz-keyfile): a bad escape, then a
+ * lone backslash at the end. */
+static void
+test_get_string (void)
+{
+  static const struct
+  {
+    const char *line;
+    const char *expected; /* NULL: absent or invalid */
+  } cases[] = {
+    { "v=plain", "plain" },
+    { "v=  padded  ", "padded  " },         /* GLib strips the front only */
+    { "v=tab\\there", "tab\there" },        /* escapes are decoded */
+    { "v=even\\\\", "even\\" },             /* an escaped backslash at the end */
+    { "v=bad\\q-escape", "bad\\q-escape" }, /* GLib keeps unknown escapes */
+    { "v=odd\\", NULL },                    /* a lone backslash at the end */
+    { "v=odd\\\\\\", NULL },                /* the same after an escaped one */
+    { "v=p\\u00epbx=p\\", NULL },           /* found by fuzz-keyfile */
+    { "w=other key", NULL },                /* absent */
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr (GKeyFile) keyfile = g_key_file_new ();
+      g_autofree char *text = g_strdup_printf ("[g]\n%s\n", cases[i].line);
+      g_autofree char *value = NULL;
+
+      g_test_message ("%s", cases[i].line);
+      g_assert_true (g_key_file_load_from_data (keyfile, text, -1, 0, NULL));
+      value = pl_keyfile_get_string (keyfile, "g", "v");
+      g_assert_cmpstr (value, ==, cases[i].expected);
+    }
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -182,5 +217,6 @@ main (int argc, char *argv[])
   g_test_add_func ("/keyfile-lines/find-line", test_find_line);
   g_test_add_func ("/keyfile-lines/file-errors", test_file_errors);
   g_test_add_func ("/keyfile-lines/without-text", test_without_text);
+  g_test_add_func ("/keyfile-lines/get-string", test_get_string);
   return g_test_run ();
 }

@@ -552,7 +552,7 @@ pl_account_from_keyfile_text (GKeyFile *keyfile, const char *text, const char *o
       return NULL;
     }
 
-  id = g_key_file_get_string (keyfile, "account", "id", NULL);
+  id = pl_keyfile_get_string (keyfile, "account", "id");
   if (id == NULL || *id == '\0')
     {
       g_free (id);
@@ -569,12 +569,12 @@ pl_account_from_keyfile_text (GKeyFile *keyfile, const char *text, const char *o
   account = pl_account_new (id);
   for (guint i = 0; i < G_N_ELEMENTS (string_keys); i++)
     {
-      g_autofree char *value = g_key_file_get_string (keyfile, "account", string_keys[i], NULL);
+      g_autofree char *value = pl_keyfile_get_string (keyfile, "account", string_keys[i]);
       if (value)
         g_object_set (account, string_keys[i], g_strstrip (value), NULL);
     }
 
-  transport_name = g_key_file_get_string (keyfile, "account", "transport", NULL);
+  transport_name = pl_keyfile_get_string (keyfile, "account", "transport");
   if (transport_name && !pl_transport_from_string (g_strstrip (transport_name), &transport))
     {
       g_set_error (error, PL_ACCOUNT_STORE_ERROR, PL_ACCOUNT_STORE_ERROR_KEYFILE,
@@ -583,8 +583,8 @@ pl_account_from_keyfile_text (GKeyFile *keyfile, const char *text, const char *o
     }
   pl_account_set_transport (account, transport);
 
-  password = g_key_file_get_string (keyfile, "account", "password", NULL);
-  password_file = g_key_file_get_string (keyfile, "account", "password-file", NULL);
+  password = pl_keyfile_get_string (keyfile, "account", "password");
+  password_file = pl_keyfile_get_string (keyfile, "account", "password-file");
   if (password == NULL && password_file != NULL)
     {
       password = read_password_file (password_file, &local_error);

@@ -773,7 +773,7 @@ read_int (const Source *src, const char *group, const char *key, int *out, GErro
 static void
 read_str (const Source *src, const char *group, const char *key, char **out)
 {
-  g_autofree char *v = g_key_file_get_string (src->kf, group, key, NULL);
+  g_autofree char *v = pl_keyfile_get_string (src->kf, group, key);
 
   if (v != NULL)
     {
@@ -815,7 +815,7 @@ load_manager (const Source *src, const char *group, PlParkLotConfig *c, GError *
   if (g_key_file_has_key (src->kf, group, "manager-secret", NULL))
     {
       g_free (c->manager_secret);
-      c->manager_secret = g_key_file_get_string (src->kf, group, "manager-secret", NULL);
+      c->manager_secret = pl_keyfile_get_string (src->kf, group, "manager-secret");
       if (c->manager_secret_file != NULL)
         return fail_at (src, group, "manager-secret-file", error,
                         _ ("give either manager-secret or manager-secret-file, not both"));
@@ -840,8 +840,8 @@ static PlParkLotConfig *
 load_lot (const Source *src, const char *group, GError **error)
 {
   g_autoptr (PlParkLotConfig) c = NULL;
-  g_autofree char *profile_s = g_key_file_get_string (src->kf, group, "profile", NULL);
-  g_autofree char *method_s = g_key_file_get_string (src->kf, group, "subscribe", NULL);
+  g_autofree char *profile_s = pl_keyfile_get_string (src->kf, group, "profile");
+  g_autofree char *method_s = pl_keyfile_get_string (src->kf, group, "subscribe");
   PlParkProfile profile = PL_PARK_PROFILE_ASTERISK;
   int timeout;
 
