@@ -849,7 +849,9 @@ main (int argc, char *argv[])
   {
     /* The engine's aufile source must be Opus-shaped too, as a sound card is. */
     static char *stereo;
-    stereo = g_strdup_printf ("aufile,%s", write_wav (48000, 2, 20, 0));
+    g_autofree char *silence = write_wav (48000, 2, 20, 0);
+
+    stereo = g_strdup_printf ("aufile,%s", silence);
     g_test_add ("/engine/play-opus", Fixture, stereo, fixture_setup, test_play_opus,
                 fixture_teardown);
   }
