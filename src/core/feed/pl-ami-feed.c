@@ -803,20 +803,6 @@ pl_ami_feed_new (const char *host, guint16 port, const char *user, const char *s
                        secret, "tls", tls, NULL);
 }
 
-const char *
-pl_ami_feed_get_host (PlAmiFeed *self)
-{
-  g_return_val_if_fail (PL_IS_AMI_FEED (self), NULL);
-  return self->host;
-}
-
-guint16
-pl_ami_feed_get_port (PlAmiFeed *self)
-{
-  g_return_val_if_fail (PL_IS_AMI_FEED (self), 0);
-  return self->port;
-}
-
 void
 pl_ami_feed_set_timing (PlAmiFeed *self, guint ping_interval_ms, guint answer_timeout_ms)
 {

@@ -28,8 +28,6 @@ G_DECLARE_FINAL_TYPE (PlAmiFeed, pl_ami_feed, PL, AMI_FEED, GObject)
 
 PlAmiFeed *pl_ami_feed_new (const char *host, guint16 port, const char *user, const char *secret,
                             gboolean tls);
-const char *pl_ami_feed_get_host (PlAmiFeed *self);
-guint16 pl_ami_feed_get_port (PlAmiFeed *self);
 void pl_ami_feed_set_timing (PlAmiFeed *self, guint ping_interval_ms, guint answer_timeout_ms);
 void pl_ami_feed_set_tls_database (PlAmiFeed *self, GTlsDatabase *database);
 /* Logins that succeeded so far: each one asks for a fresh snapshot. */
