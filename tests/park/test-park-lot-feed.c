@@ -153,6 +153,35 @@ static const Step late_news_of_ended_park[] = {
     .end_caller = "Caller One" },
 };
 
+/* The whole park reaches the feed before its busy NOTIFY (a slow NOTIFY
+ * path, a quick taker): the NOTIFYs that follow are that park, and its
+ * end is known. */
+static const Step park_over_before_its_notify[] = {
+  LIVE,
+  FREE_AT (0),
+  { OP_PARKED, 1, 701, .state = PL_PARK_SLOT_FREE, .name = "Parked call" },
+  { OP_UNPARKED, 2.2, 701, .arg = "Bob", .duration = 1, .state = PL_PARK_SLOT_FREE,
+    .name = "Parked call" },
+  { OP_BUSY, 2.5, 701, .state = PL_PARK_SLOT_OCCUPIED, .name = "Caller One",
+    .source = PL_PARK_IDENTITY_FEED, .parked_by = "Alice", .identified = 1 },
+  { OP_FREE, 4, 701, .state = PL_PARK_SLOT_FREE, .name = "Parked call", .note = "Taken by Bob",
+    .taken_by = "Bob", .identified = 1, .ended = 1, .retrieved = 1, .reason = PL_PARK_END_RETRIEVED,
+    .confirmed = TRUE, .end_caller = "Caller One" },
+};
+
+/* The same, but its NOTIFY never comes: the news expires, and a later
+ * park is not taken for it. */
+static const Step park_over_notify_never_comes[] = {
+  LIVE,
+  FREE_AT (0),
+  { OP_PARKED, 1, 701, .state = PL_PARK_SLOT_FREE },
+  { OP_UNPARKED, 2, 701, .arg = "Bob", .duration = 1, .state = PL_PARK_SLOT_FREE },
+  { OP_TICK, 7.5, 701, .state = PL_PARK_SLOT_FREE },
+  { OP_BUSY, 8, 701, .state = PL_PARK_SLOT_OCCUPIED, .name = "Parked call" },
+  { OP_FREE, 9, 701, .state = PL_PARK_SLOT_FREE, .name = "Parked call", .retrieved = 1,
+    .identified = 1 },
+};
+
 /* An end for a park nobody saw, on a free slot: nothing happens. */
 static const Step end_of_unknown_park[] = {
   LIVE,
@@ -317,15 +346,26 @@ static const Step other_lots[] = {
 #s, s, G_N_ELEMENTS(s)                                                                         \
   }
 static const Scenario scenarios[] = {
-  SCENARIO (notify_then_feed),        SCENARIO (feed_then_notify),
-  SCENARIO (feed_too_early),          SCENARIO (feed_late),
-  SCENARIO (late_news_of_ended_park), SCENARIO (end_of_unknown_park),
-  SCENARIO (caller_gives_up),         SCENARIO (caller_gives_up_notify_first),
-  SCENARIO (timeout_said_by_feed),    SCENARIO (retrieved_at_timeout),
-  SCENARIO (stale_stays_stale),       SCENARIO (feed_without_subscription),
-  SCENARIO (events_only_desk),        SCENARIO (no_feed),
-  SCENARIO (feed_goes_away),          SCENARIO (own_park),
-  SCENARIO (snapshot_done),           SCENARIO (other_lots),
+  SCENARIO (notify_then_feed),
+  SCENARIO (feed_then_notify),
+  SCENARIO (feed_too_early),
+  SCENARIO (feed_late),
+  SCENARIO (late_news_of_ended_park),
+  SCENARIO (end_of_unknown_park),
+  SCENARIO (park_over_before_its_notify),
+  SCENARIO (park_over_notify_never_comes),
+  SCENARIO (caller_gives_up),
+  SCENARIO (caller_gives_up_notify_first),
+  SCENARIO (timeout_said_by_feed),
+  SCENARIO (retrieved_at_timeout),
+  SCENARIO (stale_stays_stale),
+  SCENARIO (feed_without_subscription),
+  SCENARIO (events_only_desk),
+  SCENARIO (no_feed),
+  SCENARIO (feed_goes_away),
+  SCENARIO (own_park),
+  SCENARIO (snapshot_done),
+  SCENARIO (other_lots),
 };
 
 typedef struct

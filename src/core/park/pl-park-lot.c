@@ -512,7 +512,7 @@ occupancy_started (PlParkLot *self, Track *t, gint64 now)
   clear_ended_note (t);
   t->feed_expected = self->feed_live;
   /* news shown on an earlier park whose end we never saw is no news */
-  if (fp != NULL && (fp->applied || fp->ended))
+  if (fp != NULL && fp->applied)
     g_clear_pointer (&t->feed, feed_park_free);
   t->identify_by = now + PL_PARK_FEED_WAIT;
   if (t->feed != NULL)
@@ -1168,10 +1168,14 @@ feed_ended (PlParkLot *self, Track *t, const PlParkFeedEvent *event, const char 
       emit_identified (self, t);
       return;
     }
-  /* news of a park whose NOTIFY never came: it is over before it began */
+  /* News of a park whose NOTIFY has not come yet. The feed and SIP are
+   * separate channels: the busy NOTIFY may still follow (a slow path, a
+   * quick taker), and then this is how the park ended. If it never comes,
+   * the news expires like any other. */
   if (fp != NULL && !fp->applied && same_park (fp->park_id, event->park_id))
     {
-      g_clear_pointer (&t->feed, feed_park_free);
+      feed_park_end (fp, event);
+      fp->received = now;
       return;
     }
   g_debug ("lot %s slot %d: feed news of an unknown park ignored", self->config->name,
