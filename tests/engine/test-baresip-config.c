@@ -211,6 +211,57 @@ test_account_line_aor (void)
     }
 }
 
+/* The engine's ALSA configuration: which of the heavy PCMs are muted,
+ * given the user's own ALSA files, and which paths are refused. */
+typedef struct
+{
+  const char *overlay_path;
+  const char *user_a, *user_b;
+  gboolean written;
+  gboolean a52_muted, jack_muted;
+} AlsaCase;
+
+static const AlsaCase alsa_cases[] = {
+  { "/run/pl/alsa-muted.conf", NULL, NULL, TRUE, TRUE, TRUE },
+  /* the user's default goes through JACK: JACK stays */
+  { "/run/pl/alsa-muted.conf", "pcm.!default { type plug slave.pcm \"jack\" }\n", NULL, TRUE, TRUE,
+    FALSE },
+  { "/run/pl/alsa-muted.conf", "pcm.!default a52:0\n", "pcm.x { type jack }", FALSE },
+  { "/run/pl/alsa-muted.conf", "pcm.!default { type pulse }\n", "", TRUE, TRUE, TRUE },
+  /* other names that contain them are not them */
+  { "/run/pl/alsa-muted.conf", "pcm.xa52 { } pcm.jack_out { } # jackson", NULL, TRUE, TRUE, TRUE },
+  { "/run/pl/alsa\"muted.conf", NULL, NULL, FALSE },
+  { "/run/pl/alsa>muted.conf", NULL, NULL, FALSE },
+  { "/run/pl/alsa\nmuted.conf", NULL, NULL, FALSE },
+  { "alsa-muted.conf", NULL, NULL, FALSE },
+};
+
+static void
+test_alsa_config (gconstpointer data)
+{
+  const AlsaCase *c = data;
+  const char *user_texts[] = { c->user_a, c->user_b, NULL };
+  g_autofree char *top = NULL, *overlay = NULL;
+  g_autofree char *include = NULL;
+  gboolean written;
+
+  written = pl_baresip_alsa_config_text ("/usr/share/alsa/alsa.conf", c->overlay_path, user_texts,
+                                         &top, &overlay);
+  g_assert_cmpint (written, ==, c->written);
+  if (!written)
+    {
+      g_assert_null (top);
+      g_assert_null (overlay);
+      return;
+    }
+  /* the system's file first, whole; the overlay by a hook after its own */
+  g_assert_true (strstr (top, "\n</usr/share/alsa/alsa.conf>\n") != NULL);
+  include = g_strdup_printf ("@hooks.1 {\n\tfunc load\n\tfiles [ \"%s\" ]\n", c->overlay_path);
+  g_assert_true (strstr (top, include) != NULL);
+  g_assert_cmpint (strstr (overlay, "\npcm.!a52 { type null }\n") != NULL, ==, c->a52_muted);
+  g_assert_cmpint (strstr (overlay, "\npcm.!jack { type null }\n") != NULL, ==, c->jack_muted);
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -220,6 +271,11 @@ main (int argc, char *argv[])
   g_test_add_func ("/baresip-config/default-device", test_config_default_device);
   g_test_add_func ("/baresip-config/refused", test_config_refused);
   g_test_add_func ("/baresip-config/account-line-aor", test_account_line_aor);
+  for (gsize i = 0; i < G_N_ELEMENTS (alsa_cases); i++)
+    {
+      g_autofree char *path = g_strdup_printf ("/baresip-config/alsa/%" G_GSIZE_FORMAT, i);
+      g_test_add_data_func (path, &alsa_cases[i], test_alsa_config);
+    }
   for (gsize i = 0; i < G_N_ELEMENTS (account_cases); i++)
     {
       g_autofree char *path = g_strdup_printf ("/baresip-config/account/%" G_GSIZE_FORMAT, i);

@@ -273,6 +273,16 @@ config_line (PlBaresipEngine *engine, const char *line)
   return g_file_get_contents (path, &text, NULL, NULL) && strstr (text, line) != NULL;
 }
 
+static gboolean
+child_maps (PlBaresipEngine *engine, const char *library)
+{
+  g_autofree char *path = g_strdup_printf ("/proc/%d/maps", pl_baresip_engine_get_pid (engine));
+  g_autofree char *maps = NULL;
+
+  g_assert_true (g_file_get_contents (path, &maps, NULL, NULL));
+  return strstr (maps, library) != NULL;
+}
+
 /* No device chosen: PortAudio's default device ("portaudio,"), found by
  * baresip itself, without Parkline listing the devices first. */
 static void
@@ -305,6 +315,12 @@ test_tone_to_speaker (void)
   incoming = call_peer (engine, rec, bob);
   /* Before the call the sink is silent; now the tone must arrive. */
   g_assert_true (PL_TEST_WAIT (recorder_hears (&speaker, 440), WAIT_MS));
+  /* through ALSA's pulse PCM, without the AC-3 encoder's libavcodec and
+   * JACK that listing the devices would load (pl-baresip-config.h) */
+  g_assert_true (child_maps (engine, "libasound_module_pcm_pulse.so"));
+  g_assert_false (child_maps (engine, "libasound_module_pcm_a52.so"));
+  g_assert_false (child_maps (engine, "libavcodec"));
+  g_assert_false (child_maps (engine, "libasound_module_pcm_jack.so"));
   g_assert_true (pl_test_engine_action (PL_ENGINE (engine), PL_ENGINE_ACTION_HANGUP,
                                         incoming->call_id, NULL, &error));
   recorder_stop (&speaker);

@@ -38,4 +38,20 @@ char *pl_baresip_account_line (PlAccount *account, guint regint, GError **error)
 /* TRUE if every byte of @value may appear in the named account field. */
 gboolean pl_baresip_account_value_ok (const char *field, const char *value);
 
+/* PortAudio opens every PCM the ALSA configuration defines when it starts,
+ * to list them. Debian's stock set has two that pull large libraries into
+ * the engine for nothing a softphone plays through: "a52", the AC-3 (S/PDIF)
+ * encoder (libavcodec and some forty codec libraries), and "jack" (libjack,
+ * Berkeley DB). This builds the engine's ALSA configuration: @system_conf
+ * as it is (conf.d, /etc/asound.conf, ~/.asoundrc all still load), then a
+ * last hook loading @overlay_path, which turns those PCMs into null ones.
+ * A PCM named in any of @user_texts (the user's own ALSA files) is left
+ * alone: the user may route the default device through it.
+ *
+ * Returns FALSE when there is nothing to mute or a path cannot be written
+ * into the configuration; then the engine keeps the system's. */
+gboolean pl_baresip_alsa_config_text (const char *system_conf, const char *overlay_path,
+                                      const char *const *user_texts, char **top,
+                                      char **overlay);
+
 G_END_DECLS

@@ -1094,6 +1094,53 @@ module_exists (const char *module_path, const char *module)
   return g_file_test (path, G_FILE_TEST_EXISTS);
 }
 
+/* The system's ALSA configuration, where alsa-lib looks by default (Debian
+ * and the Flatpak runtimes alike). */
+#define SYSTEM_ALSA_CONF "/usr/share/alsa/alsa.conf"
+
+/* With the default devices, the child gets an ALSA configuration that keeps
+ * PortAudio's start from loading libraries for PCMs it never plays through
+ * (see pl_baresip_alsa_config_text()). Not with a device chosen by name:
+ * its index comes from this process's PortAudio list, which the child's
+ * must match. Not when the user set ALSA_CONFIG_PATH: theirs wins. */
+static void
+quiet_alsa_for (PlBaresipEngine *self, const AudioChoice *audio, GSubprocessLauncher *launcher)
+{
+  g_autofree char *asoundrc = g_build_filename (g_get_home_dir (), ".asoundrc", NULL);
+  g_autofree char *xdg_asoundrc
+      = g_build_filename (g_get_user_config_dir (), "alsa", "asoundrc", NULL);
+  const char *user_files[] = { asoundrc, xdg_asoundrc, "/etc/asound.conf" };
+  g_autofree char *top_path = g_build_filename (self->config_dir, "alsa.conf", NULL);
+  g_autofree char *overlay_path = g_build_filename (self->config_dir, "alsa-muted.conf", NULL);
+  g_autofree char *top = NULL, *overlay = NULL;
+  g_autoptr (GPtrArray) user_texts = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr (GError) error = NULL;
+
+  if (!g_str_equal (audio->player, PORTAUDIO_DEFAULT)
+      || !g_str_equal (audio->source, PORTAUDIO_DEFAULT)
+      || !g_str_equal (audio->alert, PORTAUDIO_DEFAULT) || g_getenv ("ALSA_CONFIG_PATH") != NULL
+      || !g_file_test (SYSTEM_ALSA_CONF, G_FILE_TEST_IS_REGULAR))
+    return;
+  for (gsize i = 0; i < G_N_ELEMENTS (user_files); i++)
+    {
+      char *text = NULL;
+
+      if (g_file_get_contents (user_files[i], &text, NULL, NULL))
+        g_ptr_array_add (user_texts, text);
+    }
+  g_ptr_array_add (user_texts, NULL);
+  if (!pl_baresip_alsa_config_text (SYSTEM_ALSA_CONF, overlay_path,
+                                    (const char *const *)user_texts->pdata, &top, &overlay))
+    return;
+  if (!write_private_file (self->config_dir, "alsa-muted.conf", overlay, &error)
+      || !write_private_file (self->config_dir, "alsa.conf", top, &error))
+    {
+      g_debug ("engine keeps the system's ALSA configuration: %s", error->message);
+      return;
+    }
+  g_subprocess_launcher_setenv (launcher, "ALSA_CONFIG_PATH", top_path, TRUE);
+}
+
 /* Writes the config for @audio and starts the child. */
 static void
 spawn_with_audio (PlBaresipEngine *self, const AudioChoice *audio)
@@ -1139,6 +1186,7 @@ spawn_with_audio (PlBaresipEngine *self, const AudioChoice *audio)
   flags |= o->log_file ? G_SUBPROCESS_FLAGS_STDERR_MERGE : G_SUBPROCESS_FLAGS_STDERR_SILENCE;
   launcher = g_subprocess_launcher_new (flags);
   g_subprocess_launcher_set_child_setup (launcher, child_setup, NULL, NULL);
+  quiet_alsa_for (self, audio, launcher);
 
   inst = g_new0 (Instance, 1);
   inst->engine = self;
