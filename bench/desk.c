@@ -725,6 +725,8 @@ typedef struct
   GPtrArray *step_order;
   GHashTable *startup_steps; /* start-up mark → GArray of ms from exec */
   GPtrArray *startup_order;
+  GHashTable *bare_steps; /* the same for the bare window */
+  GPtrArray *bare_order;
 } Results;
 
 static Results *
@@ -755,6 +757,9 @@ results_new (const char *renderer)
   r->startup_steps
       = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify)g_array_unref);
   r->startup_order = g_ptr_array_new_with_free_func (g_free);
+  r->bare_steps
+      = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify)g_array_unref);
+  r->bare_order = g_ptr_array_new_with_free_func (g_free);
   return r;
 }
 
@@ -784,6 +789,21 @@ settle (void)
   pl_test_spin (opt_settle_ms);
 }
 
+/* The first mark of each kind until the desk was ready: later ones (every
+ * NOTIFY) belong to no step of the start. */
+static void
+add_startup_steps (GHashTable *steps, GPtrArray *order, Desk *desk)
+{
+  g_autoptr (GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
+
+  for (guint i = 0; i < desk->marks->len; i++)
+    {
+      Mark *mark = g_ptr_array_index (desk->marks, i);
+      if (mark->at <= MAX (desk->ready, desk->first_frame) && g_hash_table_add (seen, mark->what))
+        add_step (steps, order, mark->what, (mark->at - desk->spawned) / 1000.0);
+    }
+}
+
 static void
 startup_round (Results *r, Desk *bare, Desk *app)
 {
@@ -794,6 +814,7 @@ startup_round (Results *r, Desk *bare, Desk *app)
   add (r->bare_window, (bare->first_frame - bare->spawned) / 1000.0);
   add (r->bare_cpu, bare->frame_cpu_ms);
   add (r->bare_cpu_wait, bare->frame_wait_ms);
+  add_startup_steps (r->bare_steps, r->bare_order, bare);
   settle ();
   memory = desk_memory (bare);
   add (r->bare_rss, kib_to_mib (memory.rss_kib));
@@ -809,18 +830,7 @@ startup_round (Results *r, Desk *bare, Desk *app)
   add (r->cpu, app->frame_cpu_ms);
   add (r->cpu_wait, app->frame_wait_ms);
   add (r->ready, (app->ready - app->spawned) / 1000.0);
-  {
-    g_autoptr (GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
-
-    /* the first of each kind: later ones (every NOTIFY) belong to no step */
-    for (guint i = 0; i < app->marks->len; i++)
-      {
-        Mark *mark = g_ptr_array_index (app->marks, i);
-        if (mark->at <= MAX (app->ready, app->first_frame) && g_hash_table_add (seen, mark->what))
-          add_step (r->startup_steps, r->startup_order, mark->what,
-                    (mark->at - app->spawned) / 1000.0);
-      }
-  }
+  add_startup_steps (r->startup_steps, r->startup_order, app);
   settle ();
   memory = desk_memory (app);
   add (r->rss, kib_to_mib (memory.rss_kib));
@@ -1176,6 +1186,8 @@ main (int argc, char *argv[])
 
       print_memory_breakdown (r);
       print_steps ("start-up marks of the app", r->startup_steps, r->startup_order, r->window->len);
+      print_steps ("start-up marks of the bare window", r->bare_steps, r->bare_order,
+                   r->bare_window->len);
       print_steps ("park and retrieve steps, both desks", r->steps, r->step_order,
                    MAX (1, r->park->len / 2));
     }
