@@ -25,6 +25,10 @@
 /* A retrieve that won has the caller's RTP within a packet time of being
  * bridged; one that lost a FreeSWITCH race gets none, ever. */
 #define RETRIEVE_SILENCE_MS 3000
+/* Our answer and the slot's NOTIFY travel separate channels (baresip's
+ * control socket, our SIP thread): closer than this, their order on the
+ * main thread says nothing about the order at the PBX. */
+#define RETRIEVE_ORDER_SLACK (2 * G_USEC_PER_SEC)
 
 typedef struct
 {
@@ -49,6 +53,7 @@ typedef struct
   char *caller_uri;
   gint64 parked_since;
   gboolean slot_emptied_first; /* the slot freed before our call was answered */
+  gint64 answered_at;          /* monotonic: our call came up with the slot still busy */
   char *parked_by;             /* as the slot showed it when we dialled */
   char *park_id;               /* the feed's park we went for, NULL when unnamed */
   gboolean lost;               /* a feed named another taker: the user was told */
@@ -260,19 +265,34 @@ settle_ledger (PlParkService *self, PlParkLot *lot, int slot)
     record->settled = TRUE;
 }
 
+/* The verdict on a retrieve that came up: the caller is ours. */
+static void
+retrieve_won (PlParkService *self, RetrieveAttempt *attempt)
+{
+  attempt->answered_at = 0;
+  record_party_event (self, attempt->call, attempt->lot, attempt->slot,
+                      PL_HISTORY_PARK_ACTION_RETRIEVED, PL_HISTORY_PARK_ACTOR_ME,
+                      attempt->caller_name, attempt->caller_uri, attempt->parked_by,
+                      attempt->parked_since);
+  settle_ledger (self, attempt->lot, attempt->slot);
+}
+
 static void
 on_slot_retrieved (PlParkLot *lot, PlParkSlot *slot, PlParkService *self)
 {
   int number = pl_park_slot_get_number (slot);
   RetrieveAttempt *attempt = find_retrieve (self, NULL, lot, number);
 
-  if (attempt)
-    {
-      /* Ours unless our call is still not answered: the PBX frees the slot
-       * when it bridges, so the order of the two events says little alone. */
-      if (pl_call_get_answered (attempt->call) == 0)
-        attempt->slot_emptied_first = TRUE;
-    }
+  if (attempt == NULL || attempt->lost || attempt->slot_emptied_first)
+    return;
+  /* The PBX frees the slot when it bridges, so the order of the two events
+   * says little alone: unless our call was up well before, the call's end
+   * decides (on_call_ended). */
+  if (pl_call_get_answered (attempt->call) == 0 || attempt->answered_at == 0
+      || g_get_monotonic_time () - attempt->answered_at <= RETRIEVE_ORDER_SLACK)
+    attempt->slot_emptied_first = TRUE;
+  else
+    retrieve_won (self, attempt);
   /* history and the taker: on_slot_ended */
 }
 
@@ -788,10 +808,9 @@ on_call_state (PlCall *call, GParamSpec *pspec, PlParkService *self)
       || attempt->slot_emptied_first)
     return;
   g_signal_handlers_disconnect_by_func (call, on_call_state, self);
-  record_party_event (self, call, attempt->lot, attempt->slot, PL_HISTORY_PARK_ACTION_RETRIEVED,
-                      PL_HISTORY_PARK_ACTOR_ME, attempt->caller_name, attempt->caller_uri,
-                      attempt->parked_by, attempt->parked_since);
-  settle_ledger (self, attempt->lot, attempt->slot);
+  /* up with the slot still busy here: the slot's NOTIFY (or the call's
+   * end) gives the verdict */
+  attempt->answered_at = g_get_monotonic_time ();
 }
 
 static void
@@ -849,17 +868,12 @@ on_call_ended (PlCallManager *calls, PlCall *call, PlParkService *self)
         record_event (self, call, retrieve->lot, retrieve->slot,
                       PL_HISTORY_PARK_ACTION_TAKEN_BY_OTHER, PL_HISTORY_PARK_ACTOR_OTHER,
                       retrieve->caller_name, retrieve->caller_uri, retrieve->parked_since);
-      else if (retrieve->slot_emptied_first && answered != 0 && !retrieve->lost)
-        {
-          /* The slot's NOTIFY beat our answer (on a fast PBX it usually
-           * does), so on_call_state() left the verdict to now: the caller
-           * was ours after all. */
-          record_party_event (self, call, retrieve->lot, retrieve->slot,
-                              PL_HISTORY_PARK_ACTION_RETRIEVED, PL_HISTORY_PARK_ACTOR_ME,
-                              retrieve->caller_name, retrieve->caller_uri, retrieve->parked_by,
-                              retrieve->parked_since);
-          settle_ledger (self, retrieve->lot, retrieve->slot);
-        }
+      else if (!retrieve->lost
+               && ((retrieve->slot_emptied_first && answered != 0) || retrieve->answered_at != 0))
+        /* The slot's NOTIFY came close to our answer (on a fast PBX it
+         * usually does), or never: the verdict was left to now, and the
+         * caller was ours after all. */
+        retrieve_won (self, retrieve);
       g_ptr_array_remove (self->retrieves, retrieve);
     }
 }
