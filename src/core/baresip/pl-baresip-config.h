@@ -51,7 +51,6 @@ gboolean pl_baresip_account_value_ok (const char *field, const char *value);
  * Returns FALSE when there is nothing to mute or a path cannot be written
  * into the configuration; then the engine keeps the system's. */
 gboolean pl_baresip_alsa_config_text (const char *system_conf, const char *overlay_path,
-                                      const char *const *user_texts, char **top,
-                                      char **overlay);
+                                      const char *const *user_texts, char **top, char **overlay);
 
 G_END_DECLS
