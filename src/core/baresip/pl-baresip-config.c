@@ -242,7 +242,9 @@ pl_baresip_alsa_config_text (const char *system_conf, const char *overlay_path,
         named = names_pcm (*t, heavy_pcms[i]);
       if (named)
         continue;
-      g_string_append_printf (muted, "pcm.!%s { type null }\n", heavy_pcms[i]);
+      /* No type: opening it fails, so it is no device at all (a null PCM
+       * would be one, and a machine without sound would seem to have it). */
+      g_string_append_printf (muted, "pcm.!%s {}\n", heavy_pcms[i]);
       n_muted++;
     }
   if (n_muted == 0)

@@ -44,7 +44,8 @@ gboolean pl_baresip_account_value_ok (const char *field, const char *value);
  * encoder (libavcodec and some forty codec libraries), and "jack" (libjack,
  * Berkeley DB). This builds the engine's ALSA configuration: @system_conf
  * as it is (conf.d, /etc/asound.conf, ~/.asoundrc all still load), then a
- * last hook loading @overlay_path, which turns those PCMs into null ones.
+ * last hook loading @overlay_path, which redefines those PCMs as empty
+ * ones that fail to open.
  * A PCM named in any of @user_texts (the user's own ALSA files) is left
  * alone: the user may route the default device through it.
  *

@@ -1097,6 +1097,9 @@ module_exists (const char *module_path, const char *module)
 /* The system's ALSA configuration, where alsa-lib looks by default (Debian
  * and the Flatpak runtimes alike). */
 #define SYSTEM_ALSA_CONF "/usr/share/alsa/alsa.conf"
+/* The child's own ALSA files, in its private dir. */
+#define ENGINE_ALSA_CONF       "alsa.conf"
+#define ENGINE_ALSA_MUTED_CONF "alsa-muted.conf"
 
 /* With the default devices, the child gets an ALSA configuration that keeps
  * PortAudio's start from loading libraries for PCMs it never plays through
@@ -1110,8 +1113,8 @@ quiet_alsa_for (PlBaresipEngine *self, const AudioChoice *audio, GSubprocessLaun
   g_autofree char *xdg_asoundrc
       = g_build_filename (g_get_user_config_dir (), "alsa", "asoundrc", NULL);
   const char *user_files[] = { asoundrc, xdg_asoundrc, "/etc/asound.conf" };
-  g_autofree char *top_path = g_build_filename (self->config_dir, "alsa.conf", NULL);
-  g_autofree char *overlay_path = g_build_filename (self->config_dir, "alsa-muted.conf", NULL);
+  g_autofree char *top_path = g_build_filename (self->config_dir, ENGINE_ALSA_CONF, NULL);
+  g_autofree char *overlay_path = g_build_filename (self->config_dir, ENGINE_ALSA_MUTED_CONF, NULL);
   g_autofree char *top = NULL, *overlay = NULL;
   g_autoptr (GPtrArray) user_texts = g_ptr_array_new_with_free_func (g_free);
   g_autoptr (GError) error = NULL;
@@ -1132,8 +1135,8 @@ quiet_alsa_for (PlBaresipEngine *self, const AudioChoice *audio, GSubprocessLaun
   if (!pl_baresip_alsa_config_text (SYSTEM_ALSA_CONF, overlay_path,
                                     (const char *const *)user_texts->pdata, &top, &overlay))
     return;
-  if (!write_private_file (self->config_dir, "alsa-muted.conf", overlay, &error)
-      || !write_private_file (self->config_dir, "alsa.conf", top, &error))
+  if (!write_private_file (self->config_dir, ENGINE_ALSA_MUTED_CONF, overlay, &error)
+      || !write_private_file (self->config_dir, ENGINE_ALSA_CONF, top, &error))
     {
       g_debug ("engine keeps the system's ALSA configuration: %s", error->message);
       return;
@@ -1910,8 +1913,8 @@ pl_baresip_engine_iface_init (PlEngineInterface *iface)
 static void
 remove_config_dir (PlBaresipEngine *self)
 {
-  const char *names[]
-      = { "config", "accounts", "contacts", "current_contact", "uuid", "sound.wav" };
+  const char *names[] = { "config", "accounts",  "contacts",       "current_contact",
+                          "uuid",   "sound.wav", ENGINE_ALSA_CONF, ENGINE_ALSA_MUTED_CONF };
 
   if (self->config_dir == NULL)
     return;
