@@ -44,6 +44,16 @@ typedef struct
   gboolean landed; /* "own-park-landed" was emitted */
 } ParkAttempt;
 
+/* Who got the caller of a retrieve: decided by the slot's NOTIFY and our
+ * call's answer together, or by how the call ends. */
+typedef enum
+{
+  RETRIEVE_UNANSWERED,    /* our call is not up yet */
+  RETRIEVE_ANSWERED,      /* up with the slot still busy here: its NOTIFY decides */
+  RETRIEVE_DECIDE_AT_END, /* the slot freed before or close to our answer */
+  RETRIEVE_WON,           /* ours, in history */
+} RetrieveVerdict;
+
 typedef struct
 {
   PlCall *call;
@@ -52,11 +62,11 @@ typedef struct
   char *caller_name;
   char *caller_uri;
   gint64 parked_since;
-  gboolean slot_emptied_first; /* the slot freed before our call was answered */
-  gint64 answered_at;          /* monotonic: our call came up with the slot still busy */
-  char *parked_by;             /* as the slot showed it when we dialled */
-  char *park_id;               /* the feed's park we went for, NULL when unnamed */
-  gboolean lost;               /* a feed named another taker: the user was told */
+  RetrieveVerdict verdict;
+  gint64 answered_at; /* monotonic, when the verdict turned RETRIEVE_ANSWERED */
+  char *parked_by;    /* as the slot showed it when we dialled */
+  char *park_id;      /* the feed's park we went for, NULL when unnamed */
+  gboolean lost;      /* a feed named another taker: the user was told */
   PlSilenceWatch *silence;
 } RetrieveAttempt;
 
@@ -269,7 +279,7 @@ settle_ledger (PlParkService *self, PlParkLot *lot, int slot)
 static void
 retrieve_won (PlParkService *self, RetrieveAttempt *attempt)
 {
-  attempt->answered_at = 0;
+  attempt->verdict = RETRIEVE_WON;
   record_party_event (self, attempt->call, attempt->lot, attempt->slot,
                       PL_HISTORY_PARK_ACTION_RETRIEVED, PL_HISTORY_PARK_ACTOR_ME,
                       attempt->caller_name, attempt->caller_uri, attempt->parked_by,
@@ -283,15 +293,16 @@ on_slot_retrieved (PlParkLot *lot, PlParkSlot *slot, PlParkService *self)
   int number = pl_park_slot_get_number (slot);
   RetrieveAttempt *attempt = find_retrieve (self, NULL, lot, number);
 
-  if (attempt == NULL || attempt->lost || attempt->slot_emptied_first)
+  if (attempt == NULL || attempt->lost)
     return;
   /* The PBX frees the slot when it bridges, so the order of the two events
    * says little alone: unless our call was up well before, the call's end
    * decides (on_call_ended). */
-  if (pl_call_get_answered (attempt->call) == 0 || attempt->answered_at == 0
-      || g_get_monotonic_time () - attempt->answered_at <= RETRIEVE_ORDER_SLACK)
-    attempt->slot_emptied_first = TRUE;
-  else
+  if (attempt->verdict == RETRIEVE_UNANSWERED
+      || (attempt->verdict == RETRIEVE_ANSWERED
+          && g_get_monotonic_time () - attempt->answered_at <= RETRIEVE_ORDER_SLACK))
+    attempt->verdict = RETRIEVE_DECIDE_AT_END;
+  else if (attempt->verdict == RETRIEVE_ANSWERED)
     retrieve_won (self, attempt);
   /* history and the taker: on_slot_ended */
 }
@@ -805,11 +816,10 @@ on_call_state (PlCall *call, GParamSpec *pspec, PlParkService *self)
       return;
     }
   if (attempt == NULL || pl_call_get_state (call) != PL_CALL_STATE_ACTIVE
-      || attempt->slot_emptied_first)
+      || attempt->verdict != RETRIEVE_UNANSWERED)
     return;
   g_signal_handlers_disconnect_by_func (call, on_call_state, self);
-  /* up with the slot still busy here: the slot's NOTIFY (or the call's
-   * end) gives the verdict */
+  attempt->verdict = RETRIEVE_ANSWERED;
   attempt->answered_at = g_get_monotonic_time ();
 }
 
@@ -853,8 +863,8 @@ on_call_ended (PlCallManager *calls, PlCall *call, PlParkService *self)
       g_signal_handlers_disconnect_by_func (call, on_call_state, self);
       /* Someone else's retrieve leaves us an empty slot: the PBX answers,
        * announces and hangs up on us; our own quick hang-up is no race. */
-      if (retrieve->slot_emptied_first && short_call && !pl_call_get_ended_here (call)
-          && !retrieve->lost)
+      if (retrieve->verdict == RETRIEVE_DECIDE_AT_END && short_call
+          && !pl_call_get_ended_here (call) && !retrieve->lost)
         {
           g_autofree char *title = caller_title (retrieve->caller_name, retrieve->caller_uri);
           pl_emit_message (self, signals[SIGNAL_MESSAGE], _ ("%s on %d was taken by someone else"),
@@ -869,7 +879,8 @@ on_call_ended (PlCallManager *calls, PlCall *call, PlParkService *self)
                       PL_HISTORY_PARK_ACTION_TAKEN_BY_OTHER, PL_HISTORY_PARK_ACTOR_OTHER,
                       retrieve->caller_name, retrieve->caller_uri, retrieve->parked_since);
       else if (!retrieve->lost
-               && ((retrieve->slot_emptied_first && answered != 0) || retrieve->answered_at != 0))
+               && ((retrieve->verdict == RETRIEVE_DECIDE_AT_END && answered != 0)
+                   || retrieve->verdict == RETRIEVE_ANSWERED))
         /* The slot's NOTIFY came close to our answer (on a fast PBX it
          * usually does), or never: the verdict was left to now, and the
          * caller was ours after all. */
