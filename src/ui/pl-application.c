@@ -49,7 +49,7 @@ static GParamSpec *properties[N_PROPS];
 /* Every keyboard shortcut of the application, in one place. Call control
  * uses Ctrl+Shift+letter so that no text-editing key of the dial entry is
  * taken; answering also has Ctrl+Return, the "do it" key. The shortcuts
- * window (ui/gtk/help-overlay.ui) lists the same keys. */
+ * window (ui/pl-shortcuts-window.ui) lists the same keys. */
 static const PlAccelEntry accel_table[] = {
   { "app.quit", { "<Primary>q", NULL } },
   { "app.preferences", { "<Primary>comma", NULL } },

@@ -56,6 +56,7 @@ struct _PlWindow
   AdwViewStack *view_stack;
   AdwBin *history_slot;
   PlHistoryPage *history_page; /* NULL until first shown */
+  GtkWindow *shortcuts_window; /* NULL until first shown */
   GtkWidget *phone_page_button;
   GtkWidget *history_page_button;
 };
@@ -351,6 +352,27 @@ show_history_activated (GSimpleAction *action, GVariant *parameter, gpointer use
   show_page (user_data, "history");
 }
 
+/* Built on first use, not by GtkApplicationWindow from gtk/help-overlay.ui
+ * at construction: its ~500 widgets were a third of the window's tree and
+ * slowed every start-up for a window few people open. */
+static void
+show_help_overlay_activated (GSimpleAction *action, GVariant *parameter, gpointer user_data)
+{
+  PlWindow *self = user_data;
+
+  if (self->shortcuts_window == NULL)
+    {
+      g_autoptr (GtkBuilder) builder
+          = gtk_builder_new_from_resource ("/io/github/parkline/Parkline/pl-shortcuts-window.ui");
+
+      self->shortcuts_window
+          = g_object_ref (GTK_WINDOW (gtk_builder_get_object (builder, "help_overlay")));
+      gtk_window_set_transient_for (self->shortcuts_window, GTK_WINDOW (self));
+      gtk_window_set_hide_on_close (self->shortcuts_window, TRUE);
+    }
+  gtk_window_present (self->shortcuts_window);
+}
+
 /* Calling back from the history: the number goes through the dial entry, so
  * a call that cannot be made is explained where the user can fix it. */
 static void
@@ -644,6 +666,7 @@ static const GActionEntry win_entries[] = {
   { "page", NULL, "s", "'phone'", page_change_state },
   { "show-phone", show_phone_activated },
   { "show-history", show_history_activated },
+  { "show-help-overlay", show_help_overlay_activated },
   { "call-number", call_number_activated, "s" },
   { "end-page", end_page_activated },
   { "consult-transfer", consult_transfer_activated, "s" },
@@ -1209,6 +1232,9 @@ pl_window_dispose (GObject *object)
     g_signal_handlers_disconnect_by_data (self->pager, self);
   g_clear_object (&self->pager);
   g_clear_pointer (&self->history_problem, g_free);
+  if (self->shortcuts_window)
+    gtk_window_destroy (self->shortcuts_window);
+  g_clear_object (&self->shortcuts_window);
   gtk_widget_dispose_template (GTK_WIDGET (self), PL_TYPE_WINDOW);
   /* Handlers connected with g_signal_connect_object() only go at finalize;
    * the calls ending at shutdown must not reach a half-disposed widget. */

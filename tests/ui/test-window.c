@@ -371,7 +371,7 @@ test_accel_table (Fixture *fx, gconstpointer data)
     }
   g_hash_table_unref (seen);
 
-  /* Ctrl+? opens the shortcuts window built from ui/gtk/help-overlay.ui. */
+  /* Ctrl+? opens the shortcuts window built from ui/pl-shortcuts-window.ui. */
   activate (fx, "show-help-overlay", NULL);
   g_assert_true (PL_TEST_WAIT (shortcuts_window (fx) != NULL, 5000));
   g_assert_true (PL_TEST_WAIT (gtk_widget_get_mapped (shortcuts_window (fx)), 5000));
