@@ -7,6 +7,7 @@
 #include <glib/gi18n-lib.h>
 
 #include "pl-core.h"
+#include "pl-thread.h"
 #include "pl-dbus-service.h"
 #include "pl-lot-secrets.h"
 #include "pl-keyfile.h"
@@ -31,6 +32,8 @@ struct _PlCore
   gboolean ephemeral;
   gboolean accounts_loading; /* stored accounts listed, passwords not in yet */
   gboolean server_was_lost;
+  guint engine_hold_id;       /* pl_core_hold_engine's time limit */
+  gboolean engine_start_held; /* started while held: spawn at the release */
 };
 
 G_DEFINE_FINAL_TYPE (PlCore, pl_core, G_TYPE_OBJECT)
@@ -51,6 +54,7 @@ pl_core_dispose (GObject *object)
 
   g_cancellable_cancel (self->cancellable);
   g_cancellable_cancel (self->secrets_lookup);
+  g_clear_handle_id (&self->engine_hold_id, g_source_remove);
   g_clear_object (&self->secrets_lookup);
   g_clear_object (&self->dbus);
   g_clear_object (&self->pager);
@@ -354,6 +358,48 @@ on_accounts_changed (GListModel *accounts, guint position, guint removed, guint 
   pl_engine_set_account (self->engine, pl_account_store_get_default (self->accounts));
 }
 
+/* Forking baresip and its start (loading some fifty libraries, the
+ * control connection, registering) compete with the window's first frame
+ * for the main thread and the CPUs; the UI holds the spawn until that
+ * frame is drawn. */
+static void
+start_engine (PlCore *self)
+{
+  if (self->engine_hold_id != 0)
+    self->engine_start_held = TRUE;
+  else
+    pl_engine_start (self->engine);
+}
+
+static void
+window_hold_expired (gpointer user_data)
+{
+  PlCore *self = user_data;
+
+  self->engine_hold_id = 0;
+  pl_core_window_shown (self);
+}
+
+void
+pl_core_hold_for_window (PlCore *self, guint max_ms)
+{
+  g_return_if_fail (PL_IS_CORE (self));
+  g_clear_handle_id (&self->engine_hold_id, g_source_remove);
+  self->engine_hold_id = g_timeout_add_once (max_ms, window_hold_expired, self);
+  pl_thread_defer_deliveries (TRUE);
+}
+
+void
+pl_core_window_shown (PlCore *self)
+{
+  g_return_if_fail (PL_IS_CORE (self));
+  g_clear_handle_id (&self->engine_hold_id, g_source_remove);
+  pl_thread_defer_deliveries (FALSE);
+  if (self->engine_start_held && !g_cancellable_is_cancelled (self->cancellable))
+    pl_engine_start (self->engine);
+  self->engine_start_held = FALSE;
+}
+
 static void
 accounts_loaded (GObject *source, GAsyncResult *result, gpointer user_data)
 {
@@ -372,7 +418,7 @@ accounts_loaded (GObject *source, GAsyncResult *result, gpointer user_data)
   /* The engine already had the account (without its password): the lots
    * subscribe now, with the password in. */
   configure_park (self);
-  pl_engine_start (self->engine);
+  start_engine (self);
 }
 
 static void
@@ -474,7 +520,7 @@ pl_core_start (PlCore *self)
                            G_CALLBACK (on_accounts_changed), self, 0);
   if (self->ephemeral)
     {
-      pl_engine_start (self->engine);
+      start_engine (self);
       return;
     }
   self->accounts_loading = TRUE;
@@ -488,6 +534,9 @@ pl_core_stop (PlCore *self)
   g_return_if_fail (PL_IS_CORE (self));
   g_cancellable_cancel (self->cancellable);
   g_cancellable_cancel (self->secrets_lookup);
+  g_clear_handle_id (&self->engine_hold_id, g_source_remove);
+  self->engine_start_held = FALSE;
+  pl_thread_defer_deliveries (FALSE);
   pl_park_service_shutdown (self->park);
   pl_engine_stop (self->engine);
 }

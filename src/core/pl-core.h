@@ -45,6 +45,13 @@ gboolean pl_core_use_keyfile (PlCore *self, const char *path, GError **error);
 void pl_core_use_account (PlCore *self, PlAccount *account);
 /* Loads stored accounts (unless one was given) and starts the engine. */
 void pl_core_start (PlCore *self);
+/* Before pl_core_start, when a window is about to be shown: until
+ * pl_core_window_shown() or max_ms, whichever comes first, the engine's
+ * process is not spawned and what the worker threads deliver (the lots'
+ * NOTIFYs) waits behind the window's first frame. The subscriptions, the
+ * history and D-Bus start at once. */
+void pl_core_hold_for_window (PlCore *self, guint max_ms);
+void pl_core_window_shown (PlCore *self);
 void pl_core_stop (PlCore *self);
 gboolean pl_core_export_dbus (PlCore *self, GDBusConnection *connection, GError **error);
 

@@ -32,3 +32,17 @@ pl_thread_started (void)
   __lsan_enable ();
 #endif
 }
+
+static int deliveries_deferred;
+
+int
+pl_thread_delivery_priority (void)
+{
+  return g_atomic_int_get (&deliveries_deferred) ? G_PRIORITY_DEFAULT_IDLE : G_PRIORITY_DEFAULT;
+}
+
+void
+pl_thread_defer_deliveries (gboolean deferred)
+{
+  g_atomic_int_set (&deliveries_deferred, deferred ? 1 : 0);
+}

@@ -18,6 +18,10 @@
 #include "pl-baresip-engine.h"
 #include "pl-trace.h"
 
+/* How long the engine's spawn may wait for the window's first frame (a
+ * slow machine with software GL: 0.5–2 s). */
+#define WINDOW_HOLD_MAX_MS 1000
+
 struct _PlApplication
 {
   AdwApplication parent_instance;
@@ -31,6 +35,7 @@ struct _PlApplication
   gboolean holding;
   gboolean background_hold; /* "run-in-background" */
   gboolean started_hidden;  /* --background holds for the whole run */
+  gboolean window_expected; /* not --background: the engine waits for its first frame */
   guint sigint_id;
   guint sigterm_id;
 };
@@ -596,10 +601,16 @@ pl_application_startup (GApplication *app)
   g_signal_connect_object (pl_park_service_get_lots (pl_core_get_park_service (self->core)),
                            "items-changed", G_CALLBACK (watch_park_ends), self, G_CONNECT_SWAPPED);
   watch_park_ends (self);
-  /* The engine, the subscriptions and the history need no display: they
-   * start first, so that baresip loads, the PBX answers and SQLite opens
-   * while GTK opens the display and loads its styles. Until the window is
-   * there, what they have to say goes to the log. */
+  /* The subscriptions and the history need no display: they start first,
+   * so that the PBX answers and SQLite opens while GTK opens the display
+   * and loads its styles; what they bring waits behind the window's first
+   * frame. baresip's start would slow the window down by more than it
+   * gains (a fork of this process, then a second process loading on one
+   * of two cores): it waits for that frame too, or a second at most, and
+   * still registers well within 0.2 s of the window. Until the window is
+   * there, what the core has to say goes to the log. */
+  if (self->window_expected && !(g_application_get_flags (app) & G_APPLICATION_IS_SERVICE))
+    pl_core_hold_for_window (self->core, WINDOW_HOLD_MAX_MS);
   pl_core_start (self->core);
   pl_trace_mark ("core started");
 
@@ -665,17 +676,18 @@ pl_application_dbus_register (GApplication *app, GDBusConnection *connection,
 
 /* The moment start-up is judged by: the main window's first frame. */
 static void
-first_frame_cb (GdkFrameClock *clock, gpointer user_data)
+first_frame_cb (GdkFrameClock *clock, PlApplication *self)
 {
-  g_signal_handlers_disconnect_by_func (clock, first_frame_cb, user_data);
+  g_signal_handlers_disconnect_by_func (clock, first_frame_cb, self);
   pl_trace_mark ("first frame");
+  pl_core_window_shown (self->core);
 }
 
 static void
-window_realized_cb (GtkWidget *window)
+window_realized_cb (GtkWidget *window, PlApplication *self)
 {
   g_signal_connect (gtk_widget_get_frame_clock (window), "after-paint", G_CALLBACK (first_frame_cb),
-                    NULL);
+                    self);
 }
 
 static void
@@ -689,7 +701,7 @@ pl_application_activate (GApplication *app)
       GtkWidget *sidebar;
 
       window = pl_window_new (GTK_APPLICATION (self), self->manager);
-      g_signal_connect (window, "realize", G_CALLBACK (window_realized_cb), NULL);
+      g_signal_connect (window, "realize", G_CALLBACK (window_realized_cb), self);
       pl_window_set_history (window, pl_core_get_history (self->core));
       pl_window_set_park_pager (window, pl_core_get_park_pager (self->core));
       sidebar = pl_park_sidebar_new (pl_core_get_park_service (self->core), self->manager);
@@ -736,6 +748,7 @@ pl_application_handle_local_options (GApplication *app, GVariantDict *options)
       g_print (_ ("Provisioned the account and park lots from %s\n"), path);
       return EXIT_SUCCESS;
     }
+  self->window_expected = !g_variant_dict_contains (options, "background");
   if (g_variant_dict_lookup (options, "account-file", "^&ay", &path)
       && !pl_core_use_keyfile (self->core, path, &error))
     {

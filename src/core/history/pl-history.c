@@ -686,7 +686,9 @@ worker_post_state (Worker *w, gboolean disabled, const char *problem)
   update->worker = worker_ref (w);
   update->disabled = disabled;
   update->problem = g_strdup (problem);
-  g_main_context_invoke (w->context, state_update_cb, update);
+  /* All three kinds of news share one priority, so they arrive in order. */
+  g_main_context_invoke_full (w->context, pl_thread_delivery_priority (), state_update_cb, update,
+                              NULL);
 }
 
 static void
@@ -716,8 +718,8 @@ static void
 worker_post_changed (Worker *w)
 {
   if (g_atomic_int_compare_and_exchange (&w->changed_pending, 0, 1))
-    g_main_context_invoke_full (w->context, G_PRIORITY_DEFAULT, changed_cb, worker_ref (w),
-                                (GDestroyNotify)worker_unref);
+    g_main_context_invoke_full (w->context, pl_thread_delivery_priority (), changed_cb,
+                                worker_ref (w), (GDestroyNotify)worker_unref);
 }
 
 /* Calls recorded while the disk is full wait in memory, up to this many
@@ -856,7 +858,8 @@ worker_run (Worker *w, Job *job)
   if (job->task)
     {
       job->error = error;
-      g_main_context_invoke (g_task_get_context (job->task), deliver_cb, job);
+      g_main_context_invoke_full (g_task_get_context (job->task), pl_thread_delivery_priority (),
+                                  deliver_cb, job, NULL);
     }
   else if (job->sync)
     {

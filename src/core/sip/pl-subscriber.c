@@ -331,7 +331,8 @@ post_event (Worker *w, Event *ev)
     {
       GSource *source = g_idle_source_new ();
 
-      g_source_set_priority (source, flooded ? G_PRIORITY_DEFAULT_IDLE : G_PRIORITY_DEFAULT);
+      g_source_set_priority (source,
+                             flooded ? G_PRIORITY_DEFAULT_IDLE : pl_thread_delivery_priority ());
       g_source_set_callback (source, deliver_events, shared_ref (shared),
                              (GDestroyNotify)shared_unref);
       g_source_set_static_name (source, "[pl-subscriber] deliver events");
