@@ -26,6 +26,10 @@ struct _PlParkSlotRow
   GtkImage *warning_icon;
   GtkLabel *time_label;
   GtkLabel *detail_label;
+  GtkBox *text_box;
+  /* Built the first time the slot is occupied (ensure_occupied_parts): a
+   * lot is mostly free slots, and these were half of each row's widgets
+   * before the first frame. */
   GtkLevelBar *countdown;
   GtkWidget *retrieve_button;
 };
@@ -63,6 +67,42 @@ others_park_detail (PlParkSlot *slot, const char *caller, const char *name)
   if (parked_by != NULL)
     return g_strdup_printf (_ ("Parked by %s"), parked_by);
   return number_adds ? g_strdup (caller) : NULL;
+}
+
+static void
+ensure_occupied_parts (PlParkSlotRow *self)
+{
+  g_autofree char *action_target = NULL;
+
+  if (self->retrieve_button != NULL)
+    return;
+
+  self->countdown = GTK_LEVEL_BAR (gtk_level_bar_new_for_interval (0.0, 1.0));
+  gtk_widget_set_name (GTK_WIDGET (self->countdown), "countdown");
+  gtk_widget_set_focusable (GTK_WIDGET (self->countdown), FALSE);
+  gtk_widget_add_css_class (GTK_WIDGET (self->countdown), "slot-countdown");
+  /* The default offsets would colour a full bar green and a low one
+   * orange; only "nearly due" deserves attention here. */
+  gtk_level_bar_remove_offset_value (self->countdown, GTK_LEVEL_BAR_OFFSET_LOW);
+  gtk_level_bar_remove_offset_value (self->countdown, GTK_LEVEL_BAR_OFFSET_HIGH);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->countdown), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  _ ("Time left before the call rings back"), -1);
+  gtk_box_append (self->text_box, GTK_WIDGET (self->countdown));
+
+  self->retrieve_button = gtk_button_new_from_icon_name ("call-start-symbolic");
+  gtk_widget_set_name (self->retrieve_button, "retrieve_button");
+  gtk_widget_set_valign (self->retrieve_button, GTK_ALIGN_CENTER);
+  gtk_widget_set_tooltip_text (self->retrieve_button, _ ("Retrieve"));
+  gtk_widget_add_css_class (self->retrieve_button, "circular");
+  gtk_widget_add_css_class (self->retrieve_button, "answer-action");
+  action_target = g_strdup_printf ("%s:%d", pl_park_lot_get_name (self->lot),
+                                   pl_park_slot_get_number (self->slot));
+  gtk_actionable_set_action_name (GTK_ACTIONABLE (self->retrieve_button), "win.retrieve-slot");
+  gtk_actionable_set_action_target (GTK_ACTIONABLE (self->retrieve_button), "s", action_target);
+  /* The row's own child, not bound as a template child: the list box row
+   * unparents that one itself at dispose. */
+  gtk_box_append (GTK_BOX (gtk_list_box_row_get_child (GTK_LIST_BOX_ROW (self))),
+                  self->retrieve_button);
 }
 
 static void
@@ -132,15 +172,20 @@ update (PlParkSlotRow *self)
   gtk_label_set_label (self->time_label, elapsed ? elapsed : "");
   gtk_widget_set_visible (GTK_WIDGET (self->time_label), elapsed != NULL);
 
-  gtk_widget_set_visible (GTK_WIDGET (self->countdown),
-                          state == PL_PARK_SLOT_OCCUPIED && remaining >= 0 && timeout > 0);
-  if (state == PL_PARK_SLOT_OCCUPIED && remaining >= 0 && timeout > 0)
+  if (state == PL_PARK_SLOT_OCCUPIED)
+    ensure_occupied_parts (self);
+  if (self->retrieve_button != NULL)
     {
-      gtk_level_bar_set_value (self->countdown, CLAMP ((double)remaining / timeout, 0.0, 1.0));
-      pl_ui_set_css_class (self->countdown, "ending", remaining <= WARN_SECONDS);
-    }
+      gboolean counting = state == PL_PARK_SLOT_OCCUPIED && remaining >= 0 && timeout > 0;
 
-  gtk_widget_set_visible (self->retrieve_button, state == PL_PARK_SLOT_OCCUPIED);
+      gtk_widget_set_visible (GTK_WIDGET (self->countdown), counting);
+      if (counting)
+        {
+          gtk_level_bar_set_value (self->countdown, CLAMP ((double)remaining / timeout, 0.0, 1.0));
+          pl_ui_set_css_class (self->countdown, "ending", remaining <= WARN_SECONDS);
+        }
+      gtk_widget_set_visible (self->retrieve_button, state == PL_PARK_SLOT_OCCUPIED);
+    }
 
   for (guint i = 0; i < G_N_ELEMENTS (state_classes); i++)
     pl_ui_set_css_class (self, state_classes[i], (guint)state == i);
@@ -164,11 +209,12 @@ update (PlParkSlotRow *self)
     label = g_string_free (text, FALSE);
   }
   gtk_accessible_update_property (GTK_ACCESSIBLE (self), GTK_ACCESSIBLE_PROPERTY_LABEL, label, -1);
-  {
-    g_autofree char *button = g_strdup_printf (_ ("Retrieve %s from slot %d"), name, number);
-    gtk_accessible_update_property (GTK_ACCESSIBLE (self->retrieve_button),
-                                    GTK_ACCESSIBLE_PROPERTY_LABEL, button, -1);
-  }
+  if (self->retrieve_button != NULL)
+    {
+      g_autofree char *button = g_strdup_printf (_ ("Retrieve %s from slot %d"), name, number);
+      gtk_accessible_update_property (GTK_ACCESSIBLE (self->retrieve_button),
+                                      GTK_ACCESSIBLE_PROPERTY_LABEL, button, -1);
+    }
 }
 
 /* One clock for every row that shows a time: the rows move on together, in
@@ -302,8 +348,7 @@ pl_park_slot_row_class_init (PlParkSlotRowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, PlParkSlotRow, warning_icon);
   gtk_widget_class_bind_template_child (widget_class, PlParkSlotRow, time_label);
   gtk_widget_class_bind_template_child (widget_class, PlParkSlotRow, detail_label);
-  gtk_widget_class_bind_template_child (widget_class, PlParkSlotRow, countdown);
-  gtk_widget_class_bind_template_child (widget_class, PlParkSlotRow, retrieve_button);
+  gtk_widget_class_bind_template_child (widget_class, PlParkSlotRow, text_box);
 }
 
 static void
@@ -311,10 +356,6 @@ pl_park_slot_row_init (PlParkSlotRow *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
   gtk_widget_add_css_class (GTK_WIDGET (self), "park-slot");
-  /* The default offsets would colour a full bar green and a low one
-   * orange; only "nearly due" deserves attention here. */
-  gtk_level_bar_remove_offset_value (self->countdown, GTK_LEVEL_BAR_OFFSET_LOW);
-  gtk_level_bar_remove_offset_value (self->countdown, GTK_LEVEL_BAR_OFFSET_HIGH);
 }
 
 GtkWidget *
@@ -322,7 +363,6 @@ pl_park_slot_row_new (PlParkLot *lot, PlParkSlot *slot)
 {
   PlParkSlotRow *self;
   GtkDropTarget *target;
-  g_autofree char *action_target = NULL;
 
   g_return_val_if_fail (PL_IS_PARK_LOT (lot), NULL);
   g_return_val_if_fail (PL_IS_PARK_SLOT (slot), NULL);
@@ -331,10 +371,6 @@ pl_park_slot_row_new (PlParkLot *lot, PlParkSlot *slot)
   self->lot = g_object_ref (lot);
   self->slot = g_object_ref (slot);
   g_signal_connect_object (slot, "notify", G_CALLBACK (slot_notify_cb), self, G_CONNECT_SWAPPED);
-
-  action_target
-      = g_strdup_printf ("%s:%d", pl_park_lot_get_name (lot), pl_park_slot_get_number (slot));
-  gtk_actionable_set_action_target (GTK_ACTIONABLE (self->retrieve_button), "s", action_target);
 
   target = gtk_drop_target_new (G_TYPE_STRING, GDK_ACTION_COPY | GDK_ACTION_MOVE);
   g_signal_connect_object (target, "accept", G_CALLBACK (drop_accept_cb), self, 0);
