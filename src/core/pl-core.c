@@ -32,7 +32,7 @@ struct _PlCore
   gboolean ephemeral;
   gboolean accounts_loading; /* stored accounts listed, passwords not in yet */
   gboolean server_was_lost;
-  guint engine_hold_id;       /* pl_core_hold_engine's time limit */
+  guint window_hold_id;       /* pl_core_hold_for_window's time limit */
   gboolean engine_start_held; /* started while held: spawn at the release */
 };
 
@@ -54,7 +54,7 @@ pl_core_dispose (GObject *object)
 
   g_cancellable_cancel (self->cancellable);
   g_cancellable_cancel (self->secrets_lookup);
-  g_clear_handle_id (&self->engine_hold_id, g_source_remove);
+  g_clear_handle_id (&self->window_hold_id, g_source_remove);
   g_clear_object (&self->secrets_lookup);
   g_clear_object (&self->dbus);
   g_clear_object (&self->pager);
@@ -365,7 +365,7 @@ on_accounts_changed (GListModel *accounts, guint position, guint removed, guint 
 static void
 start_engine (PlCore *self)
 {
-  if (self->engine_hold_id != 0)
+  if (self->window_hold_id != 0)
     self->engine_start_held = TRUE;
   else
     pl_engine_start (self->engine);
@@ -376,7 +376,7 @@ window_hold_expired (gpointer user_data)
 {
   PlCore *self = user_data;
 
-  self->engine_hold_id = 0;
+  self->window_hold_id = 0; /* the source is ending: not to be removed */
   pl_core_window_shown (self);
 }
 
@@ -384,8 +384,8 @@ void
 pl_core_hold_for_window (PlCore *self, guint max_ms)
 {
   g_return_if_fail (PL_IS_CORE (self));
-  g_clear_handle_id (&self->engine_hold_id, g_source_remove);
-  self->engine_hold_id = g_timeout_add_once (max_ms, window_hold_expired, self);
+  g_clear_handle_id (&self->window_hold_id, g_source_remove);
+  self->window_hold_id = g_timeout_add_once (max_ms, window_hold_expired, self);
   pl_thread_defer_deliveries (TRUE);
 }
 
@@ -393,7 +393,7 @@ void
 pl_core_window_shown (PlCore *self)
 {
   g_return_if_fail (PL_IS_CORE (self));
-  g_clear_handle_id (&self->engine_hold_id, g_source_remove);
+  g_clear_handle_id (&self->window_hold_id, g_source_remove);
   pl_thread_defer_deliveries (FALSE);
   if (self->engine_start_held && !g_cancellable_is_cancelled (self->cancellable))
     pl_engine_start (self->engine);
@@ -534,7 +534,7 @@ pl_core_stop (PlCore *self)
   g_return_if_fail (PL_IS_CORE (self));
   g_cancellable_cancel (self->cancellable);
   g_cancellable_cancel (self->secrets_lookup);
-  g_clear_handle_id (&self->engine_hold_id, g_source_remove);
+  g_clear_handle_id (&self->window_hold_id, g_source_remove);
   self->engine_start_held = FALSE;
   pl_thread_defer_deliveries (FALSE);
   pl_park_service_shutdown (self->park);

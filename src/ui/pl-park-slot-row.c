@@ -185,6 +185,11 @@ update (PlParkSlotRow *self)
           pl_ui_set_css_class (self->countdown, "ending", remaining <= WARN_SECONDS);
         }
       gtk_widget_set_visible (self->retrieve_button, state == PL_PARK_SLOT_OCCUPIED);
+      {
+        g_autofree char *button = g_strdup_printf (_ ("Retrieve %s from slot %d"), name, number);
+        gtk_accessible_update_property (GTK_ACCESSIBLE (self->retrieve_button),
+                                        GTK_ACCESSIBLE_PROPERTY_LABEL, button, -1);
+      }
     }
 
   for (guint i = 0; i < G_N_ELEMENTS (state_classes); i++)
@@ -209,12 +214,6 @@ update (PlParkSlotRow *self)
     label = g_string_free (text, FALSE);
   }
   gtk_accessible_update_property (GTK_ACCESSIBLE (self), GTK_ACCESSIBLE_PROPERTY_LABEL, label, -1);
-  if (self->retrieve_button != NULL)
-    {
-      g_autofree char *button = g_strdup_printf (_ ("Retrieve %s from slot %d"), name, number);
-      gtk_accessible_update_property (GTK_ACCESSIBLE (self->retrieve_button),
-                                      GTK_ACCESSIBLE_PROPERTY_LABEL, button, -1);
-    }
 }
 
 /* One clock for every row that shows a time: the rows move on together, in
