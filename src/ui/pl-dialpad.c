@@ -52,6 +52,7 @@ make_key (guint index)
 
   gtk_widget_add_css_class (digit, "dialpad-digit");
   gtk_widget_add_css_class (letters, "dialpad-letters");
+  gtk_widget_add_css_class (letters, "caption");
   gtk_widget_add_css_class (letters, "dim-label");
   gtk_box_append (GTK_BOX (box), digit);
   gtk_box_append (GTK_BOX (box), letters);
