@@ -306,6 +306,7 @@ registrar_answers (guint16 port)
   g_autoptr (GSocketAddress) any = g_inet_socket_address_new (loopback, 0);
   g_autoptr (GSocketAddress) to = g_inet_socket_address_new (loopback, port);
   g_autoptr (GSocketAddress) local = NULL;
+  g_autofree char *target = NULL;
   g_autofree char *request = NULL;
   char reply[2048];
   gssize n;
@@ -313,14 +314,9 @@ registrar_answers (guint16 port)
   if (sock == NULL || !g_socket_bind (sock, any, TRUE, NULL)
       || (local = g_socket_get_local_address (sock, NULL)) == NULL)
     return FALSE;
-  request = g_strdup_printf (
-      "OPTIONS sip:127.0.0.1:%u SIP/2.0\r\n"
-      "Via: SIP/2.0/UDP 127.0.0.1:%u;branch=z9hG4bK-ready-%u\r\n"
-      "Max-Forwards: 70\r\nFrom: <sip:probe@127.0.0.1>;tag=ready\r\n"
-      "To: <sip:127.0.0.1:%u>\r\nCall-ID: ready-%u@127.0.0.1\r\nCSeq: 1 OPTIONS\r\n"
-      "Content-Length: 0\r\n\r\n",
-      port, g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (local)), g_random_int (), port,
-      g_random_int ());
+  target = g_strdup_printf ("127.0.0.1:%u", port);
+  request = pl_test_options_request (
+      "udp", target, g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (local)), 1);
   if (g_socket_send_to (sock, to, request, strlen (request), NULL, NULL) < 0)
     return FALSE;
   if (!g_socket_condition_timed_wait (sock, G_IO_IN, 100 * G_TIME_SPAN_MILLISECOND, NULL, NULL))

@@ -144,6 +144,23 @@ pl_test_free_tcp_port (void)
   return bound_port (SOCK_STREAM, 0);
 }
 
+char *
+pl_test_options_request (const char *transport, const char *target, guint16 local_port, guint cseq)
+{
+  g_autofree char *via = g_ascii_strup (transport, -1);
+
+  return g_strdup_printf ("OPTIONS sip:%s;transport=%s SIP/2.0\r\n"
+                          "Via: SIP/2.0/%s 127.0.0.1:%u;branch=z9hG4bK%08x\r\n"
+                          "Max-Forwards: 70\r\n"
+                          "From: <sip:alice@%s>;tag=t%u\r\n"
+                          "To: <sip:%s>\r\n"
+                          "Call-ID: options-%08x@127.0.0.1\r\n"
+                          "CSeq: %u OPTIONS\r\n"
+                          "Content-Length: 0\r\n\r\n",
+                          target, transport, via, local_port, g_random_int (), target, cseq, target,
+                          g_random_int (), cseq);
+}
+
 GDBusConnection *
 pl_test_dbus_connect (GTestDBus *bus)
 {

@@ -42,6 +42,12 @@ guint16 pl_test_free_tcp_port (void);
  * settings, whose schema the isolated test dirs do not have). */
 GSocketConnection *pl_test_connect_loopback (guint16 port, GError **error);
 
+/* An out-of-dialog OPTIONS to @target (host[:port]) over @transport ("udp"
+ * or "tcp"), sent from 127.0.0.1:@local_port: a raw request for probing a
+ * server without a SIP stack. */
+char *pl_test_options_request (const char *transport, const char *target, guint16 local_port,
+                               guint cseq);
+
 /* A message-bus connection to a GTestDBus. */
 GDBusConnection *pl_test_dbus_connect (GTestDBus *bus);
 /* Calls method on Parkline's object path at dest, iterating this thread's

@@ -86,16 +86,7 @@ tcp_send_options (GSocketConnection *conn, const char *host, guint cseq)
   GSocket *sock = g_socket_connection_get_socket (conn);
   g_autoptr (GSocketAddress) local = g_socket_get_local_address (sock, NULL);
   guint16 port = g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (local));
-  g_autofree char *text
-      = g_strdup_printf ("OPTIONS sip:%s;transport=tcp SIP/2.0\r\n"
-                         "Via: SIP/2.0/TCP 127.0.0.1:%u;branch=z9hG4bK%08x\r\n"
-                         "Max-Forwards: 70\r\n"
-                         "From: <sip:alice@%s>;tag=t%u\r\n"
-                         "To: <sip:%s>\r\n"
-                         "Call-ID: tcp-%u@127.0.0.1\r\n"
-                         "CSeq: %u OPTIONS\r\n"
-                         "Content-Length: 0\r\n\r\n",
-                         host, port, g_random_int (), host, cseq, host, g_random_int (), cseq);
+  g_autofree char *text = pl_test_options_request ("tcp", host, port, cseq);
   g_autoptr (GError) error = NULL;
 
   g_output_stream_write_all (g_io_stream_get_output_stream (G_IO_STREAM (conn)), text,
