@@ -7,6 +7,7 @@
 #include <signal.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <unistd.h>
 
 #include "pl-baresip-ctrl.h"
 #include "pl-test-peer.h"
@@ -289,6 +290,7 @@ struct _PlTestRegistrar
   char *dir;
   guint16 port;
   GSubprocess *proc;
+  pid_t group; /* the main process's pid, its workers' process group */
   gboolean *exited;
 };
 
@@ -341,6 +343,26 @@ kamailio_module_dir (void)
   return dirs[0];
 }
 
+/* Kamailio's workers get a process group of their own with their main
+ * process: a worker killed holding a shared-memory lock leaves others
+ * blocked on it after the main process is gone, still bound to the
+ * registrar's ports (seen after full test runs), so the group is ended
+ * once the main process has exited. */
+static void
+registrar_child_setup (gpointer user_data)
+{
+  setpgid (0, 0);
+  die_with_test (GINT_TO_POINTER (SIGTERM));
+}
+
+static void
+end_registrar_workers (PlTestRegistrar *reg)
+{
+  if (reg->group > 0)
+    kill (-reg->group, SIGKILL);
+  reg->group = 0;
+}
+
 /* Starts Kamailio on a fresh port; FALSE if it exited (its port was taken
  * meanwhile), after reaping it. */
 static gboolean
@@ -386,15 +408,17 @@ registrar_start (PlTestRegistrar *reg, const char *password)
       = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDERR_MERGE);
   g_subprocess_launcher_set_stdout_file_path (launcher, log);
   /* SIGTERM, so Kamailio takes its worker processes down with it. */
-  g_subprocess_launcher_set_child_setup (launcher, die_with_test, GINT_TO_POINTER (SIGTERM), NULL);
+  g_subprocess_launcher_set_child_setup (launcher, registrar_child_setup, NULL, NULL);
   reg->proc = g_subprocess_launcher_spawn (launcher, &error, "kamailio", "-f", cfg_path, "-DD",
                                            "-E", "-Y", reg->dir, "-P", pid_path, "-w", reg->dir,
                                            "-m", "32", "-M", "8", NULL);
   g_assert_no_error (error);
+  reg->group = (pid_t)g_ascii_strtoll (g_subprocess_get_identifier (reg->proc), NULL, 10);
   reg->exited = watch_exit (reg->proc);
   g_assert_true (PL_TEST_WAIT (*reg->exited || registrar_answers (reg->port), START_TIMEOUT_MS));
   if (!*reg->exited)
     return TRUE;
+  end_registrar_workers (reg);
   g_clear_object (&reg->proc);
   g_clear_pointer (&reg->exited, g_free);
   return FALSE;
@@ -430,6 +454,7 @@ pl_test_registrar_free (PlTestRegistrar *reg)
       g_subprocess_force_exit (reg->proc);
       g_assert_true (PL_TEST_WAIT (*reg->exited, 5000));
     }
+  end_registrar_workers (reg);
   g_clear_object (&reg->proc);
   g_free (reg->exited);
   pl_test_remove_tree (reg->dir);
