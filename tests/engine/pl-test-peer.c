@@ -290,7 +290,7 @@ struct _PlTestRegistrar
   char *dir;
   guint16 port;
   GSubprocess *proc;
-  pid_t group; /* the main process's pid, its workers' process group */
+  pid_t group; /* the workers' process group: kept, GSubprocess forgets the pid at exit */
   gboolean *exited;
 };
 
